@@ -1,0 +1,19 @@
+//! Every type that crosses the wire between parley-server and its clients.
+//!
+//! The REST resources follow the Programmable Chat v2 shapes (snake_case JSON,
+//! Twilio dates, attributes as JSON strings); the server renders them and the
+//! client parses them, so a change of shape here is a change of the protocol.
+//! This crate depends on neither side.
+
+pub mod error;
+pub mod paging;
+pub mod permission;
+pub mod resources;
+pub mod sid;
+pub mod timestamp;
+pub mod token;
+
+pub use error::ErrorBody;
+pub use paging::Meta;
+pub use sid::SidKind;
+pub use timestamp::Timestamp;

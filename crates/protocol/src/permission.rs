@@ -1,0 +1,137 @@
+//! The permission vocabulary of roles, and the default role sets every service
+//! starts with.
+
+/// Which kind of role a permission may appear in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleType {
+    /// Service-wide roles assigned to users.
+    Deployment,
+    /// Per-channel roles assigned to members.
+    Channel,
+}
+
+impl RoleType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleType::Deployment => "deployment",
+            RoleType::Channel => "channel",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "deployment" => Some(RoleType::Deployment),
+            "channel" => Some(RoleType::Channel),
+            _ => None,
+        }
+    }
+}
+
+const DEPLOYMENT_ONLY: &[&str] = &["createChannel", "joinChannel", "editOwnUserInfo", "editAnyUserInfo"];
+const CHANNEL_ONLY: &[&str] = &[
+    "sendMessage",
+    "sendMediaMessage",
+    "leaveChannel",
+    "deleteOwnMessage",
+    "editNotificationLevel",
+    "editOwnMemberAttributes",
+];
+const BOTH: &[&str] = &[
+    "destroyChannel",
+    "inviteMember",
+    "removeMember",
+    "editChannelName",
+    "editChannelAttributes",
+    "addMember",
+    "editOwnMessage",
+    "editAnyMessage",
+    "editOwnMessageAttributes",
+    "editAnyMessageAttributes",
+    "deleteAnyMessage",
+    "editAnyMemberAttributes",
+];
+
+/// Whether `name` is a permission a role of type `ty` may hold.
+pub fn is_valid(ty: RoleType, name: &str) -> bool {
+    BOTH.contains(&name)
+        || match ty {
+            RoleType::Deployment => DEPLOYMENT_ONLY.contains(&name),
+            RoleType::Channel => CHANNEL_ONLY.contains(&name),
+        }
+}
+
+/// Default "service admin" (deployment) role.
+pub const SERVICE_ADMIN: &[&str] = &[
+    "createChannel",
+    "joinChannel",
+    "destroyChannel",
+    "editChannelAttributes",
+    "editChannelName",
+    "addMember",
+    "inviteMember",
+    "removeMember",
+    "editAnyMemberAttributes",
+    "editAnyMessage",
+    "deleteAnyMessage",
+    "editAnyMessageAttributes",
+    "editAnyUserInfo",
+];
+
+/// Default "service user" (deployment) role.
+pub const SERVICE_USER: &[&str] = &["createChannel", "joinChannel", "editOwnUserInfo"];
+
+/// Default "channel admin" (channel) role, given to channel creators.
+pub const CHANNEL_ADMIN: &[&str] = &[
+    "addMember",
+    "deleteAnyMessage",
+    "destroyChannel",
+    "editAnyMessage",
+    "editAnyMessageAttributes",
+    "editAnyMemberAttributes",
+    "editChannelAttributes",
+    "editChannelName",
+    "inviteMember",
+    "leaveChannel",
+    "removeMember",
+    "sendMessage",
+    "sendMediaMessage",
+    "editNotificationLevel",
+    "editOwnMessage",
+    "editOwnMessageAttributes",
+    "deleteOwnMessage",
+    "editOwnMemberAttributes",
+];
+
+/// Default "channel user" (channel) role.
+pub const CHANNEL_USER: &[&str] = &[
+    "sendMessage",
+    "sendMediaMessage",
+    "leaveChannel",
+    "editOwnMessage",
+    "editOwnMessageAttributes",
+    "deleteOwnMessage",
+    "editOwnMemberAttributes",
+    "editNotificationLevel",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_roles_only_hold_permissions_valid_for_their_type() {
+        for p in SERVICE_ADMIN.iter().chain(SERVICE_USER) {
+            assert!(is_valid(RoleType::Deployment, p), "{p}");
+        }
+        for p in CHANNEL_ADMIN.iter().chain(CHANNEL_USER) {
+            assert!(is_valid(RoleType::Channel, p), "{p}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_misplaced_permissions_are_invalid() {
+        assert!(!is_valid(RoleType::Channel, "createChannel"));
+        assert!(!is_valid(RoleType::Deployment, "sendMessage"));
+        assert!(!is_valid(RoleType::Channel, "flyToTheMoon"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Permission checks for requests made with access tokens.
+//!
+//! A user's rights are the permissions of their service (deployment) role,
+//! plus, inside a channel they are a member of, those of their channel role.
+//! Admin callers (account credentials, API keys) may do everything. A private
+//! channel is invisible (404) to users who are neither members nor invitees.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::api::channels::ChannelRow;
+use crate::api::services::ServiceRow;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+
+/// The permissions of a role, or none if it does not exist.
+pub fn role_permissions(conn: &Connection, role_sid: Option<&str>) -> ApiResult<HashSet<String>> {
+    let Some(sid) = role_sid else { return Ok(HashSet::new()) };
+    let json: Option<String> = conn
+        .query_row("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| r.get(0))
+        .optional()?;
+    Ok(json
+        .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect())
+}
+
+/// The caller of a request within one service.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub admin: bool,
+    pub identity: Option<String>,
+    pub service_perms: HashSet<String>,
+}
+
+impl Caller {
+    /// Resolves the principal's rights in `service`.
+    pub fn load(conn: &Connection, service: &ServiceRow, p: &Principal) -> ApiResult<Caller> {
+        match p {
+            Principal::Admin => Ok(Caller { admin: true, identity: None, service_perms: HashSet::new() }),
+            Principal::User(u) => {
+                p.check_service(&service.sid)?;
+                let role: Option<Option<String>> = conn
+                    .query_row(
+                        "SELECT role_sid FROM users WHERE service_sid = ?1 AND identity = ?2",
+                        params![service.sid, u.identity],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                // A user the service has not seen yet holds the default role.
+                let role = match role {
+                    Some(r) => r,
+                    None => service.default_service_role_sid.clone(),
+                };
+                Ok(Caller {
+                    admin: false,
+                    identity: Some(u.identity.clone()),
+                    service_perms: role_permissions(conn, role.as_deref())?,
+                })
+            }
+        }
+    }
+
+    pub fn allows(&self, perm: &str) -> bool {
+        self.admin || self.service_perms.contains(perm)
+    }
+
+    pub fn require(&self, perm: &str) -> ApiResult<()> {
+        if self.allows(perm) {
+            Ok(())
+        } else {
+            Err(ApiError::not_authorized(perm))
+        }
+    }
+
+    /// Only admins may do this.
+    pub fn require_admin(&self, what: &str) -> ApiResult<()> {
+        if self.admin {
+            Ok(())
+        } else {
+            Err(ApiError::not_authorized(what))
+        }
+    }
+
+    /// Whether the caller is the user `identity` acting on their own behalf.
+    pub fn is(&self, identity: &str) -> bool {
+        self.identity.as_deref() == Some(identity)
+    }
+
+    /// The caller's standing in one channel.
+    pub fn in_channel(&self, conn: &Connection, ch: &ChannelRow) -> ApiResult<ChannelView> {
+        let public = ch.kind == "public";
+        let Some(identity) = &self.identity else {
+            return Ok(ChannelView { admin: true, public, member_sid: None, invited: false, perms: HashSet::new() });
+        };
+        let member: Option<(String, Option<String>)> = conn
+            .query_row(
+                "SELECT sid, role_sid FROM members WHERE channel_sid = ?1 AND identity = ?2",
+                params![ch.sid, identity],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let invited = member.is_none()
+            && conn
+                .query_row(
+                    "SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+                    params![ch.sid, identity],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+        let mut perms = self.service_perms.clone();
+        if let Some((_, role)) = &member {
+            perms.extend(role_permissions(conn, role.as_deref())?);
+        }
+        Ok(ChannelView { admin: false, public, member_sid: member.map(|m| m.0), invited, perms })
+    }
+
+    /// Like [`Caller::in_channel`], but a channel the caller may not see is
+    /// reported as not found.
+    pub fn see_channel(&self, conn: &Connection, ch: &ChannelRow) -> ApiResult<ChannelView> {
+        let view = self.in_channel(conn, ch)?;
+        if view.visible() {
+            Ok(view)
+        } else {
+            Err(crate::api::channels::channel_not_found(&ch.sid))
+        }
+    }
+}
+
+/// What a caller may do in one channel.
+#[derive(Debug, Clone)]
+pub struct ChannelView {
+    pub admin: bool,
+    pub public: bool,
+    pub member_sid: Option<String>,
+    pub invited: bool,
+    pub perms: HashSet<String>,
+}
+
+impl ChannelView {
+    pub fn is_member(&self) -> bool {
+        self.member_sid.is_some()
+    }
+
+    /// Public channels are visible to every user; private ones to members and invitees.
+    pub fn visible(&self) -> bool {
+        self.admin || self.public || self.is_member() || self.invited
+    }
+
+    /// Messages and members of private channels are for members only.
+    pub fn can_read(&self) -> bool {
+        self.admin || self.public || self.is_member()
+    }
+
+    pub fn require_read(&self) -> ApiResult<()> {
+        if self.can_read() {
+            Ok(())
+        } else {
+            Err(ApiError::limit(50400, "User not member of channel"))
+        }
+    }
+
+    pub fn allows(&self, perm: &str) -> bool {
+        self.admin || self.perms.contains(perm)
+    }
+
+    pub fn require(&self, perm: &str) -> ApiResult<()> {
+        if self.allows(perm) {
+            Ok(())
+        } else {
+            Err(ApiError::not_authorized(perm))
+        }
+    }
+
+    /// Requires membership and `perm` (a channel-role permission such as sendMessage).
+    pub fn require_member(&self, perm: &str) -> ApiResult<()> {
+        if self.admin {
+            return Ok(());
+        }
+        if !self.is_member() {
+            return Err(ApiError::limit(50400, "User not member of channel"));
+        }
+        self.require(perm)
+    }
+}

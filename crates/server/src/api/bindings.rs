@@ -1,0 +1,283 @@
+//! Push bindings: `/v2/Services/{ServiceSid}/Bindings` and
+//! `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`. Twilio creates
+//! bindings from its client SDK; Parley adds `POST …/Users/{UserSid}/Bindings`
+//! (an extension) so that a client can register a device. Users see and
+//! manage only their own bindings.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parley_protocol::resources::{Binding, BindingLinks, UserBinding};
+use parley_protocol::{paging, SidKind, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::services::load_with_caller;
+use crate::access::Caller;
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Params, Query};
+use crate::paging::{self as pg, PageRequest};
+
+const COLUMNS: &str =
+    "sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated";
+
+/// The push message types a binding may subscribe to.
+pub const MESSAGE_TYPES: &[&str] = &["new_message", "added_to_channel", "invited_to_channel", "removed_from_channel"];
+
+#[derive(Debug, Clone)]
+struct BindingRow {
+    sid: String,
+    service_sid: String,
+    user_sid: String,
+    identity: String,
+    endpoint: String,
+    credential_sid: Option<String>,
+    binding_type: String,
+    message_types: Vec<String>,
+    date_created: i64,
+    date_updated: i64,
+}
+
+impl BindingRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let types: String = r.get(7)?;
+        Ok(BindingRow {
+            sid: r.get(0)?,
+            service_sid: r.get(1)?,
+            user_sid: r.get(2)?,
+            identity: r.get(3)?,
+            endpoint: r.get(4)?,
+            credential_sid: r.get(5)?,
+            binding_type: r.get(6)?,
+            message_types: serde_json::from_str(&types).unwrap_or_default(),
+            date_created: r.get(8)?,
+            date_updated: r.get(9)?,
+        })
+    }
+
+    fn service_view(&self, app: &App) -> Binding {
+        let base = format!("{}/v2/Services/{}", app.public_url, self.service_sid);
+        Binding {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            endpoint: self.endpoint.clone(),
+            identity: self.identity.clone(),
+            credential_sid: self.credential_sid.clone(),
+            binding_type: self.binding_type.clone(),
+            message_types: self.message_types.clone(),
+            url: format!("{base}/Bindings/{}", self.sid),
+            links: BindingLinks { user: format!("{base}/Users/{}", self.identity) },
+        }
+    }
+
+    fn user_view(&self, app: &App) -> UserBinding {
+        UserBinding {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            endpoint: self.endpoint.clone(),
+            identity: self.identity.clone(),
+            user_sid: self.user_sid.clone(),
+            credential_sid: self.credential_sid.clone(),
+            binding_type: self.binding_type.clone(),
+            message_types: self.message_types.clone(),
+            url: format!("{}/v2/Services/{}/Users/{}/Bindings/{}", app.public_url, self.service_sid, self.user_sid, self.sid),
+        }
+    }
+}
+
+fn binding_types(q: &Params) -> ApiResult<Vec<String>> {
+    let types: Vec<String> = q.all("BindingType").into_iter().filter(|t| !t.is_empty()).collect();
+    if let Some(bad) = types.iter().find(|t| !matches!(t.as_str(), "apn" | "gcm" | "fcm")) {
+        return Err(ApiError::bad_request(50209, format!("Invalid binding type {bad:?}: use apn, gcm or fcm")));
+    }
+    Ok(types)
+}
+
+fn in_list(sql: &mut String, args: &mut Vec<Value>, column: &str, values: Vec<String>) {
+    if !values.is_empty() {
+        sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; values.len()].join(",")));
+        args.extend(values.into_iter().map(Value::from));
+    }
+}
+
+fn load(conn: &Connection, service: &str, sid: &str) -> ApiResult<BindingRow> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM bindings WHERE service_sid = ?1 AND sid = ?2"),
+        params![service, sid],
+        BindingRow::from_row,
+    )
+    .optional()?
+    .ok_or_else(|| ApiError::no_route(&format!("/Services/{service}/Bindings/{sid}")))
+}
+
+fn visible(caller: &Caller, b: &BindingRow) -> ApiResult<()> {
+    if caller.admin || caller.is(&b.identity) {
+        Ok(())
+    } else {
+        Err(ApiError::no_route(&format!("/Services/{}/Bindings/{}", b.service_sid, b.sid)))
+    }
+}
+
+/// `GET /v2/Services/{ServiceSid}/Bindings` — `BindingType`, `Identity` filters.
+pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 50)?;
+    let types = binding_types(&q)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let mut sql = format!("SELECT {COLUMNS}, rowid FROM bindings WHERE service_sid = ?");
+            let mut args: Vec<Value> = vec![service.clone().into()];
+            in_list(&mut sql, &mut args, "binding_type", types);
+            in_list(&mut sql, &mut args, "identity", q.all("Identity").into_iter().filter(|i| !i.is_empty()).collect());
+            if let Some(me) = &caller.identity {
+                sql.push_str(" AND identity = ?");
+                args.push(me.clone().into());
+            }
+            let w = pg::fetch(c, &sql, "rowid", args, false, &req, BindingRow::from_row)?;
+            let items: Vec<Binding> = w.items.iter().map(|b| b.service_view(&a)).collect();
+            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Bindings"), "bindings", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<Json<Binding>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let b = load(c, &service, &sid)?;
+            visible(&caller, &b)?;
+            Ok(Json(b.service_view(&a)))
+        })
+        .await
+}
+
+/// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`
+pub async fn delete(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let b = load(c, &service, &sid)?;
+            visible(&caller, &b)?;
+            c.execute("DELETE FROM bindings WHERE sid = ?1", [&sid])?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}
+
+fn own_user(conn: &Connection, service: &str, key: &str, p: &Principal) -> ApiResult<(Caller, super::users::UserRow)> {
+    let (_, caller) = load_with_caller(conn, service, p)?;
+    let user = super::users::resolve(conn, service, key)?;
+    if !caller.admin && !caller.is(&user.identity) {
+        return Err(ApiError::not_authorized("read another user's bindings"));
+    }
+    Ok((caller, user))
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` — `BindingType` filter.
+pub async fn list_for_user(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 50)?;
+    let types = binding_types(&q)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let mut sql = format!("SELECT {COLUMNS}, rowid FROM bindings WHERE user_sid = ?");
+            let mut args: Vec<Value> = vec![user.sid.clone().into()];
+            in_list(&mut sql, &mut args, "binding_type", types);
+            let w = pg::fetch(c, &sql, "rowid", args, false, &req, BindingRow::from_row)?;
+            let items: Vec<UserBinding> = w.items.iter().map(|b| b.user_view(&a)).collect();
+            let path = format!("/v2/Services/{service}/Users/{key}/Bindings");
+            let meta = pg::meta(&a.public_url, &path, "bindings", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (Parley
+/// extension): `BindingType`, `Endpoint`, optional `CredentialSid` and
+/// repeated `MessageTypes` (default: all four).
+pub async fn create_for_user(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+    let kind = f.required("BindingType", 50209)?.to_owned();
+    if !matches!(kind.as_str(), "apn" | "gcm" | "fcm") {
+        return Err(ApiError::bad_request(50209, format!("Invalid binding type {kind:?}: use apn, gcm or fcm")));
+    }
+    let endpoint = f.required("Endpoint", 20001)?.to_owned();
+    if endpoint.len() > 1024 {
+        return Err(ApiError::invalid_param("Endpoint too long: at most 1024 characters"));
+    }
+    let mut types: Vec<String> = f.all("MessageTypes").into_iter().filter(|t| !t.is_empty()).collect();
+    if let Some(bad) = types.iter().find(|t| !MESSAGE_TYPES.contains(&t.as_str())) {
+        return Err(ApiError::invalid_param(format!("Unknown message type {bad:?}")));
+    }
+    if types.is_empty() {
+        types = MESSAGE_TYPES.iter().map(|s| s.to_string()).collect();
+    }
+    let credential = f.str("CredentialSid").filter(|c| !c.is_empty()).map(str::to_owned);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            if let Some(cr) = &credential {
+                let ok: bool = c.query_row("SELECT EXISTS(SELECT 1 FROM credentials WHERE sid = ?1)", [cr], |r| r.get(0))?;
+                if !ok {
+                    return Err(ApiError::invalid_param(format!("Credential {cr} not found")));
+                }
+            }
+            // One binding per endpoint and type: registering again replaces it.
+            c.execute(
+                "DELETE FROM bindings WHERE user_sid = ?1 AND endpoint = ?2 AND binding_type = ?3",
+                params![user.sid, endpoint, kind],
+            )?;
+            let sid = SidKind::Binding.generate();
+            c.execute(
+                "INSERT INTO bindings (sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                params![sid, service, user.sid, user.identity, endpoint, credential, kind, serde_json::to_string(&types).unwrap_or_default(), now()],
+            )?;
+            Ok(created(load(c, &service, &sid)?.user_view(&a)))
+        })
+        .await
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`
+pub async fn fetch_for_user(State(app): State<App>, p: Principal, Path((service, key, sid)): Path<(String, String, String)>) -> ApiResult<Response> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let b = load(c, &service, &sid)?;
+            if b.user_sid != user.sid {
+                return Err(ApiError::no_route(&format!("/Services/{service}/Users/{key}/Bindings/{sid}")));
+            }
+            Ok(Json(b.user_view(&a)).into_response())
+        })
+        .await
+}
+
+/// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`
+pub async fn delete_for_user(State(app): State<App>, p: Principal, Path((service, key, sid)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let b = load(c, &service, &sid)?;
+            if b.user_sid != user.sid {
+                return Err(ApiError::no_route(&format!("/Services/{service}/Users/{key}/Bindings/{sid}")));
+            }
+            c.execute("DELETE FROM bindings WHERE sid = ?1", [&sid])?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

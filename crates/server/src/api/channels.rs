@@ -1,0 +1,331 @@
+//! Channels: `/v2/Services/{ServiceSid}/Channels`, addressable by SID or
+//! unique name. Private channels are visible only to their members and
+//! invitees; a user who creates a channel joins it with the service's
+//! channel-creator role.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use parley_protocol::resources::{Channel, ChannelLinks};
+use parley_protocol::{paging, SidKind, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::services::load_with_caller;
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Params, Query};
+use crate::paging::{self as pg, PageRequest};
+
+/// A channel as stored.
+#[derive(Debug, Clone)]
+pub struct ChannelRow {
+    pub sid: String,
+    pub service_sid: String,
+    pub unique_name: Option<String>,
+    pub friendly_name: Option<String>,
+    pub attributes: String,
+    pub kind: String,
+    pub created_by: String,
+    pub messages_count: i64,
+    pub members_count: i64,
+    pub last_message_sid: Option<String>,
+    pub date_created: i64,
+    pub date_updated: i64,
+}
+
+const COLUMNS: &str = "sid, service_sid, unique_name, friendly_name, attributes, type, created_by, messages_count,
+    (SELECT COUNT(*) FROM members m WHERE m.channel_sid = channels.sid), last_message_sid, date_created, date_updated";
+
+impl ChannelRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ChannelRow {
+            sid: r.get(0)?,
+            service_sid: r.get(1)?,
+            unique_name: r.get(2)?,
+            friendly_name: r.get(3)?,
+            attributes: r.get(4)?,
+            kind: r.get(5)?,
+            created_by: r.get(6)?,
+            messages_count: r.get(7)?,
+            members_count: r.get(8)?,
+            last_message_sid: r.get(9)?,
+            date_created: r.get(10)?,
+            date_updated: r.get(11)?,
+        })
+    }
+
+    /// The channel's absolute URL.
+    pub fn url(&self, app: &App) -> String {
+        format!("{}/v2/Services/{}/Channels/{}", app.public_url, self.service_sid, self.sid)
+    }
+
+    pub fn render(&self, app: &App) -> Channel {
+        let url = self.url(app);
+        Channel {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            friendly_name: self.friendly_name.clone(),
+            unique_name: self.unique_name.clone(),
+            attributes: self.attributes.clone(),
+            kind: self.kind.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            created_by: self.created_by.clone(),
+            members_count: self.members_count as u32,
+            messages_count: self.messages_count as u64,
+            links: ChannelLinks {
+                members: format!("{url}/Members"),
+                messages: format!("{url}/Messages"),
+                invites: format!("{url}/Invites"),
+                webhooks: format!("{url}/Webhooks"),
+                last_message: self.last_message_sid.as_ref().map(|m| format!("{url}/Messages/{m}")),
+            },
+            url,
+        }
+    }
+}
+
+/// 404 50300 for a channel that does not exist or may not be seen.
+pub fn channel_not_found(key: &str) -> ApiError {
+    ApiError::not_found(50300, format!("Channel {key} not found"))
+}
+
+/// Finds a channel by SID or unique name, failing with 50300.
+pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<ChannelRow> {
+    let by_sid = SidKind::Channel.matches(key);
+    let column = if by_sid { "sid" } else { "unique_name" };
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM channels WHERE service_sid = ?1 AND {column} = ?2"),
+        params![service, key],
+        ChannelRow::from_row,
+    )
+    .optional()?
+    .ok_or_else(|| channel_not_found(key))
+}
+
+/// Loads the service, the caller and a channel the caller may see.
+pub fn load_visible(
+    conn: &Connection,
+    service: &str,
+    key: &str,
+    p: &Principal,
+) -> ApiResult<(super::services::ServiceRow, crate::access::Caller, ChannelRow, crate::access::ChannelView)> {
+    let (s, caller) = load_with_caller(conn, service, p)?;
+    let ch = resolve(conn, service, key)?;
+    let view = caller.see_channel(conn, &ch)?;
+    Ok((s, caller, ch, view))
+}
+
+fn check_names(f: &Params, max: usize) -> ApiResult<()> {
+    if f.str("FriendlyName").is_some_and(|n| n.chars().count() > max) {
+        return Err(ApiError::bad_request(50003, format!("Friendly name too long: at most {max} characters")));
+    }
+    if let Some(u) = f.str("UniqueName") {
+        if u.chars().count() > max {
+            return Err(ApiError::bad_request(50004, format!("Unique name too long: at most {max} characters")));
+        }
+        if SidKind::Channel.matches(u) {
+            return Err(ApiError::bad_request(50306, "Unique name should not match the channel SID pattern"));
+        }
+    }
+    if f.str("CreatedBy").is_some_and(|c| c.chars().count() > 256) {
+        return Err(ApiError::bad_request(50310, "CreatedBy too long: at most 256 characters"));
+    }
+    Ok(())
+}
+
+fn unique_name_taken(conn: &Connection, service: &str, name: &str, except: Option<&str>) -> ApiResult<()> {
+    let other: Option<String> = conn
+        .query_row("SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2", params![service, name], |r| r.get(0))
+        .optional()?;
+    match other {
+        Some(sid) if Some(sid.as_str()) != except => {
+            Err(ApiError::conflict(50307, format!("Channel with unique name {name:?} already exists")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What a new channel is made of.
+#[derive(Debug, Clone)]
+pub struct NewChannel<'a> {
+    pub service_sid: &'a str,
+    pub unique_name: Option<&'a str>,
+    pub friendly_name: Option<&'a str>,
+    pub attributes: &'a str,
+    pub kind: &'a str,
+    pub created_by: &'a str,
+    pub date_created: Option<i64>,
+    pub date_updated: Option<i64>,
+}
+
+/// Inserts a channel (names already validated and unique).
+pub fn insert(conn: &Connection, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
+    let sid = SidKind::Channel.generate();
+    let dc = n.date_created.unwrap_or_else(now);
+    conn.execute(
+        "INSERT INTO channels (sid, service_sid, unique_name, friendly_name, attributes, type, created_by, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![sid, n.service_sid, n.unique_name, n.friendly_name, n.attributes, n.kind, n.created_by, dc, n.date_updated.unwrap_or(dc)],
+    )?;
+    resolve(conn, n.service_sid, &sid)
+}
+
+/// `GET /v2/Services/{ServiceSid}/Channels` — `Type` filter (default public).
+pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 100)?;
+    let mut types: Vec<String> = q.all("Type").into_iter().filter(|t| !t.is_empty()).collect();
+    if types.is_empty() {
+        types.push("public".into());
+    }
+    if let Some(bad) = types.iter().find(|t| *t != "public" && *t != "private") {
+        return Err(ApiError::invalid_param(format!("Invalid channel Type {bad:?}: use public or private")));
+    }
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let mut sql = format!("SELECT {COLUMNS}, rowid FROM channels WHERE service_sid = ?");
+            let mut args: Vec<Value> = vec![service.clone().into()];
+            sql.push_str(&format!(" AND type IN ({})", vec!["?"; types.len()].join(",")));
+            args.extend(types.iter().cloned().map(Value::from));
+            if let Some(me) = &caller.identity {
+                sql.push_str(
+                    " AND (type = 'public'
+                       OR sid IN (SELECT channel_sid FROM members WHERE service_sid = ? AND identity = ?)
+                       OR sid IN (SELECT channel_sid FROM invites WHERE service_sid = ? AND identity = ?))",
+                );
+                for _ in 0..2 {
+                    args.push(service.clone().into());
+                    args.push(me.clone().into());
+                }
+            }
+            let w = pg::fetch(c, &sql, "rowid", args, false, &req, ChannelRow::from_row)?;
+            let items: Vec<Channel> = w.items.iter().map(|ch| ch.render(&a)).collect();
+            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Channels"), "channels", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Channels`
+pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<String>, Form(f): Form) -> ApiResult<Response> {
+    check_names(&f, 64)?;
+    let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
+    let kind = f.str("Type").filter(|t| !t.is_empty()).unwrap_or("public").to_owned();
+    if kind != "public" && kind != "private" {
+        return Err(ApiError::invalid_param(format!("Invalid channel Type {kind:?}: use public or private")));
+    }
+    let date_created = f.date("DateCreated", 50308)?;
+    let date_updated = f.date("DateUpdated", 50309)?;
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (s, caller) = load_with_caller(c, &service, &p)?;
+            caller.require("createChannel")?;
+            let unique = f.str("UniqueName").filter(|u| !u.is_empty());
+            if let Some(u) = unique {
+                unique_name_taken(c, &service, u, None)?;
+            }
+            let created_by = match &caller.identity {
+                Some(me) => me.clone(),
+                None => f.str("CreatedBy").filter(|x| !x.is_empty()).unwrap_or("system").to_owned(),
+            };
+            let ch = insert(
+                c,
+                NewChannel {
+                    service_sid: &service,
+                    unique_name: unique,
+                    friendly_name: f.str("FriendlyName"),
+                    attributes: &attributes,
+                    kind: &kind,
+                    created_by: &created_by,
+                    date_created: date_created.map(|d| d.0),
+                    date_updated: date_updated.map(|d| d.0),
+                },
+            )?;
+            if let Some(me) = &caller.identity {
+                super::members::insert(c, &s, &ch, me, s.default_channel_creator_role_sid.as_deref(), None)?;
+            }
+            Ok(created(resolve(c, &service, &ch.sid)?.render(&a)))
+        })
+        .await
+}
+
+/// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<Json<Channel>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, _, ch, _) = load_visible(c, &service, &key, &p)?;
+            Ok(Json(ch.render(&a)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Channels/{Sid}`
+pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Json<Channel>> {
+    check_names(&f, 256)?;
+    let attributes = f.attributes("Attributes")?;
+    let date_created = f.date("DateCreated", 50308)?;
+    let date_updated = f.date("DateUpdated", 50309)?;
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (_, caller, ch, view) = load_visible(c, &service, &key, &p)?;
+            if f.has("FriendlyName") || f.has("UniqueName") {
+                view.require("editChannelName")?;
+            }
+            if attributes.is_some() {
+                view.require("editChannelAttributes")?;
+            }
+            if date_created.is_some() || date_updated.is_some() || f.has("CreatedBy") {
+                caller.require_admin("set channel dates or author")?;
+            }
+            let unique: Option<Option<String>> = f.str("UniqueName").map(|u| (!u.is_empty()).then(|| u.to_owned()));
+            if let Some(Some(u)) = &unique {
+                unique_name_taken(c, &service, u, Some(&ch.sid))?;
+            }
+            c.execute(
+                "UPDATE channels SET
+                   friendly_name = CASE WHEN ?2 THEN ?3 ELSE friendly_name END,
+                   unique_name = CASE WHEN ?4 THEN ?5 ELSE unique_name END,
+                   attributes = COALESCE(?6, attributes),
+                   created_by = COALESCE(?7, created_by),
+                   date_created = COALESCE(?8, date_created),
+                   date_updated = COALESCE(?9, ?10)
+                 WHERE sid = ?1",
+                params![
+                    ch.sid,
+                    f.has("FriendlyName"),
+                    f.str("FriendlyName").filter(|n| !n.is_empty()),
+                    unique.is_some(),
+                    unique.clone().flatten(),
+                    attributes,
+                    f.str("CreatedBy").filter(|x| !x.is_empty()),
+                    date_created.map(|d| d.0),
+                    date_updated.map(|d| d.0),
+                    now(),
+                ],
+            )?;
+            Ok(Json(resolve(c, &service, &ch.sid)?.render(&a)))
+        })
+        .await
+}
+
+/// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` — removes members,
+/// messages, invites and webhooks with it.
+pub async fn delete(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (_, _, ch, view) = load_visible(c, &service, &key, &p)?;
+            view.require("destroyChannel")?;
+            c.execute("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

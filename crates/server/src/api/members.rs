@@ -1,0 +1,310 @@
+//! Members: `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`,
+//! addressable by SID or identity, each with its read horizon
+//! (`last_consumed_message_index`). Joining enforces the service's limits
+//! (members per channel, channels per user) and consumes a pending invite.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use parley_protocol::permission::RoleType;
+use parley_protocol::resources::Member;
+use parley_protocol::{paging, SidKind, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::channels::{load_visible, ChannelRow};
+use super::services::ServiceRow;
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Params, Query};
+use crate::paging::{self as pg, PageRequest};
+
+/// A member as stored.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub sid: String,
+    pub service_sid: String,
+    pub channel_sid: String,
+    pub identity: String,
+    pub role_sid: Option<String>,
+    pub attributes: String,
+    pub last_consumed_message_index: Option<i64>,
+    pub last_consumption_timestamp: Option<i64>,
+    pub notification_level: String,
+    pub date_created: i64,
+    pub date_updated: i64,
+}
+
+pub const COLUMNS: &str = "sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
+    last_consumption_timestamp, notification_level, date_created, date_updated";
+
+impl MemberRow {
+    pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(MemberRow {
+            sid: r.get(0)?,
+            service_sid: r.get(1)?,
+            channel_sid: r.get(2)?,
+            identity: r.get(3)?,
+            role_sid: r.get(4)?,
+            attributes: r.get(5)?,
+            last_consumed_message_index: r.get(6)?,
+            last_consumption_timestamp: r.get(7)?,
+            notification_level: r.get(8)?,
+            date_created: r.get(9)?,
+            date_updated: r.get(10)?,
+        })
+    }
+
+    pub fn url(&self, app: &App) -> String {
+        format!("{}/v2/Services/{}/Channels/{}/Members/{}", app.public_url, self.service_sid, self.channel_sid, self.sid)
+    }
+
+    pub fn render(&self, app: &App) -> Member {
+        Member {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            channel_sid: self.channel_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            identity: self.identity.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            role_sid: self.role_sid.clone(),
+            last_consumed_message_index: self.last_consumed_message_index,
+            last_consumption_timestamp: self.last_consumption_timestamp.map(Timestamp),
+            url: self.url(app),
+            attributes: self.attributes.clone(),
+        }
+    }
+}
+
+/// Finds a member of `channel` by SID or identity.
+pub fn find(conn: &Connection, channel: &str, key: &str) -> ApiResult<Option<MemberRow>> {
+    let column = if SidKind::Member.matches(key) { "sid" } else { "identity" };
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM members WHERE channel_sid = ?1 AND {column} = ?2"),
+            params![channel, key],
+            MemberRow::from_row,
+        )
+        .optional()?)
+}
+
+/// Like [`find`], failing with 50402.
+pub fn resolve(conn: &Connection, channel: &str, key: &str) -> ApiResult<MemberRow> {
+    find(conn, channel, key)?.ok_or_else(|| ApiError::not_found(50402, format!("Member {key} not found")))
+}
+
+/// Optional fields of a new member.
+#[derive(Debug, Default, Clone)]
+pub struct MemberInit {
+    pub attributes: Option<String>,
+    pub last_consumed_message_index: Option<Option<i64>>,
+    pub last_consumption_timestamp: Option<i64>,
+    pub date_created: Option<i64>,
+    pub date_updated: Option<i64>,
+}
+
+/// Adds `identity` to `ch`, enforcing limits; creates the user if needed and
+/// consumes a pending invite (whose role applies when none is given).
+pub fn insert(
+    conn: &Connection,
+    s: &ServiceRow,
+    ch: &ChannelRow,
+    identity: &str,
+    role: Option<&str>,
+    init: Option<MemberInit>,
+) -> ApiResult<MemberRow> {
+    if find(conn, &ch.sid, identity)?.is_some() {
+        return Err(ApiError::conflict(50404, format!("Member {identity} already exists")));
+    }
+    let members: i64 = conn.query_row("SELECT COUNT(*) FROM members WHERE channel_sid = ?1", [&ch.sid], |r| r.get(0))?;
+    if members >= s.limit_channel_members {
+        return Err(ApiError::limit(50403, format!("Channel member limit exceeded ({})", s.limit_channel_members)));
+    }
+    let user = super::users::ensure(conn, s, identity)?;
+    if user.joined_channels_count >= s.limit_user_channels {
+        return Err(ApiError::limit(50208, format!("User channel limit exceeded ({})", s.limit_user_channels)));
+    }
+    let invite_role: Option<Option<String>> = conn
+        .query_row("SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, identity], |r| r.get(0))
+        .optional()?;
+    conn.execute("DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, identity])?;
+    let role = role
+        .map(str::to_owned)
+        .or(invite_role.flatten())
+        .or(s.default_channel_role_sid.clone());
+    let init = init.unwrap_or_default();
+    let t = now();
+    let sid = SidKind::Member.generate();
+    let dc = init.date_created.unwrap_or(t);
+    let horizon = init.last_consumed_message_index.flatten();
+    conn.execute(
+        "INSERT INTO members (sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
+             last_consumption_timestamp, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            sid, s.sid, ch.sid, identity, role,
+            init.attributes.unwrap_or_else(|| "{}".into()),
+            horizon,
+            init.last_consumption_timestamp.or(horizon.map(|_| t)),
+            dc,
+            init.date_updated.unwrap_or(dc),
+        ],
+    )?;
+    resolve(conn, &ch.sid, &sid)
+}
+
+fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
+    let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
+    if let Some(Some(i)) = index {
+        if i < 0 {
+            return Err(ApiError::bad_request(50406, "LastConsumedMessageIndex must not be negative"));
+        }
+    }
+    let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
+    Ok((index, ts))
+}
+
+/// `GET …/Channels/{ChannelSid}/Members` — `Identity` filter.
+pub async fn list(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 100)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
+            view.require_read()?;
+            let mut sql = format!("SELECT {COLUMNS}, rowid FROM members WHERE channel_sid = ?");
+            let mut args: Vec<Value> = vec![ch.sid.clone().into()];
+            let ids: Vec<String> = q.all("Identity").into_iter().filter(|i| !i.is_empty()).collect();
+            if !ids.is_empty() {
+                sql.push_str(&format!(" AND identity IN ({})", vec!["?"; ids.len()].join(",")));
+                args.extend(ids.into_iter().map(Value::from));
+            }
+            let w = pg::fetch(c, &sql, "rowid", args, false, &req, MemberRow::from_row)?;
+            let items: Vec<Member> = w.items.iter().map(|m| m.render(&a)).collect();
+            let path = format!("/v2/Services/{service}/Channels/{channel}/Members");
+            let meta = pg::meta(&a.public_url, &path, "members", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `POST …/Channels/{ChannelSid}/Members` — join (own identity) or add.
+pub async fn create(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+    let identity = f.str("Identity").unwrap_or("").to_owned();
+    super::users::check_identity(&identity)?;
+    let (index, ts) = horizon_params(&f)?;
+    let init = MemberInit {
+        attributes: f.attributes("Attributes")?,
+        last_consumed_message_index: index,
+        last_consumption_timestamp: ts,
+        date_created: f.date("DateCreated", 50308)?.map(|d| d.0),
+        date_updated: f.date("DateUpdated", 50309)?.map(|d| d.0),
+    };
+    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            if caller.is(&identity) && !view.allows("addMember") {
+                // Joining: public channels need joinChannel, private ones an invite.
+                if view.public {
+                    caller.require("joinChannel")?;
+                } else if !view.invited {
+                    return Err(ApiError::not_authorized("join a private channel without an invite"));
+                }
+            } else {
+                view.require("addMember")?;
+            }
+            if let Some(r) = &role {
+                caller.require_admin("set a member's role")?;
+                super::roles::check_role(c, &service, r, RoleType::Channel)?;
+            }
+            let m = insert(c, &s, &ch, &identity, role.as_deref(), Some(init))?;
+            Ok(created(m.render(&a)))
+        })
+        .await
+}
+
+/// `GET …/Channels/{ChannelSid}/Members/{Sid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>) -> ApiResult<Json<Member>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
+            view.require_read()?;
+            Ok(Json(resolve(c, &ch.sid, &key)?.render(&a)))
+        })
+        .await
+}
+
+/// Sets a member's read horizon (index `None` = nothing read).
+pub fn set_horizon(conn: &Connection, member_sid: &str, index: Option<i64>, ts: Option<i64>) -> ApiResult<()> {
+    let t = now();
+    conn.execute(
+        "UPDATE members SET last_consumed_message_index = ?2, last_consumption_timestamp = ?3, date_updated = ?4 WHERE sid = ?1",
+        params![member_sid, index, ts.or(index.map(|_| t)), t],
+    )?;
+    Ok(())
+}
+
+/// `POST …/Channels/{ChannelSid}/Members/{Sid}` — role, attributes, read horizon.
+pub async fn update(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<Member>> {
+    let (index, ts) = horizon_params(&f)?;
+    let attributes = f.attributes("Attributes")?;
+    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
+    let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let m = resolve(c, &ch.sid, &key)?;
+            let own = caller.is(&m.identity);
+            if (index.is_some() || ts.is_some()) && !own {
+                caller.require_admin("set another member's read horizon")?;
+            }
+            if attributes.is_some() && !(own && view.allows("editOwnMemberAttributes")) {
+                view.require("editAnyMemberAttributes")?;
+            }
+            if role.is_some() || date_created.is_some() || date_updated.is_some() {
+                caller.require_admin("set a member's role or dates")?;
+            }
+            if let Some(r) = &role {
+                super::roles::check_role(c, &service, r, RoleType::Channel)?;
+            }
+            if let Some(i) = index {
+                set_horizon(c, &m.sid, i, ts)?;
+            } else if let Some(t) = ts {
+                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![m.sid, t])?;
+            }
+            c.execute(
+                "UPDATE members SET attributes = COALESCE(?2, attributes), role_sid = COALESCE(?3, role_sid),
+                 date_created = COALESCE(?4, date_created), date_updated = COALESCE(?5, ?6) WHERE sid = ?1",
+                params![m.sid, attributes, role, date_created, date_updated, now()],
+            )?;
+            Ok(Json(resolve(c, &ch.sid, &m.sid)?.render(&a)))
+        })
+        .await
+}
+
+/// `DELETE …/Channels/{ChannelSid}/Members/{Sid}` — leave (own) or remove.
+pub async fn delete(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let m = resolve(c, &ch.sid, &key)?;
+            if caller.is(&m.identity) {
+                if !view.allows("removeMember") {
+                    view.require("leaveChannel")?;
+                }
+            } else {
+                view.require("removeMember")?;
+            }
+            c.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

@@ -1,0 +1,399 @@
+//! Services: `/v2/Services` and `/v2/Services/{Sid}`, the root of every chat
+//! resource. Creating a service also creates its four default roles.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
+use parley_protocol::resources::{MediaSettings, Notifications, Service, ServiceLimits, ServiceLinks};
+use parley_protocol::{paging, SidKind, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::access::Caller;
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Params, Query};
+use crate::paging::{self as pg, PageRequest};
+
+/// Upper bound of both service limits.
+pub const MAX_LIMIT: i64 = 1000;
+/// Media size limit of every service, in MB.
+pub const MEDIA_SIZE_LIMIT_MB: u32 = 150;
+
+/// A service as stored.
+#[derive(Debug, Clone)]
+pub struct ServiceRow {
+    pub sid: String,
+    pub friendly_name: String,
+    pub default_service_role_sid: Option<String>,
+    pub default_channel_role_sid: Option<String>,
+    pub default_channel_creator_role_sid: Option<String>,
+    pub read_status_enabled: bool,
+    pub reachability_enabled: bool,
+    pub typing_indicator_timeout: i64,
+    pub consumption_report_interval: i64,
+    pub limit_channel_members: i64,
+    pub limit_user_channels: i64,
+    pub pre_webhook_url: Option<String>,
+    pub post_webhook_url: Option<String>,
+    pub webhook_method: Option<String>,
+    pub webhook_filters: Option<Vec<String>>,
+    pub pre_webhook_retry_count: i64,
+    pub post_webhook_retry_count: i64,
+    pub notifications: Notifications,
+    pub media_compatibility_message: Option<String>,
+    pub date_created: i64,
+    pub date_updated: i64,
+}
+
+const COLUMNS: &str = "sid, friendly_name, default_service_role_sid, default_channel_role_sid,
+    default_channel_creator_role_sid, read_status_enabled, reachability_enabled,
+    typing_indicator_timeout, consumption_report_interval, limit_channel_members,
+    limit_user_channels, pre_webhook_url, post_webhook_url, webhook_method, webhook_filters,
+    pre_webhook_retry_count, post_webhook_retry_count, notifications,
+    media_compatibility_message, date_created, date_updated";
+
+impl ServiceRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let filters: Option<String> = r.get(14)?;
+        let notifications: String = r.get(17)?;
+        Ok(ServiceRow {
+            sid: r.get(0)?,
+            friendly_name: r.get(1)?,
+            default_service_role_sid: r.get(2)?,
+            default_channel_role_sid: r.get(3)?,
+            default_channel_creator_role_sid: r.get(4)?,
+            read_status_enabled: r.get(5)?,
+            reachability_enabled: r.get(6)?,
+            typing_indicator_timeout: r.get(7)?,
+            consumption_report_interval: r.get(8)?,
+            limit_channel_members: r.get(9)?,
+            limit_user_channels: r.get(10)?,
+            pre_webhook_url: r.get(11)?,
+            post_webhook_url: r.get(12)?,
+            webhook_method: r.get(13)?,
+            webhook_filters: filters.and_then(|f| serde_json::from_str(&f).ok()),
+            pre_webhook_retry_count: r.get(15)?,
+            post_webhook_retry_count: r.get(16)?,
+            notifications: serde_json::from_str(&notifications).unwrap_or_default(),
+            media_compatibility_message: r.get(18)?,
+            date_created: r.get(19)?,
+            date_updated: r.get(20)?,
+        })
+    }
+
+    /// The wire shape.
+    pub fn render(&self, app: &App) -> Service {
+        let url = format!("{}/v2/Services/{}", app.public_url, self.sid);
+        Service {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            friendly_name: self.friendly_name.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            default_service_role_sid: self.default_service_role_sid.clone(),
+            default_channel_role_sid: self.default_channel_role_sid.clone(),
+            default_channel_creator_role_sid: self.default_channel_creator_role_sid.clone(),
+            read_status_enabled: self.read_status_enabled,
+            reachability_enabled: self.reachability_enabled,
+            typing_indicator_timeout: self.typing_indicator_timeout as u32,
+            consumption_report_interval: self.consumption_report_interval as u32,
+            limits: ServiceLimits {
+                channel_members: self.limit_channel_members as u32,
+                user_channels: self.limit_user_channels as u32,
+            },
+            pre_webhook_url: self.pre_webhook_url.clone(),
+            post_webhook_url: self.post_webhook_url.clone(),
+            webhook_method: self.webhook_method.clone(),
+            webhook_filters: self.webhook_filters.clone(),
+            pre_webhook_retry_count: self.pre_webhook_retry_count as u32,
+            post_webhook_retry_count: self.post_webhook_retry_count as u32,
+            notifications: self.notifications.clone(),
+            media: MediaSettings {
+                size_limit_mb: MEDIA_SIZE_LIMIT_MB,
+                compatibility_message: self.media_compatibility_message.clone(),
+            },
+            links: ServiceLinks {
+                channels: format!("{url}/Channels"),
+                users: format!("{url}/Users"),
+                roles: format!("{url}/Roles"),
+                bindings: format!("{url}/Bindings"),
+            },
+            url,
+        }
+    }
+}
+
+/// Loads a service or fails with 20404.
+pub fn load(conn: &Connection, sid: &str) -> ApiResult<ServiceRow> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"), [sid], ServiceRow::from_row)
+        .optional()?
+        .ok_or_else(|| ApiError::no_route(&format!("/Services/{sid}")))
+}
+
+/// Loads the service and the caller's rights in it.
+pub fn load_with_caller(conn: &Connection, sid: &str, p: &Principal) -> ApiResult<(ServiceRow, Caller)> {
+    p.check_service(sid)?;
+    let s = load(conn, sid)?;
+    let caller = Caller::load(conn, &s, p)?;
+    Ok((s, caller))
+}
+
+fn insert_role(conn: &Connection, service: &str, name: &str, kind: &str, perms: &[&str], t: i64) -> rusqlite::Result<String> {
+    let sid = SidKind::Role.generate();
+    conn.execute(
+        "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![sid, service, name, kind, serde_json::to_string(perms).unwrap_or_default(), t],
+    )?;
+    Ok(sid)
+}
+
+/// Creates a service with its default roles.
+pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<ServiceRow> {
+    let sid = SidKind::Service.generate();
+    let t = now();
+    conn.execute(
+        "INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![sid, friendly_name, serde_json::to_string(&Notifications::default()).unwrap_or_default(), t],
+    )?;
+    let service_user = insert_role(conn, &sid, "service user", "deployment", SERVICE_USER, t)?;
+    insert_role(conn, &sid, "service admin", "deployment", SERVICE_ADMIN, t)?;
+    let channel_user = insert_role(conn, &sid, "channel user", "channel", CHANNEL_USER, t)?;
+    let channel_admin = insert_role(conn, &sid, "channel admin", "channel", CHANNEL_ADMIN, t)?;
+    conn.execute(
+        "UPDATE services SET default_service_role_sid = ?2, default_channel_role_sid = ?3,
+         default_channel_creator_role_sid = ?4 WHERE sid = ?1",
+        params![sid, service_user, channel_user, channel_admin],
+    )?;
+    load(conn, &sid)
+}
+
+fn check_friendly_name(name: &str) -> ApiResult<()> {
+    if name.chars().count() > 256 {
+        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// `GET /v2/Services`
+pub async fn list(State(app): State<App>, p: Principal, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    p.require_admin("list services")?;
+    let req = PageRequest::from_query(&q, 50, 100)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM services WHERE 1"), "rowid", vec![], false, &req, ServiceRow::from_row)?;
+            let items: Vec<Service> = w.items.iter().map(|s| s.render(&a)).collect();
+            let meta = pg::meta(&a.public_url, "/v2/Services", "services", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `POST /v2/Services`
+pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiResult<Response> {
+    p.require_admin("create services")?;
+    let name = f.required("FriendlyName", 50000)?.to_owned();
+    check_friendly_name(&name)?;
+    let a = app.clone();
+    app.db
+        .write(move |c| Ok(created(create_service(c, &name)?.render(&a))))
+        .await
+}
+
+/// `GET /v2/Services/{Sid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<Json<Service>> {
+    p.check_service(&sid)?;
+    let a = app.clone();
+    app.db.read(move |c| Ok(Json(load(c, &sid)?.render(&a)))).await
+}
+
+fn role_of_type(conn: &Connection, service: &str, sid: &str, kind: &str, code: u32) -> ApiResult<()> {
+    let found: Option<String> = conn
+        .query_row("SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2", params![sid, service], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(t) if t == kind => Ok(()),
+        Some(_) => Err(ApiError::bad_request(50105, format!("Role {sid} is not a {kind} role"))),
+        None => Err(ApiError::not_found(code, format!("Role {sid} not found"))),
+    }
+}
+
+fn webhook_url(f: &Params, name: &str) -> ApiResult<Option<Option<String>>> {
+    match f.str(name) {
+        None => Ok(None),
+        Some("") => Ok(Some(None)),
+        Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 => {
+            Ok(Some(Some(u.to_owned())))
+        }
+        Some(u) => Err(ApiError::bad_request(50054, format!("Invalid webhook URL {u:?}"))),
+    }
+}
+
+fn apply_notification(
+    f: &Params,
+    prefix: &str,
+    enabled: &mut bool,
+    template: &mut Option<String>,
+    sound: &mut Option<String>,
+) -> ApiResult<()> {
+    if let Some(v) = f.bool(&format!("{prefix}.Enabled"))? {
+        *enabled = v;
+    }
+    if let Some(t) = f.str(&format!("{prefix}.Template")) {
+        if t.chars().count() > 1024 {
+            return Err(ApiError::bad_request(50058, "Notification template too long: at most 1024 characters"));
+        }
+        *template = (!t.is_empty()).then(|| t.to_owned());
+    }
+    if let Some(s) = f.str(&format!("{prefix}.Sound")) {
+        if s.chars().count() > 255 {
+            return Err(ApiError::bad_request(50059, "Notification sound name too long: at most 255 characters"));
+        }
+        *sound = (!s.is_empty()).then(|| s.to_owned());
+    }
+    Ok(())
+}
+
+fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<()> {
+    if let Some(n) = f.str("FriendlyName") {
+        check_friendly_name(n)?;
+        s.friendly_name = n.to_owned();
+    }
+    if let Some(r) = f.str("DefaultServiceRoleSid") {
+        role_of_type(conn, &s.sid, r, "deployment", 50102)?;
+        s.default_service_role_sid = Some(r.to_owned());
+    }
+    if let Some(r) = f.str("DefaultChannelRoleSid") {
+        role_of_type(conn, &s.sid, r, "channel", 50101)?;
+        s.default_channel_role_sid = Some(r.to_owned());
+    }
+    if let Some(r) = f.str("DefaultChannelCreatorRoleSid") {
+        role_of_type(conn, &s.sid, r, "channel", 50106)?;
+        s.default_channel_creator_role_sid = Some(r.to_owned());
+    }
+    if let Some(v) = f.bool("ReadStatusEnabled")? {
+        s.read_status_enabled = v;
+    }
+    if let Some(v) = f.bool("ReachabilityEnabled")? {
+        s.reachability_enabled = v;
+    }
+    if let Some(v) = f.int("TypingIndicatorTimeout", 50053)? {
+        if !(1..=3600).contains(&v) {
+            return Err(ApiError::bad_request(50053, "TypingIndicatorTimeout must be between 1 and 3600 seconds"));
+        }
+        s.typing_indicator_timeout = v;
+    }
+    if let Some(v) = f.int("ConsumptionReportInterval", 20001)? {
+        s.consumption_report_interval = v.clamp(0, 3600);
+    }
+    let n = &mut s.notifications;
+    apply_notification(f, "Notifications.NewMessage", &mut n.new_message.enabled, &mut n.new_message.template, &mut n.new_message.sound)?;
+    if let Some(v) = f.bool("Notifications.NewMessage.BadgeCountEnabled")? {
+        n.new_message.badge_count_enabled = v;
+    }
+    for (prefix, setting) in [
+        ("Notifications.AddedToChannel", &mut n.added_to_channel),
+        ("Notifications.RemovedFromChannel", &mut n.removed_from_channel),
+        ("Notifications.InvitedToChannel", &mut n.invited_to_channel),
+    ] {
+        apply_notification(f, prefix, &mut setting.enabled, &mut setting.template, &mut setting.sound)?;
+    }
+    if let Some(v) = f.bool("Notifications.LogEnabled")? {
+        n.log_enabled = v;
+    }
+    if let Some(u) = webhook_url(f, "PreWebhookUrl")? {
+        s.pre_webhook_url = u;
+    }
+    if let Some(u) = webhook_url(f, "PostWebhookUrl")? {
+        s.post_webhook_url = u;
+    }
+    if let Some(m) = f.str("WebhookMethod") {
+        let m = m.to_ascii_uppercase();
+        if m != "GET" && m != "POST" {
+            return Err(ApiError::bad_request(50055, "WebhookMethod must be GET or POST"));
+        }
+        s.webhook_method = Some(m);
+    }
+    if f.has("WebhookFilters") {
+        let filters: Vec<String> = f.all("WebhookFilters").into_iter().filter(|x| !x.is_empty()).collect();
+        s.webhook_filters = Some(filters);
+    }
+    for (name, slot) in [
+        ("PreWebhookRetryCount", &mut s.pre_webhook_retry_count),
+        ("PostWebhookRetryCount", &mut s.post_webhook_retry_count),
+    ] {
+        if let Some(v) = f.int(name, 50065)? {
+            if !(0..=3).contains(&v) {
+                return Err(ApiError::bad_request(50065, format!("{name} must be between 0 and 3")));
+            }
+            *slot = v;
+        }
+    }
+    if let Some(v) = f.int("Limits.ChannelMembers", 50060)? {
+        if !(1..=MAX_LIMIT).contains(&v) {
+            return Err(ApiError::bad_request(50060, "Limits.ChannelMembers must be between 1 and 1000"));
+        }
+        s.limit_channel_members = v;
+    }
+    if let Some(v) = f.int("Limits.UserChannels", 50061)? {
+        if !(1..=MAX_LIMIT).contains(&v) {
+            return Err(ApiError::bad_request(50061, "Limits.UserChannels must be between 1 and 1000"));
+        }
+        s.limit_user_channels = v;
+    }
+    if let Some(m) = f.str("Media.CompatibilityMessage") {
+        s.media_compatibility_message = (!m.is_empty()).then(|| m.to_owned());
+    }
+    Ok(())
+}
+
+/// `POST /v2/Services/{Sid}`
+pub async fn update(State(app): State<App>, p: Principal, Path(sid): Path<String>, Form(f): Form) -> ApiResult<Json<Service>> {
+    p.require_admin("update services")?;
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let mut s = load(c, &sid)?;
+            apply_update(c, &mut s, &f)?;
+            c.execute(
+                "UPDATE services SET friendly_name=?2, default_service_role_sid=?3, default_channel_role_sid=?4,
+                 default_channel_creator_role_sid=?5, read_status_enabled=?6, reachability_enabled=?7,
+                 typing_indicator_timeout=?8, consumption_report_interval=?9, limit_channel_members=?10,
+                 limit_user_channels=?11, pre_webhook_url=?12, post_webhook_url=?13, webhook_method=?14,
+                 webhook_filters=?15, pre_webhook_retry_count=?16, post_webhook_retry_count=?17,
+                 notifications=?18, media_compatibility_message=?19, date_updated=?20 WHERE sid=?1",
+                params![
+                    s.sid, s.friendly_name, s.default_service_role_sid, s.default_channel_role_sid,
+                    s.default_channel_creator_role_sid, s.read_status_enabled, s.reachability_enabled,
+                    s.typing_indicator_timeout, s.consumption_report_interval, s.limit_channel_members,
+                    s.limit_user_channels, s.pre_webhook_url, s.post_webhook_url, s.webhook_method,
+                    s.webhook_filters.as_ref().map(|f| serde_json::to_string(f).unwrap_or_default()),
+                    s.pre_webhook_retry_count, s.post_webhook_retry_count,
+                    serde_json::to_string(&s.notifications).unwrap_or_default(),
+                    s.media_compatibility_message, now(),
+                ],
+            )?;
+            Ok(Json(load(c, &sid)?.render(&a)))
+        })
+        .await
+}
+
+/// `DELETE /v2/Services/{Sid}`
+pub async fn delete(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<StatusCode> {
+    p.require_admin("delete services")?;
+    app.db
+        .write(move |c| {
+            load(c, &sid)?;
+            for table in ["members", "messages", "invites", "channel_webhooks", "refresh_tokens"] {
+                c.execute(&format!("DELETE FROM {table} WHERE service_sid = ?1"), [&sid])?;
+            }
+            c.execute("DELETE FROM services WHERE sid = ?1", [&sid])?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

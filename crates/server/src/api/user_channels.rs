@@ -1,0 +1,188 @@
+//! User channels: `/v2/Services/{ServiceSid}/Users/{UserSid}/Channels`, one
+//! user's view of the channels they joined or were invited to, with read
+//! horizon, unread count and notification level. Users see only their own.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use parley_protocol::resources::{UserChannel, UserChannelLinks};
+use parley_protocol::paging;
+use rusqlite::{params, Connection, Row};
+
+use super::channels::{load_visible, ChannelRow};
+use super::services::load_with_caller;
+use super::users::UserRow;
+use crate::access::Caller;
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Query};
+use crate::paging::{self as pg, PageRequest};
+
+/// The user-channel columns of one channel for one identity:
+/// (channel_sid, status, member_sid, horizon, unread, notification_level).
+type Entry = (String, String, Option<String>, Option<i64>, Option<i64>, Option<String>);
+
+const UNREAD: &str =
+    "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1))";
+
+fn entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+fn render(app: &App, service: &str, user: &UserRow, e: Entry) -> UserChannel {
+    let (channel, status, member, horizon, unread, level) = e;
+    let ch_url = format!("{}/v2/Services/{service}/Channels/{channel}", app.public_url);
+    UserChannel {
+        account_sid: app.account_sid.clone(),
+        service_sid: service.to_owned(),
+        url: format!("{}/v2/Services/{service}/Users/{}/Channels/{channel}", app.public_url, user.sid),
+        links: UserChannelLinks {
+            member: member.as_ref().map(|m| format!("{ch_url}/Members/{m}")),
+            channel: ch_url,
+        },
+        channel_sid: channel,
+        user_sid: user.sid.clone(),
+        member_sid: member,
+        status,
+        last_consumed_message_index: horizon,
+        unread_messages_count: unread,
+        notification_level: level,
+    }
+}
+
+/// Loads the user, allowing users only their own.
+fn own_user(conn: &Connection, service: &str, key: &str, p: &Principal) -> ApiResult<(Caller, UserRow)> {
+    let (_, caller) = load_with_caller(conn, service, p)?;
+    let user = super::users::resolve(conn, service, key)?;
+    if !caller.admin && !caller.is(&user.identity) {
+        return Err(ApiError::not_authorized("read another user's channels"));
+    }
+    Ok((caller, user))
+}
+
+fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
+    let joined = conn.query_row(
+        &format!(
+            "SELECT m.channel_sid, 'joined', m.sid, m.last_consumed_message_index, {UNREAD}, m.notification_level
+             FROM members m WHERE m.channel_sid = ?1 AND m.identity = ?2"
+        ),
+        params![ch.sid, user.identity],
+        entry,
+    );
+    match joined {
+        Ok(e) => Ok(e),
+        Err(rusqlite::Error::QueryReturnedNoRows) => {
+            let invited: bool = conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2)",
+                params![ch.sid, user.identity],
+                |r| r.get(0),
+            )?;
+            let status = if invited { "invited" } else { "notParticipating" };
+            Ok((ch.sid.clone(), status.into(), None, None, None, None))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`
+pub async fn list(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 50)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let sql = format!(
+                "SELECT * FROM (
+                   SELECT m.channel_sid, 'joined', m.sid, m.last_consumed_message_index, {UNREAD}, m.notification_level, m.rowid * 2 AS k
+                     FROM members m WHERE m.service_sid = ?1 AND m.identity = ?2
+                   UNION ALL
+                   SELECT i.channel_sid, 'invited', NULL, NULL, NULL, NULL, i.rowid * 2 + 1 AS k
+                     FROM invites i WHERE i.service_sid = ?1 AND i.identity = ?2
+                 ) WHERE 1"
+            );
+            let w = pg::fetch(c, &sql, "k", vec![service.clone().into(), user.identity.clone().into()], false, &req, entry)?;
+            let items: Vec<UserChannel> = w.items.iter().cloned().map(|e| render(&a, &service, &user, e)).collect();
+            let path = format!("/v2/Services/{service}/Users/{key}/Channels");
+            let meta = pg::meta(&a.public_url, &path, "channels", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>) -> ApiResult<Json<UserChannel>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
+            Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` —
+/// notification level and read horizon.
+pub async fn update(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<UserChannel>> {
+    let level = match f.str("NotificationLevel") {
+        None => None,
+        Some(l @ ("default" | "muted")) => Some(l.to_owned()),
+        Some(l) => return Err(ApiError::bad_request(50210, format!("Invalid notification level {l:?}: use default or muted"))),
+    };
+    let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
+    if let Some(Some(i)) = index {
+        if i < 0 {
+            return Err(ApiError::bad_request(50406, "LastConsumedMessageIndex must not be negative"));
+        }
+    }
+    let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (_, user) = own_user(c, &service, &key, &p)?;
+            let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let member = super::members::find(c, &ch.sid, &user.identity)?
+                .ok_or_else(|| ApiError::limit(50400, "User not member of channel"))?;
+            if let Some(l) = &level {
+                view.require("editNotificationLevel")?;
+                c.execute("UPDATE members SET notification_level = ?2 WHERE sid = ?1", params![member.sid, l])?;
+            }
+            if let Some(i) = index {
+                super::members::set_horizon(c, &member.sid, i, ts)?;
+            } else if let Some(t) = ts {
+                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![member.sid, t])?;
+            }
+            Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
+        })
+        .await
+}
+
+/// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` —
+/// removes the user from the channel (leaves it, or declines the invite).
+pub async fn delete(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (caller, user) = own_user(c, &service, &key, &p)?;
+            let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
+            match super::members::find(c, &ch.sid, &user.identity)? {
+                Some(m) => {
+                    if !caller.admin {
+                        view.require("leaveChannel")?;
+                    }
+                    c.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+                }
+                None => {
+                    let n = c.execute(
+                        "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+                        params![ch.sid, user.identity],
+                    )?;
+                    if n == 0 {
+                        return Err(ApiError::limit(50400, "User not member of channel"));
+                    }
+                }
+            }
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

@@ -1,0 +1,280 @@
+//! Users: `/v2/Services/{ServiceSid}/Users`, addressable by SID or identity.
+//! Admins manage users; a user may edit their own friendly name and
+//! attributes (editOwnUserInfo), or anyone's with editAnyUserInfo.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use parley_protocol::permission::RoleType;
+use parley_protocol::resources::{User, UserLinks};
+use parley_protocol::{paging, SidKind, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::services::{load_with_caller, ServiceRow};
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::{Form, Query};
+use crate::paging::{self as pg, PageRequest};
+
+/// Longest identity accepted.
+pub const MAX_IDENTITY: usize = 256;
+
+/// A user as stored.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub sid: String,
+    pub service_sid: String,
+    pub identity: String,
+    pub friendly_name: Option<String>,
+    pub attributes: String,
+    pub role_sid: Option<String>,
+    pub date_created: i64,
+    pub date_updated: i64,
+    pub joined_channels_count: i64,
+}
+
+const COLUMNS: &str = "sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated,
+    (SELECT COUNT(*) FROM members m WHERE m.service_sid = users.service_sid AND m.identity = users.identity)";
+
+impl UserRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(UserRow {
+            sid: r.get(0)?,
+            service_sid: r.get(1)?,
+            identity: r.get(2)?,
+            friendly_name: r.get(3)?,
+            attributes: r.get(4)?,
+            role_sid: r.get(5)?,
+            date_created: r.get(6)?,
+            date_updated: r.get(7)?,
+            joined_channels_count: r.get(8)?,
+        })
+    }
+
+    /// The wire shape; `reachability` is `Some((online, notifiable))` on a
+    /// single fetch with reachability enabled.
+    pub fn render(&self, app: &App, reachability: Option<(bool, bool)>) -> User {
+        let url = format!("{}/v2/Services/{}/Users/{}", app.public_url, self.service_sid, self.sid);
+        User {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            attributes: self.attributes.clone(),
+            friendly_name: self.friendly_name.clone(),
+            role_sid: self.role_sid.clone(),
+            identity: self.identity.clone(),
+            is_online: reachability.map(|r| r.0),
+            is_notifiable: reachability.map(|r| r.1),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            joined_channels_count: self.joined_channels_count as u32,
+            links: UserLinks {
+                user_channels: format!("{url}/Channels"),
+                user_bindings: format!("{url}/Bindings"),
+            },
+            url,
+        }
+    }
+}
+
+/// Finds a user by SID or identity.
+pub fn find(conn: &Connection, service: &str, key: &str) -> ApiResult<Option<UserRow>> {
+    let column = if SidKind::User.matches(key) { "sid" } else { "identity" };
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM users WHERE service_sid = ?1 AND {column} = ?2"),
+            params![service, key],
+            UserRow::from_row,
+        )
+        .optional()?)
+}
+
+/// Like [`find`], failing with 50200.
+pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<UserRow> {
+    find(conn, service, key)?.ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
+}
+
+/// Checks an identity for creation.
+pub fn check_identity(identity: &str) -> ApiResult<()> {
+    if identity.is_empty() {
+        return Err(ApiError::bad_request(50204, "Identity not provided"));
+    }
+    if identity.chars().count() > MAX_IDENTITY {
+        return Err(ApiError::bad_request(50207, format!("Identity too long: at most {MAX_IDENTITY} characters")));
+    }
+    if SidKind::User.matches(identity) {
+        return Err(ApiError::bad_request(50206, "Identity should not match the user SID pattern"));
+    }
+    if identity == "system" {
+        return Err(ApiError::bad_request(50203, "Identity is reserved"));
+    }
+    Ok(())
+}
+
+fn insert(conn: &Connection, service: &ServiceRow, identity: &str, role: Option<&str>, friendly: Option<&str>, attributes: &str) -> ApiResult<UserRow> {
+    let sid = SidKind::User.generate();
+    conn.execute(
+        "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![sid, service.sid, identity, friendly, attributes, role.or(service.default_service_role_sid.as_deref()), now()],
+    )?;
+    resolve(conn, &service.sid, &sid)
+}
+
+/// The user `identity`, created with the default role if the service has
+/// not seen it yet (as happens when an access token is first used).
+pub fn ensure(conn: &Connection, service: &ServiceRow, identity: &str) -> ApiResult<UserRow> {
+    match find(conn, &service.sid, identity)? {
+        Some(u) => Ok(u),
+        None => {
+            check_identity(identity)?;
+            insert(conn, service, identity, None, None, "{}")
+        }
+    }
+}
+
+/// Creates or updates the user's password (CLI and demo data).
+pub fn set_password(conn: &Connection, service: &ServiceRow, identity: &str, phc: &str) -> ApiResult<UserRow> {
+    let u = ensure(conn, service, identity)?;
+    conn.execute("UPDATE users SET password_hash = ?2 WHERE sid = ?1", params![u.sid, phc])?;
+    Ok(u)
+}
+
+fn check_friendly(name: &str) -> ApiResult<()> {
+    if name.chars().count() > 256 {
+        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users`
+pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+    let req = PageRequest::from_query(&q, 50, 100)?;
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            load_with_caller(c, &service, &p)?;
+            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM users WHERE service_sid = ?"), "rowid", vec![service.clone().into()], false, &req, UserRow::from_row)?;
+            let items: Vec<User> = w.items.iter().map(|u| u.render(&a, None)).collect();
+            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Users"), "users", &q, &req, &w);
+            Ok(Json(paging::page_json(&items, &meta)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Users`
+pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<String>, Form(f): Form) -> ApiResult<Response> {
+    let identity = f.str("Identity").unwrap_or("").to_owned();
+    check_identity(&identity)?;
+    let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
+    let friendly = f.str("FriendlyName").map(str::to_owned);
+    if let Some(n) = &friendly {
+        check_friendly(n)?;
+    }
+    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (s, caller) = load_with_caller(c, &service, &p)?;
+            caller.require_admin("create users")?;
+            if let Some(r) = &role {
+                super::roles::check_role(c, &service, r, RoleType::Deployment)?;
+            }
+            if find(c, &service, &identity)?.is_some() {
+                return Err(ApiError::conflict(50201, format!("User {identity} already exists")));
+            }
+            let u = insert(c, &s, &identity, role.as_deref(), friendly.as_deref(), &attributes)?;
+            Ok(created(u.render(&a, None)))
+        })
+        .await
+}
+
+fn reachability(conn: &Connection, s: &ServiceRow, u: &UserRow) -> ApiResult<Option<(bool, bool)>> {
+    if !s.reachability_enabled {
+        return Ok(None);
+    }
+    let notifiable: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)", [&u.sid], |r| r.get(0))?;
+    Ok(Some((false, notifiable)))
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{Sid}`
+pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<Json<User>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (s, _) = load_with_caller(c, &service, &p)?;
+            let u = resolve(c, &service, &key)?;
+            let r = reachability(c, &s, &u)?;
+            Ok(Json(u.render(&a, r)))
+        })
+        .await
+}
+
+/// `POST /v2/Services/{ServiceSid}/Users/{Sid}`
+pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Json<User>> {
+    let attributes = f.attributes("Attributes")?;
+    let friendly = f.str("FriendlyName").map(str::to_owned);
+    if let Some(n) = &friendly {
+        check_friendly(n)?;
+    }
+    let role = f.str("RoleSid").map(str::to_owned);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (s, caller) = load_with_caller(c, &service, &p)?;
+            let u = match (&caller.identity, find(c, &service, &key)?) {
+                (_, Some(u)) => u,
+                // A user may update their own, not yet created, user.
+                (Some(me), None) if *me == key => ensure(c, &s, me)?,
+                _ => return Err(ApiError::not_found(50200, format!("User {key} not found"))),
+            };
+            if attributes.is_some() || friendly.is_some() {
+                let own = caller.is(&u.identity) && caller.allows("editOwnUserInfo");
+                if !own {
+                    caller.require("editAnyUserInfo")?;
+                }
+            }
+            if let Some(r) = &role {
+                if !caller.admin {
+                    return Err(ApiError::limit(50205, "User unauthorized to set role"));
+                }
+                super::roles::check_role(c, &service, r, RoleType::Deployment)?;
+            }
+            c.execute(
+                "UPDATE users SET friendly_name = COALESCE(?2, friendly_name), attributes = COALESCE(?3, attributes),
+                 role_sid = COALESCE(?4, role_sid), date_updated = ?5 WHERE sid = ?1",
+                params![u.sid, friendly, attributes, role, now()],
+            )?;
+            let u = resolve(c, &service, &u.sid)?;
+            let r = reachability(c, &s, &u)?;
+            Ok(Json(u.render(&a, r)))
+        })
+        .await
+}
+
+/// Removes everything tied to a user's identity in a service.
+pub fn delete_user(conn: &Connection, u: &UserRow) -> ApiResult<()> {
+    conn.execute("DELETE FROM members WHERE service_sid = ?1 AND identity = ?2", params![u.service_sid, u.identity])?;
+    conn.execute("DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2", params![u.service_sid, u.identity])?;
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
+        params![u.service_sid, u.identity],
+    )?;
+    conn.execute("DELETE FROM users WHERE sid = ?1", [&u.sid])?;
+    Ok(())
+}
+
+/// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}`
+pub async fn delete(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<StatusCode> {
+    app.db
+        .write(move |c| {
+            let (_, caller) = load_with_caller(c, &service, &p)?;
+            caller.require_admin("delete users")?;
+            let u = resolve(c, &service, &key)?;
+            delete_user(c, &u)?;
+            Ok(StatusCode::NO_CONTENT)
+        })
+        .await
+}

@@ -1,0 +1,261 @@
+//! The desktop app's token endpoint, OAuth2-style:
+//! `POST /auth/token` (`grant_type=password` or `grant_type=refresh_token`)
+//! and `POST /auth/revoke`. Refresh tokens are 256 random bits, stored only
+//! as SHA-256 hashes, rotated on every use; presenting a rotated token again
+//! revokes its whole family (it was stolen or replayed).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use parley_protocol::token::{TokenError, TokenResponse};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::app::{now, App};
+use crate::error::ApiError;
+use crate::form::Form;
+
+/// How long a refresh token stays valid without use.
+pub const REFRESH_TTL: i64 = 30 * 24 * 3600;
+
+fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+    let body = TokenError {
+        error: error.to_owned(),
+        error_description: message.to_owned(),
+        code,
+        message: message.to_owned(),
+        status: status.as_u16(),
+    };
+    (status, Json(body)).into_response()
+}
+
+fn invalid_grant(message: &str) -> Response {
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 20003, message)
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_refresh_token() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// Stores a fresh refresh token of `family` and returns it.
+fn store_refresh(conn: &Connection, family: &str, service: &str, identity: &str) -> rusqlite::Result<String> {
+    let token = new_refresh_token();
+    let t = now();
+    conn.execute(
+        "INSERT INTO refresh_tokens (token_hash, family, service_sid, identity, expires_at, date_created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![hash_token(&token), family, service, identity, t + REFRESH_TTL, t],
+    )?;
+    Ok(token)
+}
+
+fn respond(app: &App, service: String, identity: String, refresh: String) -> Response {
+    let ttl = app.token_ttl;
+    let access = crate::auth::jwt::mint(
+        &app.signing_key.0,
+        &app.signing_key.1,
+        &app.account_sid,
+        &identity,
+        &service,
+        now(),
+        ttl,
+    );
+    Json(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: ttl,
+        refresh_token: refresh,
+        identity,
+        service_sid: service,
+    })
+    .into_response()
+}
+
+/// Picks the service a login is for: the one named, or the only one.
+fn pick_service(conn: &Connection, named: Option<&str>) -> Result<Option<String>, ApiError> {
+    if let Some(s) = named.filter(|s| !s.is_empty()) {
+        return Ok(conn
+            .query_row("SELECT sid FROM services WHERE sid = ?1", [s], |r| r.get(0))
+            .optional()?);
+    }
+    let mut stmt = conn.prepare("SELECT sid FROM services LIMIT 2")?;
+    let sids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(if sids.len() == 1 { sids.into_iter().next() } else { None })
+}
+
+/// `POST /auth/token`
+pub async fn token(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(p): Form,
+) -> Response {
+    match p.str("grant_type") {
+        Some("password") => password_grant(app, peer, p).await,
+        Some("refresh_token") => refresh_grant(app, p).await,
+        Some(other) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            20001,
+            &format!("grant_type {other:?} is not supported; use password or refresh_token"),
+        ),
+        None => oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "grant_type is required"),
+    }
+}
+
+async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> Response {
+    let (Some(username), Some(password)) = (p.str("username"), p.str("password")) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "username and password are required");
+    };
+    let (username, password) = (username.to_owned(), password.to_owned());
+    let address = peer.ip().to_string();
+    if let Some(wait) = app.limiter.blocked(&username, &address) {
+        let mut r = oauth_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "slow_down",
+            20429,
+            &format!("Too many failed sign-in attempts; try again in {wait} seconds"),
+        );
+        if let Ok(v) = wait.to_string().parse() {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return r;
+    }
+    let named = p.str("service_sid").map(str::to_owned);
+    let who = username.clone();
+    let found = app
+        .db
+        .read(move |c| {
+            let Some(service) = pick_service(c, named.as_deref())? else {
+                return Ok::<_, ApiError>(Err("service"));
+            };
+            let hash: Option<Option<String>> = c
+                .query_row(
+                    "SELECT password_hash FROM users WHERE service_sid = ?1 AND identity = ?2",
+                    params![service, who],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(Ok((service, hash.flatten())))
+        })
+        .await;
+    let (service, hash) = match found {
+        Ok(Ok(v)) => v,
+        Ok(Err(_)) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                50050,
+                "Unknown service: name service_sid (this server has several services, or none matches)",
+            )
+        }
+        Err(e) => return e.into_response(),
+    };
+    let stored = hash.clone();
+    let ok = tokio::task::spawn_blocking(move || {
+        let h = stored.as_deref().unwrap_or_else(|| crate::auth::password::decoy());
+        crate::auth::password::verify(&password, h) && stored.is_some()
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        app.limiter.failed(&username, &address);
+        tracing::info!(identity = %username, %address, "failed sign-in");
+        return invalid_grant("Invalid username or password");
+    }
+    app.limiter.succeeded(&username);
+    let (svc, id) = (service.clone(), username.clone());
+    let family = hex::encode(rand::random::<[u8; 16]>());
+    match app
+        .db
+        .write(move |c| store_refresh(c, &family, &svc, &id).map_err(ApiError::from))
+        .await
+    {
+        Ok(refresh) => respond(&app, service, username, refresh),
+        Err(e) => e.into_response(),
+    }
+}
+
+enum Refresh {
+    Issued { service: String, identity: String, token: String },
+    Invalid(&'static str),
+}
+
+async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
+    let Some(presented) = p.str("refresh_token").map(str::to_owned) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "refresh_token is required");
+    };
+    let result = app
+        .db
+        .write(move |c| {
+            let row: Option<(String, String, String, i64, bool)> = c
+                .query_row(
+                    "SELECT family, service_sid, identity, expires_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
+                    [hash_token(&presented)],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let Some((family, service, identity, expires_at, revoked)) = row else {
+                return Ok::<_, ApiError>(Refresh::Invalid("Unknown refresh token"));
+            };
+            if revoked {
+                c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1", [&family])?;
+                tracing::warn!(%identity, "a rotated refresh token was presented again; its family is revoked");
+                return Ok(Refresh::Invalid("Refresh token was revoked; sign in again"));
+            }
+            if expires_at <= now() {
+                return Ok(Refresh::Invalid("Refresh token expired; sign in again"));
+            }
+            let user_exists: bool = c
+                .query_row(
+                    "SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2",
+                    params![service, identity],
+                    |_| Ok(true),
+                )
+                .optional()?
+                .unwrap_or(false);
+            if !user_exists {
+                return Ok(Refresh::Invalid("The user no longer exists"));
+            }
+            c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1", [hash_token(&presented)])?;
+            let token = store_refresh(c, &family, &service, &identity)?;
+            Ok(Refresh::Issued { service, identity, token })
+        })
+        .await;
+    match result {
+        Ok(Refresh::Issued { service, identity, token }) => respond(&app, service, identity, token),
+        Ok(Refresh::Invalid(why)) => invalid_grant(why),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /auth/revoke` — revokes the refresh token's whole family. Answers 200
+/// whether or not the token was known (RFC 7009).
+pub async fn revoke(State(app): State<App>, Form(p): Form) -> Response {
+    let Some(presented) = p.str("token").or_else(|| p.str("refresh_token")).map(str::to_owned) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "token is required");
+    };
+    let r = app
+        .db
+        .write(move |c| {
+            c.execute(
+                "UPDATE refresh_tokens SET revoked = 1 WHERE family =
+                   (SELECT family FROM refresh_tokens WHERE token_hash = ?1)",
+                [hash_token(&presented)],
+            )
+            .map_err(ApiError::from)
+        })
+        .await;
+    match r {
+        Ok(_) => (StatusCode::OK, Json(serde_json::json!({"revoked": true}))).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,127 @@
+//! Who is calling: HTTP Basic (account SID + auth token, or API key SID +
+//! secret) for full access, or an access token (`X-Twilio-Token` or
+//! `Authorization: Bearer`) that makes the request act as one identity of one
+//! service, subject to its roles.
+
+pub mod jwt;
+pub mod login;
+pub mod password;
+pub mod ratelimit;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use rusqlite::OptionalExtension;
+use subtle::ConstantTimeEq;
+
+use crate::app::App;
+use crate::error::{ApiError, ApiResult};
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// Account credentials or an API key: everything is allowed.
+    Admin,
+    /// An end user acting through an access token.
+    User(TokenUser),
+}
+
+/// The identity an access token speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenUser {
+    pub identity: String,
+    pub service_sid: String,
+    pub exp: i64,
+}
+
+impl Principal {
+    /// Refuses end users: for account-level operations.
+    pub fn require_admin(&self, what: &str) -> ApiResult<()> {
+        match self {
+            Principal::Admin => Ok(()),
+            Principal::User(_) => Err(ApiError::not_authorized(what)),
+        }
+    }
+
+    /// Refuses a token issued for another service than the one in the path.
+    pub fn check_service(&self, service_sid: &str) -> ApiResult<()> {
+        match self {
+            Principal::User(u) if u.service_sid != service_sid => Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                20403,
+                "The access token is not valid for this service",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Looks up an API key's secret.
+pub fn key_secret(conn: &rusqlite::Connection, sid: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| r.get(0))
+        .optional()
+}
+
+/// Verifies an access token against this server's keys.
+pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
+    use jwt::TokenError as T;
+    let to_api = |e: T| match e {
+        T::Expired => ApiError::bad_token(20104, "Access Token expired or expiration date invalid"),
+        other => ApiError::bad_token(20101, format!("Invalid Access Token: {other}")),
+    };
+    let iss = jwt::issuer(token).map_err(to_api)?;
+    let secret = app
+        .db
+        .read(move |c| key_secret(c, &iss).map_err(ApiError::from))
+        .await?
+        .ok_or_else(|| to_api(T::UnknownIssuer))?;
+    let v = jwt::verify(token, &secret, &app.account_sid, crate::app::now()).map_err(to_api)?;
+    Ok(TokenUser { identity: v.identity, service_sid: v.service_sid, exp: v.exp })
+}
+
+impl FromRequestParts<App> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        if let Some(token) = header("x-twilio-token") {
+            return Ok(Principal::User(verify_token(app, token.trim()).await?));
+        }
+        let Some(auth) = header(AUTHORIZATION.as_str()) else {
+            return Err(ApiError::unauthenticated());
+        };
+        let auth = auth.trim();
+        if let Some(token) = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")) {
+            return Ok(Principal::User(verify_token(app, token.trim()).await?));
+        }
+        let Some(b64) = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic ")) else {
+            return Err(ApiError::unauthenticated());
+        };
+        let decoded = STANDARD
+            .decode(b64.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(ApiError::unauthenticated)?;
+        let (user, pass) = decoded.split_once(':').ok_or_else(ApiError::unauthenticated)?;
+        if eq(user, &app.account_sid) && eq(pass, &app.auth_token) {
+            return Ok(Principal::Admin);
+        }
+        if parley_protocol::SidKind::ApiKey.matches(user) {
+            let sid = user.to_owned();
+            let secret = app
+                .db
+                .read(move |c| key_secret(c, &sid).map_err(ApiError::from))
+                .await?;
+            if secret.is_some_and(|s| eq(pass, &s)) {
+                return Ok(Principal::Admin);
+            }
+        }
+        Err(ApiError::unauthenticated())
+    }
+}

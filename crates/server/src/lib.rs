@@ -1,0 +1,143 @@
+//! parley-server: a self-hosted chat service speaking the Programmable Chat v2
+//! REST API over SQLite.
+//!
+//! [`start`] opens the store, initialises the account if needed and serves
+//! the [`app::router`] on a listener; the binary and the tests both use it.
+
+pub mod access;
+pub mod account;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod form;
+pub mod paging;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::app::AppState;
+use crate::store::{Db, StoreError};
+
+/// Shortest and longest access-token lifetime `/auth/token` may be set to.
+pub const TOKEN_TTL_RANGE: std::ops::RangeInclusive<i64> = 180..=86_400;
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// Base of absolute URLs in responses; defaults to `http://{listen}`.
+    pub public_url: Option<String>,
+    /// Access-token lifetime for `/auth/token`, seconds.
+    pub token_ttl: i64,
+}
+
+/// Failures starting a server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot initialise the account: {0}")]
+    Account(String),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("token TTL {0} s is outside 180..=86400")]
+    TokenTtl(i64),
+}
+
+/// A server running in the background.
+#[derive(Debug)]
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub app: app::App,
+    /// True when this start created the account (print its credentials once).
+    pub created_account: bool,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// The base URL clients should use.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting and waits for in-flight requests.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops by itself (it does not, short of an error).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Opens the data directory's database, creating directory and schema.
+pub fn open_db(data_dir: &std::path::Path) -> Result<Db, StartError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| StartError::DataDir(data_dir.to_owned(), e))?;
+    Ok(Db::open(&data_dir.join("parley.db"))?)
+}
+
+/// Starts a server; account credentials come from `PARLEY_ACCOUNT_SID` /
+/// `PARLEY_AUTH_TOKEN` or are generated on first start.
+pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
+    if !TOKEN_TTL_RANGE.contains(&opts.token_ttl) {
+        return Err(StartError::TokenTtl(opts.token_ttl));
+    }
+    let db = open_db(&opts.data_dir)?;
+    let env_sid = std::env::var("PARLEY_ACCOUNT_SID").ok();
+    let env_token = std::env::var("PARLEY_AUTH_TOKEN").ok();
+    let ((acct, created), key) = db
+        .write(move |c| {
+            let a = account::init(c, env_sid.as_deref(), env_token.as_deref())?;
+            let k = account::signing_key(c)?;
+            Ok::<_, error::ApiError>((a, k))
+        })
+        .await
+        .map_err(|e| StartError::Account(e.message))?;
+    let listener = TcpListener::bind(opts.listen).await.map_err(|e| StartError::Listen(opts.listen, e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Listen(opts.listen, e))?;
+    let public_url = opts
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let app = Arc::new(AppState {
+        db,
+        public_url,
+        account_sid: acct.sid,
+        auth_token: acct.auth_token,
+        signing_key: key,
+        token_ttl: opts.token_ttl,
+        limiter: Default::default(),
+    });
+    let router = app::router(app.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let r = axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+        if let Err(e) = r {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    Ok(RunningServer { addr, app, created_account: created, stop: Some(stop), task })
+}

@@ -1,0 +1,259 @@
+//! The `parley-server` binary: serve, init, demo data, users, keys, tokens.
+//! Settings come from flags, then `PARLEY_*` environment variables, then a
+//! TOML file (`--config`), then defaults.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use parley_server::{account, api, auth, demo, open_db, ServeOptions};
+use serde::Deserialize;
+
+#[derive(Parser, Debug)]
+#[command(name = "parley-server", version, about = "Self-hosted chat service speaking the Programmable Chat v2 REST API")]
+struct Cli {
+    /// Directory holding the database (parley.db). Default: ./parley-data
+    #[arg(long, global = true, env = "PARLEY_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// TOML file with any of: data_dir, listen, public_url, token_ttl.
+    #[arg(long, global = true, env = "PARLEY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP server (initialises the account on first start).
+    Serve {
+        /// Address to listen on. Default: 127.0.0.1:8080
+        #[arg(long, env = "PARLEY_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Base URL clients reach the server at, used in `url`, `links` and paging URLs.
+        #[arg(long, env = "PARLEY_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Lifetime of access tokens issued by /auth/token, in seconds (180..=86400). Default: 3600
+        #[arg(long, env = "PARLEY_TOKEN_TTL")]
+        token_ttl: Option<i64>,
+    },
+    /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
+    Init,
+    /// Create the "Parley Demo" service with users alice, bob, carol and some history; prints their passwords.
+    Demo {
+        /// Use this password for every demo user instead of random ones.
+        #[arg(long, env = "PARLEY_DEMO_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Mint an access token for an identity (as Twilio's token tutorial does).
+    Token {
+        /// The identity the token speaks for.
+        #[arg(long)]
+        identity: String,
+        /// Service SID; may be omitted when the server has one service.
+        #[arg(long)]
+        service: Option<String>,
+        /// Lifetime in seconds (180..=86400). Default: 3600
+        #[arg(long, default_value_t = 3600)]
+        ttl: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create a user (or set its password), reading the password from standard input.
+    Add {
+        #[arg(long)]
+        identity: String,
+        /// Read the password from standard input (first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Service SID; may be omitted when the server has one service.
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        friendly_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KeyCommand {
+    /// Create an API key; its secret is printed once.
+    Create {
+        #[arg(long)]
+        friendly_name: Option<String>,
+    },
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    public_url: Option<String>,
+    token_ttl: Option<i64>,
+}
+
+fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
+    let Some(path) = path else { return Ok(FileConfig::default()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
+}
+
+async fn pick_service(db: &parley_server::store::Db, named: Option<String>) -> Result<api::services::ServiceRow> {
+    let found = db
+        .read(move |c| {
+            if let Some(s) = named {
+                return api::services::load(c, &s).map(|s| vec![s]);
+            }
+            let mut stmt = c.prepare("SELECT sid FROM services ORDER BY rowid LIMIT 2")?;
+            let sids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            sids.iter().map(|s| api::services::load(c, s)).collect()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    match found.len() {
+        1 => Ok(found.into_iter().next().context("service")?),
+        0 => bail!("this server has no service yet: create one (POST /v2/Services) or run `parley-server demo`"),
+        _ => bail!("this server has several services: name one with --service IS…"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG").unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let file = file_config(cli.config.as_ref())?;
+    let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("parley-data"));
+
+    match cli.command {
+        Command::Serve { listen, public_url, token_ttl } => {
+            let opts = ServeOptions {
+                data_dir: data_dir.clone(),
+                listen: listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+                public_url: public_url.or(file.public_url),
+                token_ttl: token_ttl.or(file.token_ttl).unwrap_or(3600),
+            };
+            let server = parley_server::start(opts).await.context("starting the server")?;
+            if server.created_account {
+                println!("Created account {} with auth token {}", server.app.account_sid, server.app.auth_token);
+                println!("(shown once; it is stored in {})", data_dir.join("parley.db").display());
+            }
+            println!("parley-server listening on {} (public URL {})", server.addr, server.app.public_url);
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate() => {}
+            }
+            server.stop().await;
+        }
+        Command::Init => {
+            let db = open_db(&data_dir)?;
+            let sid = std::env::var("PARLEY_ACCOUNT_SID").ok();
+            let token = std::env::var("PARLEY_AUTH_TOKEN").ok();
+            let (a, created) = db
+                .write(move |c| account::init(c, sid.as_deref(), token.as_deref()))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            if created {
+                println!("PARLEY_ACCOUNT_SID={}", a.sid);
+                println!("PARLEY_AUTH_TOKEN={}", a.auth_token);
+            } else {
+                println!("Already initialised: account {}", a.sid);
+            }
+        }
+        Command::Demo { password } => {
+            let db = open_db(&data_dir)?;
+            let (a, created) = db.write(|c| account::init(c, None, None)).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            if created {
+                println!("Created account {} with auth token {}", a.sid, a.auth_token);
+            }
+            let d = demo::seed(&db, password).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("Demo service \"Parley Demo\": {}", d.service_sid);
+            for (identity, pw) in &d.users {
+                println!("  user {identity:<6} password {pw}");
+            }
+        }
+        Command::User { command: UserCommand::Add { identity, password_stdin: _, service, friendly_name } } => {
+            let mut line = String::new();
+            std::io::stdin().read_to_string(&mut line).context("reading the password from standard input")?;
+            let password = line.lines().next().unwrap_or("").to_owned();
+            if password.chars().count() < 8 {
+                bail!("the password must be at least 8 characters");
+            }
+            api::users::check_identity(&identity).map_err(|e| anyhow::anyhow!(e.message))?;
+            let db = open_db(&data_dir)?;
+            let s = pick_service(&db, service).await?;
+            let phc = auth::password::hash(&password).map_err(|e| anyhow::anyhow!(e))?;
+            let u = db
+                .write(move |c| {
+                    let u = api::users::set_password(c, &s, &identity, &phc)?;
+                    if let Some(n) = friendly_name {
+                        c.execute("UPDATE users SET friendly_name = ?2 WHERE sid = ?1", rusqlite::params![u.sid, n])?;
+                    }
+                    Ok::<_, parley_server::error::ApiError>(u)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("User {} ({}) can sign in", u.identity, u.sid);
+        }
+        Command::Key { command: KeyCommand::Create { friendly_name } } => {
+            let db = open_db(&data_dir)?;
+            let (sid, secret) = db
+                .write(move |c| account::create_key(c, friendly_name.as_deref(), false))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("API key SID: {sid}");
+            println!("API key secret (shown once): {secret}");
+        }
+        Command::Token { identity, service, ttl } => {
+            if !parley_server::TOKEN_TTL_RANGE.contains(&ttl) {
+                bail!("--ttl must be between 180 and 86400 seconds");
+            }
+            let db = open_db(&data_dir)?;
+            let s = pick_service(&db, service).await?;
+            let (a, key) = db
+                .read(|c| {
+                    let a = account::load(c)?.ok_or_else(|| parley_server::error::ApiError::invalid_param("run `parley-server init` first"))?;
+                    let k: (String, String) = c.query_row(
+                        "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?;
+                    Ok::<_, parley_server::error::ApiError>((a, k))
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            let now = parley_protocol::Timestamp::now().0;
+            println!("{}", auth::jwt::mint(&key.0, &key.1, &a.sid, &identity, &s.sid, now, ttl));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn terminate() {
+    if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        s.recv().await;
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending::<()>().await
+}
