@@ -82,7 +82,38 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         .await?
         .ok_or_else(|| to_api(T::UnknownIssuer))?;
     let v = jwt::verify(token, &secret, &app.account_sid, crate::app::now()).map_err(to_api)?;
-    Ok(TokenUser { identity: v.identity, service_sid: v.service_sid, exp: v.exp })
+    let user = TokenUser { identity: v.identity, service_sid: v.service_sid, exp: v.exp };
+    ensure_user(app, &user).await?;
+    Ok(user)
+}
+
+/// Creates the token's user on first use, with the service's default role,
+/// as Twilio does when an identity first connects.
+async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
+    let (service, identity) = (u.service_sid.clone(), u.identity.clone());
+    let known = app
+        .db
+        .read(move |c| {
+            let service_exists: bool =
+                c.query_row("SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)", [&service], |r| r.get(0))?;
+            let user_exists: bool = c.query_row(
+                "SELECT EXISTS(SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2)",
+                rusqlite::params![service, identity],
+                |r| r.get(0),
+            )?;
+            Ok::<_, ApiError>(!service_exists || user_exists)
+        })
+        .await?;
+    if known {
+        return Ok(());
+    }
+    let (service, identity) = (u.service_sid.clone(), u.identity.clone());
+    app.db
+        .write(move |c| {
+            let s = crate::api::services::load(c, &service)?;
+            crate::api::users::ensure(c, &s, &identity).map(|_| ())
+        })
+        .await
 }
 
 impl FromRequestParts<App> for Principal {
