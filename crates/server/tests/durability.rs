@@ -1,0 +1,124 @@
+//! Acknowledged writes survive `kill -9` of the real binary, and a database
+//! written by a newer version is refused.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const SID: &str = "AC00000000000000000000000000000042";
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn spawn(dir: &std::path::Path, port: u16) -> Proc {
+    Proc(
+        Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args(["--data-dir", &dir.display().to_string(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("PARLEY_ACCOUNT_SID", SID)
+            .env("PARLEY_AUTH_TOKEN", TOKEN)
+            .env("PARLEY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server spawned"),
+    )
+}
+
+async fn wait_ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("server at {base} did not start");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut server = spawn(dir.path(), port);
+    wait_ready(&http, &base).await;
+
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let http = http.clone();
+        let url = format!("{base}{path}");
+        async move { http.post(url).basic_auth(SID, Some(TOKEN)).form(&form).send().await }
+    };
+    let svc: serde_json::Value = post("/v2/Services".into(), vec![("FriendlyName", "durable".into())])
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let svc = svc["sid"].as_str().expect("sid").to_owned();
+    post(format!("/v2/Services/{svc}/Channels"), vec![("UniqueName", "log".into())]).await.expect("channel");
+
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let fut = post(format!("/v2/Services/{svc}/Channels/log/Messages"), vec![("Body", format!("m{i}"))]);
+        tasks.push(tokio::spawn(fut));
+    }
+    let mut acked = Vec::new();
+    for t in tasks {
+        let r = t.await.expect("task").expect("sent");
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.expect("json");
+        acked.push(v["sid"].as_str().expect("sid").to_owned());
+    }
+    // SIGKILL: no shutdown path runs.
+    server.0.kill().expect("kill -9");
+    let _ = server.0.wait();
+
+    let _server = spawn(dir.path(), port);
+    wait_ready(&http, &base).await;
+    let ch: serde_json::Value = http
+        .get(format!("{base}/v2/Services/{svc}/Channels/log"))
+        .basic_auth(SID, Some(TOKEN))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ch["messages_count"], 200, "every acknowledged message is counted after restart");
+    let mut seen = Vec::new();
+    let mut url = Some(format!("{base}/v2/Services/{svc}/Channels/log/Messages?PageSize=100"));
+    while let Some(u) = url {
+        let page: serde_json::Value = http.get(&u).basic_auth(SID, Some(TOKEN)).send().await.expect("sent").json().await.expect("json");
+        seen.extend(page["messages"].as_array().into_iter().flatten().filter_map(|m| m["sid"].as_str().map(str::to_owned)));
+        url = page["meta"]["next_page_url"].as_str().map(str::to_owned);
+    }
+    acked.sort();
+    seen.sort();
+    assert_eq!(seen, acked, "exactly the acknowledged messages are there");
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("parley.db")).expect("open");
+        conn.execute_batch("PRAGMA user_version = 999").expect("bump");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .args(["--data-dir", &dir.path().display().to_string(), "init"])
+        .output()
+        .expect("ran");
+    assert!(!out.status.success(), "init must refuse a newer schema");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer"), "the error says why: {err}");
+}
