@@ -43,5 +43,8 @@ pub fn parse_page<T: DeserializeOwned>(mut v: Value) -> Result<Page<T>, serde_js
         .get_mut(&meta.key)
         .map(Value::take)
         .unwrap_or(Value::Array(Vec::new()));
-    Ok(Page { items: serde_json::from_value(items)?, meta })
+    Ok(Page {
+        items: serde_json::from_value(items)?,
+        meta,
+    })
 }

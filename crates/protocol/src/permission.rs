@@ -27,7 +27,12 @@ impl RoleType {
     }
 }
 
-const DEPLOYMENT_ONLY: &[&str] = &["createChannel", "joinChannel", "editOwnUserInfo", "editAnyUserInfo"];
+const DEPLOYMENT_ONLY: &[&str] = &[
+    "createChannel",
+    "joinChannel",
+    "editOwnUserInfo",
+    "editAnyUserInfo",
+];
 const CHANNEL_ONLY: &[&str] = &[
     "sendMessage",
     "sendMediaMessage",

@@ -80,11 +80,18 @@ mod tests {
 
     #[test]
     fn generated_sids_have_the_documented_shape() {
-        for kind in [SidKind::Account, SidKind::Channel, SidKind::ApiKey, SidKind::Media] {
+        for kind in [
+            SidKind::Account,
+            SidKind::Channel,
+            SidKind::ApiKey,
+            SidKind::Media,
+        ] {
             let sid = kind.generate();
             assert_eq!(sid.len(), 34, "a SID is always 34 characters: {sid}");
             assert!(kind.matches(&sid));
-            assert!(sid[2..].chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)));
+            assert!(sid[2..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)));
         }
     }
 

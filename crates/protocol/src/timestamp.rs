@@ -65,8 +65,14 @@ mod tests {
 
     #[test]
     fn parses_what_it_renders_and_fractional_input() {
-        assert_eq!(Timestamp::parse("2016-03-24T20:37:57Z"), Some(Timestamp(1_458_851_877)));
-        assert_eq!(Timestamp::parse("2016-03-24T20:37:57.295Z"), Some(Timestamp(1_458_851_877)));
+        assert_eq!(
+            Timestamp::parse("2016-03-24T20:37:57Z"),
+            Some(Timestamp(1_458_851_877))
+        );
+        assert_eq!(
+            Timestamp::parse("2016-03-24T20:37:57.295Z"),
+            Some(Timestamp(1_458_851_877))
+        );
         assert_eq!(Timestamp::parse("yesterday"), None);
     }
 }

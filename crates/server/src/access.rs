@@ -16,9 +16,13 @@ use crate::error::{ApiError, ApiResult};
 
 /// The permissions of a role, or none if it does not exist.
 pub fn role_permissions(conn: &Connection, role_sid: Option<&str>) -> ApiResult<HashSet<String>> {
-    let Some(sid) = role_sid else { return Ok(HashSet::new()) };
+    let Some(sid) = role_sid else {
+        return Ok(HashSet::new());
+    };
     let json: Option<String> = conn
-        .query_row("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| r.get(0))
+        .query_row("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(json
         .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
@@ -39,7 +43,11 @@ impl Caller {
     /// Resolves the principal's rights in `service`.
     pub fn load(conn: &Connection, service: &ServiceRow, p: &Principal) -> ApiResult<Caller> {
         match p {
-            Principal::Admin => Ok(Caller { admin: true, identity: None, service_perms: HashSet::new() }),
+            Principal::Admin => Ok(Caller {
+                admin: true,
+                identity: None,
+                service_perms: HashSet::new(),
+            }),
             Principal::User(u) => {
                 p.check_service(&service.sid)?;
                 let role: Option<Option<String>> = conn
@@ -93,7 +101,13 @@ impl Caller {
     pub fn in_channel(&self, conn: &Connection, ch: &ChannelRow) -> ApiResult<ChannelView> {
         let public = ch.kind == "public";
         let Some(identity) = &self.identity else {
-            return Ok(ChannelView { admin: true, public, member_sid: None, invited: false, perms: HashSet::new() });
+            return Ok(ChannelView {
+                admin: true,
+                public,
+                member_sid: None,
+                invited: false,
+                perms: HashSet::new(),
+            });
         };
         let member: Option<(String, Option<String>)> = conn
             .query_row(
@@ -115,7 +129,13 @@ impl Caller {
         if let Some((_, role)) = &member {
             perms.extend(role_permissions(conn, role.as_deref())?);
         }
-        Ok(ChannelView { admin: false, public, member_sid: member.map(|m| m.0), invited, perms })
+        Ok(ChannelView {
+            admin: false,
+            public,
+            member_sid: member.map(|m| m.0),
+            invited,
+            perms,
+        })
     }
 
     /// Like [`Caller::in_channel`], but a channel the caller may not see is

@@ -24,34 +24,62 @@ fn random_secret() -> String {
 pub fn load(conn: &Connection) -> Result<Option<Account>, ApiError> {
     Ok(conn
         .query_row("SELECT sid, auth_token FROM account LIMIT 1", [], |r| {
-            Ok(Account { sid: r.get(0)?, auth_token: r.get(1)? })
+            Ok(Account {
+                sid: r.get(0)?,
+                auth_token: r.get(1)?,
+            })
         })
         .optional()?)
 }
 
 /// Creates the account (from the given SID/token, or fresh random ones) and
 /// the internal signing key; returns it and whether it was created now.
-pub fn init(conn: &Connection, sid: Option<&str>, token: Option<&str>) -> Result<(Account, bool), ApiError> {
+pub fn init(
+    conn: &Connection,
+    sid: Option<&str>,
+    token: Option<&str>,
+) -> Result<(Account, bool), ApiError> {
     if let Some(a) = load(conn)? {
         return Ok((a, false));
     }
     let sid = match sid {
         Some(s) if SidKind::Account.matches(s) => s.to_owned(),
-        Some(s) => return Err(ApiError::invalid_param(format!("{s:?} is not an account SID (AC + 32 hex digits)"))),
+        Some(s) => {
+            return Err(ApiError::invalid_param(format!(
+                "{s:?} is not an account SID (AC + 32 hex digits)"
+            )))
+        }
         None => SidKind::Account.generate(),
     };
     let token = match token {
         Some(t) if t.len() >= 16 => t.to_owned(),
-        Some(_) => return Err(ApiError::invalid_param("the auth token must be at least 16 characters")),
+        Some(_) => {
+            return Err(ApiError::invalid_param(
+                "the auth token must be at least 16 characters",
+            ))
+        }
         None => hex::encode(rand::random::<[u8; 16]>()),
     };
-    conn.execute("INSERT INTO account (sid, auth_token, date_created) VALUES (?1, ?2, ?3)", params![sid, token, now()])?;
+    conn.execute(
+        "INSERT INTO account (sid, auth_token, date_created) VALUES (?1, ?2, ?3)",
+        params![sid, token, now()],
+    )?;
     create_key(conn, Some("parley-internal token signing"), true)?;
-    Ok((Account { sid, auth_token: token }, true))
+    Ok((
+        Account {
+            sid,
+            auth_token: token,
+        },
+        true,
+    ))
 }
 
 /// Creates an API key; returns (SID, secret). The secret is shown only once.
-pub fn create_key(conn: &Connection, friendly_name: Option<&str>, internal: bool) -> Result<(String, String), ApiError> {
+pub fn create_key(
+    conn: &Connection,
+    friendly_name: Option<&str>,
+    internal: bool,
+) -> Result<(String, String), ApiError> {
     let sid = SidKind::ApiKey.generate();
     let secret = random_secret();
     conn.execute(
@@ -64,9 +92,11 @@ pub fn create_key(conn: &Connection, friendly_name: Option<&str>, internal: bool
 /// The internal key that signs tokens from `/auth/token`.
 pub fn signing_key(conn: &Connection) -> Result<(String, String), ApiError> {
     if let Some(k) = conn
-        .query_row("SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
     {
         return Ok(k);

@@ -63,56 +63,114 @@ pub fn router(app: App) -> Router {
         .route("/auth/token", post(login::token))
         .route("/auth/revoke", post(login::revoke))
         .route("/v2/Services", get(services::list).post(services::create))
-        .route(svc, get(services::fetch).post(services::update).delete(services::delete))
-        .route("/v2/Credentials", get(credentials::list).post(credentials::create))
+        .route(
+            svc,
+            get(services::fetch)
+                .post(services::update)
+                .delete(services::delete),
+        )
+        .route(
+            "/v2/Credentials",
+            get(credentials::list).post(credentials::create),
+        )
         .route(
             "/v2/Credentials/{sid}",
-            get(credentials::fetch).post(credentials::update).delete(credentials::delete),
+            get(credentials::fetch)
+                .post(credentials::update)
+                .delete(credentials::delete),
         )
-        .route(&format!("{svc}/Roles"), get(roles::list).post(roles::create))
+        .route(
+            &format!("{svc}/Roles"),
+            get(roles::list).post(roles::create),
+        )
         .route(
             &format!("{svc}/Roles/{{sid}}"),
             get(roles::fetch).post(roles::update).delete(roles::delete),
         )
-        .route(&format!("{svc}/Users"), get(users::list).post(users::create))
+        .route(
+            &format!("{svc}/Users"),
+            get(users::list).post(users::create),
+        )
         .route(
             &format!("{svc}/Users/{{user}}"),
             get(users::fetch).post(users::update).delete(users::delete),
         )
-        .route(&format!("{svc}/Users/{{user}}/Channels"), get(user_channels::list))
+        .route(
+            &format!("{svc}/Users/{{user}}/Channels"),
+            get(user_channels::list),
+        )
         .route(
             &format!("{svc}/Users/{{user}}/Channels/{{channel}}"),
-            get(user_channels::fetch).post(user_channels::update).delete(user_channels::delete),
+            get(user_channels::fetch)
+                .post(user_channels::update)
+                .delete(user_channels::delete),
         )
-        .route(&format!("{svc}/Users/{{user}}/Bindings"), get(bindings::list_for_user).post(bindings::create_for_user))
+        .route(
+            &format!("{svc}/Users/{{user}}/Bindings"),
+            get(bindings::list_for_user).post(bindings::create_for_user),
+        )
         .route(
             &format!("{svc}/Users/{{user}}/Bindings/{{sid}}"),
             get(bindings::fetch_for_user).delete(bindings::delete_for_user),
         )
         .route(&format!("{svc}/Bindings"), get(bindings::list))
-        .route(&format!("{svc}/Bindings/{{sid}}"), get(bindings::fetch).delete(bindings::delete))
-        .route(&format!("{svc}/Channels"), get(channels::list).post(channels::create))
-        .route(ch, get(channels::fetch).post(channels::update).delete(channels::delete))
-        .route(&format!("{ch}/Members"), get(members::list).post(members::create))
+        .route(
+            &format!("{svc}/Bindings/{{sid}}"),
+            get(bindings::fetch).delete(bindings::delete),
+        )
+        .route(
+            &format!("{svc}/Channels"),
+            get(channels::list).post(channels::create),
+        )
+        .route(
+            ch,
+            get(channels::fetch)
+                .post(channels::update)
+                .delete(channels::delete),
+        )
+        .route(
+            &format!("{ch}/Members"),
+            get(members::list).post(members::create),
+        )
         .route(
             &format!("{ch}/Members/{{sid}}"),
-            get(members::fetch).post(members::update).delete(members::delete),
+            get(members::fetch)
+                .post(members::update)
+                .delete(members::delete),
         )
-        .route(&format!("{ch}/Messages"), get(messages::list).post(messages::create))
+        .route(
+            &format!("{ch}/Messages"),
+            get(messages::list).post(messages::create),
+        )
         .route(
             &format!("{ch}/Messages/{{sid}}"),
-            get(messages::fetch).post(messages::update).delete(messages::delete),
+            get(messages::fetch)
+                .post(messages::update)
+                .delete(messages::delete),
         )
-        .route(&format!("{ch}/Invites"), get(invites::list).post(invites::create))
-        .route(&format!("{ch}/Invites/{{sid}}"), get(invites::fetch).delete(invites::delete))
-        .route(&format!("{ch}/Webhooks"), get(webhooks::list).post(webhooks::create))
+        .route(
+            &format!("{ch}/Invites"),
+            get(invites::list).post(invites::create),
+        )
+        .route(
+            &format!("{ch}/Invites/{{sid}}"),
+            get(invites::fetch).delete(invites::delete),
+        )
+        .route(
+            &format!("{ch}/Webhooks"),
+            get(webhooks::list).post(webhooks::create),
+        )
         .route(
             &format!("{ch}/Webhooks/{{sid}}"),
-            get(webhooks::fetch).post(webhooks::update).delete(webhooks::delete),
+            get(webhooks::fetch)
+                .post(webhooks::update)
+                .delete(webhooks::delete),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)
 }

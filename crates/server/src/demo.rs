@@ -18,16 +18,32 @@ pub struct Demo {
     pub created: bool,
 }
 
-const USERS: &[(&str, &str)] = &[("alice", "Alice Liddell"), ("bob", "Bob Builder"), ("carol", "Carol Danvers")];
+const USERS: &[(&str, &str)] = &[
+    ("alice", "Alice Liddell"),
+    ("bob", "Bob Builder"),
+    ("carol", "Carol Danvers"),
+];
 
 const HISTORY: &[(&str, &str, &str)] = &[
-    ("general", "alice", "Welcome to Parley! This is the general channel."),
+    (
+        "general",
+        "alice",
+        "Welcome to Parley! This is the general channel.",
+    ),
     ("general", "bob", "Hi everyone 👋"),
-    ("general", "carol", "Hello! Is the release still planned for Friday?"),
+    (
+        "general",
+        "carol",
+        "Hello! Is the release still planned for Friday?",
+    ),
     ("general", "alice", "Yes — code freeze Thursday noon."),
     ("random", "bob", "Anyone up for lunch?"),
     ("random", "carol", "Sure, 12:30?"),
-    ("team", "alice", "Private planning channel for the core team."),
+    (
+        "team",
+        "alice",
+        "Private planning channel for the core team.",
+    ),
     ("team", "carol", "I'll draft the roadmap."),
 ];
 
@@ -61,12 +77,19 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
         };
         for ((identity, friendly), (_, _, phc)) in USERS.iter().zip(&creds) {
             let u = users::set_password(c, &service, identity, phc)?;
-            c.execute("UPDATE users SET friendly_name = ?2 WHERE sid = ?1", rusqlite::params![u.sid, friendly])?;
+            c.execute(
+                "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
+                rusqlite::params![u.sid, friendly],
+            )?;
         }
         if created {
             let start = Timestamp::now().0 - 3600;
             let mut made = std::collections::HashMap::new();
-            for (name, kind, who) in [("general", "public", &["alice", "bob", "carol"][..]), ("random", "public", &["bob", "carol"][..]), ("team", "private", &["alice", "carol"][..])] {
+            for (name, kind, who) in [
+                ("general", "public", &["alice", "bob", "carol"][..]),
+                ("random", "public", &["bob", "carol"][..]),
+                ("team", "private", &["alice", "carol"][..]),
+            ] {
                 let ch = channels::insert(
                     c,
                     channels::NewChannel {
@@ -81,7 +104,11 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
                     },
                 )?;
                 for (i, identity) in who.iter().enumerate() {
-                    let role = if i == 0 { service.default_channel_creator_role_sid.as_deref() } else { None };
+                    let role = if i == 0 {
+                        service.default_channel_creator_role_sid.as_deref()
+                    } else {
+                        None
+                    };
                     members::insert(c, &service, &ch, identity, role, None)?;
                 }
                 made.insert(name, ch);

@@ -20,7 +20,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: u32, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// 400 with a chat-specific code.
@@ -54,7 +58,11 @@ impl ApiError {
 
     /// 401 20003: no or wrong credentials.
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, 20003, "Authentication Error - invalid username")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            20003,
+            "Authentication Error - invalid username",
+        )
     }
 
     /// 401 with an access-token code (20101 invalid, 20104 expired).
@@ -69,12 +77,19 @@ impl ApiError {
 
     /// 404 20404 for a path that names nothing.
     pub fn no_route(path: &str) -> Self {
-        Self::not_found(20404, format!("The requested resource {path} was not found"))
+        Self::not_found(
+            20404,
+            format!("The requested resource {path} was not found"),
+        )
     }
 
     /// 500 20500 without internal detail (the detail is logged).
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, 20500, "Internal Server Error")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            20500,
+            "Internal Server Error",
+        )
     }
 
     pub fn body(&self) -> ErrorBody {

@@ -44,20 +44,31 @@ impl Params {
 
     /// The last value sent under `name`.
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A non-empty value, or `code` as an error.
     pub fn required(&self, name: &str, code: u32) -> Result<&str, ApiError> {
         match self.str(name) {
             Some(v) if !v.is_empty() => Ok(v),
-            _ => Err(ApiError::bad_request(code, format!("Missing required parameter {name}"))),
+            _ => Err(ApiError::bad_request(
+                code,
+                format!("Missing required parameter {name}"),
+            )),
         }
     }
 
     /// Every value sent under `name`, in order.
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     /// `true`/`false` (any case); anything else is error 20001.
@@ -77,7 +88,10 @@ impl Params {
         match self.str(name) {
             None => Ok(None),
             Some(v) => v.trim().parse::<i64>().map(Some).map_err(|_| {
-                ApiError::bad_request(code, format!("Invalid value {v:?} for {name}: expected an integer"))
+                ApiError::bad_request(
+                    code,
+                    format!("Invalid value {v:?} for {name}: expected an integer"),
+                )
             }),
         }
     }
@@ -111,11 +125,17 @@ impl Params {
                 if v.len() > MAX_ATTRIBUTES {
                     return Err(ApiError::bad_request(
                         50303,
-                        format!("Attributes too long: {} bytes, at most {MAX_ATTRIBUTES}", v.len()),
+                        format!(
+                            "Attributes too long: {} bytes, at most {MAX_ATTRIBUTES}",
+                            v.len()
+                        ),
                     ));
                 }
                 if serde_json::from_str::<serde_json::Value>(v).is_err() {
-                    return Err(ApiError::bad_request(50304, "Attributes are not valid JSON"));
+                    return Err(ApiError::bad_request(
+                        50304,
+                        "Attributes are not valid JSON",
+                    ));
                 }
                 Ok(Some(v.to_owned()))
             }
@@ -164,7 +184,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Query(Params::parse(parts.uri.query().unwrap_or("").as_bytes())))
+        Ok(Query(Params::parse(
+            parts.uri.query().unwrap_or("").as_bytes(),
+        )))
     }
 }
 
@@ -183,16 +205,33 @@ mod tests {
     #[test]
     fn empty_index_means_null() {
         let p = Params::parse(b"LastConsumedMessageIndex=");
-        assert_eq!(p.nullable_int("LastConsumedMessageIndex", 50406), Ok(Some(None)));
+        assert_eq!(
+            p.nullable_int("LastConsumedMessageIndex", 50406),
+            Ok(Some(None))
+        );
         let p = Params::parse(b"LastConsumedMessageIndex=x");
-        assert_eq!(p.nullable_int("LastConsumedMessageIndex", 50406).map_err(|e| e.code), Err(50406));
+        assert_eq!(
+            p.nullable_int("LastConsumedMessageIndex", 50406)
+                .map_err(|e| e.code),
+            Err(50406)
+        );
     }
 
     #[test]
     fn attributes_are_checked_for_json_and_size() {
-        assert_eq!(Params::parse(b"Attributes=%7B").attributes("Attributes").map_err(|e| e.code), Err(50304));
+        assert_eq!(
+            Params::parse(b"Attributes=%7B")
+                .attributes("Attributes")
+                .map_err(|e| e.code),
+            Err(50304)
+        );
         let big = format!("Attributes=%22{}%22", "a".repeat(MAX_ATTRIBUTES));
-        assert_eq!(Params::parse(big.as_bytes()).attributes("Attributes").map_err(|e| e.code), Err(50303));
+        assert_eq!(
+            Params::parse(big.as_bytes())
+                .attributes("Attributes")
+                .map_err(|e| e.code),
+            Err(50303)
+        );
     }
 
     proptest! {

@@ -109,8 +109,12 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         })
         .await
         .map_err(|e| StartError::Account(e.message))?;
-    let listener = TcpListener::bind(opts.listen).await.map_err(|e| StartError::Listen(opts.listen, e))?;
-    let addr = listener.local_addr().map_err(|e| StartError::Listen(opts.listen, e))?;
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| StartError::Listen(opts.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(opts.listen, e))?;
     let public_url = opts
         .public_url
         .clone()
@@ -139,5 +143,11 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
             tracing::error!(error = %e, "server stopped with an error");
         }
     });
-    Ok(RunningServer { addr, app, created_account: created, stop: Some(stop), task })
+    Ok(RunningServer {
+        addr,
+        app,
+        created_account: created,
+        stop: Some(stop),
+        task,
+    })
 }

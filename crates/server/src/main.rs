@@ -12,7 +12,11 @@ use parley_server::{account, api, auth, demo, open_db, ServeOptions};
 use serde::Deserialize;
 
 #[derive(Parser, Debug)]
-#[command(name = "parley-server", version, about = "Self-hosted chat service speaking the Programmable Chat v2 REST API")]
+#[command(
+    name = "parley-server",
+    version,
+    about = "Self-hosted chat service speaking the Programmable Chat v2 REST API"
+)]
 struct Cli {
     /// Directory holding the database (parley.db). Default: ./parley-data
     #[arg(long, global = true, env = "PARLEY_DATA_DIR")]
@@ -40,6 +44,8 @@ enum Command {
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
+    /// Print the account SID and auth token (whoever can read the data dir can read them anyway).
+    Account,
     /// Create the "Parley Demo" service with users alice, bob, carol and some history; prints their passwords.
     Demo {
         /// Use this password for every demo user instead of random ones.
@@ -106,19 +112,27 @@ struct FileConfig {
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
-    let Some(path) = path else { return Ok(FileConfig::default()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
 }
 
-async fn pick_service(db: &parley_server::store::Db, named: Option<String>) -> Result<api::services::ServiceRow> {
+async fn pick_service(
+    db: &parley_server::store::Db,
+    named: Option<String>,
+) -> Result<api::services::ServiceRow> {
     let found = db
         .read(move |c| {
             if let Some(s) = named {
                 return api::services::load(c, &s).map(|s| vec![s]);
             }
             let mut stmt = c.prepare("SELECT sid FROM services ORDER BY rowid LIMIT 2")?;
-            let sids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let sids: Vec<String> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             sids.iter().map(|s| api::services::load(c, s)).collect()
         })
         .await
@@ -134,28 +148,49 @@ async fn pick_service(db: &parley_server::store::Db, named: Option<String>) -> R
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG").unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let file = file_config(cli.config.as_ref())?;
-    let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("parley-data"));
+    let data_dir = cli
+        .data_dir
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("parley-data"));
 
     match cli.command {
-        Command::Serve { listen, public_url, token_ttl } => {
+        Command::Serve {
+            listen,
+            public_url,
+            token_ttl,
+        } => {
             let opts = ServeOptions {
                 data_dir: data_dir.clone(),
-                listen: listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+                listen: listen
+                    .or(file.listen)
+                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
                 public_url: public_url.or(file.public_url),
                 token_ttl: token_ttl.or(file.token_ttl).unwrap_or(3600),
             };
-            let server = parley_server::start(opts).await.context("starting the server")?;
+            let server = parley_server::start(opts)
+                .await
+                .context("starting the server")?;
             if server.created_account {
-                println!("Created account {} with auth token {}", server.app.account_sid, server.app.auth_token);
-                println!("(shown once; it is stored in {})", data_dir.join("parley.db").display());
+                println!(
+                    "Created account {} with auth token {}",
+                    server.app.account_sid, server.app.auth_token
+                );
+                println!(
+                    "(shown once; it is stored in {})",
+                    data_dir.join("parley.db").display()
+                );
             }
-            println!("parley-server listening on {} (public URL {})", server.addr, server.app.public_url);
+            println!(
+                "parley-server listening on {} (public URL {})",
+                server.addr, server.app.public_url
+            );
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = terminate() => {}
@@ -177,21 +212,46 @@ async fn main() -> Result<()> {
                 println!("Already initialised: account {}", a.sid);
             }
         }
+        Command::Account => {
+            let db = open_db(&data_dir)?;
+            let a = db
+                .read(|c| account::load(c))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?
+                .context("not initialised: run `parley-server init` first")?;
+            println!("PARLEY_ACCOUNT_SID={}", a.sid);
+            println!("PARLEY_AUTH_TOKEN={}", a.auth_token);
+        }
         Command::Demo { password } => {
             let db = open_db(&data_dir)?;
-            let (a, created) = db.write(|c| account::init(c, None, None)).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            let (a, created) = db
+                .write(|c| account::init(c, None, None))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             if created {
                 println!("Created account {} with auth token {}", a.sid, a.auth_token);
             }
-            let d = demo::seed(&db, password).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            let d = demo::seed(&db, password)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("Demo service \"Parley Demo\": {}", d.service_sid);
             for (identity, pw) in &d.users {
                 println!("  user {identity:<6} password {pw}");
             }
         }
-        Command::User { command: UserCommand::Add { identity, password_stdin: _, service, friendly_name } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    identity,
+                    password_stdin: _,
+                    service,
+                    friendly_name,
+                },
+        } => {
             let mut line = String::new();
-            std::io::stdin().read_to_string(&mut line).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut line)
+                .context("reading the password from standard input")?;
             let password = line.lines().next().unwrap_or("").to_owned();
             if password.chars().count() < 8 {
                 bail!("the password must be at least 8 characters");
@@ -204,7 +264,10 @@ async fn main() -> Result<()> {
                 .write(move |c| {
                     let u = api::users::set_password(c, &s, &identity, &phc)?;
                     if let Some(n) = friendly_name {
-                        c.execute("UPDATE users SET friendly_name = ?2 WHERE sid = ?1", rusqlite::params![u.sid, n])?;
+                        c.execute(
+                            "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
+                            rusqlite::params![u.sid, n],
+                        )?;
                     }
                     Ok::<_, parley_server::error::ApiError>(u)
                 })
@@ -212,7 +275,9 @@ async fn main() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("User {} ({}) can sign in", u.identity, u.sid);
         }
-        Command::Key { command: KeyCommand::Create { friendly_name } } => {
+        Command::Key {
+            command: KeyCommand::Create { friendly_name },
+        } => {
             let db = open_db(&data_dir)?;
             let (sid, secret) = db
                 .write(move |c| account::create_key(c, friendly_name.as_deref(), false))
@@ -221,7 +286,11 @@ async fn main() -> Result<()> {
             println!("API key SID: {sid}");
             println!("API key secret (shown once): {secret}");
         }
-        Command::Token { identity, service, ttl } => {
+        Command::Token {
+            identity,
+            service,
+            ttl,
+        } => {
             if !parley_server::TOKEN_TTL_RANGE.contains(&ttl) {
                 bail!("--ttl must be between 180 and 86400 seconds");
             }
@@ -240,7 +309,10 @@ async fn main() -> Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             let now = parley_protocol::Timestamp::now().0;
-            println!("{}", auth::jwt::mint(&key.0, &key.1, &a.sid, &identity, &s.sid, now, ttl));
+            println!(
+                "{}",
+                auth::jwt::mint(&key.0, &key.1, &a.sid, &identity, &s.sid, now, ttl)
+            );
         }
     }
     Ok(())

@@ -56,15 +56,19 @@ impl PageRequest {
         let page = match q.int("Page", 20001)? {
             None => 0,
             Some(n) if n < 0 => {
-                return Err(ApiError::bad_request(19038, "Page token must be bigger than or equal to 0"))
+                return Err(ApiError::bad_request(
+                    19038,
+                    "Page token must be bigger than or equal to 0",
+                ))
             }
             Some(n) => n.min(u32::MAX as i64) as u32,
         };
         let cursor = match q.str("PageToken") {
             None | Some("") => None,
-            Some(t) => Some(Cursor::decode(t).ok_or_else(|| {
-                ApiError::invalid_param(format!("Invalid PageToken {t:?}"))
-            })?),
+            Some(t) => Some(
+                Cursor::decode(t)
+                    .ok_or_else(|| ApiError::invalid_param(format!("Invalid PageToken {t:?}")))?,
+            ),
         };
         Ok(PageRequest { size, page, cursor })
     }
@@ -125,7 +129,11 @@ pub fn fetch<T>(
     if !forward {
         got.reverse();
     }
-    let (has_next, has_prev) = if forward { (more, bound.is_some()) } else { (true, more) };
+    let (has_next, has_prev) = if forward {
+        (more, bound.is_some())
+    } else {
+        (true, more)
+    };
     Ok(Window {
         first_key: got.first().map(|(k, _)| *k),
         last_key: got.last().map(|(k, _)| *k),

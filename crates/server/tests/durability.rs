@@ -19,7 +19,13 @@ const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 fn spawn(dir: &std::path::Path, port: u16) -> Proc {
     Proc(
         Command::new(env!("CARGO_BIN_EXE_parley-server"))
-            .args(["--data-dir", &dir.display().to_string(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args([
+                "--data-dir",
+                &dir.display().to_string(),
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
             .env("PARLEY_ACCOUNT_SID", SID)
             .env("PARLEY_AUTH_TOKEN", TOKEN)
             .env("PARLEY_LOG", "warn")
@@ -41,7 +47,10 @@ async fn wait_ready(http: &reqwest::Client, base: &str) {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 #[tokio::test]
@@ -56,20 +65,37 @@ async fn acknowledged_messages_survive_kill_9() {
     let post = |path: String, form: Vec<(&'static str, String)>| {
         let http = http.clone();
         let url = format!("{base}{path}");
-        async move { http.post(url).basic_auth(SID, Some(TOKEN)).form(&form).send().await }
+        async move {
+            http.post(url)
+                .basic_auth(SID, Some(TOKEN))
+                .form(&form)
+                .send()
+                .await
+        }
     };
-    let svc: serde_json::Value = post("/v2/Services".into(), vec![("FriendlyName", "durable".into())])
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let svc: serde_json::Value = post(
+        "/v2/Services".into(),
+        vec![("FriendlyName", "durable".into())],
+    )
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("json");
     let svc = svc["sid"].as_str().expect("sid").to_owned();
-    post(format!("/v2/Services/{svc}/Channels"), vec![("UniqueName", "log".into())]).await.expect("channel");
+    post(
+        format!("/v2/Services/{svc}/Channels"),
+        vec![("UniqueName", "log".into())],
+    )
+    .await
+    .expect("channel");
 
     let mut tasks = Vec::new();
     for i in 0..200 {
-        let fut = post(format!("/v2/Services/{svc}/Channels/log/Messages"), vec![("Body", format!("m{i}"))]);
+        let fut = post(
+            format!("/v2/Services/{svc}/Channels/log/Messages"),
+            vec![("Body", format!("m{i}"))],
+        );
         tasks.push(tokio::spawn(fut));
     }
     let mut acked = Vec::new();
@@ -94,12 +120,31 @@ async fn acknowledged_messages_survive_kill_9() {
         .json()
         .await
         .expect("json");
-    assert_eq!(ch["messages_count"], 200, "every acknowledged message is counted after restart");
+    assert_eq!(
+        ch["messages_count"], 200,
+        "every acknowledged message is counted after restart"
+    );
     let mut seen = Vec::new();
-    let mut url = Some(format!("{base}/v2/Services/{svc}/Channels/log/Messages?PageSize=100"));
+    let mut url = Some(format!(
+        "{base}/v2/Services/{svc}/Channels/log/Messages?PageSize=100"
+    ));
     while let Some(u) = url {
-        let page: serde_json::Value = http.get(&u).basic_auth(SID, Some(TOKEN)).send().await.expect("sent").json().await.expect("json");
-        seen.extend(page["messages"].as_array().into_iter().flatten().filter_map(|m| m["sid"].as_str().map(str::to_owned)));
+        let page: serde_json::Value = http
+            .get(&u)
+            .basic_auth(SID, Some(TOKEN))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        seen.extend(
+            page["messages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m["sid"].as_str().map(str::to_owned)),
+        );
         url = page["meta"]["next_page_url"].as_str().map(str::to_owned);
     }
     acked.sort();
@@ -112,7 +157,8 @@ async fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     {
         let conn = rusqlite::Connection::open(dir.path().join("parley.db")).expect("open");
-        conn.execute_batch("PRAGMA user_version = 999").expect("bump");
+        conn.execute_batch("PRAGMA user_version = 999")
+            .expect("bump");
     }
     let out = Command::new(env!("CARGO_BIN_EXE_parley-server"))
         .args(["--data-dir", &dir.path().display().to_string(), "init"])

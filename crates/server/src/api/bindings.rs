@@ -25,7 +25,12 @@ const COLUMNS: &str =
     "sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated";
 
 /// The push message types a binding may subscribe to.
-pub const MESSAGE_TYPES: &[&str] = &["new_message", "added_to_channel", "invited_to_channel", "removed_from_channel"];
+pub const MESSAGE_TYPES: &[&str] = &[
+    "new_message",
+    "added_to_channel",
+    "invited_to_channel",
+    "removed_from_channel",
+];
 
 #[derive(Debug, Clone)]
 struct BindingRow {
@@ -72,7 +77,9 @@ impl BindingRow {
             binding_type: self.binding_type.clone(),
             message_types: self.message_types.clone(),
             url: format!("{base}/Bindings/{}", self.sid),
-            links: BindingLinks { user: format!("{base}/Users/{}", self.identity) },
+            links: BindingLinks {
+                user: format!("{base}/Users/{}", self.identity),
+            },
         }
     }
 
@@ -89,22 +96,38 @@ impl BindingRow {
             credential_sid: self.credential_sid.clone(),
             binding_type: self.binding_type.clone(),
             message_types: self.message_types.clone(),
-            url: format!("{}/v2/Services/{}/Users/{}/Bindings/{}", app.public_url, self.service_sid, self.user_sid, self.sid),
+            url: format!(
+                "{}/v2/Services/{}/Users/{}/Bindings/{}",
+                app.public_url, self.service_sid, self.user_sid, self.sid
+            ),
         }
     }
 }
 
 fn binding_types(q: &Params) -> ApiResult<Vec<String>> {
-    let types: Vec<String> = q.all("BindingType").into_iter().filter(|t| !t.is_empty()).collect();
-    if let Some(bad) = types.iter().find(|t| !matches!(t.as_str(), "apn" | "gcm" | "fcm")) {
-        return Err(ApiError::bad_request(50209, format!("Invalid binding type {bad:?}: use apn, gcm or fcm")));
+    let types: Vec<String> = q
+        .all("BindingType")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
+    if let Some(bad) = types
+        .iter()
+        .find(|t| !matches!(t.as_str(), "apn" | "gcm" | "fcm"))
+    {
+        return Err(ApiError::bad_request(
+            50209,
+            format!("Invalid binding type {bad:?}: use apn, gcm or fcm"),
+        ));
     }
     Ok(types)
 }
 
 fn in_list(sql: &mut String, args: &mut Vec<Value>, column: &str, values: Vec<String>) {
     if !values.is_empty() {
-        sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; values.len()].join(",")));
+        sql.push_str(&format!(
+            " AND {column} IN ({})",
+            vec!["?"; values.len()].join(",")
+        ));
         args.extend(values.into_iter().map(Value::from));
     }
 }
@@ -123,12 +146,20 @@ fn visible(caller: &Caller, b: &BindingRow) -> ApiResult<()> {
     if caller.admin || caller.is(&b.identity) {
         Ok(())
     } else {
-        Err(ApiError::no_route(&format!("/Services/{}/Bindings/{}", b.service_sid, b.sid)))
+        Err(ApiError::no_route(&format!(
+            "/Services/{}/Bindings/{}",
+            b.service_sid, b.sid
+        )))
     }
 }
 
 /// `GET /v2/Services/{ServiceSid}/Bindings` — `BindingType`, `Identity` filters.
-pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 50)?;
     let types = binding_types(&q)?;
     let a = app.clone();
@@ -138,21 +169,40 @@ pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<Stri
             let mut sql = format!("SELECT {COLUMNS}, rowid FROM bindings WHERE service_sid = ?");
             let mut args: Vec<Value> = vec![service.clone().into()];
             in_list(&mut sql, &mut args, "binding_type", types);
-            in_list(&mut sql, &mut args, "identity", q.all("Identity").into_iter().filter(|i| !i.is_empty()).collect());
+            in_list(
+                &mut sql,
+                &mut args,
+                "identity",
+                q.all("Identity")
+                    .into_iter()
+                    .filter(|i| !i.is_empty())
+                    .collect(),
+            );
             if let Some(me) = &caller.identity {
                 sql.push_str(" AND identity = ?");
                 args.push(me.clone().into());
             }
             let w = pg::fetch(c, &sql, "rowid", args, false, &req, BindingRow::from_row)?;
             let items: Vec<Binding> = w.items.iter().map(|b| b.service_view(&a)).collect();
-            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Bindings"), "bindings", &q, &req, &w);
+            let meta = pg::meta(
+                &a.public_url,
+                &format!("/v2/Services/{service}/Bindings"),
+                "bindings",
+                &q,
+                &req,
+                &w,
+            );
             Ok(Json(paging::page_json(&items, &meta)))
         })
         .await
 }
 
 /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<Json<Binding>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<Json<Binding>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -165,7 +215,11 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, sid)): P
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, caller) = load_with_caller(c, &service, &p)?;
@@ -177,7 +231,12 @@ pub async fn delete(State(app): State<App>, p: Principal, Path((service, sid)): 
         .await
 }
 
-fn own_user(conn: &Connection, service: &str, key: &str, p: &Principal) -> ApiResult<(Caller, super::users::UserRow)> {
+fn own_user(
+    conn: &Connection,
+    service: &str,
+    key: &str,
+    p: &Principal,
+) -> ApiResult<(Caller, super::users::UserRow)> {
     let (_, caller) = load_with_caller(conn, service, p)?;
     let user = super::users::resolve(conn, service, key)?;
     if !caller.admin && !caller.is(&user.identity) {
@@ -187,7 +246,12 @@ fn own_user(conn: &Connection, service: &str, key: &str, p: &Principal) -> ApiRe
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` — `BindingType` filter.
-pub async fn list_for_user(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list_for_user(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 50)?;
     let types = binding_types(&q)?;
     let a = app.clone();
@@ -209,23 +273,42 @@ pub async fn list_for_user(State(app): State<App>, p: Principal, Path((service, 
 /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (Parley
 /// extension): `BindingType`, `Endpoint`, optional `CredentialSid` and
 /// repeated `MessageTypes` (default: all four).
-pub async fn create_for_user(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create_for_user(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     let kind = f.required("BindingType", 50209)?.to_owned();
     if !matches!(kind.as_str(), "apn" | "gcm" | "fcm") {
-        return Err(ApiError::bad_request(50209, format!("Invalid binding type {kind:?}: use apn, gcm or fcm")));
+        return Err(ApiError::bad_request(
+            50209,
+            format!("Invalid binding type {kind:?}: use apn, gcm or fcm"),
+        ));
     }
     let endpoint = f.required("Endpoint", 20001)?.to_owned();
     if endpoint.len() > 1024 {
-        return Err(ApiError::invalid_param("Endpoint too long: at most 1024 characters"));
+        return Err(ApiError::invalid_param(
+            "Endpoint too long: at most 1024 characters",
+        ));
     }
-    let mut types: Vec<String> = f.all("MessageTypes").into_iter().filter(|t| !t.is_empty()).collect();
+    let mut types: Vec<String> = f
+        .all("MessageTypes")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
     if let Some(bad) = types.iter().find(|t| !MESSAGE_TYPES.contains(&t.as_str())) {
-        return Err(ApiError::invalid_param(format!("Unknown message type {bad:?}")));
+        return Err(ApiError::invalid_param(format!(
+            "Unknown message type {bad:?}"
+        )));
     }
     if types.is_empty() {
         types = MESSAGE_TYPES.iter().map(|s| s.to_string()).collect();
     }
-    let credential = f.str("CredentialSid").filter(|c| !c.is_empty()).map(str::to_owned);
+    let credential = f
+        .str("CredentialSid")
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -253,14 +336,20 @@ pub async fn create_for_user(State(app): State<App>, p: Principal, Path((service
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`
-pub async fn fetch_for_user(State(app): State<App>, p: Principal, Path((service, key, sid)): Path<(String, String, String)>) -> ApiResult<Response> {
+pub async fn fetch_for_user(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key, sid)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
     let a = app.clone();
     app.db
         .read(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             let b = load(c, &service, &sid)?;
             if b.user_sid != user.sid {
-                return Err(ApiError::no_route(&format!("/Services/{service}/Users/{key}/Bindings/{sid}")));
+                return Err(ApiError::no_route(&format!(
+                    "/Services/{service}/Users/{key}/Bindings/{sid}"
+                )));
             }
             Ok(Json(b.user_view(&a)).into_response())
         })
@@ -268,13 +357,19 @@ pub async fn fetch_for_user(State(app): State<App>, p: Principal, Path((service,
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`
-pub async fn delete_for_user(State(app): State<App>, p: Principal, Path((service, key, sid)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete_for_user(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key, sid)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             let b = load(c, &service, &sid)?;
             if b.user_sid != user.sid {
-                return Err(ApiError::no_route(&format!("/Services/{service}/Users/{key}/Bindings/{sid}")));
+                return Err(ApiError::no_route(&format!(
+                    "/Services/{service}/Users/{key}/Bindings/{sid}"
+                )));
             }
             c.execute("DELETE FROM bindings WHERE sid = ?1", [&sid])?;
             Ok(StatusCode::NO_CONTENT)

@@ -59,7 +59,10 @@ impl ChannelRow {
 
     /// The channel's absolute URL.
     pub fn url(&self, app: &App) -> String {
-        format!("{}/v2/Services/{}/Channels/{}", app.public_url, self.service_sid, self.sid)
+        format!(
+            "{}/v2/Services/{}/Channels/{}",
+            app.public_url, self.service_sid, self.sid
+        )
     }
 
     pub fn render(&self, app: &App) -> Channel {
@@ -82,7 +85,10 @@ impl ChannelRow {
                 messages: format!("{url}/Messages"),
                 invites: format!("{url}/Invites"),
                 webhooks: format!("{url}/Webhooks"),
-                last_message: self.last_message_sid.as_ref().map(|m| format!("{url}/Messages/{m}")),
+                last_message: self
+                    .last_message_sid
+                    .as_ref()
+                    .map(|m| format!("{url}/Messages/{m}")),
             },
             url,
         }
@@ -113,7 +119,12 @@ pub fn load_visible(
     service: &str,
     key: &str,
     p: &Principal,
-) -> ApiResult<(super::services::ServiceRow, crate::access::Caller, ChannelRow, crate::access::ChannelView)> {
+) -> ApiResult<(
+    super::services::ServiceRow,
+    crate::access::Caller,
+    ChannelRow,
+    crate::access::ChannelView,
+)> {
     let (s, caller) = load_with_caller(conn, service, p)?;
     let ch = resolve(conn, service, key)?;
     let view = caller.see_channel(conn, &ch)?;
@@ -121,31 +132,55 @@ pub fn load_visible(
 }
 
 fn check_names(f: &Params, max: usize) -> ApiResult<()> {
-    if f.str("FriendlyName").is_some_and(|n| n.chars().count() > max) {
-        return Err(ApiError::bad_request(50003, format!("Friendly name too long: at most {max} characters")));
+    if f.str("FriendlyName")
+        .is_some_and(|n| n.chars().count() > max)
+    {
+        return Err(ApiError::bad_request(
+            50003,
+            format!("Friendly name too long: at most {max} characters"),
+        ));
     }
     if let Some(u) = f.str("UniqueName") {
         if u.chars().count() > max {
-            return Err(ApiError::bad_request(50004, format!("Unique name too long: at most {max} characters")));
+            return Err(ApiError::bad_request(
+                50004,
+                format!("Unique name too long: at most {max} characters"),
+            ));
         }
         if SidKind::Channel.matches(u) {
-            return Err(ApiError::bad_request(50306, "Unique name should not match the channel SID pattern"));
+            return Err(ApiError::bad_request(
+                50306,
+                "Unique name should not match the channel SID pattern",
+            ));
         }
     }
     if f.str("CreatedBy").is_some_and(|c| c.chars().count() > 256) {
-        return Err(ApiError::bad_request(50310, "CreatedBy too long: at most 256 characters"));
+        return Err(ApiError::bad_request(
+            50310,
+            "CreatedBy too long: at most 256 characters",
+        ));
     }
     Ok(())
 }
 
-fn unique_name_taken(conn: &Connection, service: &str, name: &str, except: Option<&str>) -> ApiResult<()> {
+fn unique_name_taken(
+    conn: &Connection,
+    service: &str,
+    name: &str,
+    except: Option<&str>,
+) -> ApiResult<()> {
     let other: Option<String> = conn
-        .query_row("SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2", params![service, name], |r| r.get(0))
+        .query_row(
+            "SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2",
+            params![service, name],
+            |r| r.get(0),
+        )
         .optional()?;
     match other {
-        Some(sid) if Some(sid.as_str()) != except => {
-            Err(ApiError::conflict(50307, format!("Channel with unique name {name:?} already exists")))
-        }
+        Some(sid) if Some(sid.as_str()) != except => Err(ApiError::conflict(
+            50307,
+            format!("Channel with unique name {name:?} already exists"),
+        )),
         _ => Ok(()),
     }
 }
@@ -176,14 +211,25 @@ pub fn insert(conn: &Connection, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels` — `Type` filter (default public).
-pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
-    let mut types: Vec<String> = q.all("Type").into_iter().filter(|t| !t.is_empty()).collect();
+    let mut types: Vec<String> = q
+        .all("Type")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
     if types.is_empty() {
         types.push("public".into());
     }
     if let Some(bad) = types.iter().find(|t| *t != "public" && *t != "private") {
-        return Err(ApiError::invalid_param(format!("Invalid channel Type {bad:?}: use public or private")));
+        return Err(ApiError::invalid_param(format!(
+            "Invalid channel Type {bad:?}: use public or private"
+        )));
     }
     let a = app.clone();
     app.db
@@ -213,12 +259,23 @@ pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<Stri
 }
 
 /// `POST /v2/Services/{ServiceSid}/Channels`
-pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<String>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     check_names(&f, 64)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
-    let kind = f.str("Type").filter(|t| !t.is_empty()).unwrap_or("public").to_owned();
+    let kind = f
+        .str("Type")
+        .filter(|t| !t.is_empty())
+        .unwrap_or("public")
+        .to_owned();
     if kind != "public" && kind != "private" {
-        return Err(ApiError::invalid_param(format!("Invalid channel Type {kind:?}: use public or private")));
+        return Err(ApiError::invalid_param(format!(
+            "Invalid channel Type {kind:?}: use public or private"
+        )));
     }
     let date_created = f.date("DateCreated", 50308)?;
     let date_updated = f.date("DateUpdated", 50309)?;
@@ -233,7 +290,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
             }
             let created_by = match &caller.identity {
                 Some(me) => me.clone(),
-                None => f.str("CreatedBy").filter(|x| !x.is_empty()).unwrap_or("system").to_owned(),
+                None => f
+                    .str("CreatedBy")
+                    .filter(|x| !x.is_empty())
+                    .unwrap_or("system")
+                    .to_owned(),
             };
             let ch = insert(
                 c,
@@ -249,7 +310,14 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
                 },
             )?;
             if let Some(me) = &caller.identity {
-                super::members::insert(c, &s, &ch, me, s.default_channel_creator_role_sid.as_deref(), None)?;
+                super::members::insert(
+                    c,
+                    &s,
+                    &ch,
+                    me,
+                    s.default_channel_creator_role_sid.as_deref(),
+                    None,
+                )?;
             }
             Ok(created(resolve(c, &service, &ch.sid)?.render(&a)))
         })
@@ -257,7 +325,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<Json<Channel>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+) -> ApiResult<Json<Channel>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -268,7 +340,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): P
 }
 
 /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Json<Channel>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<Channel>> {
     check_names(&f, 256)?;
     let attributes = f.attributes("Attributes")?;
     let date_created = f.date("DateCreated", 50308)?;
@@ -286,7 +363,9 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): 
             if date_created.is_some() || date_updated.is_some() || f.has("CreatedBy") {
                 caller.require_admin("set channel dates or author")?;
             }
-            let unique: Option<Option<String>> = f.str("UniqueName").map(|u| (!u.is_empty()).then(|| u.to_owned()));
+            let unique: Option<Option<String>> = f
+                .str("UniqueName")
+                .map(|u| (!u.is_empty()).then(|| u.to_owned()));
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
@@ -319,7 +398,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): 
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` — removes members,
 /// messages, invites and webhooks with it.
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, _, ch, view) = load_visible(c, &service, &key, &p)?;

@@ -34,14 +34,23 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Credential> {
 }
 
 fn load(conn: &Connection, app: &App, sid: &str) -> ApiResult<Credential> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM credentials WHERE sid = ?1"), [sid], |r| render(app, r))
-        .optional()?
-        .ok_or_else(|| ApiError::no_route(&format!("/Credentials/{sid}")))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM credentials WHERE sid = ?1"),
+        [sid],
+        |r| render(app, r),
+    )
+    .optional()?
+    .ok_or_else(|| ApiError::no_route(&format!("/Credentials/{sid}")))
 }
 
 fn check_name(f: &Params) -> ApiResult<()> {
-    if f.str("FriendlyName").is_some_and(|n| n.chars().count() > 64) {
-        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 64 characters"));
+    if f.str("FriendlyName")
+        .is_some_and(|n| n.chars().count() > 64)
+    {
+        return Err(ApiError::bad_request(
+            50003,
+            "Friendly name too long: at most 64 characters",
+        ));
     }
     Ok(())
 }
@@ -55,25 +64,53 @@ fn apply(conn: &Connection, sid: &str, f: &Params) -> ApiResult<()> {
         ("Secret", "secret"),
     ] {
         if let Some(v) = f.str(param) {
-            conn.execute(&format!("UPDATE credentials SET {column} = ?2 WHERE sid = ?1"), params![sid, v])?;
+            conn.execute(
+                &format!("UPDATE credentials SET {column} = ?2 WHERE sid = ?1"),
+                params![sid, v],
+            )?;
         }
     }
     if let Some(b) = f.bool("Sandbox")? {
-        conn.execute("UPDATE credentials SET sandbox = ?2 WHERE sid = ?1", params![sid, b])?;
+        conn.execute(
+            "UPDATE credentials SET sandbox = ?2 WHERE sid = ?1",
+            params![sid, b],
+        )?;
     }
-    conn.execute("UPDATE credentials SET date_updated = ?2 WHERE sid = ?1", params![sid, now()])?;
+    conn.execute(
+        "UPDATE credentials SET date_updated = ?2 WHERE sid = ?1",
+        params![sid, now()],
+    )?;
     Ok(())
 }
 
 /// `GET /v2/Credentials`
-pub async fn list(State(app): State<App>, p: Principal, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list credentials")?;
     let req = PageRequest::from_query(&q, 50, 1000)?;
     let a = app.clone();
     app.db
         .read(move |c| {
-            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM credentials WHERE 1"), "rowid", vec![], false, &req, |r| render(&a, r))?;
-            let meta = pg::meta(&a.public_url, "/v2/Credentials", "credentials", &q, &req, &w);
+            let w = pg::fetch(
+                c,
+                &format!("SELECT {COLUMNS}, rowid FROM credentials WHERE 1"),
+                "rowid",
+                vec![],
+                false,
+                &req,
+                |r| render(&a, r),
+            )?;
+            let meta = pg::meta(
+                &a.public_url,
+                "/v2/Credentials",
+                "credentials",
+                &q,
+                &req,
+                &w,
+            );
             Ok(Json(paging::page_json(&w.items, &meta)))
         })
         .await
@@ -103,14 +140,23 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
 }
 
 /// `GET /v2/Credentials/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<Json<Credential>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+) -> ApiResult<Json<Credential>> {
     p.require_admin("fetch credentials")?;
     let a = app.clone();
     app.db.read(move |c| Ok(Json(load(c, &a, &sid)?))).await
 }
 
 /// `POST /v2/Credentials/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path(sid): Path<String>, Form(f): Form) -> ApiResult<Json<Credential>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+    Form(f): Form,
+) -> ApiResult<Json<Credential>> {
     p.require_admin("update credentials")?;
     check_name(&f)?;
     let a = app.clone();
@@ -124,7 +170,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path(sid): Path<String
 }
 
 /// `DELETE /v2/Credentials/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+) -> ApiResult<StatusCode> {
     p.require_admin("delete credentials")?;
     let a = app.clone();
     app.db

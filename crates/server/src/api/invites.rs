@@ -19,14 +19,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
 
-const COLUMNS: &str = "sid, service_sid, channel_sid, identity, role_sid, created_by, date_created, date_updated";
+const COLUMNS: &str =
+    "sid, service_sid, channel_sid, identity, role_sid, created_by, date_created, date_updated";
 
 fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Invite> {
     let sid: String = r.get(0)?;
     let service: String = r.get(1)?;
     let channel: String = r.get(2)?;
     Ok(Invite {
-        url: format!("{}/v2/Services/{service}/Channels/{channel}/Invites/{sid}", app.public_url),
+        url: format!(
+            "{}/v2/Services/{service}/Channels/{channel}/Invites/{sid}",
+            app.public_url
+        ),
         sid,
         account_sid: app.account_sid.clone(),
         channel_sid: channel,
@@ -51,7 +55,12 @@ fn load(conn: &Connection, app: &App, channel: &str, sid: &str) -> ApiResult<Inv
 
 /// `GET …/Channels/{ChannelSid}/Invites` — `Identity` filter. An invitee who
 /// is not a member sees only their own invite.
-pub async fn list(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
     let a = app.clone();
     app.db
@@ -59,9 +68,16 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let mut sql = format!("SELECT {COLUMNS}, rowid FROM invites WHERE channel_sid = ?");
             let mut args: Vec<Value> = vec![ch.sid.clone().into()];
-            let ids: Vec<String> = q.all("Identity").into_iter().filter(|i| !i.is_empty()).collect();
+            let ids: Vec<String> = q
+                .all("Identity")
+                .into_iter()
+                .filter(|i| !i.is_empty())
+                .collect();
             if !ids.is_empty() {
-                sql.push_str(&format!(" AND identity IN ({})", vec!["?"; ids.len()].join(",")));
+                sql.push_str(&format!(
+                    " AND identity IN ({})",
+                    vec!["?"; ids.len()].join(",")
+                ));
                 args.extend(ids.into_iter().map(Value::from));
             }
             if !view.is_member() && !view.admin {
@@ -77,10 +93,18 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
 }
 
 /// `POST …/Channels/{ChannelSid}/Invites`
-pub async fn create(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     let identity = f.str("Identity").unwrap_or("").to_owned();
     super::users::check_identity(&identity)?;
-    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let role = f
+        .str("RoleSid")
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -114,14 +138,21 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `GET …/Channels/{ChannelSid}/Invites/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<Json<Invite>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<Json<Invite>> {
     let a = app.clone();
     app.db
         .read(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             if !view.admin && !view.is_member() && !caller.is(&inv.identity) {
-                return Err(ApiError::not_found(50601, format!("Invite {sid} not found")));
+                return Err(ApiError::not_found(
+                    50601,
+                    format!("Invite {sid} not found"),
+                ));
             }
             Ok(Json(inv))
         })
@@ -129,7 +160,11 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel,
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Invites/{Sid}` — revoke, or decline (own).
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     let a = app.clone();
     app.db
         .write(move |c| {

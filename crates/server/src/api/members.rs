@@ -37,7 +37,8 @@ pub struct MemberRow {
     pub date_updated: i64,
 }
 
-pub const COLUMNS: &str = "sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
+pub const COLUMNS: &str =
+    "sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
     last_consumption_timestamp, notification_level, date_created, date_updated";
 
 impl MemberRow {
@@ -58,7 +59,10 @@ impl MemberRow {
     }
 
     pub fn url(&self, app: &App) -> String {
-        format!("{}/v2/Services/{}/Channels/{}/Members/{}", app.public_url, self.service_sid, self.channel_sid, self.sid)
+        format!(
+            "{}/v2/Services/{}/Channels/{}/Members/{}",
+            app.public_url, self.service_sid, self.channel_sid, self.sid
+        )
     }
 
     pub fn render(&self, app: &App) -> Member {
@@ -81,7 +85,11 @@ impl MemberRow {
 
 /// Finds a member of `channel` by SID or identity.
 pub fn find(conn: &Connection, channel: &str, key: &str) -> ApiResult<Option<MemberRow>> {
-    let column = if SidKind::Member.matches(key) { "sid" } else { "identity" };
+    let column = if SidKind::Member.matches(key) {
+        "sid"
+    } else {
+        "identity"
+    };
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM members WHERE channel_sid = ?1 AND {column} = ?2"),
@@ -93,7 +101,8 @@ pub fn find(conn: &Connection, channel: &str, key: &str) -> ApiResult<Option<Mem
 
 /// Like [`find`], failing with 50402.
 pub fn resolve(conn: &Connection, channel: &str, key: &str) -> ApiResult<MemberRow> {
-    find(conn, channel, key)?.ok_or_else(|| ApiError::not_found(50402, format!("Member {key} not found")))
+    find(conn, channel, key)?
+        .ok_or_else(|| ApiError::not_found(50402, format!("Member {key} not found")))
 }
 
 /// Optional fields of a new member.
@@ -117,20 +126,43 @@ pub fn insert(
     init: Option<MemberInit>,
 ) -> ApiResult<MemberRow> {
     if find(conn, &ch.sid, identity)?.is_some() {
-        return Err(ApiError::conflict(50404, format!("Member {identity} already exists")));
+        return Err(ApiError::conflict(
+            50404,
+            format!("Member {identity} already exists"),
+        ));
     }
-    let members: i64 = conn.query_row("SELECT COUNT(*) FROM members WHERE channel_sid = ?1", [&ch.sid], |r| r.get(0))?;
+    let members: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM members WHERE channel_sid = ?1",
+        [&ch.sid],
+        |r| r.get(0),
+    )?;
     if members >= s.limit_channel_members {
-        return Err(ApiError::limit(50403, format!("Channel member limit exceeded ({})", s.limit_channel_members)));
+        return Err(ApiError::limit(
+            50403,
+            format!(
+                "Channel member limit exceeded ({})",
+                s.limit_channel_members
+            ),
+        ));
     }
     let user = super::users::ensure(conn, s, identity)?;
     if user.joined_channels_count >= s.limit_user_channels {
-        return Err(ApiError::limit(50208, format!("User channel limit exceeded ({})", s.limit_user_channels)));
+        return Err(ApiError::limit(
+            50208,
+            format!("User channel limit exceeded ({})", s.limit_user_channels),
+        ));
     }
     let invite_role: Option<Option<String>> = conn
-        .query_row("SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, identity], |r| r.get(0))
+        .query_row(
+            "SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+            params![ch.sid, identity],
+            |r| r.get(0),
+        )
         .optional()?;
-    conn.execute("DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, identity])?;
+    conn.execute(
+        "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+        params![ch.sid, identity],
+    )?;
     let role = role
         .map(str::to_owned)
         .or(invite_role.flatten())
@@ -160,7 +192,10 @@ fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
     let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
     if let Some(Some(i)) = index {
         if i < 0 {
-            return Err(ApiError::bad_request(50406, "LastConsumedMessageIndex must not be negative"));
+            return Err(ApiError::bad_request(
+                50406,
+                "LastConsumedMessageIndex must not be negative",
+            ));
         }
     }
     let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
@@ -168,7 +203,12 @@ fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
 }
 
 /// `GET …/Channels/{ChannelSid}/Members` — `Identity` filter.
-pub async fn list(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
     let a = app.clone();
     app.db
@@ -177,9 +217,16 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
             view.require_read()?;
             let mut sql = format!("SELECT {COLUMNS}, rowid FROM members WHERE channel_sid = ?");
             let mut args: Vec<Value> = vec![ch.sid.clone().into()];
-            let ids: Vec<String> = q.all("Identity").into_iter().filter(|i| !i.is_empty()).collect();
+            let ids: Vec<String> = q
+                .all("Identity")
+                .into_iter()
+                .filter(|i| !i.is_empty())
+                .collect();
             if !ids.is_empty() {
-                sql.push_str(&format!(" AND identity IN ({})", vec!["?"; ids.len()].join(",")));
+                sql.push_str(&format!(
+                    " AND identity IN ({})",
+                    vec!["?"; ids.len()].join(",")
+                ));
                 args.extend(ids.into_iter().map(Value::from));
             }
             let w = pg::fetch(c, &sql, "rowid", args, false, &req, MemberRow::from_row)?;
@@ -192,7 +239,12 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
 }
 
 /// `POST …/Channels/{ChannelSid}/Members` — join (own identity) or add.
-pub async fn create(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     let identity = f.str("Identity").unwrap_or("").to_owned();
     super::users::check_identity(&identity)?;
     let (index, ts) = horizon_params(&f)?;
@@ -203,7 +255,10 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
         date_created: f.date("DateCreated", 50308)?.map(|d| d.0),
         date_updated: f.date("DateUpdated", 50309)?.map(|d| d.0),
     };
-    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let role = f
+        .str("RoleSid")
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -213,7 +268,9 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
                 if view.public {
                     caller.require("joinChannel")?;
                 } else if !view.invited {
-                    return Err(ApiError::not_authorized("join a private channel without an invite"));
+                    return Err(ApiError::not_authorized(
+                        "join a private channel without an invite",
+                    ));
                 }
             } else {
                 view.require("addMember")?;
@@ -229,7 +286,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `GET …/Channels/{ChannelSid}/Members/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>) -> ApiResult<Json<Member>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, key)): Path<(String, String, String)>,
+) -> ApiResult<Json<Member>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -241,7 +302,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel,
 }
 
 /// Sets a member's read horizon (index `None` = nothing read).
-pub fn set_horizon(conn: &Connection, member_sid: &str, index: Option<i64>, ts: Option<i64>) -> ApiResult<()> {
+pub fn set_horizon(
+    conn: &Connection,
+    member_sid: &str,
+    index: Option<i64>,
+    ts: Option<i64>,
+) -> ApiResult<()> {
     let t = now();
     conn.execute(
         "UPDATE members SET last_consumed_message_index = ?2, last_consumption_timestamp = ?3, date_updated = ?4 WHERE sid = ?1",
@@ -251,10 +317,18 @@ pub fn set_horizon(conn: &Connection, member_sid: &str, index: Option<i64>, ts: 
 }
 
 /// `POST …/Channels/{ChannelSid}/Members/{Sid}` — role, attributes, read horizon.
-pub async fn update(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<Member>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, key)): Path<(String, String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<Member>> {
     let (index, ts) = horizon_params(&f)?;
     let attributes = f.attributes("Attributes")?;
-    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let role = f
+        .str("RoleSid")
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
     let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
     let a = app.clone();
@@ -291,7 +365,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Members/{Sid}` — leave (own) or remove.
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, channel, key)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, key)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;

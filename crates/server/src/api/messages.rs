@@ -75,7 +75,11 @@ impl MessageRow {
             from: self.author.clone(),
             body: self.body.clone(),
             index: self.index,
-            kind: if self.media.is_some() { "media".into() } else { "text".into() },
+            kind: if self.media.is_some() {
+                "media".into()
+            } else {
+                "text".into()
+            },
             media: self.media.clone(),
             url: format!(
                 "{}/v2/Services/{}/Channels/{}/Messages/{}",
@@ -100,7 +104,10 @@ fn check_body(body: &str) -> ApiResult<()> {
     if body.len() > MAX_BODY {
         return Err(ApiError::bad_request(
             50504,
-            format!("Message body too long: {} bytes, at most {MAX_BODY}", body.len()),
+            format!(
+                "Message body too long: {} bytes, at most {MAX_BODY}",
+                body.len()
+            ),
         ));
     }
     Ok(())
@@ -108,7 +115,10 @@ fn check_body(body: &str) -> ApiResult<()> {
 
 fn check_author(f: &Params, name: &str, code: u32) -> ApiResult<()> {
     if f.str(name).is_some_and(|a| a.chars().count() > 256) {
-        return Err(ApiError::bad_request(code, format!("{name} too long: at most 256 characters")));
+        return Err(ApiError::bad_request(
+            code,
+            format!("{name} too long: at most 256 characters"),
+        ));
     }
     Ok(())
 }
@@ -126,7 +136,11 @@ pub struct NewMessage {
 
 /// Appends a message to `ch` with the next index.
 pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
-    let index: i64 = conn.query_row("SELECT next_index FROM channels WHERE sid = ?1", [&ch.sid], |r| r.get(0))?;
+    let index: i64 = conn.query_row(
+        "SELECT next_index FROM channels WHERE sid = ?1",
+        [&ch.sid],
+        |r| r.get(0),
+    )?;
     let sid = SidKind::Message.generate();
     let t = now();
     let dc = m.date_created.unwrap_or(t);
@@ -156,12 +170,21 @@ pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<Me
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages` — `Order=asc|desc`.
-pub async fn list(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
     let descending = match q.str("Order").map(str::to_ascii_lowercase).as_deref() {
         None | Some("") | Some("asc") => false,
         Some("desc") => true,
-        Some(o) => return Err(ApiError::invalid_param(format!("Invalid Order {o:?}: use asc or desc"))),
+        Some(o) => {
+            return Err(ApiError::invalid_param(format!(
+                "Invalid Order {o:?}: use asc or desc"
+            )))
+        }
     };
     let a = app.clone();
     app.db
@@ -169,7 +192,15 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
             let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
             view.require_read()?;
             let sql = format!("SELECT {COLUMNS}, idx FROM messages WHERE channel_sid = ?");
-            let w = pg::fetch(c, &sql, "idx", vec![ch.sid.clone().into()], descending, &req, MessageRow::from_row)?;
+            let w = pg::fetch(
+                c,
+                &sql,
+                "idx",
+                vec![ch.sid.clone().into()],
+                descending,
+                &req,
+                MessageRow::from_row,
+            )?;
             let items: Vec<Message> = w.items.iter().map(|m| m.render(&a)).collect();
             let path = format!("/v2/Services/{service}/Channels/{channel}/Messages");
             let meta = pg::meta(&a.public_url, &path, "messages", &q, &req, &w);
@@ -179,8 +210,16 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
 }
 
 /// `POST …/Channels/{ChannelSid}/Messages`
-pub async fn create(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
-    let media = f.str("MediaSid").filter(|m| !m.is_empty()).map(str::to_owned);
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Response> {
+    let media = f
+        .str("MediaSid")
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned);
     let body = match (f.str("Body"), &media) {
         (Some(b), _) => b.to_owned(),
         (None, Some(_)) => String::new(),
@@ -203,7 +242,9 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
             }
             let author = match &caller.identity {
                 Some(me) => {
-                    if f.str("From").is_some_and(|from| !from.is_empty() && from != me) {
+                    if f.str("From")
+                        .is_some_and(|from| !from.is_empty() && from != me)
+                    {
                         return Err(ApiError::not_authorized("send as another identity"));
                     }
                     if date_created.is_some() || date_updated.is_some() {
@@ -211,7 +252,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
                     }
                     me.clone()
                 }
-                None => f.str("From").filter(|x| !x.is_empty()).unwrap_or("system").to_owned(),
+                None => f
+                    .str("From")
+                    .filter(|x| !x.is_empty())
+                    .unwrap_or("system")
+                    .to_owned(),
             };
             let m = insert(
                 c,
@@ -222,7 +267,10 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
                     attributes,
                     date_created,
                     date_updated,
-                    last_updated_by: f.str("LastUpdatedBy").filter(|x| !x.is_empty()).map(str::to_owned),
+                    last_updated_by: f
+                        .str("LastUpdatedBy")
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_owned),
                 },
             )?;
             Ok(created(m.render(&a)))
@@ -231,7 +279,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<Json<Message>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<Json<Message>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -243,7 +295,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel,
 }
 
 /// `POST …/Channels/{ChannelSid}/Messages/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<Message>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<Message>> {
     if let Some(b) = f.str("Body") {
         check_body(b)?;
     }
@@ -290,7 +347,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Messages/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;

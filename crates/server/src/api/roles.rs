@@ -18,7 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
 
-const COLUMNS: &str = "sid, service_sid, friendly_name, type, permissions, date_created, date_updated";
+const COLUMNS: &str =
+    "sid, service_sid, friendly_name, type, permissions, date_created, date_updated";
 
 fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Role> {
     let sid: String = r.get(0)?;
@@ -50,22 +51,40 @@ fn load(conn: &Connection, app: &App, service: &str, sid: &str) -> ApiResult<Rol
 /// Checks that `sid` names a role of `kind` in `service` (for RoleSid parameters).
 pub fn check_role(conn: &Connection, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
     let found: Option<String> = conn
-        .query_row("SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2", params![sid, service], |r| r.get(0))
+        .query_row(
+            "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
+            params![sid, service],
+            |r| r.get(0),
+        )
         .optional()?;
     match found {
         Some(t) if t == kind.as_str() => Ok(()),
-        Some(_) => Err(ApiError::bad_request(50105, format!("Role {sid} is not a {} role", kind.as_str()))),
+        Some(_) => Err(ApiError::bad_request(
+            50105,
+            format!("Role {sid} is not a {} role", kind.as_str()),
+        )),
         None => Err(ApiError::not_found(
-            if kind == RoleType::Channel { 50101 } else { 50102 },
+            if kind == RoleType::Channel {
+                50101
+            } else {
+                50102
+            },
             format!("Role {sid} not found"),
         )),
     }
 }
 
 fn permissions(f: &Params, kind: RoleType) -> ApiResult<Vec<String>> {
-    let perms: Vec<String> = f.all("Permission").into_iter().filter(|p| !p.is_empty()).collect();
+    let perms: Vec<String> = f
+        .all("Permission")
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
     if perms.is_empty() {
-        return Err(ApiError::bad_request(20001, "Missing required parameter Permission"));
+        return Err(ApiError::bad_request(
+            20001,
+            "Missing required parameter Permission",
+        ));
     }
     if let Some(bad) = perms.iter().find(|p| !is_valid(kind, p)) {
         return Err(ApiError::bad_request(
@@ -83,28 +102,60 @@ fn permissions(f: &Params, kind: RoleType) -> ApiResult<Vec<String>> {
 }
 
 /// `GET /v2/Services/{ServiceSid}/Roles`
-pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
     let a = app.clone();
     app.db
         .read(move |c| {
             load_with_caller(c, &service, &p)?;
-            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM roles WHERE service_sid = ?"), "rowid", vec![service.clone().into()], false, &req, |r| render(&a, r))?;
-            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Roles"), "roles", &q, &req, &w);
+            let w = pg::fetch(
+                c,
+                &format!("SELECT {COLUMNS}, rowid FROM roles WHERE service_sid = ?"),
+                "rowid",
+                vec![service.clone().into()],
+                false,
+                &req,
+                |r| render(&a, r),
+            )?;
+            let meta = pg::meta(
+                &a.public_url,
+                &format!("/v2/Services/{service}/Roles"),
+                "roles",
+                &q,
+                &req,
+                &w,
+            );
             Ok(Json(paging::page_json(&w.items, &meta)))
         })
         .await
 }
 
 /// `POST /v2/Services/{ServiceSid}/Roles`
-pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<String>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     let name = f.required("FriendlyName", 50000)?.to_owned();
     if name.chars().count() > 64 {
-        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 64 characters"));
+        return Err(ApiError::bad_request(
+            50003,
+            "Friendly name too long: at most 64 characters",
+        ));
     }
     let kind_s = f.required("Type", 50105)?;
-    let kind = RoleType::parse(kind_s)
-        .ok_or_else(|| ApiError::bad_request(50105, format!("Invalid role type {kind_s:?}: use channel or deployment")))?;
+    let kind = RoleType::parse(kind_s).ok_or_else(|| {
+        ApiError::bad_request(
+            50105,
+            format!("Invalid role type {kind_s:?}: use channel or deployment"),
+        )
+    })?;
     let perms = permissions(&f, kind)?;
     let a = app.clone();
     app.db
@@ -123,7 +174,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
 }
 
 /// `GET /v2/Services/{ServiceSid}/Roles/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<Json<Role>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<Json<Role>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -134,7 +189,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, sid)): P
 }
 
 /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}` — replaces the permission set.
-pub async fn update(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>, Form(f): Form) -> ApiResult<Json<Role>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<Role>> {
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -145,7 +205,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, sid)): 
             let perms = permissions(&f, kind)?;
             c.execute(
                 "UPDATE roles SET permissions = ?2, date_updated = ?3 WHERE sid = ?1",
-                params![sid, serde_json::to_string(&perms).unwrap_or_default(), now()],
+                params![
+                    sid,
+                    serde_json::to_string(&perms).unwrap_or_default(),
+                    now()
+                ],
             )?;
             Ok(Json(load(c, &a, &service, &sid)?))
         })
@@ -154,16 +218,24 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, sid)): 
 
 /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}` — refused while the role is
 /// a service default or assigned to a user, member or invite.
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, sid)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     let a = app.clone();
     app.db
         .write(move |c| {
             let (s, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("delete roles")?;
             load(c, &a, &service, &sid)?;
-            let is_default = [&s.default_service_role_sid, &s.default_channel_role_sid, &s.default_channel_creator_role_sid]
-                .iter()
-                .any(|d| d.as_deref() == Some(sid.as_str()));
+            let is_default = [
+                &s.default_service_role_sid,
+                &s.default_channel_role_sid,
+                &s.default_channel_creator_role_sid,
+            ]
+            .iter()
+            .any(|d| d.as_deref() == Some(sid.as_str()));
             let in_use: bool = c.query_row(
                 "SELECT EXISTS(SELECT 1 FROM users WHERE role_sid = ?1)
                      OR EXISTS(SELECT 1 FROM members WHERE role_sid = ?1)
@@ -172,7 +244,10 @@ pub async fn delete(State(app): State<App>, p: Principal, Path((service, sid)): 
                 |r| r.get(0),
             )?;
             if is_default || in_use {
-                return Err(ApiError::conflict(20409, format!("Role {sid} is in use and cannot be deleted")));
+                return Err(ApiError::conflict(
+                    20409,
+                    format!("Role {sid} is in use and cannot be deleted"),
+                ));
             }
             c.execute("DELETE FROM roles WHERE sid = ?1", [&sid])?;
             Ok(StatusCode::NO_CONTENT)

@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
-use parley_protocol::resources::{MediaSettings, Notifications, Service, ServiceLimits, ServiceLinks};
+use parley_protocol::resources::{
+    MediaSettings, Notifications, Service, ServiceLimits, ServiceLinks,
+};
 use parley_protocol::{paging, SidKind, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -128,20 +130,35 @@ impl ServiceRow {
 
 /// Loads a service or fails with 20404.
 pub fn load(conn: &Connection, sid: &str) -> ApiResult<ServiceRow> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"), [sid], ServiceRow::from_row)
-        .optional()?
-        .ok_or_else(|| ApiError::no_route(&format!("/Services/{sid}")))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"),
+        [sid],
+        ServiceRow::from_row,
+    )
+    .optional()?
+    .ok_or_else(|| ApiError::no_route(&format!("/Services/{sid}")))
 }
 
 /// Loads the service and the caller's rights in it.
-pub fn load_with_caller(conn: &Connection, sid: &str, p: &Principal) -> ApiResult<(ServiceRow, Caller)> {
+pub fn load_with_caller(
+    conn: &Connection,
+    sid: &str,
+    p: &Principal,
+) -> ApiResult<(ServiceRow, Caller)> {
     p.check_service(sid)?;
     let s = load(conn, sid)?;
     let caller = Caller::load(conn, &s, p)?;
     Ok((s, caller))
 }
 
-fn insert_role(conn: &Connection, service: &str, name: &str, kind: &str, perms: &[&str], t: i64) -> rusqlite::Result<String> {
+fn insert_role(
+    conn: &Connection,
+    service: &str,
+    name: &str,
+    kind: &str,
+    perms: &[&str],
+    t: i64,
+) -> rusqlite::Result<String> {
     let sid = SidKind::Role.generate();
     conn.execute(
         "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
@@ -158,7 +175,12 @@ pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<Servi
     conn.execute(
         "INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![sid, friendly_name, serde_json::to_string(&Notifications::default()).unwrap_or_default(), t],
+        params![
+            sid,
+            friendly_name,
+            serde_json::to_string(&Notifications::default()).unwrap_or_default(),
+            t
+        ],
     )?;
     let service_user = insert_role(conn, &sid, "service user", "deployment", SERVICE_USER, t)?;
     insert_role(conn, &sid, "service admin", "deployment", SERVICE_ADMIN, t)?;
@@ -174,19 +196,34 @@ pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<Servi
 
 fn check_friendly_name(name: &str) -> ApiResult<()> {
     if name.chars().count() > 256 {
-        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 256 characters"));
+        return Err(ApiError::bad_request(
+            50003,
+            "Friendly name too long: at most 256 characters",
+        ));
     }
     Ok(())
 }
 
 /// `GET /v2/Services`
-pub async fn list(State(app): State<App>, p: Principal, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list services")?;
     let req = PageRequest::from_query(&q, 50, 100)?;
     let a = app.clone();
     app.db
         .read(move |c| {
-            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM services WHERE 1"), "rowid", vec![], false, &req, ServiceRow::from_row)?;
+            let w = pg::fetch(
+                c,
+                &format!("SELECT {COLUMNS}, rowid FROM services WHERE 1"),
+                "rowid",
+                vec![],
+                false,
+                &req,
+                ServiceRow::from_row,
+            )?;
             let items: Vec<Service> = w.items.iter().map(|s| s.render(&a)).collect();
             let meta = pg::meta(&a.public_url, "/v2/Services", "services", &q, &req, &w);
             Ok(Json(paging::page_json(&items, &meta)))
@@ -206,19 +243,38 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
 }
 
 /// `GET /v2/Services/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<Json<Service>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+) -> ApiResult<Json<Service>> {
     p.check_service(&sid)?;
     let a = app.clone();
-    app.db.read(move |c| Ok(Json(load(c, &sid)?.render(&a)))).await
+    app.db
+        .read(move |c| Ok(Json(load(c, &sid)?.render(&a))))
+        .await
 }
 
-fn role_of_type(conn: &Connection, service: &str, sid: &str, kind: &str, code: u32) -> ApiResult<()> {
+fn role_of_type(
+    conn: &Connection,
+    service: &str,
+    sid: &str,
+    kind: &str,
+    code: u32,
+) -> ApiResult<()> {
     let found: Option<String> = conn
-        .query_row("SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2", params![sid, service], |r| r.get(0))
+        .query_row(
+            "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
+            params![sid, service],
+            |r| r.get(0),
+        )
         .optional()?;
     match found {
         Some(t) if t == kind => Ok(()),
-        Some(_) => Err(ApiError::bad_request(50105, format!("Role {sid} is not a {kind} role"))),
+        Some(_) => Err(ApiError::bad_request(
+            50105,
+            format!("Role {sid} is not a {kind} role"),
+        )),
         None => Err(ApiError::not_found(code, format!("Role {sid} not found"))),
     }
 }
@@ -230,7 +286,10 @@ fn webhook_url(f: &Params, name: &str) -> ApiResult<Option<Option<String>>> {
         Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 => {
             Ok(Some(Some(u.to_owned())))
         }
-        Some(u) => Err(ApiError::bad_request(50054, format!("Invalid webhook URL {u:?}"))),
+        Some(u) => Err(ApiError::bad_request(
+            50054,
+            format!("Invalid webhook URL {u:?}"),
+        )),
     }
 }
 
@@ -246,13 +305,19 @@ fn apply_notification(
     }
     if let Some(t) = f.str(&format!("{prefix}.Template")) {
         if t.chars().count() > 1024 {
-            return Err(ApiError::bad_request(50058, "Notification template too long: at most 1024 characters"));
+            return Err(ApiError::bad_request(
+                50058,
+                "Notification template too long: at most 1024 characters",
+            ));
         }
         *template = (!t.is_empty()).then(|| t.to_owned());
     }
     if let Some(s) = f.str(&format!("{prefix}.Sound")) {
         if s.chars().count() > 255 {
-            return Err(ApiError::bad_request(50059, "Notification sound name too long: at most 255 characters"));
+            return Err(ApiError::bad_request(
+                50059,
+                "Notification sound name too long: at most 255 characters",
+            ));
         }
         *sound = (!s.is_empty()).then(|| s.to_owned());
     }
@@ -284,7 +349,10 @@ fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<
     }
     if let Some(v) = f.int("TypingIndicatorTimeout", 50053)? {
         if !(1..=3600).contains(&v) {
-            return Err(ApiError::bad_request(50053, "TypingIndicatorTimeout must be between 1 and 3600 seconds"));
+            return Err(ApiError::bad_request(
+                50053,
+                "TypingIndicatorTimeout must be between 1 and 3600 seconds",
+            ));
         }
         s.typing_indicator_timeout = v;
     }
@@ -292,16 +360,31 @@ fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<
         s.consumption_report_interval = v.clamp(0, 3600);
     }
     let n = &mut s.notifications;
-    apply_notification(f, "Notifications.NewMessage", &mut n.new_message.enabled, &mut n.new_message.template, &mut n.new_message.sound)?;
+    apply_notification(
+        f,
+        "Notifications.NewMessage",
+        &mut n.new_message.enabled,
+        &mut n.new_message.template,
+        &mut n.new_message.sound,
+    )?;
     if let Some(v) = f.bool("Notifications.NewMessage.BadgeCountEnabled")? {
         n.new_message.badge_count_enabled = v;
     }
     for (prefix, setting) in [
         ("Notifications.AddedToChannel", &mut n.added_to_channel),
-        ("Notifications.RemovedFromChannel", &mut n.removed_from_channel),
+        (
+            "Notifications.RemovedFromChannel",
+            &mut n.removed_from_channel,
+        ),
         ("Notifications.InvitedToChannel", &mut n.invited_to_channel),
     ] {
-        apply_notification(f, prefix, &mut setting.enabled, &mut setting.template, &mut setting.sound)?;
+        apply_notification(
+            f,
+            prefix,
+            &mut setting.enabled,
+            &mut setting.template,
+            &mut setting.sound,
+        )?;
     }
     if let Some(v) = f.bool("Notifications.LogEnabled")? {
         n.log_enabled = v;
@@ -315,12 +398,19 @@ fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<
     if let Some(m) = f.str("WebhookMethod") {
         let m = m.to_ascii_uppercase();
         if m != "GET" && m != "POST" {
-            return Err(ApiError::bad_request(50055, "WebhookMethod must be GET or POST"));
+            return Err(ApiError::bad_request(
+                50055,
+                "WebhookMethod must be GET or POST",
+            ));
         }
         s.webhook_method = Some(m);
     }
     if f.has("WebhookFilters") {
-        let filters: Vec<String> = f.all("WebhookFilters").into_iter().filter(|x| !x.is_empty()).collect();
+        let filters: Vec<String> = f
+            .all("WebhookFilters")
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
         s.webhook_filters = Some(filters);
     }
     for (name, slot) in [
@@ -329,20 +419,29 @@ fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<
     ] {
         if let Some(v) = f.int(name, 50065)? {
             if !(0..=3).contains(&v) {
-                return Err(ApiError::bad_request(50065, format!("{name} must be between 0 and 3")));
+                return Err(ApiError::bad_request(
+                    50065,
+                    format!("{name} must be between 0 and 3"),
+                ));
             }
             *slot = v;
         }
     }
     if let Some(v) = f.int("Limits.ChannelMembers", 50060)? {
         if !(1..=MAX_LIMIT).contains(&v) {
-            return Err(ApiError::bad_request(50060, "Limits.ChannelMembers must be between 1 and 1000"));
+            return Err(ApiError::bad_request(
+                50060,
+                "Limits.ChannelMembers must be between 1 and 1000",
+            ));
         }
         s.limit_channel_members = v;
     }
     if let Some(v) = f.int("Limits.UserChannels", 50061)? {
         if !(1..=MAX_LIMIT).contains(&v) {
-            return Err(ApiError::bad_request(50061, "Limits.UserChannels must be between 1 and 1000"));
+            return Err(ApiError::bad_request(
+                50061,
+                "Limits.UserChannels must be between 1 and 1000",
+            ));
         }
         s.limit_user_channels = v;
     }
@@ -353,7 +452,12 @@ fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<
 }
 
 /// `POST /v2/Services/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path(sid): Path<String>, Form(f): Form) -> ApiResult<Json<Service>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+    Form(f): Form,
+) -> ApiResult<Json<Service>> {
     p.require_admin("update services")?;
     let a = app.clone();
     app.db
@@ -384,13 +488,26 @@ pub async fn update(State(app): State<App>, p: Principal, Path(sid): Path<String
 }
 
 /// `DELETE /v2/Services/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path(sid): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path(sid): Path<String>,
+) -> ApiResult<StatusCode> {
     p.require_admin("delete services")?;
     app.db
         .write(move |c| {
             load(c, &sid)?;
-            for table in ["members", "messages", "invites", "channel_webhooks", "refresh_tokens"] {
-                c.execute(&format!("DELETE FROM {table} WHERE service_sid = ?1"), [&sid])?;
+            for table in [
+                "members",
+                "messages",
+                "invites",
+                "channel_webhooks",
+                "refresh_tokens",
+            ] {
+                c.execute(
+                    &format!("DELETE FROM {table} WHERE service_sid = ?1"),
+                    [&sid],
+                )?;
             }
             c.execute("DELETE FROM services WHERE sid = ?1", [&sid])?;
             Ok(StatusCode::NO_CONTENT)

@@ -5,8 +5,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use parley_protocol::resources::{UserChannel, UserChannelLinks};
 use parley_protocol::paging;
+use parley_protocol::resources::{UserChannel, UserChannelLinks};
 use rusqlite::{params, Connection, Row};
 
 use super::channels::{load_visible, ChannelRow};
@@ -21,22 +21,42 @@ use crate::paging::{self as pg, PageRequest};
 
 /// The user-channel columns of one channel for one identity:
 /// (channel_sid, status, member_sid, horizon, unread, notification_level).
-type Entry = (String, String, Option<String>, Option<i64>, Option<i64>, Option<String>);
+type Entry = (
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 const UNREAD: &str =
     "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1))";
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 fn render(app: &App, service: &str, user: &UserRow, e: Entry) -> UserChannel {
     let (channel, status, member, horizon, unread, level) = e;
-    let ch_url = format!("{}/v2/Services/{service}/Channels/{channel}", app.public_url);
+    let ch_url = format!(
+        "{}/v2/Services/{service}/Channels/{channel}",
+        app.public_url
+    );
     UserChannel {
         account_sid: app.account_sid.clone(),
         service_sid: service.to_owned(),
-        url: format!("{}/v2/Services/{service}/Users/{}/Channels/{channel}", app.public_url, user.sid),
+        url: format!(
+            "{}/v2/Services/{service}/Users/{}/Channels/{channel}",
+            app.public_url, user.sid
+        ),
         links: UserChannelLinks {
             member: member.as_ref().map(|m| format!("{ch_url}/Members/{m}")),
             channel: ch_url,
@@ -52,7 +72,12 @@ fn render(app: &App, service: &str, user: &UserRow, e: Entry) -> UserChannel {
 }
 
 /// Loads the user, allowing users only their own.
-fn own_user(conn: &Connection, service: &str, key: &str, p: &Principal) -> ApiResult<(Caller, UserRow)> {
+fn own_user(
+    conn: &Connection,
+    service: &str,
+    key: &str,
+    p: &Principal,
+) -> ApiResult<(Caller, UserRow)> {
     let (_, caller) = load_with_caller(conn, service, p)?;
     let user = super::users::resolve(conn, service, key)?;
     if !caller.admin && !caller.is(&user.identity) {
@@ -78,7 +103,11 @@ fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
                 params![ch.sid, user.identity],
                 |r| r.get(0),
             )?;
-            let status = if invited { "invited" } else { "notParticipating" };
+            let status = if invited {
+                "invited"
+            } else {
+                "notParticipating"
+            };
             Ok((ch.sid.clone(), status.into(), None, None, None, None))
         }
         Err(e) => Err(e.into()),
@@ -86,7 +115,12 @@ fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`
-pub async fn list(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 50)?;
     let a = app.clone();
     app.db
@@ -111,7 +145,11 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, key)): Pa
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>) -> ApiResult<Json<UserChannel>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key, channel)): Path<(String, String, String)>,
+) -> ApiResult<Json<UserChannel>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -124,16 +162,29 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key, cha
 
 /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` —
 /// notification level and read horizon.
-pub async fn update(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<UserChannel>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key, channel)): Path<(String, String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<UserChannel>> {
     let level = match f.str("NotificationLevel") {
         None => None,
         Some(l @ ("default" | "muted")) => Some(l.to_owned()),
-        Some(l) => return Err(ApiError::bad_request(50210, format!("Invalid notification level {l:?}: use default or muted"))),
+        Some(l) => {
+            return Err(ApiError::bad_request(
+                50210,
+                format!("Invalid notification level {l:?}: use default or muted"),
+            ))
+        }
     };
     let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
     if let Some(Some(i)) = index {
         if i < 0 {
-            return Err(ApiError::bad_request(50406, "LastConsumedMessageIndex must not be negative"));
+            return Err(ApiError::bad_request(
+                50406,
+                "LastConsumedMessageIndex must not be negative",
+            ));
         }
     }
     let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
@@ -146,12 +197,18 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, key, ch
                 .ok_or_else(|| ApiError::limit(50400, "User not member of channel"))?;
             if let Some(l) = &level {
                 view.require("editNotificationLevel")?;
-                c.execute("UPDATE members SET notification_level = ?2 WHERE sid = ?1", params![member.sid, l])?;
+                c.execute(
+                    "UPDATE members SET notification_level = ?2 WHERE sid = ?1",
+                    params![member.sid, l],
+                )?;
             }
             if let Some(i) = index {
                 super::members::set_horizon(c, &member.sid, i, ts)?;
             } else if let Some(t) = ts {
-                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![member.sid, t])?;
+                c.execute(
+                    "UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1",
+                    params![member.sid, t],
+                )?;
             }
             Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
         })
@@ -160,7 +217,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, key, ch
 
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` —
 /// removes the user from the channel (leaves it, or declines the invite).
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, key, channel)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key, channel)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (caller, user) = own_user(c, &service, &key, &p)?;

@@ -56,7 +56,10 @@ impl UserRow {
     /// The wire shape; `reachability` is `Some((online, notifiable))` on a
     /// single fetch with reachability enabled.
     pub fn render(&self, app: &App, reachability: Option<(bool, bool)>) -> User {
-        let url = format!("{}/v2/Services/{}/Users/{}", app.public_url, self.service_sid, self.sid);
+        let url = format!(
+            "{}/v2/Services/{}/Users/{}",
+            app.public_url, self.service_sid, self.sid
+        );
         User {
             sid: self.sid.clone(),
             account_sid: app.account_sid.clone(),
@@ -81,7 +84,11 @@ impl UserRow {
 
 /// Finds a user by SID or identity.
 pub fn find(conn: &Connection, service: &str, key: &str) -> ApiResult<Option<UserRow>> {
-    let column = if SidKind::User.matches(key) { "sid" } else { "identity" };
+    let column = if SidKind::User.matches(key) {
+        "sid"
+    } else {
+        "identity"
+    };
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM users WHERE service_sid = ?1 AND {column} = ?2"),
@@ -93,7 +100,8 @@ pub fn find(conn: &Connection, service: &str, key: &str) -> ApiResult<Option<Use
 
 /// Like [`find`], failing with 50200.
 pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<UserRow> {
-    find(conn, service, key)?.ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
+    find(conn, service, key)?
+        .ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
 }
 
 /// Checks an identity for creation.
@@ -102,10 +110,16 @@ pub fn check_identity(identity: &str) -> ApiResult<()> {
         return Err(ApiError::bad_request(50204, "Identity not provided"));
     }
     if identity.chars().count() > MAX_IDENTITY {
-        return Err(ApiError::bad_request(50207, format!("Identity too long: at most {MAX_IDENTITY} characters")));
+        return Err(ApiError::bad_request(
+            50207,
+            format!("Identity too long: at most {MAX_IDENTITY} characters"),
+        ));
     }
     if SidKind::User.matches(identity) {
-        return Err(ApiError::bad_request(50206, "Identity should not match the user SID pattern"));
+        return Err(ApiError::bad_request(
+            50206,
+            "Identity should not match the user SID pattern",
+        ));
     }
     if identity == "system" {
         return Err(ApiError::bad_request(50203, "Identity is reserved"));
@@ -113,7 +127,14 @@ pub fn check_identity(identity: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn insert(conn: &Connection, service: &ServiceRow, identity: &str, role: Option<&str>, friendly: Option<&str>, attributes: &str) -> ApiResult<UserRow> {
+fn insert(
+    conn: &Connection,
+    service: &ServiceRow,
+    identity: &str,
+    role: Option<&str>,
+    friendly: Option<&str>,
+    attributes: &str,
+) -> ApiResult<UserRow> {
     let sid = SidKind::User.generate();
     conn.execute(
         "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
@@ -136,36 +157,72 @@ pub fn ensure(conn: &Connection, service: &ServiceRow, identity: &str) -> ApiRes
 }
 
 /// Creates or updates the user's password (CLI and demo data).
-pub fn set_password(conn: &Connection, service: &ServiceRow, identity: &str, phc: &str) -> ApiResult<UserRow> {
+pub fn set_password(
+    conn: &Connection,
+    service: &ServiceRow,
+    identity: &str,
+    phc: &str,
+) -> ApiResult<UserRow> {
     let u = ensure(conn, service, identity)?;
-    conn.execute("UPDATE users SET password_hash = ?2 WHERE sid = ?1", params![u.sid, phc])?;
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE sid = ?1",
+        params![u.sid, phc],
+    )?;
     Ok(u)
 }
 
 fn check_friendly(name: &str) -> ApiResult<()> {
     if name.chars().count() > 256 {
-        return Err(ApiError::bad_request(50003, "Friendly name too long: at most 256 characters"));
+        return Err(ApiError::bad_request(
+            50003,
+            "Friendly name too long: at most 256 characters",
+        ));
     }
     Ok(())
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users`
-pub async fn list(State(app): State<App>, p: Principal, Path(service): Path<String>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     let req = PageRequest::from_query(&q, 50, 100)?;
     let a = app.clone();
     app.db
         .read(move |c| {
             load_with_caller(c, &service, &p)?;
-            let w = pg::fetch(c, &format!("SELECT {COLUMNS}, rowid FROM users WHERE service_sid = ?"), "rowid", vec![service.clone().into()], false, &req, UserRow::from_row)?;
+            let w = pg::fetch(
+                c,
+                &format!("SELECT {COLUMNS}, rowid FROM users WHERE service_sid = ?"),
+                "rowid",
+                vec![service.clone().into()],
+                false,
+                &req,
+                UserRow::from_row,
+            )?;
             let items: Vec<User> = w.items.iter().map(|u| u.render(&a, None)).collect();
-            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Users"), "users", &q, &req, &w);
+            let meta = pg::meta(
+                &a.public_url,
+                &format!("/v2/Services/{service}/Users"),
+                "users",
+                &q,
+                &req,
+                &w,
+            );
             Ok(Json(paging::page_json(&items, &meta)))
         })
         .await
 }
 
 /// `POST /v2/Services/{ServiceSid}/Users`
-pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<String>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     let identity = f.str("Identity").unwrap_or("").to_owned();
     check_identity(&identity)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
@@ -173,7 +230,10 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
     if let Some(n) = &friendly {
         check_friendly(n)?;
     }
-    let role = f.str("RoleSid").filter(|r| !r.is_empty()).map(str::to_owned);
+    let role = f
+        .str("RoleSid")
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -183,9 +243,19 @@ pub async fn create(State(app): State<App>, p: Principal, Path(service): Path<St
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
             if find(c, &service, &identity)?.is_some() {
-                return Err(ApiError::conflict(50201, format!("User {identity} already exists")));
+                return Err(ApiError::conflict(
+                    50201,
+                    format!("User {identity} already exists"),
+                ));
             }
-            let u = insert(c, &s, &identity, role.as_deref(), friendly.as_deref(), &attributes)?;
+            let u = insert(
+                c,
+                &s,
+                &identity,
+                role.as_deref(),
+                friendly.as_deref(),
+                &attributes,
+            )?;
             Ok(created(u.render(&a, None)))
         })
         .await
@@ -195,12 +265,20 @@ fn reachability(conn: &Connection, s: &ServiceRow, u: &UserRow) -> ApiResult<Opt
     if !s.reachability_enabled {
         return Ok(None);
     }
-    let notifiable: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)", [&u.sid], |r| r.get(0))?;
+    let notifiable: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)",
+        [&u.sid],
+        |r| r.get(0),
+    )?;
     Ok(Some((false, notifiable)))
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<Json<User>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+) -> ApiResult<Json<User>> {
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -213,7 +291,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, key)): P
 }
 
 /// `POST /v2/Services/{ServiceSid}/Users/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>, Form(f): Form) -> ApiResult<Json<User>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<User>> {
     let attributes = f.attributes("Attributes")?;
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
@@ -256,8 +339,14 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, key)): 
 
 /// Removes everything tied to a user's identity in a service.
 pub fn delete_user(conn: &Connection, u: &UserRow) -> ApiResult<()> {
-    conn.execute("DELETE FROM members WHERE service_sid = ?1 AND identity = ?2", params![u.service_sid, u.identity])?;
-    conn.execute("DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2", params![u.service_sid, u.identity])?;
+    conn.execute(
+        "DELETE FROM members WHERE service_sid = ?1 AND identity = ?2",
+        params![u.service_sid, u.identity],
+    )?;
+    conn.execute(
+        "DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2",
+        params![u.service_sid, u.identity],
+    )?;
     conn.execute(
         "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
         params![u.service_sid, u.identity],
@@ -267,7 +356,11 @@ pub fn delete_user(conn: &Connection, u: &UserRow) -> ApiResult<()> {
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, key)): Path<(String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
     app.db
         .write(move |c| {
             let (_, caller) = load_with_caller(c, &service, &p)?;

@@ -22,13 +22,28 @@ pub const MAX_PER_CHANNEL: i64 = 5;
 
 /// Events a channel webhook may filter on.
 pub const EVENTS: &[&str] = &[
-    "onMessageSent", "onMessageUpdated", "onMessageRemoved", "onMediaMessageSent",
-    "onChannelUpdated", "onChannelDestroyed", "onMemberAdded", "onMemberUpdated", "onMemberRemoved",
-    "onMessageSend", "onMessageUpdate", "onMessageRemove", "onMediaMessageSend",
-    "onChannelUpdate", "onChannelDestroy", "onMemberAdd", "onMemberUpdate", "onMemberRemove",
+    "onMessageSent",
+    "onMessageUpdated",
+    "onMessageRemoved",
+    "onMediaMessageSent",
+    "onChannelUpdated",
+    "onChannelDestroyed",
+    "onMemberAdded",
+    "onMemberUpdated",
+    "onMemberRemoved",
+    "onMessageSend",
+    "onMessageUpdate",
+    "onMessageRemove",
+    "onMediaMessageSend",
+    "onChannelUpdate",
+    "onChannelDestroy",
+    "onMemberAdd",
+    "onMemberUpdate",
+    "onMemberRemove",
 ];
 
-const COLUMNS: &str = "sid, service_sid, channel_sid, type, configuration, date_created, date_updated";
+const COLUMNS: &str =
+    "sid, service_sid, channel_sid, type, configuration, date_created, date_updated";
 
 fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<ChannelWebhook> {
     let sid: String = r.get(0)?;
@@ -36,7 +51,10 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<ChannelWebhook> {
     let channel: String = r.get(2)?;
     let config: String = r.get(4)?;
     Ok(ChannelWebhook {
-        url: format!("{}/v2/Services/{service}/Channels/{channel}/Webhooks/{sid}", app.public_url),
+        url: format!(
+            "{}/v2/Services/{service}/Channels/{channel}/Webhooks/{sid}",
+            app.public_url
+        ),
         sid,
         account_sid: app.account_sid.clone(),
         service_sid: service,
@@ -65,69 +83,121 @@ fn configure(kind: &str, cfg: &mut WebhookConfiguration, f: &Params) -> ApiResul
             return Err(ApiError::bad_request(50332, "Channel webhook url too long"));
         }
         if !(u.starts_with("http://") || u.starts_with("https://")) {
-            return Err(ApiError::bad_request(50054, format!("Invalid webhook URL {u:?}")));
+            return Err(ApiError::bad_request(
+                50054,
+                format!("Invalid webhook URL {u:?}"),
+            ));
         }
         cfg.url = Some(u.to_owned());
     }
     if let Some(m) = f.str("Configuration.Method") {
         let m = m.to_ascii_uppercase();
         if m != "GET" && m != "POST" {
-            return Err(ApiError::bad_request(50055, "Configuration.Method must be GET or POST"));
+            return Err(ApiError::bad_request(
+                50055,
+                "Configuration.Method must be GET or POST",
+            ));
         }
         cfg.method = Some(m);
     }
     if f.has("Configuration.Filters") {
-        let filters: Vec<String> = f.all("Configuration.Filters").into_iter().filter(|x| !x.is_empty()).collect();
+        let filters: Vec<String> = f
+            .all("Configuration.Filters")
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
         if let Some(bad) = filters.iter().find(|x| !EVENTS.contains(&x.as_str())) {
-            return Err(ApiError::bad_request(50325, format!("Invalid channel webhook filter {bad:?}")));
+            return Err(ApiError::bad_request(
+                50325,
+                format!("Invalid channel webhook filter {bad:?}"),
+            ));
         }
         cfg.filters = Some(filters);
     }
     if f.has("Configuration.Triggers") {
-        let triggers: Vec<String> = f.all("Configuration.Triggers").into_iter().filter(|x| !x.is_empty()).collect();
+        let triggers: Vec<String> = f
+            .all("Configuration.Triggers")
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect();
         if triggers.len() > 5 {
-            return Err(ApiError::bad_request(50322, "Too many channel webhook triggers: at most 5"));
+            return Err(ApiError::bad_request(
+                50322,
+                "Too many channel webhook triggers: at most 5",
+            ));
         }
         if triggers.iter().any(|t| t.chars().count() > 256) {
-            return Err(ApiError::bad_request(50326, "Invalid channel webhook trigger"));
+            return Err(ApiError::bad_request(
+                50326,
+                "Invalid channel webhook trigger",
+            ));
         }
         cfg.triggers = Some(triggers);
     }
     if let Some(flow) = f.str("Configuration.FlowSid") {
-        if !(flow.len() == 34 && flow.starts_with("FW") && flow[2..].bytes().all(|b| b.is_ascii_hexdigit())) {
-            return Err(ApiError::bad_request(50327, format!("Invalid channel webhook flow sid {flow:?}")));
+        if !(flow.len() == 34
+            && flow.starts_with("FW")
+            && flow[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return Err(ApiError::bad_request(
+                50327,
+                format!("Invalid channel webhook flow sid {flow:?}"),
+            ));
         }
         cfg.flow_sid = Some(flow.to_owned());
     }
     if let Some(n) = f.int("Configuration.RetryCount", 50065)? {
         if !(0..=3).contains(&n) {
-            return Err(ApiError::bad_request(50065, "Configuration.RetryCount must be between 0 and 3"));
+            return Err(ApiError::bad_request(
+                50065,
+                "Configuration.RetryCount must be between 0 and 3",
+            ));
         }
         cfg.retry_count = n as u32;
     }
     match kind {
         "webhook" => {
             if cfg.url.is_none() {
-                return Err(ApiError::bad_request(50329, "Channel webhook url not provided"));
+                return Err(ApiError::bad_request(
+                    50329,
+                    "Channel webhook url not provided",
+                ));
             }
             if cfg.filters.as_ref().is_none_or(|x| x.is_empty()) {
-                return Err(ApiError::bad_request(50330, "Channel webhook filter not provided"));
+                return Err(ApiError::bad_request(
+                    50330,
+                    "Channel webhook filter not provided",
+                ));
             }
         }
         "trigger" => {
             if cfg.url.is_none() {
-                return Err(ApiError::bad_request(50329, "Channel webhook url not provided"));
+                return Err(ApiError::bad_request(
+                    50329,
+                    "Channel webhook url not provided",
+                ));
             }
             if cfg.triggers.as_ref().is_none_or(|x| x.is_empty()) {
-                return Err(ApiError::bad_request(50331, "Channel webhook trigger not provided"));
+                return Err(ApiError::bad_request(
+                    50331,
+                    "Channel webhook trigger not provided",
+                ));
             }
         }
         "studio" => {
             if cfg.flow_sid.is_none() {
-                return Err(ApiError::bad_request(50327, "Channel webhook flow sid not provided"));
+                return Err(ApiError::bad_request(
+                    50327,
+                    "Channel webhook flow sid not provided",
+                ));
             }
         }
-        _ => return Err(ApiError::bad_request(50324, format!("Invalid channel webhook type {kind:?}"))),
+        _ => {
+            return Err(ApiError::bad_request(
+                50324,
+                format!("Invalid channel webhook type {kind:?}"),
+            ))
+        }
     }
     if cfg.method.is_none() && kind != "studio" {
         cfg.method = Some("POST".into());
@@ -136,15 +206,29 @@ fn configure(kind: &str, cfg: &mut WebhookConfiguration, f: &Params) -> ApiResul
 }
 
 /// `GET …/Channels/{ChannelSid}/Webhooks`
-pub async fn list(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Query(q): Query) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list channel webhooks")?;
     let req = PageRequest::from_query(&q, 5, 5)?;
     let a = app.clone();
     app.db
         .read(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
-            let sql = format!("SELECT {COLUMNS}, rowid FROM channel_webhooks WHERE channel_sid = ?");
-            let w = pg::fetch(c, &sql, "rowid", vec![ch.sid.clone().into()], false, &req, |r| render(&a, r))?;
+            let sql =
+                format!("SELECT {COLUMNS}, rowid FROM channel_webhooks WHERE channel_sid = ?");
+            let w = pg::fetch(
+                c,
+                &sql,
+                "rowid",
+                vec![ch.sid.clone().into()],
+                false,
+                &req,
+                |r| render(&a, r),
+            )?;
             let path = format!("/v2/Services/{service}/Channels/{channel}/Webhooks");
             let meta = pg::meta(&a.public_url, &path, "webhooks", &q, &req, &w);
             Ok(Json(paging::page_json(&w.items, &meta)))
@@ -153,7 +237,12 @@ pub async fn list(State(app): State<App>, p: Principal, Path((service, channel))
 }
 
 /// `POST …/Channels/{ChannelSid}/Webhooks`
-pub async fn create(State(app): State<App>, p: Principal, Path((service, channel)): Path<(String, String)>, Form(f): Form) -> ApiResult<Response> {
+pub async fn create(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel)): Path<(String, String)>,
+    Form(f): Form,
+) -> ApiResult<Response> {
     p.require_admin("create channel webhooks")?;
     let kind = f.required("Type", 50328)?.to_owned();
     let mut cfg = WebhookConfiguration::default();
@@ -178,7 +267,11 @@ pub async fn create(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `GET …/Channels/{ChannelSid}/Webhooks/{Sid}`
-pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<Json<ChannelWebhook>> {
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<Json<ChannelWebhook>> {
     p.require_admin("fetch channel webhooks")?;
     let a = app.clone();
     app.db
@@ -190,7 +283,12 @@ pub async fn fetch(State(app): State<App>, p: Principal, Path((service, channel,
 }
 
 /// `POST …/Channels/{ChannelSid}/Webhooks/{Sid}`
-pub async fn update(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>, Form(f): Form) -> ApiResult<Json<ChannelWebhook>> {
+pub async fn update(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+    Form(f): Form,
+) -> ApiResult<Json<ChannelWebhook>> {
     p.require_admin("update channel webhooks")?;
     let a = app.clone();
     app.db
@@ -200,7 +298,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, channel
             configure(&hook.kind, &mut hook.configuration, &f)?;
             c.execute(
                 "UPDATE channel_webhooks SET configuration = ?2, date_updated = ?3 WHERE sid = ?1",
-                params![sid, serde_json::to_string(&hook.configuration).unwrap_or_default(), now()],
+                params![
+                    sid,
+                    serde_json::to_string(&hook.configuration).unwrap_or_default(),
+                    now()
+                ],
             )?;
             Ok(Json(load(c, &a, &ch.sid, &sid)?))
         })
@@ -208,7 +310,11 @@ pub async fn update(State(app): State<App>, p: Principal, Path((service, channel
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Webhooks/{Sid}`
-pub async fn delete(State(app): State<App>, p: Principal, Path((service, channel, sid)): Path<(String, String, String)>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, channel, sid)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
     p.require_admin("delete channel webhooks")?;
     let a = app.clone();
     app.db

@@ -131,7 +131,8 @@ pub fn verify(
     now: i64,
 ) -> Result<VerifiedToken, TokenError> {
     let mut parts = token.split('.');
-    let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(c), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(TokenError::Malformed);
     };
@@ -140,7 +141,10 @@ pub fn verify(
     let expected = mac(&header.alg, secret.as_bytes(), input.as_bytes())
         .ok_or_else(|| TokenError::Algorithm(header.alg.clone()))?;
     let given = b64(s)?;
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), given.as_slice())) {
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(
+        expected.as_slice(),
+        given.as_slice(),
+    )) {
         return Err(TokenError::Signature);
     }
     let claims: AccessTokenClaims =
@@ -177,7 +181,10 @@ mod tests {
         let t = mint(KEY, "secret", ACC, "alice", IS, 1000, 3600);
         assert_eq!(issuer(&t), Ok(KEY.to_owned()));
         let v = verify(&t, "secret", ACC, 1001).expect("valid");
-        assert_eq!((v.identity.as_str(), v.service_sid.as_str(), v.exp), ("alice", IS, 4600));
+        assert_eq!(
+            (v.identity.as_str(), v.service_sid.as_str(), v.exp),
+            ("alice", IS, 4600)
+        );
     }
 
     #[test]
@@ -185,7 +192,10 @@ mod tests {
         let t = mint(KEY, "secret", ACC, "alice", IS, 1000, 3600);
         assert_eq!(verify(&t, "other", ACC, 1001), Err(TokenError::Signature));
         assert_eq!(verify(&t, "secret", ACC, 4600), Err(TokenError::Expired));
-        assert_eq!(verify(&t, "secret", "ACx", 1001), Err(TokenError::WrongAccount));
+        assert_eq!(
+            verify(&t, "secret", "ACx", 1001),
+            Err(TokenError::WrongAccount)
+        );
         assert_eq!(verify(&t, "secret", ACC, 900), Err(TokenError::NotYetValid));
     }
 
@@ -196,6 +206,9 @@ mod tests {
         let none = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
         parts[0] = &none;
         let forged = format!("{}.{}.", parts[0], parts[1]);
-        assert_eq!(verify(&forged, "secret", ACC, 1001), Err(TokenError::Algorithm("none".into())));
+        assert_eq!(
+            verify(&forged, "secret", ACC, 1001),
+            Err(TokenError::Algorithm("none".into()))
+        );
     }
 }

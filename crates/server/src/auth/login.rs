@@ -47,7 +47,12 @@ fn new_refresh_token() -> String {
 }
 
 /// Stores a fresh refresh token of `family` and returns it.
-fn store_refresh(conn: &Connection, family: &str, service: &str, identity: &str) -> rusqlite::Result<String> {
+fn store_refresh(
+    conn: &Connection,
+    family: &str,
+    service: &str,
+    identity: &str,
+) -> rusqlite::Result<String> {
     let token = new_refresh_token();
     let t = now();
     conn.execute(
@@ -88,8 +93,14 @@ fn pick_service(conn: &Connection, named: Option<&str>) -> Result<Option<String>
             .optional()?);
     }
     let mut stmt = conn.prepare("SELECT sid FROM services LIMIT 2")?;
-    let sids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(if sids.len() == 1 { sids.into_iter().next() } else { None })
+    let sids: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(if sids.len() == 1 {
+        sids.into_iter().next()
+    } else {
+        None
+    })
 }
 
 /// `POST /auth/token`
@@ -107,13 +118,23 @@ pub async fn token(
             20001,
             &format!("grant_type {other:?} is not supported; use password or refresh_token"),
         ),
-        None => oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "grant_type is required"),
+        None => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            20001,
+            "grant_type is required",
+        ),
     }
 }
 
 async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> Response {
     let (Some(username), Some(password)) = (p.str("username"), p.str("password")) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "username and password are required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            20001,
+            "username and password are required",
+        );
     };
     let (username, password) = (username.to_owned(), password.to_owned());
     let address = peer.ip().to_string();
@@ -149,19 +170,19 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
         .await;
     let (service, hash) = match found {
         Ok(Ok(v)) => v,
-        Ok(Err(_)) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                50050,
-                "Unknown service: name service_sid (this server has several services, or none matches)",
-            )
-        }
+        Ok(Err(_)) => return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            50050,
+            "Unknown service: name service_sid (this server has several services, or none matches)",
+        ),
         Err(e) => return e.into_response(),
     };
     let stored = hash.clone();
     let ok = tokio::task::spawn_blocking(move || {
-        let h = stored.as_deref().unwrap_or_else(|| crate::auth::password::decoy());
+        let h = stored
+            .as_deref()
+            .unwrap_or_else(|| crate::auth::password::decoy());
         crate::auth::password::verify(&password, h) && stored.is_some()
     })
     .await
@@ -185,13 +206,22 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
 }
 
 enum Refresh {
-    Issued { service: String, identity: String, token: String },
+    Issued {
+        service: String,
+        identity: String,
+        token: String,
+    },
     Invalid(&'static str),
 }
 
 async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
     let Some(presented) = p.str("refresh_token").map(str::to_owned) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "refresh_token is required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            20001,
+            "refresh_token is required",
+        );
     };
     let result = app
         .db
@@ -231,7 +261,11 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
         })
         .await;
     match result {
-        Ok(Refresh::Issued { service, identity, token }) => respond(&app, service, identity, token),
+        Ok(Refresh::Issued {
+            service,
+            identity,
+            token,
+        }) => respond(&app, service, identity, token),
         Ok(Refresh::Invalid(why)) => invalid_grant(why),
         Err(e) => e.into_response(),
     }
@@ -240,8 +274,17 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
 /// `POST /auth/revoke` — revokes the refresh token's whole family. Answers 200
 /// whether or not the token was known (RFC 7009).
 pub async fn revoke(State(app): State<App>, Form(p): Form) -> Response {
-    let Some(presented) = p.str("token").or_else(|| p.str("refresh_token")).map(str::to_owned) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", 20001, "token is required");
+    let Some(presented) = p
+        .str("token")
+        .or_else(|| p.str("refresh_token"))
+        .map(str::to_owned)
+    else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            20001,
+            "token is required",
+        );
     };
     let r = app
         .db

@@ -64,8 +64,10 @@ fn eq(a: &str, b: &str) -> bool {
 
 /// Looks up an API key's secret.
 pub fn key_secret(conn: &rusqlite::Connection, sid: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| r.get(0))
-        .optional()
+    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// Verifies an access token against this server's keys.
@@ -82,7 +84,11 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         .await?
         .ok_or_else(|| to_api(T::UnknownIssuer))?;
     let v = jwt::verify(token, &secret, &app.account_sid, crate::app::now()).map_err(to_api)?;
-    let user = TokenUser { identity: v.identity, service_sid: v.service_sid, exp: v.exp };
+    let user = TokenUser {
+        identity: v.identity,
+        service_sid: v.service_sid,
+        exp: v.exp,
+    };
     ensure_user(app, &user).await?;
     Ok(user)
 }
@@ -94,8 +100,11 @@ async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
     let known = app
         .db
         .read(move |c| {
-            let service_exists: bool =
-                c.query_row("SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)", [&service], |r| r.get(0))?;
+            let service_exists: bool = c.query_row(
+                "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
+                [&service],
+                |r| r.get(0),
+            )?;
             let user_exists: bool = c.query_row(
                 "SELECT EXISTS(SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2)",
                 rusqlite::params![service, identity],
@@ -128,10 +137,16 @@ impl FromRequestParts<App> for Principal {
             return Err(ApiError::unauthenticated());
         };
         let auth = auth.trim();
-        if let Some(token) = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")) {
+        if let Some(token) = auth
+            .strip_prefix("Bearer ")
+            .or_else(|| auth.strip_prefix("bearer "))
+        {
             return Ok(Principal::User(verify_token(app, token.trim()).await?));
         }
-        let Some(b64) = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic ")) else {
+        let Some(b64) = auth
+            .strip_prefix("Basic ")
+            .or_else(|| auth.strip_prefix("basic "))
+        else {
             return Err(ApiError::unauthenticated());
         };
         let decoded = STANDARD
@@ -139,7 +154,9 @@ impl FromRequestParts<App> for Principal {
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(ApiError::unauthenticated)?;
-        let (user, pass) = decoded.split_once(':').ok_or_else(ApiError::unauthenticated)?;
+        let (user, pass) = decoded
+            .split_once(':')
+            .ok_or_else(ApiError::unauthenticated)?;
         if eq(user, &app.account_sid) && eq(pass, &app.auth_token) {
             return Ok(Principal::Admin);
         }

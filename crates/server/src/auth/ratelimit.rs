@@ -22,7 +22,12 @@ impl Default for LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(window: Duration, per_identity: u32, per_address: u32) -> Self {
-        LoginLimiter { window, per_identity, per_address, failures: Mutex::new(HashMap::new()) }
+        LoginLimiter {
+            window,
+            per_identity,
+            per_address,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     fn keys(identity: &str, address: &str) -> [String; 2] {
@@ -81,7 +86,10 @@ mod tests {
         }
         assert_eq!(l.blocked("alice", "1.2.3.4"), None);
         l.failed("alice", "1.2.3.4");
-        assert!(l.blocked("alice", "5.6.7.8").is_some(), "blocked from any address");
+        assert!(
+            l.blocked("alice", "5.6.7.8").is_some(),
+            "blocked from any address"
+        );
         assert_eq!(l.blocked("bob", "5.6.7.8"), None);
         l.succeeded("alice");
         assert_eq!(l.blocked("alice", "5.6.7.8"), None);

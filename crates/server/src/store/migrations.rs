@@ -15,7 +15,10 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > LATEST {
-        return Err(StoreError::TooNew { found: current, supported: LATEST });
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: LATEST,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = i as i64 + 1;
@@ -36,7 +39,9 @@ mod tests {
     fn a_fresh_database_reaches_the_latest_version() {
         let mut conn = Connection::open_in_memory().expect("memory db");
         apply(&mut conn).expect("migrate");
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
         assert_eq!(v, LATEST);
         apply(&mut conn).expect("applying twice is a no-op");
     }
@@ -44,7 +49,8 @@ mod tests {
     #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().expect("memory db");
-        conn.execute_batch(&format!("PRAGMA user_version = {}", LATEST + 1)).expect("bump");
+        conn.execute_batch(&format!("PRAGMA user_version = {}", LATEST + 1))
+            .expect("bump");
         assert!(matches!(apply(&mut conn), Err(StoreError::TooNew { .. })));
     }
 }

@@ -141,7 +141,9 @@ impl Db {
                 let out = match (commit, result) {
                     (Ok(()), r) => r,
                     (Err(_), Err(e)) => Err(e),
-                    (Err(msg), Ok(_)) => Err(E::from(StoreError::Task(format!("commit failed: {msg}")))),
+                    (Err(msg), Ok(_)) => {
+                        Err(E::from(StoreError::Task(format!("commit failed: {msg}"))))
+                    }
                 };
                 let _ = reply.send(out);
             });

@@ -46,28 +46,49 @@ impl TestServer {
         })
         .await
         .expect("server starts");
-        TestServer { server, dir, http: reqwest::Client::new() }
+        TestServer {
+            server,
+            dir,
+            http: reqwest::Client::new(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.server.url(), path)
     }
 
-    pub async fn call(&self, method: Method, path: &str, auth: Auth<'_>, form: &[(&str, &str)]) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Auth<'_>,
+        form: &[(&str, &str)],
+    ) -> Reply {
         let mut req = self.http.request(method.clone(), self.url(path));
         req = match auth {
-            Auth::Admin => req.basic_auth(&self.server.app.account_sid, Some(&self.server.app.auth_token)),
+            Auth::Admin => req.basic_auth(
+                &self.server.app.account_sid,
+                Some(&self.server.app.auth_token),
+            ),
             Auth::Token(t) => req.header("X-Twilio-Token", t),
             Auth::None => req,
         };
         if method == Method::POST {
-            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
-            req = req.header("content-type", "application/x-www-form-urlencoded").body(body);
+            let body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form)
+                .finish();
+            req = req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
         }
         let resp = req.send().await.expect("request sent");
         let status = resp.status();
         let text = resp.text().await.expect("body read");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         Reply { status, body }
     }
 
@@ -85,7 +106,9 @@ impl TestServer {
 
     /// Creates a service as admin and returns its SID.
     pub async fn service(&self) -> String {
-        let r = self.post("/v2/Services", Auth::Admin, &[("FriendlyName", "test")]).await;
+        let r = self
+            .post("/v2/Services", Auth::Admin, &[("FriendlyName", "test")])
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         r.body["sid"].as_str().expect("sid").to_owned()
     }
@@ -98,7 +121,15 @@ impl TestServer {
     pub fn token_with(&self, service: &str, identity: &str, offset: i64, ttl: i64) -> String {
         let app = &self.server.app;
         let now = parley_protocol::Timestamp::now().0 + offset;
-        parley_server::auth::jwt::mint(&app.signing_key.0, &app.signing_key.1, &app.account_sid, identity, service, now, ttl)
+        parley_server::auth::jwt::mint(
+            &app.signing_key.0,
+            &app.signing_key.1,
+            &app.account_sid,
+            identity,
+            service,
+            now,
+            ttl,
+        )
     }
 
     /// Sets a user's password directly in the store.

@@ -1,0 +1,60 @@
+# Parley — the two commands a developer needs: `make run` and `make test`.
+# Both install what they need (Debian packages via apt, Python packages into
+# .venv) and are safe to run repeatedly.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates
+VENV := .venv
+RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
+RUN_LISTEN ?= 127.0.0.1:8080
+
+.PHONY: run test deps build bench check-layering clean
+
+## Install missing Debian packages (idempotent; apt only runs when something is missing).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
+
+$(VENV)/.installed: tests/conformance/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tests/conformance/requirements.txt
+	touch $@
+
+build: deps
+	$(CARGO) build --workspace --all-targets
+
+## Nothing below the desktop shell may depend on tauri.
+check-layering:
+	@for p in parley-protocol parley-server; do \
+	  if $(CARGO) tree -p $$p -e normal --prefix none 2>/dev/null | grep -q '^tauri '; then \
+	    echo "$$p depends on tauri"; exit 1; fi; done; echo "layering: ok"
+
+test: build $(VENV)/.installed check-layering
+	$(CARGO) test --workspace
+	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
+
+## Start a local server with demo data (until the desktop app exists, talk to it with curl).
+run: deps
+	$(CARGO) build --release -p parley-server
+	@mkdir -p "$(RUN_DIR)"
+	@./target/release/parley-server --data-dir "$(RUN_DIR)" demo
+	@eval "$$(./target/release/parley-server --data-dir "$(RUN_DIR)" account)"; \
+	echo; echo "Data directory: $(RUN_DIR)"; \
+	echo "Try it:"; \
+	echo "  curl -s -u $$PARLEY_ACCOUNT_SID:$$PARLEY_AUTH_TOKEN http://$(RUN_LISTEN)/v2/Services"; \
+	echo "  curl -s http://$(RUN_LISTEN)/auth/token -d grant_type=password -d username=alice -d password=<alice's password above>"; \
+	echo
+	./target/release/parley-server --data-dir "$(RUN_DIR)" serve --listen $(RUN_LISTEN)
+
+bench: deps
+	$(CARGO) bench --bench send_throughput
+
+clean:
+	$(CARGO) clean
+	rm -rf $(VENV)
