@@ -19,6 +19,8 @@ deps:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
 
 $(VENV)/.installed: tests/conformance/requirements.txt
@@ -35,9 +37,14 @@ check-layering:
 	  if $(CARGO) tree -p $$p -e normal --prefix none 2>/dev/null | grep -q '^tauri '; then \
 	    echo "$$p depends on tauri"; exit 1; fi; done; echo "layering: ok"
 
-test: build $(VENV)/.installed check-layering
+tests/conformance-node/node_modules/.installed: tests/conformance-node/package-lock.json
+	cd tests/conformance-node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: build $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering
 	$(CARGO) test --workspace
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
+	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 
 ## Start a local server with demo data (until the desktop app exists, talk to it with curl).
 run: deps
