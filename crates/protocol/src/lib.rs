@@ -8,6 +8,7 @@
 pub mod error;
 pub mod paging;
 pub mod permission;
+pub mod realtime;
 pub mod resources;
 pub mod sid;
 pub mod timestamp;

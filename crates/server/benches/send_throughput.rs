@@ -34,12 +34,10 @@ async fn run() {
     let total = env("MESSAGES", 40_000);
     let channels = env("CHANNELS", 8);
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = start(ServeOptions {
-        data_dir: dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().expect("addr"),
-        public_url: None,
-        token_ttl: 3600,
-    })
+    let server = start(ServeOptions::new(
+        dir.path().to_owned(),
+        "127.0.0.1:0".parse().expect("addr"),
+    ))
     .await
     .expect("server");
     let base = server.url();

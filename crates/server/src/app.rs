@@ -26,6 +26,14 @@ pub struct AppState {
     /// Lifetime of access tokens issued by `/auth/token`, seconds.
     pub token_ttl: i64,
     pub limiter: LoginLimiter,
+    /// Fans committed changes out to open sockets.
+    pub hub: crate::realtime::hub::Hub,
+    /// Who has a socket open.
+    pub presence: crate::realtime::presence::Presence,
+    /// `Origin` values a WebSocket handshake may carry (none is always allowed).
+    pub allowed_origins: Vec<String>,
+    /// Interval of WebSocket pings; a peer silent for three is dropped.
+    pub heartbeat: std::time::Duration,
 }
 
 pub type App = Arc<AppState>;

@@ -109,7 +109,7 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
                     } else {
                         None
                     };
-                    members::insert(c, &service, &ch, identity, role, None)?;
+                    members::insert(c, None, &service, &ch, identity, role, None)?;
                 }
                 made.insert(name, ch);
             }

@@ -11,8 +11,10 @@ pub mod app;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod feed;
 pub mod form;
 pub mod paging;
+pub mod realtime;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -37,6 +39,38 @@ pub struct ServeOptions {
     pub public_url: Option<String>,
     /// Access-token lifetime for `/auth/token`, seconds.
     pub token_ttl: i64,
+    /// Extra `Origin` values allowed to open the WebSocket (the desktop
+    /// app's and the server's own origins are always allowed).
+    pub allowed_origins: Vec<String>,
+    /// How long the change feed keeps changes, seconds.
+    pub feed_retention: i64,
+    /// WebSocket ping interval.
+    pub heartbeat: std::time::Duration,
+}
+
+/// Origins of the Tauri desktop app on each platform.
+pub const DESKTOP_ORIGINS: &[&str] = &[
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+];
+
+/// Default change-feed retention: 30 days.
+pub const DEFAULT_FEED_RETENTION: i64 = 30 * 24 * 3600;
+
+impl ServeOptions {
+    /// Options with every default: token TTL 1 h, 30-day feed, 20 s heartbeat.
+    pub fn new(data_dir: PathBuf, listen: SocketAddr) -> Self {
+        ServeOptions {
+            data_dir,
+            listen,
+            public_url: None,
+            token_ttl: 3600,
+            allowed_origins: Vec::new(),
+            feed_retention: DEFAULT_FEED_RETENTION,
+            heartbeat: std::time::Duration::from_secs(20),
+        }
+    }
 }
 
 /// Failures starting a server.
@@ -121,8 +155,18 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let (sink, changes) = tokio::sync::mpsc::unbounded_channel();
+    db.set_change_sink(sink);
+    let hub = realtime::hub::Hub::start(changes);
+    let mut allowed_origins: Vec<String> = DESKTOP_ORIGINS.iter().map(|s| s.to_string()).collect();
+    allowed_origins.push(public_url.clone());
+    allowed_origins.extend(opts.allowed_origins.iter().cloned());
     let app = Arc::new(AppState {
         db,
+        hub,
+        presence: Default::default(),
+        allowed_origins,
+        heartbeat: opts.heartbeat,
         public_url,
         account_sid: acct.sid,
         auth_token: acct.auth_token,
@@ -130,6 +174,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         token_ttl: opts.token_ttl,
         limiter: Default::default(),
     });
+    spawn_pruning(app.clone(), opts.feed_retention);
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -150,4 +195,27 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         stop: Some(stop),
         task,
     })
+}
+
+/// Prunes the change feed and old idempotency keys at start and hourly.
+fn spawn_pruning(app: app::App, retention: i64) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let t = app::now();
+            let r = app
+                .db
+                .write(move |tx| {
+                    feed::prune(tx, t - retention, t - api::messages::IDEMPOTENCY_RETENTION)
+                        .map_err(error::ApiError::from)
+                })
+                .await;
+            match r {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "pruned the change feed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e.message, "pruning the change feed failed"),
+            }
+        }
+    });
 }

@@ -21,7 +21,7 @@ struct Cli {
     /// Directory holding the database (parley.db). Default: ./parley-data
     #[arg(long, global = true, env = "PARLEY_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// TOML file with any of: data_dir, listen, public_url, token_ttl.
+    /// TOML file with any of: data_dir, listen, public_url, token_ttl, allowed_origins, feed_retention.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -41,6 +41,16 @@ enum Command {
         /// Lifetime of access tokens issued by /auth/token, in seconds (180..=86400). Default: 3600
         #[arg(long, env = "PARLEY_TOKEN_TTL")]
         token_ttl: Option<i64>,
+        /// An extra Origin allowed to open the WebSocket stream (repeatable; the desktop app's origins and the public URL are always allowed).
+        #[arg(
+            long = "allowed-origin",
+            env = "PARLEY_ALLOWED_ORIGINS",
+            value_delimiter = ','
+        )]
+        allowed_origins: Vec<String>,
+        /// How long the change feed keeps changes for resuming clients, in seconds. Default: 2592000 (30 days)
+        #[arg(long, env = "PARLEY_FEED_RETENTION")]
+        feed_retention: Option<i64>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -109,6 +119,8 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     public_url: Option<String>,
     token_ttl: Option<i64>,
+    allowed_origins: Option<Vec<String>>,
+    feed_retention: Option<i64>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -165,15 +177,27 @@ async fn main() -> Result<()> {
             listen,
             public_url,
             token_ttl,
+            allowed_origins,
+            feed_retention,
         } => {
-            let opts = ServeOptions {
-                data_dir: data_dir.clone(),
-                listen: listen
-                    .or(file.listen)
-                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-                public_url: public_url.or(file.public_url),
-                token_ttl: token_ttl.or(file.token_ttl).unwrap_or(3600),
+            let listen = listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+            let mut opts = ServeOptions::new(data_dir.clone(), listen);
+            opts.public_url = public_url.or(file.public_url);
+            opts.token_ttl = token_ttl.or(file.token_ttl).unwrap_or(3600);
+            opts.allowed_origins = if allowed_origins.is_empty() {
+                file.allowed_origins.unwrap_or_default()
+            } else {
+                allowed_origins
             };
+            let retention = feed_retention
+                .or(file.feed_retention)
+                .unwrap_or(parley_server::DEFAULT_FEED_RETENTION);
+            if retention < 60 {
+                bail!("--feed-retention must be at least 60 seconds");
+            }
+            opts.feed_retention = retention;
             let server = parley_server::start(opts)
                 .await
                 .context("starting the server")?;

@@ -16,8 +16,10 @@ use super::services::load_with_caller;
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use parley_protocol::realtime::EventKind;
 
 /// A channel as stored.
 #[derive(Debug, Clone)]
@@ -93,6 +95,35 @@ impl ChannelRow {
             url,
         }
     }
+}
+
+/// Who hears about a change to the channel itself: everyone for a public
+/// channel, its members for a private one.
+pub fn audience(ch: &ChannelRow) -> Audience {
+    if ch.kind == "public" {
+        Audience::Service
+    } else {
+        Audience::Channel(ch.sid.clone())
+    }
+}
+
+/// Records a change to the channel resource in the feed.
+pub fn announce(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    kind: EventKind,
+    ch: &ChannelRow,
+    to: Audience,
+) -> ApiResult<()> {
+    feed::append(
+        tx,
+        &ch.service_sid,
+        kind,
+        Some(&ch.sid),
+        to,
+        &ch.render(app),
+    )?;
+    Ok(())
 }
 
 /// 404 50300 for a channel that does not exist or may not be seen.
@@ -309,9 +340,13 @@ pub async fn create(
                     date_updated: date_updated.map(|d| d.0),
                 },
             )?;
+            if ch.kind == "public" {
+                announce(c, &a, EventKind::ChannelAdded, &ch, Audience::Service)?;
+            }
             if let Some(me) = &caller.identity {
                 super::members::insert(
                     c,
+                    Some(&a),
                     &s,
                     &ch,
                     me,
@@ -391,7 +426,9 @@ pub async fn update(
                     now(),
                 ],
             )?;
-            Ok(Json(resolve(c, &service, &ch.sid)?.render(&a)))
+            let ch = resolve(c, &service, &ch.sid)?;
+            announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;
+            Ok(Json(ch.render(&a)))
         })
         .await
 }
@@ -403,10 +440,22 @@ pub async fn delete(
     p: Principal,
     Path((service, key)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
+    let a = app.clone();
     app.db
         .write(move |c| {
             let (_, _, ch, view) = load_visible(c, &service, &key, &p)?;
             view.require("destroyChannel")?;
+            let to = if ch.kind == "public" {
+                Audience::Service
+            } else {
+                let mut ids = feed::member_identities(c, &ch.sid)?;
+                let mut stmt = c.prepare("SELECT identity FROM invites WHERE channel_sid = ?1")?;
+                for id in stmt.query_map([&ch.sid], |r| r.get::<_, String>(0))? {
+                    ids.push(id?);
+                }
+                Audience::Users(ids)
+            };
+            announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
             c.execute("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
             Ok(StatusCode::NO_CONTENT)
         })

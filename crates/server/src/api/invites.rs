@@ -16,8 +16,10 @@ use super::channels::load_visible;
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::feed::{self, Audience};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
+use parley_protocol::realtime::EventKind;
 
 const COLUMNS: &str =
     "sid, service_sid, channel_sid, identity, role_sid, created_by, date_created, date_updated";
@@ -51,6 +53,60 @@ fn load(conn: &Connection, app: &App, channel: &str, sid: &str) -> ApiResult<Inv
     )
     .optional()?
     .ok_or_else(|| ApiError::not_found(50601, format!("Invite {sid} not found")))
+}
+
+/// The pending invite of `identity` to `channel`, if any.
+pub fn find(
+    conn: &Connection,
+    app: &App,
+    channel: &str,
+    identity: &str,
+) -> ApiResult<Option<Invite>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM invites WHERE channel_sid = ?1 AND identity = ?2"),
+            params![channel, identity],
+            |r| render(app, r),
+        )
+        .optional()?)
+}
+
+/// Records an invite change for the channel's members and the invitee.
+fn announce(tx: &crate::store::Tx<'_>, kind: EventKind, inv: &Invite) -> ApiResult<()> {
+    let ch = Some(inv.channel_sid.as_str());
+    feed::append(
+        tx,
+        &inv.service_sid,
+        kind,
+        ch,
+        Audience::Channel(inv.channel_sid.clone()),
+        inv,
+    )?;
+    feed::append(
+        tx,
+        &inv.service_sid,
+        kind,
+        ch,
+        Audience::Users(vec![inv.identity.clone()]),
+        inv,
+    )?;
+    Ok(())
+}
+
+/// Deletes the invite of `identity` to `channel` and records it; false if
+/// there was none.
+pub fn remove(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    channel: &str,
+    identity: &str,
+) -> ApiResult<bool> {
+    let Some(inv) = find(tx, app, channel, identity)? else {
+        return Ok(false);
+    };
+    tx.execute("DELETE FROM invites WHERE sid = ?1", [&inv.sid])?;
+    announce(tx, EventKind::InviteRemoved, &inv)?;
+    Ok(true)
 }
 
 /// `GET …/Channels/{ChannelSid}/Invites` — `Identity` filter. An invitee who
@@ -132,7 +188,13 @@ pub async fn create(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
                 params![sid, service, ch.sid, identity, role, created_by, now()],
             )?;
-            Ok(created(load(c, &a, &ch.sid, &sid)?))
+            let inv = load(c, &a, &ch.sid, &sid)?;
+            announce(c, EventKind::InviteAdded, &inv)?;
+            if ch.kind == "private" {
+                // The channel just became visible to the invitee.
+                super::channels::announce(c, &a, EventKind::ChannelAdded, &ch, Audience::Users(vec![identity.clone()]))?;
+            }
+            Ok(created(inv))
         })
         .await
 }
@@ -174,6 +236,7 @@ pub async fn delete(
                 view.require("inviteMember")?;
             }
             c.execute("DELETE FROM invites WHERE sid = ?1", [&sid])?;
+            announce(c, EventKind::InviteRemoved, &inv)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

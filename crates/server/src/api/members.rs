@@ -18,8 +18,10 @@ use super::services::ServiceRow;
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use parley_protocol::realtime::EventKind;
 
 /// A member as stored.
 #[derive(Debug, Clone)]
@@ -116,9 +118,12 @@ pub struct MemberInit {
 }
 
 /// Adds `identity` to `ch`, enforcing limits; creates the user if needed and
-/// consumes a pending invite (whose role applies when none is given).
+/// consumes a pending invite (whose role applies when none is given). With
+/// `app`, the join is recorded in the feed: `inviteRemoved` (if an invite was
+/// consumed) and `memberJoined` for the channel, `channelAdded` for the joiner.
 pub fn insert(
-    conn: &Connection,
+    conn: &crate::store::Tx<'_>,
+    app: Option<&App>,
     s: &ServiceRow,
     ch: &ChannelRow,
     identity: &str,
@@ -159,6 +164,18 @@ pub fn insert(
             |r| r.get(0),
         )
         .optional()?;
+    if let (Some(app), Some(_)) = (app, &invite_role) {
+        if let Some(invite) = super::invites::find(conn, app, &ch.sid, identity)? {
+            feed::append(
+                conn,
+                &s.sid,
+                EventKind::InviteRemoved,
+                Some(&ch.sid),
+                Audience::Channel(ch.sid.clone()),
+                &invite,
+            )?;
+        }
+    }
     conn.execute(
         "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
         params![ch.sid, identity],
@@ -174,8 +191,8 @@ pub fn insert(
     let horizon = init.last_consumed_message_index.flatten();
     conn.execute(
         "INSERT INTO members (sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
-             last_consumption_timestamp, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             last_consumption_timestamp, date_created, date_updated, joined_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             sid, s.sid, ch.sid, identity, role,
             init.attributes.unwrap_or_else(|| "{}".into()),
@@ -183,9 +200,29 @@ pub fn insert(
             init.last_consumption_timestamp.or(horizon.map(|_| t)),
             dc,
             init.date_updated.unwrap_or(dc),
+            feed::head(conn)?,
         ],
     )?;
-    resolve(conn, &ch.sid, &sid)
+    let m = resolve(conn, &ch.sid, &sid)?;
+    if let Some(app) = app {
+        feed::append(
+            conn,
+            &s.sid,
+            EventKind::MemberJoined,
+            Some(&ch.sid),
+            Audience::Channel(ch.sid.clone()),
+            &m.render(app),
+        )?;
+        let ch = super::channels::resolve(conn, &s.sid, &ch.sid)?;
+        super::channels::announce(
+            conn,
+            app,
+            EventKind::ChannelAdded,
+            &ch,
+            Audience::Users(vec![identity.to_owned()]),
+        )?;
+    }
+    Ok(m)
 }
 
 fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
@@ -279,7 +316,7 @@ pub async fn create(
                 caller.require_admin("set a member's role")?;
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
-            let m = insert(c, &s, &ch, &identity, role.as_deref(), Some(init))?;
+            let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
             Ok(created(m.render(&a)))
         })
         .await
@@ -299,6 +336,67 @@ pub async fn fetch(
             Ok(Json(resolve(c, &ch.sid, &key)?.render(&a)))
         })
         .await
+}
+
+/// Records a member change: `memberUpdated` for the channel and, when the
+/// member's own view changed (read horizon, notification level),
+/// `userChannelUpdated` for the member's other devices.
+pub fn announce_update(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    ch: &ChannelRow,
+    m: &MemberRow,
+    own_view: bool,
+) -> ApiResult<()> {
+    feed::append(
+        tx,
+        &m.service_sid,
+        EventKind::MemberUpdated,
+        Some(&ch.sid),
+        Audience::Channel(ch.sid.clone()),
+        &m.render(app),
+    )?;
+    if own_view {
+        if let Some(view) = super::user_channels::view(tx, app, &m.service_sid, &m.identity, ch)? {
+            feed::append(
+                tx,
+                &m.service_sid,
+                EventKind::UserChannelUpdated,
+                Some(&ch.sid),
+                Audience::Users(vec![m.identity.clone()]),
+                &view,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a member and records it: `memberLeft` for those who stay,
+/// `channelRemoved` for the one who left.
+pub fn remove(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    ch: &ChannelRow,
+    m: &MemberRow,
+) -> ApiResult<()> {
+    tx.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+    feed::append(
+        tx,
+        &m.service_sid,
+        EventKind::MemberLeft,
+        Some(&ch.sid),
+        Audience::Channel(ch.sid.clone()),
+        &m.render(app),
+    )?;
+    let ch = super::channels::resolve(tx, &m.service_sid, &ch.sid)?;
+    super::channels::announce(
+        tx,
+        app,
+        EventKind::ChannelRemoved,
+        &ch,
+        Audience::Users(vec![m.identity.clone()]),
+    )?;
+    Ok(())
 }
 
 /// Sets a member's read horizon (index `None` = nothing read).
@@ -359,7 +457,9 @@ pub async fn update(
                  date_created = COALESCE(?4, date_created), date_updated = COALESCE(?5, ?6) WHERE sid = ?1",
                 params![m.sid, attributes, role, date_created, date_updated, now()],
             )?;
-            Ok(Json(resolve(c, &ch.sid, &m.sid)?.render(&a)))
+            let updated = resolve(c, &ch.sid, &m.sid)?;
+            announce_update(c, &a, &ch, &updated, index.is_some())?;
+            Ok(Json(updated.render(&a)))
         })
         .await
 }
@@ -370,6 +470,7 @@ pub async fn delete(
     p: Principal,
     Path((service, channel, key)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
+    let a = app.clone();
     app.db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
@@ -381,7 +482,7 @@ pub async fn delete(
             } else {
                 view.require("removeMember")?;
             }
-            c.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+            remove(c, &a, &ch, &m)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

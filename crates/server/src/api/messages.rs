@@ -15,11 +15,58 @@ use super::channels::{load_visible, ChannelRow};
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use parley_protocol::realtime::EventKind;
 
 /// Largest message body, in bytes.
 pub const MAX_BODY: usize = 32 * 1024;
+
+/// How long an idempotency key is remembered, seconds (48 h; at least 24 h
+/// is promised).
+pub const IDEMPOTENCY_RETENTION: i64 = 48 * 3600;
+
+/// Longest idempotency key accepted.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// The idempotency key of a send: `Idempotency-Key` or `X-Parley-Idempotency-Key`.
+fn idempotency_key(headers: &axum::http::HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers
+        .get("idempotency-key")
+        .or_else(|| headers.get("x-parley-idempotency-key"))
+    else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .map_err(|_| ApiError::invalid_param("Idempotency-Key must be visible ASCII"))?
+        .trim();
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
+        return Err(ApiError::invalid_param(format!(
+            "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
+        )));
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// Records a message change in the channel's feed.
+fn announce(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    kind: EventKind,
+    m: &MessageRow,
+) -> ApiResult<()> {
+    feed::append(
+        tx,
+        &m.service_sid,
+        kind,
+        Some(&m.channel_sid),
+        Audience::Channel(m.channel_sid.clone()),
+        &m.render(app),
+    )?;
+    Ok(())
+}
 
 /// A message as stored.
 #[derive(Debug, Clone)]
@@ -209,13 +256,17 @@ pub async fn list(
         .await
 }
 
-/// `POST …/Channels/{ChannelSid}/Messages`
+/// `POST …/Channels/{ChannelSid}/Messages` — with an `Idempotency-Key` (or
+/// `X-Parley-Idempotency-Key`) header, a retry by the same caller returns the
+/// original message instead of creating a second one.
 pub async fn create(
     State(app): State<App>,
     p: Principal,
     Path((service, channel)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
+    let idem = idempotency_key(&headers)?;
     let media = f
         .str("MediaSid")
         .filter(|m| !m.is_empty())
@@ -235,6 +286,23 @@ pub async fn create(
     app.db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
+            if let Some(key) = &idem {
+                let seen: Option<(String, String)> = c
+                    .query_row(
+                        "SELECT message_sid, channel_sid FROM idempotency_keys WHERE service_sid = ?1 AND scope = ?2 AND key = ?3",
+                        params![service, scope, key],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                if let Some((message_sid, channel_sid)) = seen {
+                    if channel_sid != ch.sid {
+                        return Err(ApiError::conflict(20409, "Idempotency-Key was already used for a message in another channel"));
+                    }
+                    // A retry: answer exactly as the first time.
+                    return Ok(created(resolve(c, &ch.sid, &message_sid)?.render(&a)));
+                }
+            }
             view.require_member("sendMessage")?;
             if let Some(m) = &media {
                 view.require_member("sendMediaMessage")?;
@@ -273,6 +341,14 @@ pub async fn create(
                         .map(str::to_owned),
                 },
             )?;
+            if let Some(key) = &idem {
+                c.execute(
+                    "INSERT INTO idempotency_keys (service_sid, scope, key, message_sid, channel_sid, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![service, scope, key, m.sid, ch.sid, now()],
+                )?;
+            }
+            announce(c, &a, EventKind::MessageAdded, &m)?;
             Ok(created(m.render(&a)))
         })
         .await
@@ -341,7 +417,9 @@ pub async fn update(
                     date_created, date_updated, now(), updated_by, edited,
                 ],
             )?;
-            Ok(Json(resolve(c, &ch.sid, &m.sid)?.render(&a)))
+            let m = resolve(c, &ch.sid, &m.sid)?;
+            announce(c, &a, EventKind::MessageUpdated, &m)?;
+            Ok(Json(m.render(&a)))
         })
         .await
 }
@@ -352,6 +430,7 @@ pub async fn delete(
     p: Principal,
     Path((service, channel, sid)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
+    let a = app.clone();
     app.db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
@@ -366,6 +445,7 @@ pub async fn delete(
                  WHERE sid = ?1",
                 [&ch.sid],
             )?;
+            announce(c, &a, EventKind::MessageRemoved, &m)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -114,6 +114,21 @@ fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
     }
 }
 
+/// The user channel of `identity` in `ch`, when the user exists.
+pub fn view(
+    conn: &Connection,
+    app: &App,
+    service: &str,
+    identity: &str,
+    ch: &ChannelRow,
+) -> ApiResult<Option<UserChannel>> {
+    let Some(user) = super::users::find(conn, service, identity)? else {
+        return Ok(None);
+    };
+    let e = one(conn, &user, ch)?;
+    Ok(Some(render(app, service, &user, e)))
+}
+
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`
 pub async fn list(
     State(app): State<App>,
@@ -210,6 +225,8 @@ pub async fn update(
                     params![member.sid, t],
                 )?;
             }
+            let updated = super::members::resolve(c, &ch.sid, &member.sid)?;
+            super::members::announce_update(c, &a, &ch, &updated, true)?;
             Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
         })
         .await
@@ -222,6 +239,7 @@ pub async fn delete(
     p: Principal,
     Path((service, key, channel)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
+    let a = app.clone();
     app.db
         .write(move |c| {
             let (caller, user) = own_user(c, &service, &key, &p)?;
@@ -231,14 +249,10 @@ pub async fn delete(
                     if !caller.admin {
                         view.require("leaveChannel")?;
                     }
-                    c.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+                    super::members::remove(c, &a, &ch, &m)?;
                 }
                 None => {
-                    let n = c.execute(
-                        "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-                        params![ch.sid, user.identity],
-                    )?;
-                    if n == 0 {
+                    if !super::invites::remove(c, &a, &ch.sid, &user.identity)? {
                         return Err(ApiError::limit(50400, "User not member of channel"));
                     }
                 }

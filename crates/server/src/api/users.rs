@@ -261,7 +261,13 @@ pub async fn create(
         .await
 }
 
-fn reachability(conn: &Connection, s: &ServiceRow, u: &UserRow) -> ApiResult<Option<(bool, bool)>> {
+/// `(is_online, is_notifiable)` when the service has reachability enabled.
+pub fn reachability(
+    conn: &Connection,
+    app: &App,
+    s: &ServiceRow,
+    u: &UserRow,
+) -> ApiResult<Option<(bool, bool)>> {
     if !s.reachability_enabled {
         return Ok(None);
     }
@@ -270,7 +276,10 @@ fn reachability(conn: &Connection, s: &ServiceRow, u: &UserRow) -> ApiResult<Opt
         [&u.sid],
         |r| r.get(0),
     )?;
-    Ok(Some((false, notifiable)))
+    Ok(Some((
+        app.presence.is_online(&s.sid, &u.identity),
+        notifiable,
+    )))
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{Sid}`
@@ -284,7 +293,7 @@ pub async fn fetch(
         .read(move |c| {
             let (s, _) = load_with_caller(c, &service, &p)?;
             let u = resolve(c, &service, &key)?;
-            let r = reachability(c, &s, &u)?;
+            let r = reachability(c, &a, &s, &u)?;
             Ok(Json(u.render(&a, r)))
         })
         .await
@@ -331,7 +340,16 @@ pub async fn update(
                 params![u.sid, friendly, attributes, role, now()],
             )?;
             let u = resolve(c, &service, &u.sid)?;
-            let r = reachability(c, &s, &u)?;
+            let r = reachability(c, &a, &s, &u)?;
+            let audience = crate::feed::co_members(c, &service, &u.identity)?;
+            crate::feed::append(
+                c,
+                &service,
+                parley_protocol::realtime::EventKind::UserUpdated,
+                None,
+                crate::feed::Audience::Users(audience),
+                &u.render(&a, r),
+            )?;
             Ok(Json(u.render(&a, r)))
         })
         .await

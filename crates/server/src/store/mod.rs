@@ -7,9 +7,16 @@
 //! `synchronous=FULL`, so a 2xx answer means the change survives `kill -9`.
 //! Handlers only see [`Db::read`] and [`Db::write`]: swapping SQLite for
 //! another engine means reimplementing this module and the query modules.
+//!
+//! A write closure gets a [`Tx`]: the connection plus a list of feed changes
+//! it recorded. Changes of a closure that fails are dropped with its
+//! savepoint; the others are handed to the change sink after the commit, in
+//! commit order, so the realtime hub never announces what is not on disk.
 
 pub mod migrations;
 
+use std::cell::RefCell;
+use std::ops::Deref;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -36,7 +43,39 @@ pub enum StoreError {
 }
 
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+type Job = Box<dyn FnOnce(&Tx<'_>) -> (bool, Finish) + Send>;
+
+/// Receives the changes of each committed batch, in commit order.
+pub type ChangeSink = tokio::sync::mpsc::UnboundedSender<Vec<crate::feed::Change>>;
+
+/// A write in progress: the connection inside the writer's transaction and
+/// the feed changes recorded so far. Derefs to the connection.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+    changes: RefCell<Vec<crate::feed::Change>>,
+}
+
+impl Tx<'_> {
+    /// Records a change to announce once the transaction commits.
+    pub fn record(&self, change: crate::feed::Change) {
+        self.changes.borrow_mut().push(change);
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl std::fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("changes", &self.changes.borrow().len())
+            .finish()
+    }
+}
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -51,6 +90,7 @@ pub struct Db {
 
 struct Inner {
     writer: mpsc::Sender<Job>,
+    sink: Arc<Mutex<Option<ChangeSink>>>,
     path: PathBuf,
     idle_readers: Mutex<Vec<Connection>>,
     reader_slots: Semaphore,
@@ -81,18 +121,28 @@ impl Db {
         let mut conn = open_connection(path, false)?;
         migrations::apply(&mut conn)?;
         let (tx, rx) = mpsc::channel::<Job>(4096);
+        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
+        let writer_sink = sink.clone();
         std::thread::Builder::new()
             .name("parley-db-writer".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, writer_sink))
             .map_err(|e| StoreError::Task(e.to_string()))?;
         Ok(Db {
             inner: Arc::new(Inner {
                 writer: tx,
+                sink,
                 path: path.to_owned(),
                 idle_readers: Mutex::new(Vec::new()),
                 reader_slots: Semaphore::new(MAX_READERS),
             }),
         })
+    }
+
+    /// Sends every later batch of committed changes to `sink`.
+    pub fn set_change_sink(&self, sink: ChangeSink) {
+        if let Ok(mut s) = self.inner.sink.lock() {
+            *s = Some(sink);
+        }
     }
 
     /// Runs `f` on a read-only connection.
@@ -131,7 +181,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |conn| {
@@ -158,9 +208,14 @@ impl Db {
     }
 }
 
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+fn writer_loop(
+    conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    sink: Arc<Mutex<Option<ChangeSink>>>,
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut finishers: Vec<Finish> = Vec::with_capacity(MAX_BATCH);
+    let mut committed: Vec<crate::feed::Change> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
         while batch.len() < MAX_BATCH {
@@ -172,7 +227,7 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             let msg = e.to_string();
             tracing::error!(error = %msg, "cannot begin a write transaction");
-            // Dropping the jobs closes their reply channels: callers see WriterGone-like errors.
+            // Dropping the jobs closes their reply channels: callers see WriterGone.
             batch.clear();
             continue;
         }
@@ -180,9 +235,14 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
             if conn.execute_batch("SAVEPOINT job").is_err() {
                 continue;
             }
-            match catch_unwind(AssertUnwindSafe(|| job(&conn))) {
+            let tx = Tx {
+                conn: &conn,
+                changes: RefCell::new(Vec::new()),
+            };
+            match catch_unwind(AssertUnwindSafe(|| job(&tx))) {
                 Ok((true, finish)) => {
                     let _ = conn.execute_batch("RELEASE job");
+                    committed.append(&mut tx.changes.borrow_mut());
                     finishers.push(finish);
                 }
                 Ok((false, finish)) => {
@@ -199,6 +259,15 @@ fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<Job>) {
         if let Err(msg) = &commit {
             tracing::error!(error = %msg, "commit failed; rolling back the batch");
             let _ = conn.execute_batch("ROLLBACK");
+            committed.clear();
+        }
+        if !committed.is_empty() {
+            let changes = std::mem::take(&mut committed);
+            if let Ok(s) = sink.lock() {
+                if let Some(s) = s.as_ref() {
+                    let _ = s.send(changes);
+                }
+            }
         }
         for finish in finishers.drain(..) {
             finish(commit.clone());

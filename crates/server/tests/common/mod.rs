@@ -38,14 +38,14 @@ impl TestServer {
 
     pub async fn start_with_ttl(token_ttl: i64) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = start(ServeOptions {
-            data_dir: dir.path().to_owned(),
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            public_url: None,
-            token_ttl,
-        })
-        .await
-        .expect("server starts");
+        let mut opts =
+            ServeOptions::new(dir.path().to_owned(), "127.0.0.1:0".parse().expect("addr"));
+        opts.token_ttl = token_ttl;
+        Self::start_opts(dir, opts).await
+    }
+
+    pub async fn start_opts(dir: tempfile::TempDir, opts: ServeOptions) -> TestServer {
+        let server = start(opts).await.expect("server starts");
         TestServer {
             server,
             dir,

@@ -1,0 +1,120 @@
+//! Realtime: the WebSocket stream, the hub that fans changes out, presence,
+//! typing indicators and the polled change feed over REST.
+
+pub mod hub;
+pub mod presence;
+pub mod socket;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use parley_protocol::realtime::{ChangesPage, EventKind};
+
+use crate::api::{channels, members, services, users};
+use crate::app::App;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::feed::{self, Audience};
+use crate::form::Query;
+
+/// Checks that `identity` may type in the channel and tells its members.
+pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> ApiResult<()> {
+    let (svc, ident, key) = (service.to_owned(), identity.to_owned(), channel.to_owned());
+    let (channel_sid, timeout, recipients) = app
+        .db
+        .read(move |c| {
+            let s = services::load(c, &svc)?;
+            let ch = channels::resolve(c, &svc, &key)?;
+            if members::find(c, &ch.sid, &ident)?.is_none() {
+                return Err(ApiError::limit(50400, "User not member of channel"));
+            }
+            Ok((
+                ch.sid.clone(),
+                s.typing_indicator_timeout as u32,
+                feed::member_identities(c, &ch.sid)?,
+            ))
+        })
+        .await?;
+    app.hub
+        .typing(service, &channel_sid, identity, timeout, recipients);
+    Ok(())
+}
+
+/// Records a `userUpdated` change for a presence transition (when the
+/// service has reachability enabled), for the user and everyone who shares
+/// a channel with them.
+pub fn announce_presence(app: App, service: String, identity: String) {
+    tokio::spawn(async move {
+        let a = app.clone();
+        let r = app
+            .db
+            .write(move |tx| {
+                let s = services::load(tx, &service)?;
+                if !s.reachability_enabled {
+                    return Ok(());
+                }
+                let Some(u) = users::find(tx, &service, &identity)? else {
+                    return Ok(());
+                };
+                let reach = users::reachability(tx, &a, &s, &u)?;
+                let audience = feed::co_members(tx, &service, &identity)?;
+                feed::append(
+                    tx,
+                    &service,
+                    EventKind::UserUpdated,
+                    None,
+                    Audience::Users(audience),
+                    &u.render(&a, reach),
+                )?;
+                Ok::<_, ApiError>(())
+            })
+            .await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e.message, "could not announce a presence change");
+        }
+    });
+}
+
+/// `GET /v2/Services/{ServiceSid}/Users/{Identity}/Changes?Since=<cursor>&PageSize=<n>`
+/// — the change feed for clients that poll (Parley extension).
+pub async fn changes(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, key)): Path<(String, String)>,
+    Query(q): Query,
+) -> ApiResult<Json<ChangesPage>> {
+    let since = q.int("Since", 20001)?;
+    let size = q.int("PageSize", 20001)?.unwrap_or(100).clamp(1, 1000) as u32;
+    app.db
+        .read(move |conn| {
+            let snapshot = conn.unchecked_transaction()?;
+            let c = &*snapshot;
+            let (_, caller) = services::load_with_caller(c, &service, &p)?;
+            let identity = match users::find(c, &service, &key)? {
+                Some(u) => u.identity,
+                None if caller.is(&key) => key.clone(),
+                None => return Err(ApiError::not_found(50200, format!("User {key} not found"))),
+            };
+            if !caller.admin && !caller.is(&identity) {
+                return Err(ApiError::not_authorized("read another user's changes"));
+            }
+            let head = feed::head(c)?;
+            let Some(since) = since else {
+                return Ok(Json(ChangesPage { changes: Vec::new(), next_since: head, has_more: false, head }));
+            };
+            if since < feed::pruned_through(c)? || since > head {
+                return Err(ApiError::new(
+                    StatusCode::GONE,
+                    20410,
+                    format!("Resync required: cursor {since} is outside the feed; rebuild over REST and continue from {head}"),
+                ));
+            }
+            let changes = feed::backlog(c, &service, &identity, since, size)?;
+            let has_more = changes.len() == size as usize;
+            let last = changes.last().map(|e| e.event.cursor).unwrap_or(since);
+            // Without more to come, everything up to head was seen or is not this user's.
+            let next_since = if has_more { last } else { head.max(last) };
+            Ok(Json(ChangesPage { changes, next_since, has_more, head }))
+        })
+        .await
+}

@@ -1,0 +1,356 @@
+//! `GET /v2/Services/{ServiceSid}/Stream`: one WebSocket per client session.
+//!
+//! The handshake checks `Origin` against the allow-list. The access token
+//! comes in `Sec-WebSocket-Protocol` (`parley.v1, access_token.<jwt>`) or in
+//! a first `auth` frame — never in the URL. After `connected` the socket
+//! replays every change after `since` (or asks for a resync), sends
+//! `caughtUp`, then live changes; it also carries typing indicators, token
+//! renewal and heartbeats. See `docs/protocol.md`.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::header::{ORIGIN, SEC_WEBSOCKET_PROTOCOL};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use parley_protocol::realtime::{
+    close, ClientFrame, Connected, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+};
+use tokio::time::{sleep_until, Instant};
+
+use super::hub::Registration;
+use crate::app::{now, App};
+use crate::auth::{verify_token, TokenUser};
+use crate::error::ApiError;
+use crate::feed;
+use crate::form::Query;
+
+/// How long a client has to send `auth` when the token was not in the handshake.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Changes read from the store per backlog query.
+const BACKLOG_PAGE: u32 = 500;
+/// `tokenAboutToExpire` is sent this long before `exp`.
+pub const TOKEN_WARNING_SECS: i64 = 180;
+/// Typing frames for one channel closer together than this are dropped.
+const TYPING_MIN_INTERVAL: Duration = Duration::from_millis(1000);
+
+/// `GET /v2/Services/{ServiceSid}/Stream` (WebSocket upgrade; `?since=<cursor>` optional)
+pub async fn stream(
+    ws: WebSocketUpgrade,
+    State(app): State<App>,
+    Path(service): Path<String>,
+    Query(q): Query,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) {
+        if !app.allowed_origins.iter().any(|a| a == origin) {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                20403,
+                format!("Origin {origin} is not allowed"),
+            )
+            .into_response();
+        }
+    }
+    let since = match q.int("since", 20001) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let offered: Vec<String> = headers
+        .get_all(SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_owned())
+        .collect();
+    let pre_auth = match offered
+        .iter()
+        .find_map(|p| p.strip_prefix(TOKEN_SUBPROTOCOL_PREFIX))
+    {
+        Some(token) => match verify_token(&app, token).await {
+            Ok(u) if u.service_sid == service => Some(u),
+            Ok(_) => {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    20403,
+                    "The access token is not valid for this service",
+                )
+                .into_response()
+            }
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    ws.protocols([SUBPROTOCOL])
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| session(app, socket, service, pre_auth, since))
+}
+
+fn text(frame: &ServerFrame) -> String {
+    serde_json::to_string(frame).unwrap_or_default()
+}
+
+async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::Error> {
+    socket.send(Message::Text(text(frame).into())).await
+}
+
+async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.to_owned().into(),
+        })))
+        .await;
+}
+
+/// Waits for the `auth` frame; returns the user and the `since` it carried.
+async fn first_frame(
+    app: &App,
+    socket: &mut WebSocket,
+) -> Result<(TokenUser, Option<i64>), String> {
+    let msg = tokio::time::timeout(AUTH_TIMEOUT, socket.recv())
+        .await
+        .map_err(|_| "no auth frame within 10 seconds".to_owned())?;
+    let Some(Ok(Message::Text(t))) = msg else {
+        return Err("the first frame must be an auth frame".into());
+    };
+    match serde_json::from_str::<ClientFrame>(t.as_str()) {
+        Ok(ClientFrame::Auth { token, since }) => verify_token(app, &token)
+            .await
+            .map(|u| (u, since))
+            .map_err(|e| e.message),
+        _ => Err("the first frame must be an auth frame".into()),
+    }
+}
+
+async fn session(
+    app: App,
+    mut socket: WebSocket,
+    service: String,
+    pre_auth: Option<TokenUser>,
+    since: Option<i64>,
+) {
+    let (user, since) = match pre_auth {
+        Some(u) => (u, since),
+        None => match first_frame(&app, &mut socket).await {
+            Ok((u, s)) => (u, s.or(since)),
+            Err(why) => return close_with(socket, close::AUTH_FAILED, &why).await,
+        },
+    };
+    if user.service_sid != service {
+        return close_with(
+            socket,
+            close::AUTH_FAILED,
+            "the access token is not valid for this service",
+        )
+        .await;
+    }
+    let reg = app.hub.register(&service, &user.identity).await;
+    let id = reg.id;
+    if app.presence.connect(&service, &user.identity) {
+        super::announce_presence(app.clone(), service.clone(), user.identity.clone());
+    }
+    let (code, reason) = match run(&app, &mut socket, &service, user.clone(), since, reg).await {
+        Ok(end) => end,
+        Err(_) => (0, ""),
+    };
+    if code != 0 {
+        close_with(socket, code, reason).await;
+    }
+    app.hub.unregister(id);
+    if app.presence.disconnect(&service, &user.identity) {
+        super::announce_presence(app.clone(), service, user.identity);
+    }
+}
+
+/// The token timers: warn, then expire.
+fn token_deadlines(exp: i64) -> (Instant, Instant) {
+    let t = now();
+    let at = |unix: i64| Instant::now() + Duration::from_secs((unix - t).max(0) as u64);
+    (at(exp - TOKEN_WARNING_SECS), at(exp))
+}
+
+type End = (u16, &'static str);
+
+async fn run(
+    app: &App,
+    socket: &mut WebSocket,
+    service: &str,
+    mut user: TokenUser,
+    since: Option<i64>,
+    mut reg: Registration,
+) -> Result<End, axum::Error> {
+    let svc = service.to_owned();
+    let ident = user.identity.clone();
+    let (head, pruned, typing_timeout) = match app
+        .db
+        .read(move |c| {
+            let snapshot = c.unchecked_transaction()?;
+            let s = crate::api::services::load(&snapshot, &svc)?;
+            crate::api::users::find(&snapshot, &svc, &ident)?;
+            let out = (
+                feed::head(&snapshot)?,
+                feed::pruned_through(&snapshot)?,
+                s.typing_indicator_timeout as u32,
+            );
+            Ok::<_, ApiError>(out)
+        })
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => {
+            send(
+                socket,
+                &ServerFrame::Error {
+                    code: e.code,
+                    message: e.message,
+                },
+            )
+            .await?;
+            return Ok((close::AUTH_FAILED, "service unavailable"));
+        }
+    };
+    send(
+        socket,
+        &ServerFrame::Connected(Connected {
+            identity: user.identity.clone(),
+            service_sid: service.to_owned(),
+            cursor: head,
+            typing_timeout,
+            token_expires_at: user.exp,
+        }),
+    )
+    .await?;
+
+    // Replay what the client missed, then switch to live changes.
+    let mut last = head;
+    match since {
+        Some(s) if s < pruned || s > head => {
+            let reason = if s > head {
+                "cursor is newer than the feed"
+            } else {
+                "cursor is older than the feed keeps"
+            };
+            send(
+                socket,
+                &ServerFrame::ResyncRequired {
+                    cursor: head,
+                    reason: reason.into(),
+                },
+            )
+            .await?;
+        }
+        Some(s) => {
+            last = s;
+            loop {
+                let (svc, ident) = (service.to_owned(), user.identity.clone());
+                let page = app
+                    .db
+                    .read(move |c| {
+                        feed::backlog(c, &svc, &ident, s.max(last), BACKLOG_PAGE)
+                            .map_err(ApiError::from)
+                    })
+                    .await;
+                let Ok(page) = page else {
+                    return Ok((close::GOING_AWAY, "cannot read the feed"));
+                };
+                let done = page.len() < BACKLOG_PAGE as usize;
+                for entry in page {
+                    last = entry.event.cursor;
+                    send(socket, &ServerFrame::event(entry.kind, entry.event)).await?;
+                }
+                if done {
+                    break;
+                }
+            }
+            last = last.max(head);
+        }
+        None => {}
+    }
+    send(socket, &ServerFrame::CaughtUp { cursor: last }).await?;
+
+    let (mut warn_at, mut expire_at) = token_deadlines(user.exp);
+    let mut warned = false;
+    let mut heartbeat = tokio::time::interval(app.heartbeat);
+    heartbeat.tick().await;
+    let mut last_seen = Instant::now();
+    let mut typing_sent: HashMap<String, Instant> = HashMap::new();
+
+    loop {
+        tokio::select! {
+            out = reg.queue.recv() => match out {
+                Some(o) => {
+                    if o.seq != 0 {
+                        if o.seq <= last {
+                            continue;
+                        }
+                        last = o.seq;
+                    }
+                    socket.send(Message::Text(o.text.as_ref().into())).await?;
+                }
+                None => {
+                    return Ok(if reg.slow.load(Ordering::SeqCst) {
+                        (close::SLOW_CONSUMER, "too slow: reconnect with since=<last cursor>")
+                    } else {
+                        (close::GOING_AWAY, "server shutting down")
+                    });
+                }
+            },
+            msg = socket.recv() => {
+                last_seen = Instant::now();
+                let Some(Ok(msg)) = msg else { return Ok((0, "")) };
+                match msg {
+                    Message::Text(t) => match serde_json::from_str::<ClientFrame>(t.as_str()) {
+                        Ok(ClientFrame::Ping) => send(socket, &ServerFrame::Pong).await?,
+                        Ok(ClientFrame::Typing { channel_sid }) => {
+                            let recent = typing_sent.get(&channel_sid).is_some_and(|t| t.elapsed() < TYPING_MIN_INTERVAL);
+                            if !recent {
+                                typing_sent.insert(channel_sid.clone(), Instant::now());
+                                if let Err(e) = super::typing(app, service, &user.identity, &channel_sid).await {
+                                    send(socket, &ServerFrame::Error { code: e.code, message: e.message }).await?;
+                                }
+                            }
+                        }
+                        Ok(ClientFrame::UpdateToken { token }) => match verify_token(app, &token).await {
+                            Ok(u) if u.identity == user.identity && u.service_sid == user.service_sid => {
+                                user = u;
+                                (warn_at, expire_at) = token_deadlines(user.exp);
+                                warned = false;
+                                send(socket, &ServerFrame::TokenUpdated { expires_at: user.exp }).await?;
+                            }
+                            Ok(_) => send(socket, &ServerFrame::Error { code: 20101, message: "the new token is for another identity or service".into() }).await?,
+                            Err(e) => send(socket, &ServerFrame::Error { code: e.code, message: e.message }).await?,
+                        },
+                        Ok(ClientFrame::Auth { .. } | ClientFrame::Resume { .. }) => {
+                            send(socket, &ServerFrame::Error { code: 20001, message: "already authenticated".into() }).await?
+                        }
+                        Err(_) => return Ok((close::PROTOCOL_ERROR, "frame not understood")),
+                    },
+                    Message::Close(_) => return Ok((0, "")),
+                    Message::Binary(_) => return Ok((close::PROTOCOL_ERROR, "binary frames are not used")),
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            },
+            _ = sleep_until(warn_at), if !warned => {
+                warned = true;
+                send(socket, &ServerFrame::TokenAboutToExpire { expires_at: user.exp }).await?;
+            },
+            _ = sleep_until(expire_at) => {
+                send(socket, &ServerFrame::TokenExpired).await?;
+                return Ok((close::TOKEN_EXPIRED, "access token expired"));
+            },
+            _ = heartbeat.tick() => {
+                if last_seen.elapsed() > app.heartbeat * 3 {
+                    return Ok((close::HEARTBEAT_TIMEOUT, "no answer to heartbeats"));
+                }
+                socket.send(Message::Ping(Vec::new().into())).await?;
+            },
+        }
+    }
+}
