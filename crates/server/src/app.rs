@@ -104,6 +104,14 @@ pub fn router(app: App) -> Router {
             get(users::fetch).post(users::update).delete(users::delete),
         )
         .route(
+            &format!("{svc}/Stream"),
+            get(crate::realtime::socket::stream),
+        )
+        .route(
+            &format!("{svc}/Users/{{user}}/Changes"),
+            get(crate::realtime::changes),
+        )
+        .route(
             &format!("{svc}/Users/{{user}}/Channels"),
             get(user_channels::list),
         )

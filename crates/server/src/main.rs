@@ -239,7 +239,7 @@ async fn main() -> Result<()> {
         Command::Account => {
             let db = open_db(&data_dir)?;
             let a = db
-                .read(|c| account::load(c))
+                .read(account::load)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?
                 .context("not initialised: run `parley-server init` first")?;

@@ -156,10 +156,8 @@ async fn session(
     if app.presence.connect(&service, &user.identity) {
         super::announce_presence(app.clone(), service.clone(), user.identity.clone());
     }
-    let (code, reason) = match run(&app, &mut socket, &service, user.clone(), since, reg).await {
-        Ok(end) => end,
-        Err(_) => (0, ""),
-    };
+    // A send error means the peer is gone: nothing left to close.
+    let (code, reason) = run(&app, &mut socket, &service, user.clone(), since, reg).await.unwrap_or_default();
     if code != 0 {
         close_with(socket, code, reason).await;
     }

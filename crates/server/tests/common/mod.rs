@@ -147,3 +147,247 @@ impl TestServer {
             .expect("password set");
     }
 }
+
+/// A WebSocket client of `/v2/Services/{IS}/Stream`.
+pub struct Ws {
+    pub stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// How a test socket authenticates.
+pub enum WsAuth<'a> {
+    /// `Sec-WebSocket-Protocol: parley.v1, access_token.<jwt>`.
+    Header(&'a str),
+    /// A first `auth` frame.
+    Frame(&'a str),
+}
+
+impl TestServer {
+    /// Opens a stream socket; `since` resumes from a cursor.
+    pub async fn ws(&self, service: &str, auth: WsAuth<'_>, since: Option<i64>) -> Ws {
+        self.ws_with_origin(service, auth, since, None)
+            .await
+            .expect("socket opens")
+    }
+
+    pub async fn ws_with_origin(
+        &self,
+        service: &str,
+        auth: WsAuth<'_>,
+        since: Option<i64>,
+        origin: Option<&str>,
+    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+        use futures_util::SinkExt;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut url = format!("ws://{}/v2/Services/{service}/Stream", self.server.addr);
+        if let (Some(s), WsAuth::Header(_)) = (since, &auth) {
+            url.push_str(&format!("?since={s}"));
+        }
+        let mut req = url.into_client_request()?;
+        if let WsAuth::Header(t) = &auth {
+            req.headers_mut().insert(
+                "sec-websocket-protocol",
+                format!("parley.v1, access_token.{t}")
+                    .parse()
+                    .expect("header"),
+            );
+        }
+        if let Some(o) = origin {
+            req.headers_mut()
+                .insert("origin", o.parse().expect("origin"));
+        }
+        let (mut stream, _) = tokio_tungstenite::connect_async(req).await?;
+        if let WsAuth::Frame(t) = auth {
+            let mut frame = serde_json::json!({"type": "auth", "token": t});
+            if let Some(s) = since {
+                frame["since"] = s.into();
+            }
+            stream
+                .send(tokio_tungstenite::tungstenite::Message::text(
+                    frame.to_string(),
+                ))
+                .await?;
+        }
+        Ok(Ws { stream })
+    }
+}
+
+impl Ws {
+    /// The next JSON frame, or None after `wait` or when the socket closes.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<Value> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let msg = tokio::time::timeout(wait, self.stream.next())
+                .await
+                .ok()??
+                .ok()?;
+            match msg {
+                Message::Text(t) => return serde_json::from_str(t.as_str()).ok(),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// Frames until one of `kind` arrives (panics after `wait`).
+    pub async fn until(&mut self, kind: &str, wait: std::time::Duration) -> (Value, Vec<Value>) {
+        let mut before = Vec::new();
+        loop {
+            match self.next(wait).await {
+                Some(f) if f["type"] == kind => return (f, before),
+                Some(f) => before.push(f),
+                None => panic!("no {kind} frame within {wait:?}; got {before:?}"),
+            }
+        }
+    }
+
+    /// Every frame until the socket is quiet for `quiet`.
+    pub async fn drain(&mut self, quiet: std::time::Duration) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Some(f) = self.next(quiet).await {
+            out.push(f);
+        }
+        out
+    }
+
+    /// Waits for the close frame and returns its code.
+    pub async fn close_code(&mut self, wait: std::time::Duration) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            match tokio::time::timeout(wait, self.stream.next())
+                .await
+                .ok()??
+            {
+                Ok(Message::Close(Some(f))) => return Some(f.code.into()),
+                Ok(Message::Close(None)) => return None,
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::text(v.to_string()))
+            .await
+            .expect("frame sent");
+    }
+}
+
+pub const SPAWN_SID: &str = "AC00000000000000000000000000000077";
+pub const SPAWN_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+/// The real `parley-server` binary in a child process (to measure its memory
+/// or kill it), with a fixed account.
+pub struct Spawned {
+    pub child: std::process::Child,
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Spawned {
+    pub async fn start() -> Spawned {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("port");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args([
+                "--data-dir",
+                &dir.path().display().to_string(),
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("PARLEY_ACCOUNT_SID", SPAWN_SID)
+            .env("PARLEY_AUTH_TOKEN", SPAWN_TOKEN)
+            .env("PARLEY_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("server spawned");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..400 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        Spawned {
+            child,
+            dir,
+            port,
+            base,
+            http,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .basic_auth(SPAWN_SID, Some(SPAWN_TOKEN))
+            .form(form)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .unwrap_or(Value::Null)
+    }
+
+    /// A service with channel "room" that alice and bob joined; returns its SID.
+    pub async fn setup_room(&self) -> String {
+        let svc = self
+            .post("/v2/Services", &[("FriendlyName", "spawned")])
+            .await;
+        let svc = svc["sid"].as_str().expect("sid").to_owned();
+        self.post(
+            &format!("/v2/Services/{svc}/Channels"),
+            &[("UniqueName", "room")],
+        )
+        .await;
+        for who in ["alice", "bob"] {
+            self.post(
+                &format!("/v2/Services/{svc}/Channels/room/Members"),
+                &[("Identity", who)],
+            )
+            .await;
+        }
+        svc
+    }
+
+    /// Mints an access token with a fresh API key.
+    pub fn token(&self, service: &str, identity: &str) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args([
+                "--data-dir",
+                &self.dir.path().display().to_string(),
+                "token",
+                "--identity",
+                identity,
+                "--service",
+                service,
+            ])
+            .output()
+            .expect("token minted");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
