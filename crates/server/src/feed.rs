@@ -8,8 +8,7 @@
 //! clients and the polled `/Changes` endpoint. Changes older than the
 //! retention are pruned; a cursor from before the pruned point must resync.
 
-use std::sync::Arc;
-
+use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{Event, EventKind, FeedEntry, ServerFrame};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -44,8 +43,8 @@ pub struct Change {
     pub kind: EventKind,
     pub channel_sid: Option<String>,
     pub recipients: Recipients,
-    /// The serialized frame, shared by every recipient.
-    pub frame: Arc<str>,
+    /// The serialized frame, shared by every recipient (cloning is a refcount).
+    pub frame: Utf8Bytes,
     /// The author of a new message (it ends their typing indicator).
     pub author: Option<String>,
 }
@@ -99,7 +98,7 @@ fn frame(
     seq: i64,
     channel_sid: Option<&str>,
     data: serde_json::Value,
-) -> Arc<str> {
+) -> Utf8Bytes {
     let f = ServerFrame::event(
         kind,
         Event {
@@ -108,7 +107,7 @@ fn frame(
             data,
         },
     );
-    Arc::from(serde_json::to_string(&f).unwrap_or_default())
+    Utf8Bytes::from(serde_json::to_string(&f).unwrap_or_default())
 }
 
 /// Records a change in the feed (inside the write that makes it).

@@ -6,11 +6,12 @@
 //! bound; the socket then closes with `SLOW_CONSUMER` and the client resumes
 //! from its cursor. Frames are serialized once and shared by every recipient.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{EventKind, ServerFrame};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -24,7 +25,11 @@ pub const QUEUE_CAPACITY: usize = 512;
 #[derive(Debug, Clone)]
 pub struct Outbound {
     pub seq: i64,
-    pub text: Arc<str>,
+    pub text: Utf8Bytes,
+}
+
+fn control_frame(frame: &ServerFrame) -> Outbound {
+    Outbound { seq: 0, text: Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default()) }
 }
 
 /// What a socket keeps of its registration.
@@ -81,8 +86,9 @@ struct Typing {
 #[derive(Default)]
 struct State {
     conns: HashMap<u64, Conn>,
-    by_user: HashMap<(String, String), Vec<u64>>,
-    by_service: HashMap<String, Vec<u64>>,
+    /// service → identity → sockets.
+    by_user: HashMap<String, HashMap<String, Vec<u64>>>,
+    by_service: HashMap<String, HashSet<u64>>,
     typing: HashMap<(String, String), Typing>,
 }
 
@@ -95,11 +101,8 @@ impl State {
         queue: mpsc::Sender<Outbound>,
         slow: Arc<AtomicBool>,
     ) {
-        self.by_user
-            .entry((service.clone(), identity.clone()))
-            .or_default()
-            .push(id);
-        self.by_service.entry(service.clone()).or_default().push(id);
+        self.by_user.entry(service.clone()).or_default().entry(identity.clone()).or_default().push(id);
+        self.by_service.entry(service.clone()).or_default().insert(id);
         self.conns.insert(
             id,
             Conn {
@@ -115,15 +118,19 @@ impl State {
         let Some(c) = self.conns.remove(&id) else {
             return;
         };
-        let key = (c.service.clone(), c.identity);
-        if let Some(v) = self.by_user.get_mut(&key) {
-            v.retain(|x| *x != id);
-            if v.is_empty() {
-                self.by_user.remove(&key);
+        if let Some(users) = self.by_user.get_mut(&c.service) {
+            if let Some(v) = users.get_mut(&c.identity) {
+                v.retain(|x| *x != id);
+                if v.is_empty() {
+                    users.remove(&c.identity);
+                }
+            }
+            if users.is_empty() {
+                self.by_user.remove(&c.service);
             }
         }
         if let Some(v) = self.by_service.get_mut(&c.service) {
-            v.retain(|x| *x != id);
+            v.remove(&id);
             if v.is_empty() {
                 self.by_service.remove(&c.service);
             }
@@ -148,11 +155,12 @@ impl State {
         except: Option<&str>,
     ) {
         let mut ids: Vec<u64> = Vec::new();
+        let Some(users) = self.by_user.get(service) else { return };
         for identity in identities {
             if Some(identity.as_str()) == except {
                 continue;
             }
-            if let Some(v) = self.by_user.get(&(service.to_owned(), identity.clone())) {
+            if let Some(v) = users.get(identity) {
                 ids.extend(v);
             }
         }
@@ -215,10 +223,7 @@ impl State {
             identity: identity.clone(),
             timeout,
         };
-        let out = Outbound {
-            seq: 0,
-            text: Arc::from(serde_json::to_string(&frame).unwrap_or_default()),
-        };
+        let out = control_frame(&frame);
         self.send_to(&service, &recipients, &out, Some(&identity));
         self.typing.insert(
             key,
@@ -241,10 +246,7 @@ impl State {
             channel_sid: channel.to_owned(),
             identity: identity.to_owned(),
         };
-        let out = Outbound {
-            seq: 0,
-            text: Arc::from(serde_json::to_string(&frame).unwrap_or_default()),
-        };
+        let out = control_frame(&frame);
         self.send_to(&t.service, &t.recipients, &out, Some(identity));
     }
 

@@ -290,7 +290,7 @@ async fn run(
                         }
                         last = o.seq;
                     }
-                    socket.send(Message::Text(o.text.as_ref().into())).await?;
+                    socket.send(Message::Text(o.text)).await?;
                 }
                 None => {
                     return Ok(if reg.slow.load(Ordering::SeqCst) {

@@ -264,7 +264,10 @@ impl Ws {
                 Ok(Message::Close(Some(f))) => return Some(f.code.into()),
                 Ok(Message::Close(None)) => return None,
                 Ok(_) => continue,
-                Err(_) => return None,
+                Err(e) => {
+                    eprintln!("socket error while waiting for close: {e}");
+                    return None;
+                }
             }
         }
     }

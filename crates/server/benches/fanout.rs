@@ -1,0 +1,195 @@
+//! Realtime fan-out: N sockets (default 1,000) are members of one channel
+//! while a sender posts messages; prints deliveries/s and send→receive
+//! latency. Then opens IDLE sockets (default 10,000) and prints the server's
+//! RSS per idle connection. The server is the real binary in a child process
+//! so that its memory is measured alone. Run with `cargo bench --bench fanout`
+//! (env: MEMBERS, MESSAGES, SENDERS, IDLE).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+const SID: &str = "AC000000000000000000000000000000be";
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn micros_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
+}
+
+struct Server {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> serde_json::Value {
+    http.post(url).basic_auth(SID, Some(TOKEN)).form(form).send().await.expect("sent").json().await.unwrap_or_default()
+}
+
+async fn connect(port: u16, svc: &str, token: &str) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut req = format!("ws://127.0.0.1:{port}/v2/Services/{svc}/Stream").into_client_request().expect("req");
+    req.headers_mut().insert("sec-websocket-protocol", format!("parley.v1, access_token.{token}").parse().expect("h"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("socket");
+    // connected, caughtUp
+    for _ in 0..2 {
+        ws.next().await;
+    }
+    ws
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(run());
+}
+
+async fn run() {
+    let members = env("MEMBERS", 1000).min(1000);
+    let messages = env("MESSAGES", 200);
+    let idle = env("IDLE", 10_000);
+    let dir = tempfile::tempdir().expect("dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .args(["--data-dir", &dir.path().display().to_string(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("PARLEY_ACCOUNT_SID", SID)
+        .env("PARLEY_AUTH_TOKEN", TOKEN)
+        .env("PARLEY_LOG", "warn")
+        .spawn()
+        .expect("server");
+    let server = Server { child, _dir: dir };
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..400 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let key = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .args(["--data-dir", &server._dir.path().display().to_string(), "key", "create"])
+        .output()
+        .expect("key");
+    let out = String::from_utf8_lossy(&key.stdout).to_string();
+    let key_sid = out.split_whitespace().find(|w| w.starts_with("SK")).expect("key sid").to_owned();
+    let secret = out.lines().last().and_then(|l| l.split_whitespace().last()).expect("secret").to_owned();
+    let mint = |svc: &str, who: &str| parley_server::auth::jwt::mint(&key_sid, &secret, SID, who, svc, parley_protocol::Timestamp::now().0, 3600);
+
+    let svc = post(&http, format!("{base}/v2/Services"), &[("FriendlyName", "fanout")]).await;
+    let svc = svc["sid"].as_str().expect("service").to_owned();
+    post(&http, format!("{base}/v2/Services/{svc}"), &[("Limits.ChannelMembers", "1000")]).await;
+    post(&http, format!("{base}/v2/Services/{svc}/Channels"), &[("UniqueName", "all-hands")]).await;
+    for i in 0..members {
+        post(&http, format!("{base}/v2/Services/{svc}/Channels/all-hands/Members"), &[("Identity", &format!("u{i}"))]).await;
+    }
+
+    // Phase 1: fan-out to `members` sockets.
+    let latencies = Arc::new(Mutex::new(Vec::with_capacity(members * messages)));
+    let last_delivery = Arc::new(Mutex::new(Instant::now()));
+    let mut readers = Vec::new();
+    for i in 0..members {
+        let mut ws = connect(port, &svc, &mint(&svc, &format!("u{i}"))).await;
+        let (lat, last) = (latencies.clone(), last_delivery.clone());
+        readers.push(tokio::spawn(async move {
+            let mut got = 0;
+            let mut mine = Vec::with_capacity(messages);
+            while got < messages {
+                match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+                    Ok(Some(Ok(Message::Text(t)))) => {
+                        // Cheap extraction, so that the load generator leaves the cores to the server.
+                        let t = t.as_str();
+                        if t.starts_with(r#"{"type":"messageAdded""#) {
+                            let sent: u64 = t
+                                .split(r#""body":""#)
+                                .nth(1)
+                                .and_then(|rest| rest.split('"').next())
+                                .and_then(|b| b.parse().ok())
+                                .unwrap_or(0);
+                            mine.push(micros_now().saturating_sub(sent));
+                            got += 1;
+                        }
+                    }
+                    Ok(Some(Ok(_))) => {}
+                    _ => break,
+                }
+            }
+            if let Ok(mut l) = lat.lock() {
+                l.extend(mine);
+            }
+            if let Ok(mut l) = last.lock() {
+                *l = Instant::now().max(*l);
+            }
+        }));
+    }
+    let rss_connected = rss_kib(server.child.id());
+    let started = Instant::now();
+    let url = format!("{base}/v2/Services/{svc}/Channels/all-hands/Messages");
+    let senders = env("SENDERS", 1).max(1);
+    let mut posting = Vec::new();
+    for s in 0..senders {
+        let (http, url) = (http.clone(), url.clone());
+        let count = messages / senders + usize::from(s < messages % senders);
+        posting.push(tokio::spawn(async move {
+            for _ in 0..count {
+                let ts = micros_now().to_string();
+                post(&http, url.clone(), &[("Body", &ts), ("From", "u0")]).await;
+            }
+        }));
+    }
+    for p in posting {
+        let _ = p.await;
+    }
+    for r in readers {
+        let _ = r.await;
+    }
+    let elapsed = last_delivery.lock().map(|l| l.duration_since(started)).unwrap_or_default();
+    let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+    lat.sort_unstable();
+    println!("fanout: {messages} messages to {members} connected members ({} deliveries expected)", members * messages);
+    println!("  delivered    {} in {:.2} s", lat.len(), elapsed.as_secs_f64());
+    println!("  throughput   {:.0} deliveries/s", lat.len() as f64 / elapsed.as_secs_f64().max(1e-9));
+    println!("  latency p50  {:.2} ms   p99 {:.2} ms   max {:.2} ms", pct(&lat, 0.5), pct(&lat, 0.99), pct(&lat, 1.0));
+    println!("  server RSS with {members} sockets: {} MiB", rss_connected / 1024);
+
+    // Phase 2: idle sockets.
+    let before = rss_kib(server.child.id());
+    let token = mint(&svc, "idle");
+    let mut sockets = Vec::with_capacity(idle);
+    for _ in 0..idle {
+        sockets.push(connect(port, &svc, &token).await);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(server.child.id());
+    println!(
+        "idle: {idle} more sockets; server RSS {} MiB -> {} MiB = {:.1} KiB per idle connection",
+        before / 1024,
+        after / 1024,
+        (after.saturating_sub(before)) as f64 / idle as f64
+    );
+    drop(sockets);
+}
