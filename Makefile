@@ -61,6 +61,7 @@ run: deps
 
 bench: deps
 	$(CARGO) bench --bench send_throughput
+	$(CARGO) bench --bench fanout
 
 clean:
 	$(CARGO) clean
