@@ -16,17 +16,27 @@ const SID: &str = "AC000000000000000000000000000000be";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn micros_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
 }
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -50,12 +60,31 @@ impl Drop for Server {
 }
 
 async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> serde_json::Value {
-    http.post(url).basic_auth(SID, Some(TOKEN)).form(form).send().await.expect("sent").json().await.unwrap_or_default()
+    http.post(url)
+        .basic_auth(SID, Some(TOKEN))
+        .form(form)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .unwrap_or_default()
 }
 
-async fn connect(port: u16, svc: &str, token: &str) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut req = format!("ws://127.0.0.1:{port}/v2/Services/{svc}/Stream").into_client_request().expect("req");
-    req.headers_mut().insert("sec-websocket-protocol", format!("parley.v1, access_token.{token}").parse().expect("h"));
+async fn connect(
+    port: u16,
+    svc: &str,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut req = format!("ws://127.0.0.1:{port}/v2/Services/{svc}/Stream")
+        .into_client_request()
+        .expect("req");
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        format!("parley.v1, access_token.{token}")
+            .parse()
+            .expect("h"),
+    );
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("socket");
     // connected, caughtUp
     for _ in 0..2 {
@@ -65,7 +94,10 @@ async fn connect(port: u16, svc: &str, token: &str) -> tokio_tungstenite::WebSoc
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(run());
 }
 
@@ -74,9 +106,18 @@ async fn run() {
     let messages = env("MESSAGES", 200);
     let idle = env("IDLE", 10_000);
     let dir = tempfile::tempdir().expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args(["--data-dir", &dir.path().display().to_string(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("PARLEY_ACCOUNT_SID", SID)
         .env("PARLEY_AUTH_TOKEN", TOKEN)
         .env("PARLEY_LOG", "warn")
@@ -92,20 +133,64 @@ async fn run() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     let key = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args(["--data-dir", &server._dir.path().display().to_string(), "key", "create"])
+        .args([
+            "--data-dir",
+            &server._dir.path().display().to_string(),
+            "key",
+            "create",
+        ])
         .output()
         .expect("key");
     let out = String::from_utf8_lossy(&key.stdout).to_string();
-    let key_sid = out.split_whitespace().find(|w| w.starts_with("SK")).expect("key sid").to_owned();
-    let secret = out.lines().last().and_then(|l| l.split_whitespace().last()).expect("secret").to_owned();
-    let mint = |svc: &str, who: &str| parley_server::auth::jwt::mint(&key_sid, &secret, SID, who, svc, parley_protocol::Timestamp::now().0, 3600);
+    let key_sid = out
+        .split_whitespace()
+        .find(|w| w.starts_with("SK"))
+        .expect("key sid")
+        .to_owned();
+    let secret = out
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().last())
+        .expect("secret")
+        .to_owned();
+    let mint = |svc: &str, who: &str| {
+        parley_server::auth::jwt::mint(
+            &key_sid,
+            &secret,
+            SID,
+            who,
+            svc,
+            parley_protocol::Timestamp::now().0,
+            3600,
+        )
+    };
 
-    let svc = post(&http, format!("{base}/v2/Services"), &[("FriendlyName", "fanout")]).await;
+    let svc = post(
+        &http,
+        format!("{base}/v2/Services"),
+        &[("FriendlyName", "fanout")],
+    )
+    .await;
     let svc = svc["sid"].as_str().expect("service").to_owned();
-    post(&http, format!("{base}/v2/Services/{svc}"), &[("Limits.ChannelMembers", "1000")]).await;
-    post(&http, format!("{base}/v2/Services/{svc}/Channels"), &[("UniqueName", "all-hands")]).await;
+    post(
+        &http,
+        format!("{base}/v2/Services/{svc}"),
+        &[("Limits.ChannelMembers", "1000")],
+    )
+    .await;
+    post(
+        &http,
+        format!("{base}/v2/Services/{svc}/Channels"),
+        &[("UniqueName", "all-hands")],
+    )
+    .await;
     for i in 0..members {
-        post(&http, format!("{base}/v2/Services/{svc}/Channels/all-hands/Members"), &[("Identity", &format!("u{i}"))]).await;
+        post(
+            &http,
+            format!("{base}/v2/Services/{svc}/Channels/all-hands/Members"),
+            &[("Identity", &format!("u{i}"))],
+        )
+        .await;
     }
 
     // Phase 1: fan-out to `members` sockets.
@@ -155,26 +240,62 @@ async fn run() {
         let (http, url) = (http.clone(), url.clone());
         let count = messages / senders + usize::from(s < messages % senders);
         posting.push(tokio::spawn(async move {
+            let mut took = Vec::with_capacity(count);
             for _ in 0..count {
-                let ts = micros_now().to_string();
-                post(&http, url.clone(), &[("Body", &ts), ("From", "u0")]).await;
+                let ts = micros_now();
+                post(
+                    &http,
+                    url.clone(),
+                    &[("Body", &ts.to_string()), ("From", "u0")],
+                )
+                .await;
+                took.push(micros_now().saturating_sub(ts));
             }
+            took
         }));
     }
+    let mut post_latency = Vec::new();
     for p in posting {
-        let _ = p.await;
+        post_latency.extend(p.await.unwrap_or_default());
     }
+    post_latency.sort_unstable();
     for r in readers {
         let _ = r.await;
     }
-    let elapsed = last_delivery.lock().map(|l| l.duration_since(started)).unwrap_or_default();
+    let elapsed = last_delivery
+        .lock()
+        .map(|l| l.duration_since(started))
+        .unwrap_or_default();
     let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_unstable();
-    println!("fanout: {messages} messages to {members} connected members ({} deliveries expected)", members * messages);
-    println!("  delivered    {} in {:.2} s", lat.len(), elapsed.as_secs_f64());
-    println!("  throughput   {:.0} deliveries/s", lat.len() as f64 / elapsed.as_secs_f64().max(1e-9));
-    println!("  latency p50  {:.2} ms   p99 {:.2} ms   max {:.2} ms", pct(&lat, 0.5), pct(&lat, 0.99), pct(&lat, 1.0));
-    println!("  server RSS with {members} sockets: {} MiB", rss_connected / 1024);
+    println!(
+        "fanout: {messages} messages to {members} connected members ({} deliveries expected)",
+        members * messages
+    );
+    println!(
+        "  delivered    {} in {:.2} s",
+        lat.len(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  throughput   {:.0} deliveries/s",
+        lat.len() as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "  latency p50  {:.2} ms   p99 {:.2} ms   max {:.2} ms",
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        pct(&lat, 1.0)
+    );
+    println!(
+        "  POST (durable commit) p50 {:.2} ms   p99 {:.2} ms",
+        pct(&post_latency, 0.5),
+        pct(&post_latency, 0.99)
+    );
+    println!(
+        "  server RSS with {members} sockets: {} MiB",
+        rss_connected / 1024
+    );
 
     // Phase 2: idle sockets.
     let before = rss_kib(server.child.id());

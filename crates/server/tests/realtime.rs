@@ -694,7 +694,10 @@ async fn an_idempotent_retry_returns_the_original_message_even_after_a_restart()
 #[tokio::test]
 async fn a_peer_that_stops_answering_heartbeats_is_dropped() {
     let dir = tempfile::tempdir().expect("dir");
-    let mut opts = parley_server::ServeOptions::new(dir.path().to_owned(), "127.0.0.1:0".parse().expect("addr"));
+    let mut opts = parley_server::ServeOptions::new(
+        dir.path().to_owned(),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
     opts.heartbeat = Duration::from_millis(200);
     let t = TestServer::start_opts(dir, opts).await;
     let svc = t.service().await;
@@ -704,18 +707,26 @@ async fn a_peer_that_stops_answering_heartbeats_is_dropped() {
     // `live` keeps reading (its client answers pings); `dead` does not read at all.
     let keep = tokio::spawn(async move {
         // Pings keep arriving, so read for a fixed time rather than until quiet.
-        let _ = tokio::time::timeout(Duration::from_millis(1500), live.drain(Duration::from_secs(5))).await;
+        let _ = tokio::time::timeout(
+            Duration::from_millis(1500),
+            live.drain(Duration::from_secs(5)),
+        )
+        .await;
         live
     });
     tokio::time::sleep(Duration::from_millis(1200)).await;
     // Read the raw bytes (a WebSocket client would answer the queued pings
     // and fail on the closed connection before showing the close frame).
     use tokio::io::AsyncReadExt;
-    let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = dead.stream.get_mut() else { panic!("plain TCP") };
+    let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = dead.stream.get_mut() else {
+        panic!("plain TCP")
+    };
     let mut raw = Vec::new();
     let read = tokio::time::timeout(WAIT, tcp.read_to_end(&mut raw)).await;
     assert!(read.is_ok(), "the server closed the connection");
-    let close_4009 = raw.windows(4).any(|w| w[0] == 0x88 && w[2] == 0x0F && w[3] == 0xA9);
+    let close_4009 = raw
+        .windows(4)
+        .any(|w| w[0] == 0x88 && w[2] == 0x0F && w[3] == 0xA9);
     assert!(close_4009, "a silent peer is closed with code 4009");
     let mut live = keep.await.expect("reader");
     live.send(serde_json::json!({"type": "ping"})).await;

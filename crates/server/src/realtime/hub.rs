@@ -29,7 +29,10 @@ pub struct Outbound {
 }
 
 fn control_frame(frame: &ServerFrame) -> Outbound {
-    Outbound { seq: 0, text: Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default()) }
+    Outbound {
+        seq: 0,
+        text: Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default()),
+    }
 }
 
 /// What a socket keeps of its registration.
@@ -101,8 +104,16 @@ impl State {
         queue: mpsc::Sender<Outbound>,
         slow: Arc<AtomicBool>,
     ) {
-        self.by_user.entry(service.clone()).or_default().entry(identity.clone()).or_default().push(id);
-        self.by_service.entry(service.clone()).or_default().insert(id);
+        self.by_user
+            .entry(service.clone())
+            .or_default()
+            .entry(identity.clone())
+            .or_default()
+            .push(id);
+        self.by_service
+            .entry(service.clone())
+            .or_default()
+            .insert(id);
         self.conns.insert(
             id,
             Conn {
@@ -155,7 +166,9 @@ impl State {
         except: Option<&str>,
     ) {
         let mut ids: Vec<u64> = Vec::new();
-        let Some(users) = self.by_user.get(service) else { return };
+        let Some(users) = self.by_user.get(service) else {
+            return;
+        };
         for identity in identities {
             if Some(identity.as_str()) == except {
                 continue;

@@ -157,7 +157,9 @@ async fn session(
         super::announce_presence(app.clone(), service.clone(), user.identity.clone());
     }
     // A send error means the peer is gone: nothing left to close.
-    let (code, reason) = run(&app, &mut socket, &service, user.clone(), since, reg).await.unwrap_or_default();
+    let (code, reason) = run(&app, &mut socket, &service, user.clone(), since, reg)
+        .await
+        .unwrap_or_default();
     if code != 0 {
         close_with(socket, code, reason).await;
     }
@@ -273,7 +275,12 @@ async fn run(
     }
     send(socket, &ServerFrame::CaughtUp { cursor: last }).await?;
 
-    let (mut warn_at, mut expire_at) = token_deadlines(user.exp);
+    // Timers live across loop turns (re-arming them on every frame would cost
+    // a timer-wheel insertion per delivery).
+    let (warn_at, expire_at) = token_deadlines(user.exp);
+    let warn = sleep_until(warn_at);
+    let expire = sleep_until(expire_at);
+    tokio::pin!(warn, expire);
     let mut warned = false;
     let mut heartbeat = tokio::time::interval(app.heartbeat);
     heartbeat.tick().await;
@@ -318,7 +325,9 @@ async fn run(
                         Ok(ClientFrame::UpdateToken { token }) => match verify_token(app, &token).await {
                             Ok(u) if u.identity == user.identity && u.service_sid == user.service_sid => {
                                 user = u;
-                                (warn_at, expire_at) = token_deadlines(user.exp);
+                                let (warn_at, expire_at) = token_deadlines(user.exp);
+                                warn.as_mut().reset(warn_at);
+                                expire.as_mut().reset(expire_at);
                                 warned = false;
                                 send(socket, &ServerFrame::TokenUpdated { expires_at: user.exp }).await?;
                             }
@@ -335,11 +344,11 @@ async fn run(
                     Message::Ping(_) | Message::Pong(_) => {}
                 }
             },
-            _ = sleep_until(warn_at), if !warned => {
+            _ = &mut warn, if !warned => {
                 warned = true;
                 send(socket, &ServerFrame::TokenAboutToExpire { expires_at: user.exp }).await?;
             },
-            _ = sleep_until(expire_at) => {
+            _ = &mut expire => {
                 send(socket, &ServerFrame::TokenExpired).await?;
                 return Ok((close::TOKEN_EXPIRED, "access token expired"));
             },

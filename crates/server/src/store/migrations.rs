@@ -50,6 +50,43 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_database_upgrades_with_its_data() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        conn.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
+               VALUES ('IS1', 'old', '{}', 1, 1);
+             INSERT INTO channels (sid, service_sid, type, created_by, date_created, date_updated)
+               VALUES ('CH1', 'IS1', 'public', 'system', 1, 1);
+             INSERT INTO members (sid, service_sid, channel_sid, identity, date_created, date_updated)
+               VALUES ('MB1', 'IS1', 'CH1', 'ann', 1, 1);",
+        )
+        .expect("v1 data");
+        apply(&mut conn).expect("upgrade");
+        let (identity, joined_seq): (String, i64) = conn
+            .query_row(
+                "SELECT identity, joined_seq FROM members WHERE sid = 'MB1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("member kept");
+        assert_eq!(
+            (identity.as_str(), joined_seq),
+            ("ann", 0),
+            "old members see the whole feed"
+        );
+        let pruned: i64 = conn
+            .query_row(
+                "SELECT value FROM feed_state WHERE key = 'pruned_through'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("feed state");
+        assert_eq!(pruned, 0);
+    }
+
+    #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().expect("memory db");
         conn.execute_batch(&format!("PRAGMA user_version = {}", LATEST + 1))
