@@ -1,0 +1,383 @@
+//! Applying what the server says to the cache: REST resources from a sync
+//! and change events from the stream. Each event is applied together with
+//! its cursor in one transaction, so a crash never applies half an event or
+//! skips one. These are plain functions of (cache, input): the sync engine
+//! only moves data between the network and here.
+
+use parley_protocol::realtime::{EventKind, ServerFrame};
+use parley_protocol::resources::{Channel, Invite, Member, Message, User, UserChannel};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::Cache;
+use crate::error::Result;
+
+/// What an applied event changed, for change events and notifications.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    /// The channel list (names, membership, unread counts) changed.
+    pub channels_changed: bool,
+    /// Messages of this channel changed.
+    pub messages_changed: Option<String>,
+    /// A message by someone else arrived (not seen before).
+    pub new_message: Option<Message>,
+    /// The user was added to this channel.
+    pub added_to: Option<Channel>,
+    /// The user was invited to this channel.
+    pub invited_to: Option<Channel>,
+    /// The user left or was removed from this channel.
+    pub removed_from: Option<Channel>,
+    /// A user's profile or presence changed.
+    pub user_changed: Option<String>,
+}
+
+fn status_of(conn: &Connection, sid: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT status FROM channels WHERE sid = ?1", [sid], |r| r.get(0)).optional()
+}
+
+fn now() -> i64 {
+    parley_protocol::Timestamp::now().0
+}
+
+pub(crate) fn upsert_channel(conn: &Connection, ch: &Channel, status: Option<&str>) -> rusqlite::Result<()> {
+    let status = match (status, status_of(conn, &ch.sid)?) {
+        (Some(s), _) => s.to_owned(),
+        (None, Some(existing)) => existing,
+        (None, None) => "public".to_owned(),
+    };
+    conn.execute(
+        "INSERT INTO channels (sid, unique_name, friendly_name, attributes, type, created_by, members_count,
+             messages_count, date_created, date_updated, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(sid) DO UPDATE SET unique_name = excluded.unique_name, friendly_name = excluded.friendly_name,
+             attributes = excluded.attributes, type = excluded.type, created_by = excluded.created_by,
+             members_count = excluded.members_count, messages_count = excluded.messages_count,
+             date_created = excluded.date_created, date_updated = excluded.date_updated, status = excluded.status",
+        params![
+            ch.sid, ch.unique_name, ch.friendly_name, ch.attributes, ch.kind, ch.created_by, ch.members_count,
+            ch.messages_count as i64, ch.date_created.to_string(), ch.date_updated.to_string(), status,
+        ],
+    )?;
+    Ok(())
+}
+
+fn remove_channel(conn: &Connection, sid: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM messages WHERE channel_sid = ?1", [sid])?;
+    conn.execute("DELETE FROM members WHERE channel_sid = ?1", [sid])?;
+    conn.execute("DELETE FROM invites WHERE channel_sid = ?1", [sid])?;
+    conn.execute("DELETE FROM channels WHERE sid = ?1", [sid])?;
+    Ok(())
+}
+
+/// Inserts or replaces a message; true if it was not cached before.
+pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
+    let existed: bool = conn
+        .query_row("SELECT 1 FROM messages WHERE sid = ?1", [&m.sid], |_| Ok(true))
+        .optional()?
+        .unwrap_or(false);
+    let media = m.media.as_ref().map(|x| serde_json::to_string(x).unwrap_or_default());
+    conn.execute(
+        "INSERT INTO messages (sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(sid) DO UPDATE SET body = excluded.body, attributes = excluded.attributes, media = excluded.media,
+             was_edited = excluded.was_edited, date_updated = excluded.date_updated, author = excluded.author",
+        params![
+            m.sid, m.channel_sid, m.index, m.from, m.body, m.attributes, media, m.was_edited,
+            m.date_created.to_string(), m.date_updated.to_string(), m.date_created.0,
+        ],
+    )?;
+    Ok(!existed)
+}
+
+fn upsert_member(conn: &Connection, m: &Member) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO members (sid, channel_sid, identity, role_sid, attributes, last_consumed_index)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(sid) DO UPDATE SET role_sid = excluded.role_sid, attributes = excluded.attributes,
+             last_consumed_index = excluded.last_consumed_index",
+        params![m.sid, m.channel_sid, m.identity, m.role_sid, m.attributes, m.last_consumed_message_index],
+    )?;
+    Ok(())
+}
+
+fn upsert_user(conn: &Connection, u: &User) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO users (identity, sid, friendly_name, attributes, is_online) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(identity) DO UPDATE SET sid = excluded.sid, friendly_name = excluded.friendly_name,
+             attributes = excluded.attributes, is_online = COALESCE(excluded.is_online, users.is_online)",
+        params![u.identity, u.sid, u.friendly_name, u.attributes, u.is_online],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_user_channel(conn: &Connection, uc: &UserChannel) -> rusqlite::Result<()> {
+    let status = match uc.status.as_str() {
+        "joined" => "joined",
+        "invited" => "invited",
+        _ => "public",
+    };
+    conn.execute(
+        "UPDATE channels SET status = ?2, last_consumed_index = ?3, unread = COALESCE(?4, unread),
+             notification_level = COALESCE(?5, notification_level),
+             notify = CASE WHEN ?5 = 'muted' THEN 'muted' WHEN ?5 = 'default' AND notify = 'muted' THEN 'all' ELSE notify END
+         WHERE sid = ?1",
+        params![uc.channel_sid, status, uc.last_consumed_message_index, uc.unread_messages_count, uc.notification_level],
+    )?;
+    Ok(())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Option<T> {
+    serde_json::from_value(v.clone()).ok()
+}
+
+fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Value) -> rusqlite::Result<Applied> {
+    let mut out = Applied::default();
+    match kind {
+        EventKind::MessageAdded | EventKind::MessageUpdated => {
+            if let Some(m) = parse::<Message>(data) {
+                let new = upsert_message(conn, &m)?;
+                if new {
+                    // A send of ours whose POST has not returned yet: the echo replaces it.
+                    conn.execute(
+                        "DELETE FROM outbox WHERE id = (SELECT id FROM outbox WHERE kind = 'send' AND state = 'sending'
+                           AND channel_sid = ?1 AND body = ?2 AND ?3 = ?4 ORDER BY id LIMIT 1)",
+                        params![m.channel_sid, m.body, m.from, me],
+                    )?;
+                }
+                if new && kind == EventKind::MessageAdded && m.from != me {
+                    conn.execute(
+                        "UPDATE channels SET unread = unread + 1, messages_count = MAX(messages_count, ?3)
+                         WHERE sid = ?1 AND status = 'joined' AND COALESCE(last_consumed_index, -1) < ?2",
+                        params![m.channel_sid, m.index, m.index + 1],
+                    )?;
+                    out.new_message = Some(m.clone());
+                    out.channels_changed = true;
+                }
+                out.messages_changed = Some(m.channel_sid.clone());
+            }
+        }
+        EventKind::MessageRemoved => {
+            if let Some(m) = parse::<Message>(data) {
+                conn.execute("UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1", [&m.sid])?;
+                out.messages_changed = Some(m.channel_sid);
+            }
+        }
+        EventKind::ChannelAdded => {
+            if let Some(ch) = parse::<Channel>(data) {
+                let before = status_of(conn, &ch.sid)?;
+                let joined = conn
+                    .query_row("SELECT 1 FROM members WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, me], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                let invited = conn
+                    .query_row("SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, me], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                let status = if joined || before.as_deref() == Some("joined") {
+                    "joined"
+                } else if invited {
+                    "invited"
+                } else {
+                    before.as_deref().unwrap_or("public")
+                };
+                upsert_channel(conn, &ch, Some(status))?;
+                if status == "joined" && before.as_deref() != Some("joined") {
+                    out.added_to = Some(ch);
+                } else if status == "invited" && before.as_deref() != Some("invited") {
+                    out.invited_to = Some(ch);
+                }
+                out.channels_changed = true;
+            }
+        }
+        EventKind::ChannelUpdated => {
+            if let Some(ch) = parse::<Channel>(data) {
+                upsert_channel(conn, &ch, None)?;
+                out.channels_changed = true;
+            }
+        }
+        EventKind::ChannelRemoved => {
+            if let Some(ch) = parse::<Channel>(data) {
+                let was = status_of(conn, &ch.sid)?;
+                remove_channel(conn, &ch.sid)?;
+                if matches!(was.as_deref(), Some("joined") | Some("invited")) {
+                    out.removed_from = Some(ch);
+                }
+                out.channels_changed = true;
+            }
+        }
+        EventKind::MemberJoined | EventKind::MemberUpdated => {
+            if let Some(m) = parse::<Member>(data) {
+                upsert_member(conn, &m)?;
+                if m.identity == me {
+                    conn.execute(
+                        "UPDATE channels SET status = 'joined', last_consumed_index = ?2 WHERE sid = ?1",
+                        params![m.channel_sid, m.last_consumed_message_index],
+                    )?;
+                    conn.execute("DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![m.channel_sid, me])?;
+                    out.channels_changed = true;
+                }
+                out.messages_changed = Some(m.channel_sid);
+            }
+        }
+        EventKind::MemberLeft => {
+            if let Some(m) = parse::<Member>(data) {
+                conn.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+                out.messages_changed = Some(m.channel_sid);
+            }
+        }
+        EventKind::UserChannelUpdated => {
+            if let Some(uc) = parse::<UserChannel>(data) {
+                set_user_channel(conn, &uc)?;
+                out.channels_changed = true;
+            }
+        }
+        EventKind::UserUpdated => {
+            if let Some(u) = parse::<User>(data) {
+                upsert_user(conn, &u)?;
+                out.user_changed = Some(u.identity);
+            }
+        }
+        EventKind::InviteAdded => {
+            if let Some(i) = parse::<Invite>(data) {
+                conn.execute(
+                    "INSERT OR REPLACE INTO invites (sid, channel_sid, identity, created_by) VALUES (?1, ?2, ?3, ?4)",
+                    params![i.sid, i.channel_sid, i.identity, i.created_by],
+                )?;
+                if i.identity == me {
+                    let n = conn.execute(
+                        "UPDATE channels SET status = 'invited' WHERE sid = ?1 AND status != 'joined'",
+                        [&i.channel_sid],
+                    )?;
+                    out.channels_changed = n > 0;
+                }
+            }
+        }
+        EventKind::InviteRemoved => {
+            if let Some(i) = parse::<Invite>(data) {
+                conn.execute("DELETE FROM invites WHERE sid = ?1", [&i.sid])?;
+                if i.identity == me {
+                    let n = conn.execute(
+                        "UPDATE channels SET status = CASE WHEN type = 'public' THEN 'public' ELSE 'gone' END
+                         WHERE sid = ?1 AND status = 'invited'",
+                        [&i.channel_sid],
+                    )?;
+                    conn.execute("DELETE FROM channels WHERE sid = ?1 AND status = 'gone'", [&i.channel_sid])?;
+                    out.channels_changed = n > 0;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Cache {
+    /// Applies one stream frame (and its cursor) in one transaction. Frames
+    /// at or below the stored cursor are skipped: delivery is at least once.
+    pub fn apply(&self, me: &str, frame: &ServerFrame) -> Result<Applied> {
+        let Some((kind, event)) = frame.as_event() else { return Ok(Applied::default()) };
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let cursor: Option<i64> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|c| c.parse().ok());
+        if cursor.is_some_and(|c| event.cursor <= c) {
+            return Ok(Applied::default());
+        }
+        let out = apply_in(&tx, me, kind, &event.data)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [event.cursor.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Records a fresh snapshot of the user's channels (first sync or resync):
+    /// channels no longer listed are dropped, the others updated.
+    pub fn replace_channels(&self, joined: &[(Channel, UserChannel)], public: &[Channel]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let keep: std::collections::HashSet<&str> =
+            joined.iter().map(|(c, _)| c.sid.as_str()).chain(public.iter().map(|c| c.sid.as_str())).collect();
+        let existing: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT sid FROM channels")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for sid in existing.iter().filter(|s| !keep.contains(s.as_str())) {
+            remove_channel(&tx, sid)?;
+        }
+        for ch in public {
+            if !joined.iter().any(|(j, _)| j.sid == ch.sid) {
+                upsert_channel(&tx, ch, Some("public"))?;
+            }
+        }
+        for (ch, uc) in joined {
+            upsert_channel(&tx, ch, None)?;
+            set_user_channel(&tx, uc)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores fetched messages of a channel; `reached_start` when the oldest
+    /// message of the channel is among them.
+    pub fn store_messages(&self, channel: &str, msgs: &[Message], reached_start: bool) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for m in msgs {
+            upsert_message(&tx, m)?;
+        }
+        if reached_start {
+            tx.execute("UPDATE channels SET has_older = 0 WHERE sid = ?1", [channel])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a channel's members.
+    pub fn store_members(&self, channel: &str, members: &[Member]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM members WHERE channel_sid = ?1", [channel])?;
+        for m in members {
+            upsert_member(&tx, m)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records the user's own read horizon locally (before the server confirms).
+    pub fn set_read_horizon(&self, channel: &str, index: Option<i64>) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE channels SET last_consumed_index = ?2,
+                 unread = (SELECT COUNT(*) FROM messages WHERE channel_sid = ?1 AND idx > COALESCE(?2, -1) AND deleted = 0)
+             WHERE sid = ?1",
+            params![channel, index],
+        )?;
+        Ok(())
+    }
+
+    /// Sets the local notification policy of a channel (`all`, `mentions`, `muted`).
+    pub fn set_notify(&self, channel: &str, level: &str) -> Result<()> {
+        self.conn().execute("UPDATE channels SET notify = ?2 WHERE sid = ?1", params![channel, level])?;
+        Ok(())
+    }
+
+    /// The newest cached message index of a channel.
+    pub fn newest_index(&self, channel: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT MAX(idx) FROM messages WHERE channel_sid = ?1", [channel], |r| r.get(0))?)
+    }
+
+    /// One cached channel.
+    pub fn channel(&self, sid: &str) -> Result<Option<super::ChannelSummary>> {
+        Ok(self.channel_list()?.into_iter().chain(self.public_channels()?).find(|c| c.sid == sid))
+    }
+
+    pub(crate) fn touch(&self) -> Result<()> {
+        self.set_meta("last_sync", &now().to_string())
+    }
+}

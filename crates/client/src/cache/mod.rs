@@ -1,0 +1,161 @@
+//! The local cache: one SQLite file per account (WAL, numbered migrations in
+//! one transaction each, a newer schema refused). It is the UI's only data
+//! source, so everything the UI shows can be answered offline. It never holds
+//! a secret: tokens and passwords live in the OS secret store.
+
+mod apply;
+mod outbox;
+mod views;
+
+pub use apply::Applied;
+
+/// Stores a channel (and the user's view of it) fetched outside a full sync.
+pub(crate) fn upsert_channel_pub(
+    conn: &rusqlite::Connection,
+    ch: &parley_protocol::resources::Channel,
+    uc: Option<&parley_protocol::resources::UserChannel>,
+) -> Result<()> {
+    apply::upsert_channel(conn, ch, uc.map(|u| if u.status == "joined" { "joined" } else if u.status == "invited" { "invited" } else { "public" }))?;
+    if let Some(uc) = uc {
+        apply::set_user_channel(conn, uc)?;
+    }
+    Ok(())
+}
+pub use outbox::{OutboxItem, OutboxKind, OutboxState};
+pub use views::{ChannelSummary, MessageView, SearchHit};
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{ClientError, Result};
+
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_cache.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// An open cache; methods are short and synchronous.
+#[derive(Debug)]
+pub struct Cache {
+    conn: Mutex<Connection>,
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(ClientError::Cache(format!(
+            "the cache was written by a newer Parley (schema {current}, this build knows {SCHEMA_VERSION})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Cache {
+    /// Opens (creating) the cache at `path`.
+    pub fn open(path: &Path) -> Result<Cache> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| ClientError::Cache(e.to_string()))?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+        migrate(&mut conn)?;
+        Ok(Cache { conn: Mutex::new(conn) })
+    }
+
+    /// An in-memory cache (unit tests).
+    pub fn in_memory() -> Result<Cache> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn)?;
+        Ok(Cache { conn: Mutex::new(conn) })
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        match self.conn.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The last feed cursor applied (None before the first sync).
+    pub fn cursor(&self) -> Result<Option<i64>> {
+        Ok(self.meta("cursor")?.and_then(|c| c.parse().ok()))
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn draft(&self, channel: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT body FROM drafts WHERE channel_sid = ?1", [channel], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_draft(&self, channel: &str, body: &str) -> Result<()> {
+        let c = self.conn();
+        if body.is_empty() {
+            c.execute("DELETE FROM drafts WHERE channel_sid = ?1", [channel])?;
+        } else {
+            c.execute(
+                "INSERT INTO drafts (channel_sid, body) VALUES (?1, ?2) ON CONFLICT(channel_sid) DO UPDATE SET body = excluded.body",
+                [channel, body],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_cache_is_refused_and_a_fresh_one_migrates() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.db");
+        let c = Cache::open(&path).expect("fresh cache");
+        c.set_meta("cursor", "42").expect("meta");
+        drop(c);
+        let c = Cache::open(&path).expect("reopen");
+        assert_eq!(c.cursor().expect("cursor"), Some(42), "data survives reopening");
+        c.conn().execute_batch("PRAGMA user_version = 99").expect("bump");
+        drop(c);
+        assert!(matches!(Cache::open(&path), Err(ClientError::Cache(_))));
+    }
+}

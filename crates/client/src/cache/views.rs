@@ -1,0 +1,247 @@
+//! What the UI reads: the channel list with unread counts and last message,
+//! pages of messages (with pending and failed sends after the known ones),
+//! members, and full-text search — all from the cache alone.
+
+use rusqlite::{params, Row};
+use serde::Serialize;
+
+use super::Cache;
+use crate::error::Result;
+
+/// One row of the sidebar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelSummary {
+    pub sid: String,
+    pub unique_name: Option<String>,
+    pub friendly_name: Option<String>,
+    pub kind: String,
+    /// `joined`, `invited` or `public`.
+    pub status: String,
+    pub unread: i64,
+    /// `all`, `mentions` or `muted`.
+    pub notify: String,
+    pub last_consumed_index: Option<i64>,
+    pub members_count: i64,
+    pub last_message: Option<MessageView>,
+}
+
+/// A message as the UI shows it, sent or still in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageView {
+    pub sid: Option<String>,
+    pub channel_sid: String,
+    pub index: Option<i64>,
+    pub author: String,
+    pub body: String,
+    pub attributes: String,
+    pub was_edited: bool,
+    pub deleted: bool,
+    pub date_created: String,
+    /// `sent`, `pending` or `failed`.
+    pub state: String,
+    pub outbox_id: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub message: MessageView,
+    /// The body with matches wrapped in `[` `]` markers (plain text, not HTML).
+    pub snippet: String,
+}
+
+const MESSAGE_COLUMNS: &str =
+    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.date_created";
+
+fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
+    Ok(MessageView {
+        sid: Some(r.get(0)?),
+        channel_sid: r.get(1)?,
+        index: Some(r.get(2)?),
+        author: r.get(3)?,
+        body: r.get(4)?,
+        attributes: r.get(5)?,
+        was_edited: r.get(6)?,
+        deleted: r.get(7)?,
+        date_created: r.get(8)?,
+        state: "sent".into(),
+        outbox_id: None,
+        error: None,
+    })
+}
+
+impl Cache {
+    /// Joined and invited channels, most recently active first.
+    pub fn channel_list(&self) -> Result<Vec<ChannelSummary>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count
+             FROM channels WHERE status IN ('joined', 'invited')",
+        )?;
+        let mut out: Vec<ChannelSummary> = stmt
+            .query_map([], |r| {
+                Ok(ChannelSummary {
+                    sid: r.get(0)?,
+                    unique_name: r.get(1)?,
+                    friendly_name: r.get(2)?,
+                    kind: r.get(3)?,
+                    status: r.get(4)?,
+                    unread: r.get(5)?,
+                    notify: r.get(6)?,
+                    last_consumed_index: r.get(7)?,
+                    members_count: r.get(8)?,
+                    last_message: None,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut last = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 ORDER BY m.idx DESC LIMIT 1"
+        ))?;
+        for ch in &mut out {
+            ch.last_message = last.query_row([&ch.sid], message).ok();
+        }
+        out.sort_by(|a, b| {
+            let key = |c: &ChannelSummary| c.last_message.as_ref().map(|m| m.date_created.clone()).unwrap_or_default();
+            key(b).cmp(&key(a)).then_with(|| a.friendly_name.cmp(&b.friendly_name))
+        });
+        Ok(out)
+    }
+
+    /// Public channels the user has not joined (the channel browser).
+    pub fn public_channels(&self) -> Result<Vec<ChannelSummary>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(
+            "SELECT sid, unique_name, friendly_name, type, status, members_count FROM channels
+             WHERE status = 'public' ORDER BY friendly_name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ChannelSummary {
+                sid: r.get(0)?,
+                unique_name: r.get(1)?,
+                friendly_name: r.get(2)?,
+                kind: r.get(3)?,
+                status: r.get(4)?,
+                unread: 0,
+                notify: "all".into(),
+                last_consumed_index: None,
+                members_count: r.get(5)?,
+                last_message: None,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Up to `limit` messages before index `before` (newest page when None),
+    /// oldest first; the newest page ends with the channel's pending and
+    /// failed sends.
+    pub fn messages(&self, channel: &str, before: Option<i64>, limit: u32) -> Result<Vec<MessageView>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx < ?2 ORDER BY m.idx DESC LIMIT ?3"
+        ))?;
+        let mut out: Vec<MessageView> = stmt
+            .query_map(params![channel, before.unwrap_or(i64::MAX), limit], message)?
+            .collect::<rusqlite::Result<_>>()?;
+        out.reverse();
+        if before.is_none() {
+            let me: String = c
+                .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| r.get(0))
+                .unwrap_or_default();
+            let mut pending = c.prepare_cached(
+                "SELECT id, body, attributes, state, error_message, created_at FROM outbox
+                 WHERE channel_sid = ?1 AND kind = 'send' ORDER BY id",
+            )?;
+            let rows = pending.query_map([channel], |r| {
+                let created: i64 = r.get(5)?;
+                Ok(MessageView {
+                    sid: None,
+                    channel_sid: channel.to_owned(),
+                    index: None,
+                    author: me.clone(),
+                    body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    attributes: r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "{}".into()),
+                    was_edited: false,
+                    deleted: false,
+                    date_created: parley_protocol::Timestamp(created).to_string(),
+                    state: if r.get::<_, String>(3)? == "failed" { "failed".into() } else { "pending".into() },
+                    outbox_id: Some(r.get(0)?),
+                    error: r.get(4)?,
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` messages after index `after`, oldest first.
+    pub fn messages_after(&self, channel: &str, after: i64, limit: u32) -> Result<Vec<MessageView>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx > ?2 ORDER BY m.idx ASC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![channel, after, limit], message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether older messages than the oldest cached one exist on the server.
+    pub fn has_older(&self, channel: &str) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT has_older FROM channels WHERE sid = ?1", [channel], |r| r.get(0))
+            .unwrap_or(false))
+    }
+
+    /// The oldest cached index of a channel.
+    pub fn oldest_index(&self, channel: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT MIN(idx) FROM messages WHERE channel_sid = ?1", [channel], |r| r.get(0))?)
+    }
+
+    /// (identity, read horizon) of each member, for read receipts.
+    pub fn members(&self, channel: &str) -> Result<Vec<(String, Option<i64>)>> {
+        let c = self.conn();
+        let mut stmt =
+            c.prepare_cached("SELECT identity, last_consumed_index FROM members WHERE channel_sid = ?1 ORDER BY identity")?;
+        let rows = stmt.query_map([channel], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Full-text search over every cached message, newest first, optionally
+    /// in one channel. Words are matched as prefixes, case and diacritics
+    /// folded; FTS syntax in the query is treated as plain text.
+    pub fn search(&self, query: &str, channel: Option<&str>, limit: u32) -> Result<Vec<SearchHit>> {
+        let terms: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("\"{t}\"*"))
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fts = terms.join(" ");
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
+             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND (?2 IS NULL OR m.channel_sid = ?2)
+             ORDER BY m.created_at DESC, m.idx DESC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![fts, channel, limit], |r| {
+            Ok(SearchHit { message: message(r)?, snippet: r.get(9)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Unread messages over joined channels that are not muted (the badge).
+    pub fn badge_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(SUM(unread), 0) FROM channels WHERE status = 'joined' AND notify != 'muted'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -1,0 +1,82 @@
+//! `ClientError`: what can go wrong in the client, with a stable `code` the
+//! UI can match on and a message a person can read.
+
+use serde::Serialize;
+
+/// Failures of client operations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The server could not be reached (offline, DNS, refused, timeout).
+    #[error("cannot reach the server: {0}")]
+    Unreachable(String),
+    /// The URL answers, but not like a Parley server.
+    #[error("this does not look like a Parley server: {0}")]
+    NotParley(String),
+    /// Wrong username or password, or a revoked session.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The server refused the request with a Twilio-style error.
+    #[error("{message} (error {code})")]
+    Api { status: u16, code: u32, message: String },
+    /// The local cache failed.
+    #[error("local cache: {0}")]
+    Cache(String),
+    /// The OS secret store failed.
+    #[error("secret store: {0}")]
+    Secrets(String),
+    /// Nobody is signed in.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Something named does not exist locally.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Bad input from the caller.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The `{code, message}` shape errors take when they cross to a UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ClientError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> String {
+        match self {
+            ClientError::Unreachable(_) => "unreachable".into(),
+            ClientError::NotParley(_) => "not_parley".into(),
+            ClientError::Unauthorized(_) => "unauthorized".into(),
+            ClientError::Api { code, .. } => format!("api_{code}"),
+            ClientError::Cache(_) => "cache".into(),
+            ClientError::Secrets(_) => "secrets".into(),
+            ClientError::NotSignedIn => "not_signed_in".into(),
+            ClientError::NotFound(_) => "not_found".into(),
+            ClientError::Invalid(_) => "invalid".into(),
+        }
+    }
+
+    pub fn to_ui(&self) -> UiError {
+        UiError { code: self.code(), message: self.to_string() }
+    }
+
+    /// Whether retrying later may succeed (network trouble, server errors).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Unreachable(_) => true,
+            ClientError::Api { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ClientError {
+    fn from(e: rusqlite::Error) -> Self {
+        ClientError::Cache(e.to_string())
+    }
+}
+
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;

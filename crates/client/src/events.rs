@@ -1,0 +1,30 @@
+//! Events the client emits for a UI to redraw from the cache.
+
+use serde::Serialize;
+
+/// Connection to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectionState {
+    Offline,
+    Connecting,
+    Online,
+}
+
+/// Something changed; read the cache again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ClientEvent {
+    /// The channel list (names, membership, unread counts) changed.
+    ChannelsChanged,
+    /// Messages of a channel changed (new, edited, deleted, read receipts, outbox).
+    MessagesChanged { channel_sid: String },
+    /// Who is typing in a channel now.
+    Typing { channel_sid: String, identities: Vec<String> },
+    /// Connection state, with the last successful sync (Unix seconds).
+    Connection { state: ConnectionState, last_sync: Option<i64> },
+    /// The session ended (refresh refused): sign in again.
+    SessionExpired,
+    /// A native notification was shown; a click should open `channel_sid`.
+    Notified { summary: String, body: String, channel_sid: Option<String> },
+}

@@ -1,0 +1,234 @@
+//! Native notifications: what deserves one (policy, plain functions), what it
+//! says (the service's templates or defaults, at most 110 characters), and
+//! showing it through the OS (`notify-rust`; D-Bus on Linux).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parley_protocol::resources::Notifications;
+
+use crate::error::{ClientError, Result};
+
+/// Longest notification body.
+pub const MAX_LEN: usize = 110;
+/// More notifications than this from one catch-up become one summary.
+pub const STORM_THRESHOLD: usize = 3;
+
+/// Kinds of notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    NewMessage,
+    AddedToChannel,
+    InvitedToChannel,
+    RemovedFromChannel,
+}
+
+/// A notification ready to show; `channel_sid` is what a click opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub summary: String,
+    pub body: String,
+    pub channel_sid: Option<String>,
+}
+
+/// The state the policy needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The channel open in the window, if any.
+    pub open_channel: Option<String>,
+    pub window_focused: bool,
+    pub do_not_disturb: bool,
+}
+
+/// Whether an event deserves a notification. `level` is the channel's
+/// `all` / `mentions` / `muted`; `mentions_me` whether the text names the user.
+pub fn should_notify(kind: Kind, channel: &str, level: &str, mentions_me: bool, ctx: &Context) -> bool {
+    if ctx.do_not_disturb {
+        return false;
+    }
+    if kind == Kind::NewMessage {
+        if ctx.window_focused && ctx.open_channel.as_deref() == Some(channel) {
+            return false;
+        }
+        return match level {
+            "muted" => false,
+            "mentions" => mentions_me,
+            _ => true,
+        };
+    }
+    true
+}
+
+/// Whether `body` mentions `identity` (`@identity`, case-insensitive).
+pub fn mentions(body: &str, identity: &str, friendly_name: Option<&str>) -> bool {
+    let lower = body.to_lowercase();
+    let hit = |name: &str| !name.is_empty() && lower.contains(&format!("@{}", name.to_lowercase()));
+    hit(identity) || friendly_name.is_some_and(hit)
+}
+
+/// Values for a template's variables.
+#[derive(Debug, Clone, Default)]
+pub struct Vars<'a> {
+    pub user_identity: &'a str,
+    pub user_friendly_name: Option<&'a str>,
+    pub channel_sid: &'a str,
+    pub channel_unique_name: Option<&'a str>,
+    pub channel_friendly_name: Option<&'a str>,
+    pub message: &'a str,
+}
+
+/// Fills `${USER}`, `${USER_FRIENDLY_NAME}`, `${USER_IDENTITY}`, `${CHANNEL}`,
+/// `${CHANNEL_FRIENDLY_NAME}`, `${CHANNEL_UNIQUE_NAME}`, `${CHANNEL_SID}`,
+/// `${MESSAGE}`, then truncates to [`MAX_LEN`] characters with an ellipsis.
+pub fn render(template: &str, v: &Vars<'_>) -> String {
+    let user = v.user_friendly_name.filter(|n| !n.is_empty()).unwrap_or(v.user_identity);
+    let channel = v
+        .channel_friendly_name
+        .filter(|n| !n.is_empty())
+        .or(v.channel_unique_name)
+        .unwrap_or(v.channel_sid);
+    let text = template
+        .replace("${USER_FRIENDLY_NAME}", v.user_friendly_name.unwrap_or(v.user_identity))
+        .replace("${USER_IDENTITY}", v.user_identity)
+        .replace("${USER}", user)
+        .replace("${CHANNEL_FRIENDLY_NAME}", v.channel_friendly_name.unwrap_or(channel))
+        .replace("${CHANNEL_UNIQUE_NAME}", v.channel_unique_name.unwrap_or(channel))
+        .replace("${CHANNEL_SID}", v.channel_sid)
+        .replace("${CHANNEL}", channel)
+        .replace("${MESSAGE}", v.message);
+    truncate(&text, MAX_LEN)
+}
+
+/// At most `max` characters, the last being `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The template for `kind`: the service's when set, otherwise a default.
+pub fn template(kind: Kind, n: Option<&Notifications>) -> String {
+    let custom = n.and_then(|n| match kind {
+        Kind::NewMessage => n.new_message.template.clone(),
+        Kind::AddedToChannel => n.added_to_channel.template.clone(),
+        Kind::InvitedToChannel => n.invited_to_channel.template.clone(),
+        Kind::RemovedFromChannel => n.removed_from_channel.template.clone(),
+    });
+    custom.filter(|t| !t.is_empty()).unwrap_or_else(|| {
+        match kind {
+            Kind::NewMessage => "${USER}: ${MESSAGE}",
+            Kind::AddedToChannel => "You were added to ${CHANNEL} by ${USER}",
+            Kind::InvitedToChannel => "${USER} invited you to ${CHANNEL}",
+            Kind::RemovedFromChannel => "You were removed from ${CHANNEL}",
+        }
+        .to_owned()
+    })
+}
+
+/// The summary line of a notification.
+pub fn summary(kind: Kind, channel_name: &str) -> String {
+    truncate(
+        &match kind {
+            Kind::NewMessage => channel_name.to_owned(),
+            Kind::AddedToChannel | Kind::InvitedToChannel | Kind::RemovedFromChannel => "Parley".to_owned(),
+        },
+        MAX_LEN,
+    )
+}
+
+/// One notification standing for many (after a long time offline).
+pub fn storm_summary(n: &[Notification]) -> Notification {
+    let mut channels: Vec<&str> = n.iter().filter_map(|x| x.channel_sid.as_deref()).collect();
+    channels.sort_unstable();
+    channels.dedup();
+    Notification {
+        summary: "Parley".into(),
+        body: format!("{} new notifications in {} channels", n.len(), channels.len().max(1)),
+        channel_sid: if channels.len() == 1 { channels.first().map(|c| c.to_string()) } else { None },
+    }
+}
+
+/// Shows notifications.
+pub trait Notifier: Send + Sync + std::fmt::Debug {
+    fn show(&self, n: &Notification) -> Result<()>;
+}
+
+/// The OS notification service. With no service available it says so once
+/// (in the log) and goes quiet; the client keeps working.
+#[derive(Debug, Default)]
+pub struct DesktopNotifier {
+    unavailable: AtomicBool,
+}
+
+impl Notifier for DesktopNotifier {
+    fn show(&self, n: &Notification) -> Result<()> {
+        if self.unavailable.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut note = notify_rust::Notification::new();
+        note.appname("Parley").summary(&n.summary).body(&n.body);
+        if let Some(ch) = &n.channel_sid {
+            note.hint(notify_rust::Hint::Custom("parley-channel".into(), ch.clone()));
+        }
+        match note.show() {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if !self.unavailable.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "desktop notifications are unavailable; continuing without them");
+                }
+                Err(ClientError::Invalid(format!("notifications unavailable: {e}")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_open_channel_in_a_focused_window_is_quiet() {
+        let ctx = Context { open_channel: Some("CH1".into()), window_focused: true, do_not_disturb: false };
+        assert!(!should_notify(Kind::NewMessage, "CH1", "all", false, &ctx));
+        assert!(should_notify(Kind::NewMessage, "CH2", "all", false, &ctx));
+        let unfocused = Context { window_focused: false, ..ctx };
+        assert!(should_notify(Kind::NewMessage, "CH1", "all", false, &unfocused), "unfocused window: notify");
+    }
+
+    #[test]
+    fn levels_and_do_not_disturb_are_respected() {
+        let ctx = Context::default();
+        assert!(!should_notify(Kind::NewMessage, "C", "muted", true, &ctx));
+        assert!(!should_notify(Kind::NewMessage, "C", "mentions", false, &ctx));
+        assert!(should_notify(Kind::NewMessage, "C", "mentions", true, &ctx));
+        let dnd = Context { do_not_disturb: true, ..Context::default() };
+        assert!(!should_notify(Kind::AddedToChannel, "C", "all", false, &dnd));
+    }
+
+    #[test]
+    fn templates_fill_variables_and_truncate_to_110_characters() {
+        let v = Vars {
+            user_identity: "bob",
+            user_friendly_name: Some("Bob B."),
+            channel_sid: "CH1",
+            channel_unique_name: Some("general"),
+            channel_friendly_name: Some("General"),
+            message: &"é".repeat(200),
+        };
+        let t = render("New in ${CHANNEL} from ${USER}: ${MESSAGE}", &v);
+        assert!(t.starts_with("New in General from Bob B.: éé"));
+        assert_eq!(t.chars().count(), MAX_LEN);
+        assert!(t.ends_with('…'));
+        assert_eq!(render("${USER_IDENTITY}@${CHANNEL_UNIQUE_NAME}", &v), "bob@general");
+    }
+
+    #[test]
+    fn mentions_are_found_case_insensitively() {
+        assert!(mentions("hey @Alice look", "alice", None));
+        assert!(mentions("ping @Alice_L", "x", Some("alice_l")));
+        assert!(!mentions("alice without at", "alice", None));
+    }
+}

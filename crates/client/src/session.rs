@@ -1,0 +1,142 @@
+//! The signed-in account and its tokens: a short-lived access token in memory,
+//! refreshed before it expires; the refresh token in the secret store (or only
+//! in memory when the user did not ask to be remembered). Refreshes are
+//! serialized: refresh tokens rotate, and presenting a used one again would
+//! revoke the session.
+
+use std::sync::Arc;
+
+use parley_protocol::token::TokenResponse;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use crate::api::Api;
+use crate::error::{ClientError, Result};
+use crate::secrets::SecretStore;
+
+/// Refresh when less than this many seconds are left.
+const REFRESH_MARGIN: i64 = 120;
+
+/// Who is signed in where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub server_url: String,
+    pub identity: String,
+    pub service_sid: String,
+}
+
+impl Account {
+    /// The secret store's name for this account's refresh token.
+    pub fn secret_name(&self) -> String {
+        format!("{}|{}", self.server_url, self.identity)
+    }
+
+    /// A directory name for this account's data.
+    pub fn dir_name(&self) -> String {
+        let clean = |s: &str| -> String {
+            s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+        };
+        let host = self.server_url.trim_start_matches("https://").trim_start_matches("http://");
+        format!("{}__{}", clean(host), clean(&self.identity))
+    }
+}
+
+#[derive(Debug)]
+struct Tokens {
+    access: Option<(String, i64)>,
+    refresh: Option<String>,
+}
+
+/// Tokens of one account.
+#[derive(Debug)]
+pub struct Session {
+    pub account: Account,
+    api: Api,
+    secrets: Arc<dyn SecretStore>,
+    remember: bool,
+    tokens: Mutex<Tokens>,
+}
+
+fn now() -> i64 {
+    parley_protocol::Timestamp::now().0
+}
+
+impl Session {
+    /// Signs in with a password.
+    pub async fn login(api: Api, username: &str, password: &str, remember: bool, secrets: Arc<dyn SecretStore>) -> Result<Session> {
+        let t = api.login(username, password).await?;
+        let account = Account { server_url: api.base().to_owned(), identity: t.identity.clone(), service_sid: t.service_sid.clone() };
+        let s = Session {
+            account,
+            api,
+            secrets,
+            remember,
+            tokens: Mutex::new(Tokens { access: None, refresh: None }),
+        };
+        s.store(&t).await?;
+        Ok(s)
+    }
+
+    /// A session for an account signed in earlier (its refresh token is in
+    /// the secret store); nothing is checked until a token is needed.
+    pub fn resume(api: Api, account: Account, secrets: Arc<dyn SecretStore>) -> Session {
+        Session { account, api, secrets, remember: true, tokens: Mutex::new(Tokens { access: None, refresh: None }) }
+    }
+
+    async fn store(&self, t: &TokenResponse) -> Result<()> {
+        let mut tokens = self.tokens.lock().await;
+        tokens.access = Some((t.access_token.clone(), now() + t.expires_in));
+        tokens.refresh = Some(t.refresh_token.clone());
+        if self.remember {
+            self.secrets.set(&self.account.secret_name(), &t.refresh_token)?;
+        }
+        Ok(())
+    }
+
+    /// A valid access token, refreshing it when it is close to expiry.
+    pub async fn access_token(&self) -> Result<String> {
+        let mut tokens = self.tokens.lock().await;
+        if let Some((t, exp)) = &tokens.access {
+            if *exp - now() > REFRESH_MARGIN {
+                return Ok(t.clone());
+            }
+        }
+        self.refresh_locked(&mut tokens).await
+    }
+
+    /// Refreshes now (the server said the token is about to expire).
+    pub async fn force_refresh(&self) -> Result<String> {
+        let mut tokens = self.tokens.lock().await;
+        self.refresh_locked(&mut tokens).await
+    }
+
+    async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<String> {
+        let refresh = match &tokens.refresh {
+            Some(r) => r.clone(),
+            None => self.secrets.get(&self.account.secret_name())?.ok_or(ClientError::NotSignedIn)?,
+        };
+        let t = self.api.refresh(&refresh).await?;
+        tokens.access = Some((t.access_token.clone(), now() + t.expires_in));
+        tokens.refresh = Some(t.refresh_token.clone());
+        if self.remember {
+            self.secrets.set(&self.account.secret_name(), &t.refresh_token)?;
+        }
+        Ok(t.access_token)
+    }
+
+    /// Revokes the refresh token on the server (best effort) and forgets it.
+    pub async fn logout(&self) -> Result<()> {
+        let mut tokens = self.tokens.lock().await;
+        let refresh = match tokens.refresh.take() {
+            Some(r) => Some(r),
+            None => self.secrets.get(&self.account.secret_name())?,
+        };
+        tokens.access = None;
+        if let Some(r) = refresh {
+            if let Err(e) = self.api.revoke(&r).await {
+                tracing::warn!(error = %e, "could not revoke the refresh token on the server");
+            }
+        }
+        self.secrets.delete(&self.account.secret_name())
+    }
+}
