@@ -25,7 +25,9 @@ impl Api {
     pub fn new(base: &str) -> Result<Api> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::Invalid(format!("{base:?} is not an http:// or https:// URL")));
+            return Err(ClientError::Invalid(format!(
+                "{base:?} is not an http:// or https:// URL"
+            )));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
@@ -68,39 +70,85 @@ impl Api {
         if method == Method::POST {
             req = req.form(form);
         }
-        let resp = req.send().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let body: Value = if text.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(&text).map_err(|_| {
-                ClientError::NotParley(format!("{} answered {status} with something that is not JSON", self.base))
+                ClientError::NotParley(format!(
+                    "{} answered {status} with something that is not JSON",
+                    self.base
+                ))
             })?
         };
         if status.is_success() {
             return Ok((status, body));
         }
-        let message = body["message"].as_str().unwrap_or("request failed").to_owned();
+        let message = body["message"]
+            .as_str()
+            .unwrap_or("request failed")
+            .to_owned();
         let code = body["code"].as_u64().unwrap_or(status.as_u16() as u64) as u32;
         if status == StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized(message));
         }
-        Err(ClientError::Api { status: status.as_u16(), code, message })
+        Err(ClientError::Api {
+            status: status.as_u16(),
+            code,
+            message,
+        })
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, token: &str) -> Result<T> {
-        let (_, v) = self.call(Method::GET, &format!("{}{path}", self.base), Some(token), &[], None).await?;
+        let (_, v) = self
+            .call(
+                Method::GET,
+                &format!("{}{path}", self.base),
+                Some(token),
+                &[],
+                None,
+            )
+            .await?;
         serde_json::from_value(v).map_err(|e| ClientError::NotParley(e.to_string()))
     }
 
-    async fn post<T: DeserializeOwned>(&self, path: &str, token: &str, form: &[(&str, String)], idem: Option<&str>) -> Result<T> {
-        let (_, v) = self.call(Method::POST, &format!("{}{path}", self.base), Some(token), form, idem).await?;
+    async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        form: &[(&str, String)],
+        idem: Option<&str>,
+    ) -> Result<T> {
+        let (_, v) = self
+            .call(
+                Method::POST,
+                &format!("{}{path}", self.base),
+                Some(token),
+                form,
+                idem,
+            )
+            .await?;
         serde_json::from_value(v).map_err(|e| ClientError::NotParley(e.to_string()))
     }
 
     async fn delete(&self, path: &str, token: &str) -> Result<()> {
-        self.call(Method::DELETE, &format!("{}{path}", self.base), Some(token), &[], None).await.map(|_| ())
+        self.call(
+            Method::DELETE,
+            &format!("{}{path}", self.base),
+            Some(token),
+            &[],
+            None,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Fetches one page by absolute URL (as `next_page_url` gives it).
@@ -130,17 +178,34 @@ impl Api {
             .await
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let body: Value = serde_json::from_str(&text)
-            .map_err(|_| ClientError::NotParley(format!("{} has no Parley sign-in endpoint ({status})", self.base)))?;
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let body: Value = serde_json::from_str(&text).map_err(|_| {
+            ClientError::NotParley(format!(
+                "{} has no Parley sign-in endpoint ({status})",
+                self.base
+            ))
+        })?;
         if status.is_success() {
             return serde_json::from_value(body).map_err(|e| ClientError::NotParley(e.to_string()));
         }
-        let message = body["message"].as_str().unwrap_or("sign-in failed").to_owned();
+        let message = body["message"]
+            .as_str()
+            .unwrap_or("sign-in failed")
+            .to_owned();
         match body["error"].as_str() {
             Some("invalid_grant") => Err(ClientError::Unauthorized(message)),
-            Some(_) => Err(ClientError::Api { status: status.as_u16(), code: body["code"].as_u64().unwrap_or(0) as u32, message }),
-            None => Err(ClientError::NotParley(format!("{} answered {status} without a Parley error", self.base))),
+            Some(_) => Err(ClientError::Api {
+                status: status.as_u16(),
+                code: body["code"].as_u64().unwrap_or(0) as u32,
+                message,
+            }),
+            None => Err(ClientError::NotParley(format!(
+                "{} answered {status} without a Parley error",
+                self.base
+            ))),
         }
     }
 
@@ -156,7 +221,11 @@ impl Api {
 
     /// `POST /auth/token` with a refresh token.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
-        self.token_request(&[("grant_type", "refresh_token".into()), ("refresh_token", refresh_token.into())]).await
+        self.token_request(&[
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", refresh_token.into()),
+        ])
+        .await
     }
 
     /// `POST /auth/revoke`.
@@ -170,47 +239,124 @@ impl Api {
         Ok(())
     }
 
-    pub async fn user_channels(&self, token: &str, service: &str, identity: &str) -> Result<Vec<UserChannel>> {
-        self.all(&format!("/v2/Services/{service}/Users/{}/Channels", percent(identity)), token).await
+    pub async fn user_channels(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+    ) -> Result<Vec<UserChannel>> {
+        self.all(
+            &format!(
+                "/v2/Services/{service}/Users/{}/Channels",
+                percent(identity)
+            ),
+            token,
+        )
+        .await
     }
 
     pub async fn channel(&self, token: &str, service: &str, channel: &str) -> Result<Channel> {
-        self.get(&format!("/v2/Services/{service}/Channels/{channel}"), token).await
+        self.get(&format!("/v2/Services/{service}/Channels/{channel}"), token)
+            .await
     }
 
     pub async fn public_channels(&self, token: &str, service: &str) -> Result<Vec<Channel>> {
-        self.all(&format!("/v2/Services/{service}/Channels?Type=public"), token).await
+        self.all(
+            &format!("/v2/Services/{service}/Channels?Type=public"),
+            token,
+        )
+        .await
     }
 
     pub async fn members(&self, token: &str, service: &str, channel: &str) -> Result<Vec<Member>> {
-        self.all(&format!("/v2/Services/{service}/Channels/{channel}/Members"), token).await
+        self.all(
+            &format!("/v2/Services/{service}/Channels/{channel}/Members"),
+            token,
+        )
+        .await
     }
 
     /// The newest `n` messages (newest first) and the URL of older ones.
-    pub async fn newest_messages(&self, token: &str, service: &str, channel: &str, n: u32) -> Result<Page<Message>> {
-        self.page(&format!("{}/v2/Services/{service}/Channels/{channel}/Messages?Order=desc&PageSize={n}", self.base), token)
-            .await
+    pub async fn newest_messages(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        n: u32,
+    ) -> Result<Page<Message>> {
+        self.page(
+            &format!(
+                "{}/v2/Services/{service}/Channels/{channel}/Messages?Order=desc&PageSize={n}",
+                self.base
+            ),
+            token,
+        )
+        .await
     }
 
-    pub async fn send_message(&self, token: &str, service: &str, channel: &str, body: &str, idem: &str) -> Result<Message> {
-        self.post(&format!("/v2/Services/{service}/Channels/{channel}/Messages"), token, &[("Body", body.into())], Some(idem))
-            .await
+    pub async fn send_message(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        body: &str,
+        idem: &str,
+    ) -> Result<Message> {
+        self.post(
+            &format!("/v2/Services/{service}/Channels/{channel}/Messages"),
+            token,
+            &[("Body", body.into())],
+            Some(idem),
+        )
+        .await
     }
 
-    pub async fn edit_message(&self, token: &str, service: &str, channel: &str, sid: &str, body: &str) -> Result<Message> {
-        self.post(&format!("/v2/Services/{service}/Channels/{channel}/Messages/{sid}"), token, &[("Body", body.into())], None)
-            .await
+    pub async fn edit_message(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        sid: &str,
+        body: &str,
+    ) -> Result<Message> {
+        self.post(
+            &format!("/v2/Services/{service}/Channels/{channel}/Messages/{sid}"),
+            token,
+            &[("Body", body.into())],
+            None,
+        )
+        .await
     }
 
-    pub async fn delete_message(&self, token: &str, service: &str, channel: &str, sid: &str) -> Result<()> {
-        self.delete(&format!("/v2/Services/{service}/Channels/{channel}/Messages/{sid}"), token).await
+    pub async fn delete_message(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        sid: &str,
+    ) -> Result<()> {
+        self.delete(
+            &format!("/v2/Services/{service}/Channels/{channel}/Messages/{sid}"),
+            token,
+        )
+        .await
     }
 
     /// Sets the caller's read horizon (None = nothing read).
-    pub async fn set_horizon(&self, token: &str, service: &str, identity: &str, channel: &str, index: Option<i64>) -> Result<UserChannel> {
+    pub async fn set_horizon(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+        channel: &str,
+        index: Option<i64>,
+    ) -> Result<UserChannel> {
         let v = index.map(|i| i.to_string()).unwrap_or_default();
         self.post(
-            &format!("/v2/Services/{service}/Users/{}/Channels/{channel}", percent(identity)),
+            &format!(
+                "/v2/Services/{service}/Users/{}/Channels/{channel}",
+                percent(identity)
+            ),
             token,
             &[("LastConsumedMessageIndex", v)],
             None,
@@ -218,9 +364,19 @@ impl Api {
         .await
     }
 
-    pub async fn set_notification_level(&self, token: &str, service: &str, identity: &str, channel: &str, level: &str) -> Result<UserChannel> {
+    pub async fn set_notification_level(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+        channel: &str,
+        level: &str,
+    ) -> Result<UserChannel> {
         self.post(
-            &format!("/v2/Services/{service}/Users/{}/Channels/{channel}", percent(identity)),
+            &format!(
+                "/v2/Services/{service}/Users/{}/Channels/{channel}",
+                percent(identity)
+            ),
             token,
             &[("NotificationLevel", level.into())],
             None,
@@ -228,35 +384,106 @@ impl Api {
         .await
     }
 
-    pub async fn join(&self, token: &str, service: &str, channel: &str, identity: &str) -> Result<Member> {
-        self.post(&format!("/v2/Services/{service}/Channels/{channel}/Members"), token, &[("Identity", identity.into())], None)
-            .await
+    pub async fn join(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        identity: &str,
+    ) -> Result<Member> {
+        self.post(
+            &format!("/v2/Services/{service}/Channels/{channel}/Members"),
+            token,
+            &[("Identity", identity.into())],
+            None,
+        )
+        .await
     }
 
-    pub async fn leave(&self, token: &str, service: &str, channel: &str, identity: &str) -> Result<()> {
-        self.delete(&format!("/v2/Services/{service}/Channels/{channel}/Members/{}", percent(identity)), token).await
+    pub async fn leave(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        identity: &str,
+    ) -> Result<()> {
+        self.delete(
+            &format!(
+                "/v2/Services/{service}/Channels/{channel}/Members/{}",
+                percent(identity)
+            ),
+            token,
+        )
+        .await
     }
 
-    pub async fn create_channel(&self, token: &str, service: &str, name: &str, unique: Option<&str>, private: bool) -> Result<Channel> {
-        let mut form = vec![("FriendlyName", name.to_owned()), ("Type", if private { "private" } else { "public" }.to_owned())];
+    pub async fn create_channel(
+        &self,
+        token: &str,
+        service: &str,
+        name: &str,
+        unique: Option<&str>,
+        private: bool,
+    ) -> Result<Channel> {
+        let mut form = vec![
+            ("FriendlyName", name.to_owned()),
+            (
+                "Type",
+                if private { "private" } else { "public" }.to_owned(),
+            ),
+        ];
         if let Some(u) = unique.filter(|u| !u.is_empty()) {
             form.push(("UniqueName", u.to_owned()));
         }
-        self.post(&format!("/v2/Services/{service}/Channels"), token, &form, None).await
+        self.post(
+            &format!("/v2/Services/{service}/Channels"),
+            token,
+            &form,
+            None,
+        )
+        .await
     }
 
-    pub async fn invite(&self, token: &str, service: &str, channel: &str, identity: &str) -> Result<Value> {
-        self.post(&format!("/v2/Services/{service}/Channels/{channel}/Invites"), token, &[("Identity", identity.into())], None)
-            .await
+    pub async fn invite(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        identity: &str,
+    ) -> Result<Value> {
+        self.post(
+            &format!("/v2/Services/{service}/Channels/{channel}/Invites"),
+            token,
+            &[("Identity", identity.into())],
+            None,
+        )
+        .await
     }
 
     /// Declines an invite (or leaves): removes the user from the channel.
-    pub async fn decline(&self, token: &str, service: &str, identity: &str, channel: &str) -> Result<()> {
-        self.delete(&format!("/v2/Services/{service}/Users/{}/Channels/{channel}", percent(identity)), token).await
+    pub async fn decline(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+        channel: &str,
+    ) -> Result<()> {
+        self.delete(
+            &format!(
+                "/v2/Services/{service}/Users/{}/Channels/{channel}",
+                percent(identity)
+            ),
+            token,
+        )
+        .await
     }
 
     /// The service resource (typing timeout, notification templates).
-    pub async fn service(&self, token: &str, service: &str) -> Result<parley_protocol::resources::Service> {
+    pub async fn service(
+        &self,
+        token: &str,
+        service: &str,
+    ) -> Result<parley_protocol::resources::Service> {
         self.get(&format!("/v2/Services/{service}"), token).await
     }
 }

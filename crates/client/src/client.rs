@@ -31,7 +31,9 @@ impl ClientConfig {
     pub fn platform_default() -> Result<ClientConfig> {
         let dirs = directories::ProjectDirs::from("org", "Parley", "parley")
             .ok_or_else(|| ClientError::Cache("no home directory to keep data in".into()))?;
-        Ok(ClientConfig { data_dir: dirs.data_dir().to_owned() })
+        Ok(ClientConfig {
+            data_dir: dirs.data_dir().to_owned(),
+        })
     }
 
     fn account_dir(&self, a: &Account) -> PathBuf {
@@ -41,7 +43,9 @@ impl ClientConfig {
 
 /// Accounts that have a cache under `data_dir`, for "open the last account".
 pub fn known_accounts(cfg: &ClientConfig) -> Vec<Account> {
-    let Ok(dirs) = std::fs::read_dir(cfg.data_dir.join("accounts")) else { return Vec::new() };
+    let Ok(dirs) = std::fs::read_dir(cfg.data_dir.join("accounts")) else {
+        return Vec::new();
+    };
     dirs.filter_map(|d| d.ok())
         .filter_map(|d| std::fs::read_to_string(d.path().join("account.json")).ok())
         .filter_map(|s| serde_json::from_str(&s).ok())
@@ -70,7 +74,9 @@ pub(crate) struct Inner {
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("account", &self.session.account).finish()
+        f.debug_struct("Client")
+            .field("account", &self.session.account)
+            .finish()
     }
 }
 
@@ -85,8 +91,16 @@ impl Inner {
             Err(_) => false,
         };
         if changed {
-            let last_sync = self.cache.meta("last_sync").ok().flatten().and_then(|v| v.parse().ok());
-            self.emit(ClientEvent::Connection { state: s, last_sync });
+            let last_sync = self
+                .cache
+                .meta("last_sync")
+                .ok()
+                .flatten()
+                .and_then(|v| v.parse().ok());
+            self.emit(ClientEvent::Connection {
+                state: s,
+                last_sync,
+            });
             if s == ConnectionState::Online {
                 self.wake_outbox.notify_one();
             }
@@ -116,7 +130,12 @@ pub struct Client {
 const READ_THROTTLE: Duration = Duration::from_secs(3);
 
 impl Client {
-    fn build(cfg: &ClientConfig, session: Session, api: Api, notifier: Arc<dyn Notifier>) -> Result<Client> {
+    fn build(
+        cfg: &ClientConfig,
+        session: Session,
+        api: Api,
+        notifier: Arc<dyn Notifier>,
+    ) -> Result<Client> {
         let dir = cfg.account_dir(&session.account);
         let cache = Cache::open(&dir.join("cache.db"))?;
         cache.set_meta("identity", &session.account.identity)?;
@@ -145,7 +164,10 @@ impl Client {
                 typing_timeout: AtomicU32::new(5),
                 typing_sent: Mutex::new(HashMap::new()),
                 read_sent: Mutex::new(HashMap::new()),
-                notify_ctx: Mutex::new(notify::Context { do_not_disturb: dnd, ..Default::default() }),
+                notify_ctx: Mutex::new(notify::Context {
+                    do_not_disturb: dnd,
+                    ..Default::default()
+                }),
                 templates: Mutex::new(None),
                 started: AtomicBool::new(false),
             }),
@@ -165,16 +187,24 @@ impl Client {
         notifier: Arc<dyn Notifier>,
     ) -> Result<Client> {
         if username.trim().is_empty() || password.is_empty() {
-            return Err(ClientError::Invalid("enter a username and a password".into()));
+            return Err(ClientError::Invalid(
+                "enter a username and a password".into(),
+            ));
         }
         let api = Api::new(server_url)?;
-        let session = Session::login(api.clone(), username.trim(), password, remember, secrets).await?;
+        let session =
+            Session::login(api.clone(), username.trim(), password, remember, secrets).await?;
         Self::build(cfg, session, api, notifier)
     }
 
     /// Opens an account signed in earlier, from its cache alone: reads work at
     /// once; the network is touched only after [`Client::start`].
-    pub fn open(cfg: &ClientConfig, account: Account, secrets: Arc<dyn SecretStore>, notifier: Arc<dyn Notifier>) -> Result<Client> {
+    pub fn open(
+        cfg: &ClientConfig,
+        account: Account,
+        secrets: Arc<dyn SecretStore>,
+        notifier: Arc<dyn Notifier>,
+    ) -> Result<Client> {
         let api = Api::new(&account.server_url)?;
         let session = Session::resume(api.clone(), account, secrets);
         Self::build(cfg, session, api, notifier)
@@ -204,7 +234,11 @@ impl Client {
     }
 
     pub fn connection_state(&self) -> ConnectionState {
-        self.inner.state.lock().map(|s| *s).unwrap_or(ConnectionState::Offline)
+        self.inner
+            .state
+            .lock()
+            .map(|s| *s)
+            .unwrap_or(ConnectionState::Offline)
     }
 
     // ---- reads (cache only) ----
@@ -217,11 +251,21 @@ impl Client {
         self.inner.cache.public_channels()
     }
 
-    pub fn messages(&self, channel: &str, before: Option<i64>, limit: u32) -> Result<Vec<MessageView>> {
+    pub fn messages(
+        &self,
+        channel: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
         self.inner.cache.messages(channel, before, limit)
     }
 
-    pub fn messages_after(&self, channel: &str, after: i64, limit: u32) -> Result<Vec<MessageView>> {
+    pub fn messages_after(
+        &self,
+        channel: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
         self.inner.cache.messages_after(channel, after, limit)
     }
 
@@ -261,8 +305,15 @@ impl Client {
             .typing
             .lock()
             .map(|t| {
-                let mut v: Vec<String> =
-                    t.get(channel).map(|m| m.iter().filter(|(_, until)| **until > now).map(|(i, _)| i.clone()).collect()).unwrap_or_default();
+                let mut v: Vec<String> = t
+                    .get(channel)
+                    .map(|m| {
+                        m.iter()
+                            .filter(|(_, until)| **until > now)
+                            .map(|(i, _)| i.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 v.sort();
                 v
             })
@@ -277,9 +328,14 @@ impl Client {
             return Err(ClientError::Invalid("the message is empty".into()));
         }
         if body.len() > 32 * 1024 {
-            return Err(ClientError::Invalid("the message is longer than 32 KiB".into()));
+            return Err(ClientError::Invalid(
+                "the message is longer than 32 KiB".into(),
+            ));
         }
-        let id = self.inner.cache.enqueue(OutboxKind::Send, channel, None, Some(body))?;
+        let id = self
+            .inner
+            .cache
+            .enqueue(OutboxKind::Send, channel, None, Some(body))?;
         self.inner.cache.set_draft(channel, "")?;
         self.after_enqueue(channel);
         Ok(id)
@@ -290,20 +346,28 @@ impl Client {
         if body.trim().is_empty() {
             return Err(ClientError::Invalid("the message is empty".into()));
         }
-        let id = self.inner.cache.enqueue(OutboxKind::Edit, channel, Some(message_sid), Some(body))?;
+        let id =
+            self.inner
+                .cache
+                .enqueue(OutboxKind::Edit, channel, Some(message_sid), Some(body))?;
         self.after_enqueue(channel);
         Ok(id)
     }
 
     /// Queues a deletion of a message.
     pub fn delete(&self, channel: &str, message_sid: &str) -> Result<i64> {
-        let id = self.inner.cache.enqueue(OutboxKind::Delete, channel, Some(message_sid), None)?;
+        let id = self
+            .inner
+            .cache
+            .enqueue(OutboxKind::Delete, channel, Some(message_sid), None)?;
         self.after_enqueue(channel);
         Ok(id)
     }
 
     fn after_enqueue(&self, channel: &str) {
-        self.inner.emit(ClientEvent::MessagesChanged { channel_sid: channel.to_owned() });
+        self.inner.emit(ClientEvent::MessagesChanged {
+            channel_sid: channel.to_owned(),
+        });
         self.inner.wake_outbox.notify_one();
     }
 
@@ -343,7 +407,9 @@ impl Client {
         if let Ok(mut ctx) = self.inner.notify_ctx.lock() {
             ctx.do_not_disturb = on;
         }
-        self.inner.cache.set_setting("dnd", if on { "true" } else { "false" })
+        self.inner
+            .cache
+            .set_setting("dnd", if on { "true" } else { "false" })
     }
 
     /// Marks everything in `channel` read.
@@ -364,8 +430,15 @@ impl Client {
         let inner = self.inner.clone();
         let channel = channel.to_owned();
         let wait = {
-            let mut sent = self.inner.read_sent.lock().map_err(|e| ClientError::Cache(e.to_string()))?;
-            let next = sent.get(&channel).map(|t| *t + READ_THROTTLE).unwrap_or_else(Instant::now);
+            let mut sent = self
+                .inner
+                .read_sent
+                .lock()
+                .map_err(|e| ClientError::Cache(e.to_string()))?;
+            let next = sent
+                .get(&channel)
+                .map(|t| *t + READ_THROTTLE)
+                .unwrap_or_else(Instant::now);
             let now = Instant::now();
             if sent.get(&channel).is_some_and(|t| *t > now) {
                 return Ok(()); // an update is already scheduled and will send the newest value
@@ -384,7 +457,10 @@ impl Client {
                 .and_then(|c| c.last_consumed_index);
             let result = async {
                 let token = inner.session.access_token().await?;
-                inner.api.set_horizon(&token, inner.service(), inner.me(), &channel, horizon).await
+                inner
+                    .api
+                    .set_horizon(&token, inner.service(), inner.me(), &channel, horizon)
+                    .await
             }
             .await;
             if let Err(e) = result {
@@ -398,7 +474,9 @@ impl Client {
     /// also set on the server so that the user's other devices follow).
     pub async fn set_notify_level(&self, channel: &str, level: &str) -> Result<()> {
         if !matches!(level, "all" | "mentions" | "muted") {
-            return Err(ClientError::Invalid(format!("unknown notification level {level:?}")));
+            return Err(ClientError::Invalid(format!(
+                "unknown notification level {level:?}"
+            )));
         }
         self.inner.cache.set_notify(channel, level)?;
         self.inner.emit(ClientEvent::ChannelsChanged);
@@ -406,7 +484,13 @@ impl Client {
         let token = self.inner.session.access_token().await?;
         self.inner
             .api
-            .set_notification_level(&token, self.inner.service(), self.inner.me(), channel, server_level)
+            .set_notification_level(
+                &token,
+                self.inner.service(),
+                self.inner.me(),
+                channel,
+                server_level,
+            )
             .await?;
         Ok(())
     }
@@ -415,7 +499,8 @@ impl Client {
 
     /// Tells others the user is typing (at most once per service timeout).
     pub fn typing(&self, channel: &str) {
-        let timeout = Duration::from_secs(self.inner.typing_timeout.load(Ordering::Relaxed).max(1) as u64);
+        let timeout =
+            Duration::from_secs(self.inner.typing_timeout.load(Ordering::Relaxed).max(1) as u64);
         if let Ok(mut sent) = self.inner.typing_sent.lock() {
             if sent.get(channel).is_some_and(|t| t.elapsed() < timeout) {
                 return;
@@ -440,25 +525,44 @@ impl Client {
 
     pub async fn join(&self, channel: &str) -> Result<()> {
         let token = self.inner.session.access_token().await?;
-        self.inner.api.join(&token, self.inner.service(), channel, self.inner.me()).await?;
+        self.inner
+            .api
+            .join(&token, self.inner.service(), channel, self.inner.me())
+            .await?;
         crate::sync::refresh_channel(&self.inner, channel).await
     }
 
     pub async fn leave(&self, channel: &str) -> Result<()> {
         let token = self.inner.session.access_token().await?;
-        self.inner.api.leave(&token, self.inner.service(), channel, self.inner.me()).await
+        self.inner
+            .api
+            .leave(&token, self.inner.service(), channel, self.inner.me())
+            .await
     }
 
-    pub async fn create_channel(&self, name: &str, unique_name: Option<&str>, private: bool) -> Result<String> {
+    pub async fn create_channel(
+        &self,
+        name: &str,
+        unique_name: Option<&str>,
+        private: bool,
+    ) -> Result<String> {
         let token = self.inner.session.access_token().await?;
-        let ch = self.inner.api.create_channel(&token, self.inner.service(), name, unique_name, private).await?;
+        let ch = self
+            .inner
+            .api
+            .create_channel(&token, self.inner.service(), name, unique_name, private)
+            .await?;
         crate::sync::refresh_channel(&self.inner, &ch.sid).await?;
         Ok(ch.sid)
     }
 
     pub async fn invite(&self, channel: &str, identity: &str) -> Result<()> {
         let token = self.inner.session.access_token().await?;
-        self.inner.api.invite(&token, self.inner.service(), channel, identity).await.map(|_| ())
+        self.inner
+            .api
+            .invite(&token, self.inner.service(), channel, identity)
+            .await
+            .map(|_| ())
     }
 
     pub async fn accept_invite(&self, channel: &str) -> Result<()> {
@@ -467,7 +571,10 @@ impl Client {
 
     pub async fn decline_invite(&self, channel: &str) -> Result<()> {
         let token = self.inner.session.access_token().await?;
-        self.inner.api.decline(&token, self.inner.service(), self.inner.me(), channel).await
+        self.inner
+            .api
+            .decline(&token, self.inner.service(), self.inner.me(), channel)
+            .await
     }
 
     /// Signs out: revokes the refresh token, deletes it from the secret store

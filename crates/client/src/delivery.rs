@@ -19,21 +19,37 @@ fn now() -> i64 {
     parley_protocol::Timestamp::now().0
 }
 
-async fn deliver(inner: &Inner, item: &OutboxItem) -> Result<Option<parley_protocol::resources::Message>> {
+async fn deliver(
+    inner: &Inner,
+    item: &OutboxItem,
+) -> Result<Option<parley_protocol::resources::Message>> {
     let token = inner.session.access_token().await?;
     let (api, svc) = (&inner.api, inner.service());
     match item.kind {
         OutboxKind::Send => {
             let body = item.body.as_deref().unwrap_or_default();
-            api.send_message(&token, svc, &item.channel_sid, body, &item.idem_key).await.map(Some)
+            api.send_message(&token, svc, &item.channel_sid, body, &item.idem_key)
+                .await
+                .map(Some)
         }
         OutboxKind::Edit => {
             let sid = item.target_sid.as_deref().unwrap_or_default();
-            api.edit_message(&token, svc, &item.channel_sid, sid, item.body.as_deref().unwrap_or_default()).await.map(Some)
+            api.edit_message(
+                &token,
+                svc,
+                &item.channel_sid,
+                sid,
+                item.body.as_deref().unwrap_or_default(),
+            )
+            .await
+            .map(Some)
         }
         OutboxKind::Delete => {
             let sid = item.target_sid.as_deref().unwrap_or_default();
-            match api.delete_message(&token, svc, &item.channel_sid, sid).await {
+            match api
+                .delete_message(&token, svc, &item.channel_sid, sid)
+                .await
+            {
                 // Already gone: the deletion is done.
                 Err(ClientError::Api { code: 50500, .. }) => Ok(None),
                 other => other.map(|_| None),
@@ -57,15 +73,25 @@ pub(crate) async fn run(inner: Arc<Inner>) {
                     }
                 }
                 Err(e) if e.is_transient() || matches!(e, ClientError::Unauthorized(_)) => {
-                    let _ = inner.cache.outbox_retry_later(item.id, retry_delay(item.attempts), &e.to_string());
-                    inner.emit(ClientEvent::MessagesChanged { channel_sid: channel });
+                    let _ = inner.cache.outbox_retry_later(
+                        item.id,
+                        retry_delay(item.attempts),
+                        &e.to_string(),
+                    );
+                    inner.emit(ClientEvent::MessagesChanged {
+                        channel_sid: channel,
+                    });
                     break;
                 }
                 Err(e) => {
-                    let _ = inner.cache.outbox_failed(item.id, &e.code(), &e.to_string());
+                    let _ = inner
+                        .cache
+                        .outbox_failed(item.id, &e.code(), &e.to_string());
                 }
             }
-            inner.emit(ClientEvent::MessagesChanged { channel_sid: channel });
+            inner.emit(ClientEvent::MessagesChanged {
+                channel_sid: channel,
+            });
         }
         let wait = match inner.cache.next_outbox_due() {
             Ok(Some(due)) => Duration::from_secs((due - now()).clamp(1, 30) as u64),

@@ -18,7 +18,11 @@ pub enum ClientError {
     Unauthorized(String),
     /// The server refused the request with a Twilio-style error.
     #[error("{message} (error {code})")]
-    Api { status: u16, code: u32, message: String },
+    Api {
+        status: u16,
+        code: u32,
+        message: String,
+    },
     /// The local cache failed.
     #[error("local cache: {0}")]
     Cache(String),
@@ -60,7 +64,10 @@ impl ClientError {
     }
 
     pub fn to_ui(&self) -> UiError {
-        UiError { code: self.code(), message: self.to_string() }
+        UiError {
+            code: self.code(),
+            message: self.to_string(),
+        }
     }
 
     /// Whether retrying later may succeed (network trouble, server errors).

@@ -20,11 +20,21 @@ pub enum ClientEvent {
     /// Messages of a channel changed (new, edited, deleted, read receipts, outbox).
     MessagesChanged { channel_sid: String },
     /// Who is typing in a channel now.
-    Typing { channel_sid: String, identities: Vec<String> },
+    Typing {
+        channel_sid: String,
+        identities: Vec<String>,
+    },
     /// Connection state, with the last successful sync (Unix seconds).
-    Connection { state: ConnectionState, last_sync: Option<i64> },
+    Connection {
+        state: ConnectionState,
+        last_sync: Option<i64>,
+    },
     /// The session ended (refresh refused): sign in again.
     SessionExpired,
     /// A native notification was shown; a click should open `channel_sid`.
-    Notified { summary: String, body: String, channel_sid: Option<String> },
+    Notified {
+        summary: String,
+        body: String,
+        channel_sid: Option<String>,
+    },
 }

@@ -41,7 +41,13 @@ pub struct Context {
 
 /// Whether an event deserves a notification. `level` is the channel's
 /// `all` / `mentions` / `muted`; `mentions_me` whether the text names the user.
-pub fn should_notify(kind: Kind, channel: &str, level: &str, mentions_me: bool, ctx: &Context) -> bool {
+pub fn should_notify(
+    kind: Kind,
+    channel: &str,
+    level: &str,
+    mentions_me: bool,
+    ctx: &Context,
+) -> bool {
     if ctx.do_not_disturb {
         return false;
     }
@@ -80,18 +86,30 @@ pub struct Vars<'a> {
 /// `${CHANNEL_FRIENDLY_NAME}`, `${CHANNEL_UNIQUE_NAME}`, `${CHANNEL_SID}`,
 /// `${MESSAGE}`, then truncates to [`MAX_LEN`] characters with an ellipsis.
 pub fn render(template: &str, v: &Vars<'_>) -> String {
-    let user = v.user_friendly_name.filter(|n| !n.is_empty()).unwrap_or(v.user_identity);
+    let user = v
+        .user_friendly_name
+        .filter(|n| !n.is_empty())
+        .unwrap_or(v.user_identity);
     let channel = v
         .channel_friendly_name
         .filter(|n| !n.is_empty())
         .or(v.channel_unique_name)
         .unwrap_or(v.channel_sid);
     let text = template
-        .replace("${USER_FRIENDLY_NAME}", v.user_friendly_name.unwrap_or(v.user_identity))
+        .replace(
+            "${USER_FRIENDLY_NAME}",
+            v.user_friendly_name.unwrap_or(v.user_identity),
+        )
         .replace("${USER_IDENTITY}", v.user_identity)
         .replace("${USER}", user)
-        .replace("${CHANNEL_FRIENDLY_NAME}", v.channel_friendly_name.unwrap_or(channel))
-        .replace("${CHANNEL_UNIQUE_NAME}", v.channel_unique_name.unwrap_or(channel))
+        .replace(
+            "${CHANNEL_FRIENDLY_NAME}",
+            v.channel_friendly_name.unwrap_or(channel),
+        )
+        .replace(
+            "${CHANNEL_UNIQUE_NAME}",
+            v.channel_unique_name.unwrap_or(channel),
+        )
         .replace("${CHANNEL_SID}", v.channel_sid)
         .replace("${CHANNEL}", channel)
         .replace("${MESSAGE}", v.message);
@@ -133,7 +151,9 @@ pub fn summary(kind: Kind, channel_name: &str) -> String {
     truncate(
         &match kind {
             Kind::NewMessage => channel_name.to_owned(),
-            Kind::AddedToChannel | Kind::InvitedToChannel | Kind::RemovedFromChannel => "Parley".to_owned(),
+            Kind::AddedToChannel | Kind::InvitedToChannel | Kind::RemovedFromChannel => {
+                "Parley".to_owned()
+            }
         },
         MAX_LEN,
     )
@@ -146,8 +166,16 @@ pub fn storm_summary(n: &[Notification]) -> Notification {
     channels.dedup();
     Notification {
         summary: "Parley".into(),
-        body: format!("{} new notifications in {} channels", n.len(), channels.len().max(1)),
-        channel_sid: if channels.len() == 1 { channels.first().map(|c| c.to_string()) } else { None },
+        body: format!(
+            "{} new notifications in {} channels",
+            n.len(),
+            channels.len().max(1)
+        ),
+        channel_sid: if channels.len() == 1 {
+            channels.first().map(|c| c.to_string())
+        } else {
+            None
+        },
     }
 }
 
@@ -171,7 +199,10 @@ impl Notifier for DesktopNotifier {
         let mut note = notify_rust::Notification::new();
         note.appname("Parley").summary(&n.summary).body(&n.body);
         if let Some(ch) = &n.channel_sid {
-            note.hint(notify_rust::Hint::Custom("parley-channel".into(), ch.clone()));
+            note.hint(notify_rust::Hint::Custom(
+                "parley-channel".into(),
+                ch.clone(),
+            ));
         }
         match note.show() {
             Ok(_) => Ok(()),
@@ -179,7 +210,9 @@ impl Notifier for DesktopNotifier {
                 if !self.unavailable.swap(true, Ordering::Relaxed) {
                     tracing::warn!(error = %e, "desktop notifications are unavailable; continuing without them");
                 }
-                Err(ClientError::Invalid(format!("notifications unavailable: {e}")))
+                Err(ClientError::Invalid(format!(
+                    "notifications unavailable: {e}"
+                )))
             }
         }
     }
@@ -191,21 +224,46 @@ mod tests {
 
     #[test]
     fn the_open_channel_in_a_focused_window_is_quiet() {
-        let ctx = Context { open_channel: Some("CH1".into()), window_focused: true, do_not_disturb: false };
+        let ctx = Context {
+            open_channel: Some("CH1".into()),
+            window_focused: true,
+            do_not_disturb: false,
+        };
         assert!(!should_notify(Kind::NewMessage, "CH1", "all", false, &ctx));
         assert!(should_notify(Kind::NewMessage, "CH2", "all", false, &ctx));
-        let unfocused = Context { window_focused: false, ..ctx };
-        assert!(should_notify(Kind::NewMessage, "CH1", "all", false, &unfocused), "unfocused window: notify");
+        let unfocused = Context {
+            window_focused: false,
+            ..ctx
+        };
+        assert!(
+            should_notify(Kind::NewMessage, "CH1", "all", false, &unfocused),
+            "unfocused window: notify"
+        );
     }
 
     #[test]
     fn levels_and_do_not_disturb_are_respected() {
         let ctx = Context::default();
         assert!(!should_notify(Kind::NewMessage, "C", "muted", true, &ctx));
-        assert!(!should_notify(Kind::NewMessage, "C", "mentions", false, &ctx));
+        assert!(!should_notify(
+            Kind::NewMessage,
+            "C",
+            "mentions",
+            false,
+            &ctx
+        ));
         assert!(should_notify(Kind::NewMessage, "C", "mentions", true, &ctx));
-        let dnd = Context { do_not_disturb: true, ..Context::default() };
-        assert!(!should_notify(Kind::AddedToChannel, "C", "all", false, &dnd));
+        let dnd = Context {
+            do_not_disturb: true,
+            ..Context::default()
+        };
+        assert!(!should_notify(
+            Kind::AddedToChannel,
+            "C",
+            "all",
+            false,
+            &dnd
+        ));
     }
 
     #[test]
@@ -222,7 +280,10 @@ mod tests {
         assert!(t.starts_with("New in General from Bob B.: éé"));
         assert_eq!(t.chars().count(), MAX_LEN);
         assert!(t.ends_with('…'));
-        assert_eq!(render("${USER_IDENTITY}@${CHANNEL_UNIQUE_NAME}", &v), "bob@general");
+        assert_eq!(
+            render("${USER_IDENTITY}@${CHANNEL_UNIQUE_NAME}", &v),
+            "bob@general"
+        );
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub struct KeyringStore {
 impl KeyringStore {
     /// Entries are filed under `service` (e.g. `parley` or a test namespace).
     pub fn new(service: &str) -> KeyringStore {
-        KeyringStore { service: service.to_owned() }
+        KeyringStore {
+            service: service.to_owned(),
+        }
     }
 
     fn entry(&self, account: &str) -> Result<keyring::Entry> {
@@ -42,7 +44,9 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, account: &str, secret: &str) -> Result<()> {
-        self.entry(account)?.set_password(secret).map_err(|e| ClientError::Secrets(e.to_string()))
+        self.entry(account)?
+            .set_password(secret)
+            .map_err(|e| ClientError::Secrets(e.to_string()))
     }
 
     fn delete(&self, account: &str) -> Result<()> {
@@ -61,7 +65,12 @@ pub struct MemoryStore {
 
 impl SecretStore for MemoryStore {
     fn get(&self, account: &str) -> Result<Option<String>> {
-        Ok(self.secrets.lock().map_err(|e| ClientError::Secrets(e.to_string()))?.get(account).cloned())
+        Ok(self
+            .secrets
+            .lock()
+            .map_err(|e| ClientError::Secrets(e.to_string()))?
+            .get(account)
+            .cloned())
     }
 
     fn set(&self, account: &str, secret: &str) -> Result<()> {
@@ -73,7 +82,10 @@ impl SecretStore for MemoryStore {
     }
 
     fn delete(&self, account: &str) -> Result<()> {
-        self.secrets.lock().map_err(|e| ClientError::Secrets(e.to_string()))?.remove(account);
+        self.secrets
+            .lock()
+            .map_err(|e| ClientError::Secrets(e.to_string()))?
+            .remove(account);
         Ok(())
     }
 }

@@ -34,16 +34,28 @@ impl Account {
     /// A directory name for this account's data.
     pub fn dir_name(&self) -> String {
         let clean = |s: &str| -> String {
-            s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
         };
-        let host = self.server_url.trim_start_matches("https://").trim_start_matches("http://");
+        let host = self
+            .server_url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://");
         format!("{}__{}", clean(host), clean(&self.identity))
     }
 }
 
 #[derive(Debug)]
 struct Tokens {
-    access: Option<(String, i64)>,
+    /// (token, expires at, lifetime when issued)
+    access: Option<(String, i64, i64)>,
     refresh: Option<String>,
 }
 
@@ -63,15 +75,28 @@ fn now() -> i64 {
 
 impl Session {
     /// Signs in with a password.
-    pub async fn login(api: Api, username: &str, password: &str, remember: bool, secrets: Arc<dyn SecretStore>) -> Result<Session> {
+    pub async fn login(
+        api: Api,
+        username: &str,
+        password: &str,
+        remember: bool,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Session> {
         let t = api.login(username, password).await?;
-        let account = Account { server_url: api.base().to_owned(), identity: t.identity.clone(), service_sid: t.service_sid.clone() };
+        let account = Account {
+            server_url: api.base().to_owned(),
+            identity: t.identity.clone(),
+            service_sid: t.service_sid.clone(),
+        };
         let s = Session {
             account,
             api,
             secrets,
             remember,
-            tokens: Mutex::new(Tokens { access: None, refresh: None }),
+            tokens: Mutex::new(Tokens {
+                access: None,
+                refresh: None,
+            }),
         };
         s.store(&t).await?;
         Ok(s)
@@ -80,15 +105,25 @@ impl Session {
     /// A session for an account signed in earlier (its refresh token is in
     /// the secret store); nothing is checked until a token is needed.
     pub fn resume(api: Api, account: Account, secrets: Arc<dyn SecretStore>) -> Session {
-        Session { account, api, secrets, remember: true, tokens: Mutex::new(Tokens { access: None, refresh: None }) }
+        Session {
+            account,
+            api,
+            secrets,
+            remember: true,
+            tokens: Mutex::new(Tokens {
+                access: None,
+                refresh: None,
+            }),
+        }
     }
 
     async fn store(&self, t: &TokenResponse) -> Result<()> {
         let mut tokens = self.tokens.lock().await;
-        tokens.access = Some((t.access_token.clone(), now() + t.expires_in));
+        tokens.access = Some((t.access_token.clone(), now() + t.expires_in, t.expires_in));
         tokens.refresh = Some(t.refresh_token.clone());
         if self.remember {
-            self.secrets.set(&self.account.secret_name(), &t.refresh_token)?;
+            self.secrets
+                .set(&self.account.secret_name(), &t.refresh_token)?;
         }
         Ok(())
     }
@@ -96,8 +131,9 @@ impl Session {
     /// A valid access token, refreshing it when it is close to expiry.
     pub async fn access_token(&self) -> Result<String> {
         let mut tokens = self.tokens.lock().await;
-        if let Some((t, exp)) = &tokens.access {
-            if *exp - now() > REFRESH_MARGIN {
+        if let Some((t, exp, life)) = &tokens.access {
+            // Refresh two minutes before expiry, or at a third of the life of short tokens.
+            if *exp - now() > REFRESH_MARGIN.min(life / 3) {
                 return Ok(t.clone());
             }
         }
@@ -113,13 +149,17 @@ impl Session {
     async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<String> {
         let refresh = match &tokens.refresh {
             Some(r) => r.clone(),
-            None => self.secrets.get(&self.account.secret_name())?.ok_or(ClientError::NotSignedIn)?,
+            None => self
+                .secrets
+                .get(&self.account.secret_name())?
+                .ok_or(ClientError::NotSignedIn)?,
         };
         let t = self.api.refresh(&refresh).await?;
-        tokens.access = Some((t.access_token.clone(), now() + t.expires_in));
+        tokens.access = Some((t.access_token.clone(), now() + t.expires_in, t.expires_in));
         tokens.refresh = Some(t.refresh_token.clone());
         if self.remember {
-            self.secrets.set(&self.account.secret_name(), &t.refresh_token)?;
+            self.secrets
+                .set(&self.account.secret_name(), &t.refresh_token)?;
         }
         Ok(t.access_token)
     }

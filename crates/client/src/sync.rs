@@ -27,7 +27,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Backoff before reconnect attempt `n` (0-based): 0.5 s doubling to 30 s, ±25 % jitter.
 pub fn backoff(attempt: u32) -> Duration {
-    let base = Duration::from_millis(500).saturating_mul(1u32 << attempt.min(6)).min(MAX_BACKOFF);
+    let base = Duration::from_millis(500)
+        .saturating_mul(1u32 << attempt.min(6))
+        .min(MAX_BACKOFF);
     let jitter = 0.75 + rand::random::<f64>() * 0.5;
     base.mul_f64(jitter)
 }
@@ -38,7 +40,12 @@ pub(crate) async fn run(inner: Arc<Inner>) {
     while !inner.stopped() {
         inner.set_state(ConnectionState::Connecting);
         match connect_once(&inner, &mut attempt).await {
-            Err(ClientError::Unauthorized(msg)) | Err(ClientError::Api { status: 401, message: msg, .. }) => {
+            Err(ClientError::Unauthorized(msg))
+            | Err(ClientError::Api {
+                status: 401,
+                message: msg,
+                ..
+            }) => {
                 tracing::warn!(reason = %msg, "the session was refused; sign in again");
                 inner.set_state(ConnectionState::Offline);
                 inner.emit(ClientEvent::SessionExpired);
@@ -72,7 +79,11 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
     let (api, svc, me) = (&inner.api, inner.service(), inner.me());
     // The feed position first: changes made during the snapshot are replayed after it.
     let head: ChangesPage = {
-        let url = format!("{}/v2/Services/{svc}/Users/{}/Changes", api.base(), form_urlencoded::byte_serialize(me.as_bytes()).collect::<String>());
+        let url = format!(
+            "{}/v2/Services/{svc}/Users/{}/Changes",
+            api.base(),
+            form_urlencoded::byte_serialize(me.as_bytes()).collect::<String>()
+        );
         let resp = reqwest::Client::new()
             .get(url)
             .header("X-Twilio-Token", &token)
@@ -82,10 +93,14 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
         if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized("session refused".into()));
         }
-        resp.json().await.map_err(|e| ClientError::NotParley(e.to_string()))?
+        resp.json()
+            .await
+            .map_err(|e| ClientError::NotParley(e.to_string()))?
     };
     if let Ok(s) = api.service(&token, svc).await {
-        inner.typing_timeout.store(s.typing_indicator_timeout.max(1), Ordering::Relaxed);
+        inner
+            .typing_timeout
+            .store(s.typing_indicator_timeout.max(1), Ordering::Relaxed);
         if let Ok(mut t) = inner.templates.lock() {
             *t = Some(s.notifications);
         }
@@ -107,17 +122,23 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
         }
         let page = api.newest_messages(&token, svc, &ch.sid, PAGE).await?;
         let reached_start = page.meta.next_page_url.is_none();
-        inner.cache.store_messages(&ch.sid, &page.items, reached_start)?;
+        inner
+            .cache
+            .store_messages(&ch.sid, &page.items, reached_start)?;
         if let Some(next) = &page.meta.next_page_url {
             inner.cache.set_meta(&format!("older:{}", ch.sid), next)?;
         }
-        inner.cache.store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
+        inner
+            .cache
+            .store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
     }
     inner.cache.set_meta("cursor", &head.head.to_string())?;
     inner.cache.touch()?;
     inner.emit(ClientEvent::ChannelsChanged);
     for (ch, _) in &joined {
-        inner.emit(ClientEvent::MessagesChanged { channel_sid: ch.sid.clone() });
+        inner.emit(ClientEvent::MessagesChanged {
+            channel_sid: ch.sid.clone(),
+        });
     }
     Ok(())
 }
@@ -134,13 +155,19 @@ pub(crate) async fn refresh_channel(inner: &Inner, channel: &str) -> Result<()> 
         let conn = inner.cache.conn();
         crate::cache::upsert_channel_pub(&conn, &ch, uc.as_ref())?;
     }
-    inner.cache.store_messages(&ch.sid, &page.items, page.meta.next_page_url.is_none())?;
+    inner
+        .cache
+        .store_messages(&ch.sid, &page.items, page.meta.next_page_url.is_none())?;
     if let Some(next) = &page.meta.next_page_url {
         inner.cache.set_meta(&format!("older:{}", ch.sid), next)?;
     }
-    inner.cache.store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
+    inner
+        .cache
+        .store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
     inner.emit(ClientEvent::ChannelsChanged);
-    inner.emit(ClientEvent::MessagesChanged { channel_sid: ch.sid });
+    inner.emit(ClientEvent::MessagesChanged {
+        channel_sid: ch.sid,
+    });
     Ok(())
 }
 
@@ -149,15 +176,24 @@ pub(crate) async fn load_older(inner: &Inner, channel: &str) -> Result<usize> {
     if !inner.cache.has_older(channel)? {
         return Ok(0);
     }
-    let Some(url) = inner.cache.meta(&format!("older:{channel}"))? else { return Ok(0) };
+    let Some(url) = inner.cache.meta(&format!("older:{channel}"))? else {
+        return Ok(0);
+    };
     let token = inner.session.access_token().await?;
-    let page = inner.api.page::<parley_protocol::resources::Message>(&url, &token).await?;
+    let page = inner
+        .api
+        .page::<parley_protocol::resources::Message>(&url, &token)
+        .await?;
     let n = page.items.len();
-    inner.cache.store_messages(channel, &page.items, page.meta.next_page_url.is_none())?;
+    inner
+        .cache
+        .store_messages(channel, &page.items, page.meta.next_page_url.is_none())?;
     if let Some(next) = &page.meta.next_page_url {
         inner.cache.set_meta(&format!("older:{channel}"), next)?;
     }
-    inner.emit(ClientEvent::MessagesChanged { channel_sid: channel.to_owned() });
+    inner.emit(ClientEvent::MessagesChanged {
+        channel_sid: channel.to_owned(),
+    });
     Ok(n)
 }
 
@@ -173,7 +209,9 @@ async fn connect_once(inner: &Arc<Inner>, attempt: &mut u32) -> Result<()> {
     let protocols = format!("{SUBPROTOCOL}, {TOKEN_SUBPROTOCOL_PREFIX}{token}");
     req.headers_mut().insert(
         "sec-websocket-protocol",
-        protocols.parse().map_err(|_| ClientError::Invalid("token is not a valid header".into()))?,
+        protocols
+            .parse()
+            .map_err(|_| ClientError::Invalid("token is not a valid header".into()))?,
     );
     let (ws, _) = match tokio_tungstenite::connect_async(req).await {
         Ok(ok) => ok,
@@ -272,9 +310,21 @@ fn emit_typing(inner: &Inner, channel: &str) {
     let identities = inner
         .typing
         .lock()
-        .map(|t| t.get(channel).map(|m| m.iter().filter(|(_, u)| **u > now).map(|(i, _)| i.clone()).collect()).unwrap_or_default())
+        .map(|t| {
+            t.get(channel)
+                .map(|m| {
+                    m.iter()
+                        .filter(|(_, u)| **u > now)
+                        .map(|(i, _)| i.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
         .unwrap_or_default();
-    inner.emit(ClientEvent::Typing { channel_sid: channel.to_owned(), identities });
+    inner.emit(ClientEvent::Typing {
+        channel_sid: channel.to_owned(),
+        identities,
+    });
 }
 
 fn expire_typing_entries(inner: &Inner) {
@@ -300,12 +350,23 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         inner.emit(ClientEvent::ChannelsChanged);
     }
     if let Some(ch) = &a.messages_changed {
-        inner.emit(ClientEvent::MessagesChanged { channel_sid: ch.clone() });
+        inner.emit(ClientEvent::MessagesChanged {
+            channel_sid: ch.clone(),
+        });
     }
-    let ctx = inner.notify_ctx.lock().map(|c| c.clone()).unwrap_or_default();
+    let ctx = inner
+        .notify_ctx
+        .lock()
+        .map(|c| c.clone())
+        .unwrap_or_default();
     let templates = inner.templates.lock().ok().and_then(|t| t.clone());
     let channel_info = |sid: &str| inner.cache.channel(sid).ok().flatten();
-    let mut push = |kind: Kind, channel_sid: &str, ch_unique: Option<String>, ch_name: Option<String>, who: &str, text: &str| {
+    let mut push = |kind: Kind,
+                    channel_sid: &str,
+                    ch_unique: Option<String>,
+                    ch_name: Option<String>,
+                    who: &str,
+                    text: &str| {
         let vars = notify::Vars {
             user_identity: who,
             user_friendly_name: None,
@@ -315,15 +376,27 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             message: text,
         };
         let body = notify::render(&notify::template(kind, templates.as_ref()), &vars);
-        let name = ch_name.clone().or(ch_unique.clone()).unwrap_or_else(|| channel_sid.to_owned());
-        held.push(Notification { summary: notify::summary(kind, &name), body, channel_sid: Some(channel_sid.to_owned()) });
+        let name = ch_name
+            .clone()
+            .or(ch_unique.clone())
+            .unwrap_or_else(|| channel_sid.to_owned());
+        held.push(Notification {
+            summary: notify::summary(kind, &name),
+            body,
+            channel_sid: Some(channel_sid.to_owned()),
+        });
     };
     if let Some(m) = &a.new_message {
         let info = channel_info(&m.channel_sid);
-        let level = info.as_ref().map(|c| c.notify.clone()).unwrap_or_else(|| "all".into());
+        let level = info
+            .as_ref()
+            .map(|c| c.notify.clone())
+            .unwrap_or_else(|| "all".into());
         let mentioned = notify::mentions(&m.body, inner.me(), None);
         if notify::should_notify(Kind::NewMessage, &m.channel_sid, &level, mentioned, &ctx) {
-            let (u, n) = info.map(|c| (c.unique_name, c.friendly_name)).unwrap_or((None, None));
+            let (u, n) = info
+                .map(|c| (c.unique_name, c.friendly_name))
+                .unwrap_or((None, None));
             push(Kind::NewMessage, &m.channel_sid, u, n, &m.from, &m.body);
         }
     }
@@ -334,7 +407,14 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
     ] {
         if let Some(ch) = ch {
             if notify::should_notify(kind, &ch.sid, "all", false, &ctx) {
-                push(kind, &ch.sid, ch.unique_name.clone(), ch.friendly_name.clone(), &ch.created_by, "");
+                push(
+                    kind,
+                    &ch.sid,
+                    ch.unique_name.clone(),
+                    ch.friendly_name.clone(),
+                    &ch.created_by,
+                    "",
+                );
             }
         }
     }
@@ -349,10 +429,18 @@ fn flush_held(inner: &Inner, held: &mut Vec<Notification>) {
         return;
     }
     let batch = std::mem::take(held);
-    let shown = if batch.len() > notify::STORM_THRESHOLD { vec![notify::storm_summary(&batch)] } else { batch };
+    let shown = if batch.len() > notify::STORM_THRESHOLD {
+        vec![notify::storm_summary(&batch)]
+    } else {
+        batch
+    };
     for n in shown {
         if inner.notifier.show(&n).is_ok() {
-            inner.emit(ClientEvent::Notified { summary: n.summary.clone(), body: n.body.clone(), channel_sid: n.channel_sid.clone() });
+            inner.emit(ClientEvent::Notified {
+                summary: n.summary.clone(),
+                body: n.body.clone(),
+                channel_sid: n.channel_sid.clone(),
+            });
         }
     }
 }
@@ -363,7 +451,9 @@ mod tests {
 
     #[test]
     fn backoff_grows_to_a_cap_with_jitter() {
-        assert!(backoff(0) <= Duration::from_millis(625) && backoff(0) >= Duration::from_millis(375));
+        assert!(
+            backoff(0) <= Duration::from_millis(625) && backoff(0) >= Duration::from_millis(375)
+        );
         assert!(backoff(3) >= Duration::from_millis(3000));
         for n in [10, 20, 100] {
             assert!(backoff(n) <= MAX_BACKOFF.mul_f64(1.25), "capped");

@@ -34,6 +34,8 @@ pub struct AppState {
     pub allowed_origins: Vec<String>,
     /// Interval of WebSocket pings; a peer silent for three is dropped.
     pub heartbeat: std::time::Duration,
+    /// Set when the server shuts down: open sockets close with 1001.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 pub type App = Arc<AppState>;

@@ -186,6 +186,9 @@ async fn main() -> Result<()> {
             let mut opts = ServeOptions::new(data_dir.clone(), listen);
             opts.public_url = public_url.or(file.public_url);
             opts.token_ttl = token_ttl.or(file.token_ttl).unwrap_or(3600);
+            if !parley_server::TOKEN_TTL_RANGE.contains(&opts.token_ttl) {
+                bail!("--token-ttl must be between 180 and 86400 seconds");
+            }
             opts.allowed_origins = if allowed_origins.is_empty() {
                 file.allowed_origins.unwrap_or_default()
             } else {

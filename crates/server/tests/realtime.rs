@@ -732,3 +732,18 @@ async fn a_peer_that_stops_answering_heartbeats_is_dropped() {
     live.send(serde_json::json!({"type": "ping"})).await;
     live.until("pong", WAIT).await;
 }
+
+#[tokio::test]
+async fn stopping_the_server_closes_open_sockets_with_going_away() {
+    let (t, svc) = room().await;
+    let bob = t.token(&svc, "bob");
+    let mut b = t.ws(&svc, WsAuth::Header(&bob), None).await;
+    b.until("caughtUp", WAIT).await;
+    let common::TestServer { server, .. } = t;
+    server.stop().await;
+    assert_eq!(
+        b.close_code(WAIT).await,
+        Some(1001),
+        "clients are told to reconnect"
+    );
+}

@@ -31,14 +31,21 @@ pub struct Applied {
 }
 
 fn status_of(conn: &Connection, sid: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT status FROM channels WHERE sid = ?1", [sid], |r| r.get(0)).optional()
+    conn.query_row("SELECT status FROM channels WHERE sid = ?1", [sid], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 fn now() -> i64 {
     parley_protocol::Timestamp::now().0
 }
 
-pub(crate) fn upsert_channel(conn: &Connection, ch: &Channel, status: Option<&str>) -> rusqlite::Result<()> {
+pub(crate) fn upsert_channel(
+    conn: &Connection,
+    ch: &Channel,
+    status: Option<&str>,
+) -> rusqlite::Result<()> {
     let status = match (status, status_of(conn, &ch.sid)?) {
         (Some(s), _) => s.to_owned(),
         (None, Some(existing)) => existing,
@@ -71,10 +78,15 @@ fn remove_channel(conn: &Connection, sid: &str) -> rusqlite::Result<()> {
 /// Inserts or replaces a message; true if it was not cached before.
 pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
     let existed: bool = conn
-        .query_row("SELECT 1 FROM messages WHERE sid = ?1", [&m.sid], |_| Ok(true))
+        .query_row("SELECT 1 FROM messages WHERE sid = ?1", [&m.sid], |_| {
+            Ok(true)
+        })
         .optional()?
         .unwrap_or(false);
-    let media = m.media.as_ref().map(|x| serde_json::to_string(x).unwrap_or_default());
+    let media = m
+        .media
+        .as_ref()
+        .map(|x| serde_json::to_string(x).unwrap_or_default());
     conn.execute(
         "INSERT INTO messages (sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -129,7 +141,12 @@ fn parse<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Option<T> {
     serde_json::from_value(v.clone()).ok()
 }
 
-fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Value) -> rusqlite::Result<Applied> {
+fn apply_in(
+    conn: &Connection,
+    me: &str,
+    kind: EventKind,
+    data: &serde_json::Value,
+) -> rusqlite::Result<Applied> {
     let mut out = Applied::default();
     match kind {
         EventKind::MessageAdded | EventKind::MessageUpdated => {
@@ -157,7 +174,10 @@ fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Val
         }
         EventKind::MessageRemoved => {
             if let Some(m) = parse::<Message>(data) {
-                conn.execute("UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1", [&m.sid])?;
+                conn.execute(
+                    "UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1",
+                    [&m.sid],
+                )?;
                 out.messages_changed = Some(m.channel_sid);
             }
         }
@@ -165,11 +185,19 @@ fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Val
             if let Some(ch) = parse::<Channel>(data) {
                 let before = status_of(conn, &ch.sid)?;
                 let joined = conn
-                    .query_row("SELECT 1 FROM members WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, me], |_| Ok(()))
+                    .query_row(
+                        "SELECT 1 FROM members WHERE channel_sid = ?1 AND identity = ?2",
+                        params![ch.sid, me],
+                        |_| Ok(()),
+                    )
                     .optional()?
                     .is_some();
                 let invited = conn
-                    .query_row("SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![ch.sid, me], |_| Ok(()))
+                    .query_row(
+                        "SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+                        params![ch.sid, me],
+                        |_| Ok(()),
+                    )
                     .optional()?
                     .is_some();
                 let status = if joined || before.as_deref() == Some("joined") {
@@ -212,7 +240,10 @@ fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Val
                         "UPDATE channels SET status = 'joined', last_consumed_index = ?2 WHERE sid = ?1",
                         params![m.channel_sid, m.last_consumed_message_index],
                     )?;
-                    conn.execute("DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2", params![m.channel_sid, me])?;
+                    conn.execute(
+                        "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
+                        params![m.channel_sid, me],
+                    )?;
                     out.channels_changed = true;
                 }
                 out.messages_changed = Some(m.channel_sid);
@@ -260,7 +291,10 @@ fn apply_in(conn: &Connection, me: &str, kind: EventKind, data: &serde_json::Val
                          WHERE sid = ?1 AND status = 'invited'",
                         [&i.channel_sid],
                     )?;
-                    conn.execute("DELETE FROM channels WHERE sid = ?1 AND status = 'gone'", [&i.channel_sid])?;
+                    conn.execute(
+                        "DELETE FROM channels WHERE sid = ?1 AND status = 'gone'",
+                        [&i.channel_sid],
+                    )?;
                     out.channels_changed = n > 0;
                 }
             }
@@ -273,11 +307,15 @@ impl Cache {
     /// Applies one stream frame (and its cursor) in one transaction. Frames
     /// at or below the stored cursor are skipped: delivery is at least once.
     pub fn apply(&self, me: &str, frame: &ServerFrame) -> Result<Applied> {
-        let Some((kind, event)) = frame.as_event() else { return Ok(Applied::default()) };
+        let Some((kind, event)) = frame.as_event() else {
+            return Ok(Applied::default());
+        };
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let cursor: Option<i64> = tx
-            .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| r.get::<_, String>(0))
+            .query_row("SELECT value FROM meta WHERE key = 'cursor'", [], |r| {
+                r.get::<_, String>(0)
+            })
             .optional()?
             .and_then(|c| c.parse().ok());
         if cursor.is_some_and(|c| event.cursor <= c) {
@@ -294,11 +332,18 @@ impl Cache {
 
     /// Records a fresh snapshot of the user's channels (first sync or resync):
     /// channels no longer listed are dropped, the others updated.
-    pub fn replace_channels(&self, joined: &[(Channel, UserChannel)], public: &[Channel]) -> Result<()> {
+    pub fn replace_channels(
+        &self,
+        joined: &[(Channel, UserChannel)],
+        public: &[Channel],
+    ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let keep: std::collections::HashSet<&str> =
-            joined.iter().map(|(c, _)| c.sid.as_str()).chain(public.iter().map(|c| c.sid.as_str())).collect();
+        let keep: std::collections::HashSet<&str> = joined
+            .iter()
+            .map(|(c, _)| c.sid.as_str())
+            .chain(public.iter().map(|c| c.sid.as_str()))
+            .collect();
         let existing: Vec<String> = {
             let mut stmt = tx.prepare("SELECT sid FROM channels")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
@@ -322,14 +367,22 @@ impl Cache {
 
     /// Stores fetched messages of a channel; `reached_start` when the oldest
     /// message of the channel is among them.
-    pub fn store_messages(&self, channel: &str, msgs: &[Message], reached_start: bool) -> Result<()> {
+    pub fn store_messages(
+        &self,
+        channel: &str,
+        msgs: &[Message],
+        reached_start: bool,
+    ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for m in msgs {
             upsert_message(&tx, m)?;
         }
         if reached_start {
-            tx.execute("UPDATE channels SET has_older = 0 WHERE sid = ?1", [channel])?;
+            tx.execute(
+                "UPDATE channels SET has_older = 0 WHERE sid = ?1",
+                [channel],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -361,20 +414,29 @@ impl Cache {
 
     /// Sets the local notification policy of a channel (`all`, `mentions`, `muted`).
     pub fn set_notify(&self, channel: &str, level: &str) -> Result<()> {
-        self.conn().execute("UPDATE channels SET notify = ?2 WHERE sid = ?1", params![channel, level])?;
+        self.conn().execute(
+            "UPDATE channels SET notify = ?2 WHERE sid = ?1",
+            params![channel, level],
+        )?;
         Ok(())
     }
 
     /// The newest cached message index of a channel.
     pub fn newest_index(&self, channel: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT MAX(idx) FROM messages WHERE channel_sid = ?1", [channel], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MAX(idx) FROM messages WHERE channel_sid = ?1",
+            [channel],
+            |r| r.get(0),
+        )?)
     }
 
     /// One cached channel.
     pub fn channel(&self, sid: &str) -> Result<Option<super::ChannelSummary>> {
-        Ok(self.channel_list()?.into_iter().chain(self.public_channels()?).find(|c| c.sid == sid))
+        Ok(self
+            .channel_list()?
+            .into_iter()
+            .chain(self.public_channels()?)
+            .find(|c| c.sid == sid))
     }
 
     pub(crate) fn touch(&self) -> Result<()> {

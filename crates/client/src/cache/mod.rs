@@ -15,7 +15,19 @@ pub(crate) fn upsert_channel_pub(
     ch: &parley_protocol::resources::Channel,
     uc: Option<&parley_protocol::resources::UserChannel>,
 ) -> Result<()> {
-    apply::upsert_channel(conn, ch, uc.map(|u| if u.status == "joined" { "joined" } else if u.status == "invited" { "invited" } else { "public" }))?;
+    apply::upsert_channel(
+        conn,
+        ch,
+        uc.map(|u| {
+            if u.status == "joined" {
+                "joined"
+            } else if u.status == "invited" {
+                "invited"
+            } else {
+                "public"
+            }
+        }),
+    )?;
     if let Some(uc) = uc {
         apply::set_user_channel(conn, uc)?;
     }
@@ -66,16 +78,22 @@ impl Cache {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )?;
         migrate(&mut conn)?;
-        Ok(Cache { conn: Mutex::new(conn) })
+        Ok(Cache {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// An in-memory cache (unit tests).
     pub fn in_memory() -> Result<Cache> {
         let mut conn = Connection::open_in_memory()?;
         migrate(&mut conn)?;
-        Ok(Cache { conn: Mutex::new(conn) })
+        Ok(Cache {
+            conn: Mutex::new(conn),
+        })
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -108,7 +126,9 @@ impl Cache {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -123,7 +143,11 @@ impl Cache {
     pub fn draft(&self, channel: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT body FROM drafts WHERE channel_sid = ?1", [channel], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM drafts WHERE channel_sid = ?1",
+                [channel],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -153,8 +177,14 @@ mod tests {
         c.set_meta("cursor", "42").expect("meta");
         drop(c);
         let c = Cache::open(&path).expect("reopen");
-        assert_eq!(c.cursor().expect("cursor"), Some(42), "data survives reopening");
-        c.conn().execute_batch("PRAGMA user_version = 99").expect("bump");
+        assert_eq!(
+            c.cursor().expect("cursor"),
+            Some(42),
+            "data survives reopening"
+        );
+        c.conn()
+            .execute_batch("PRAGMA user_version = 99")
+            .expect("bump");
         drop(c);
         assert!(matches!(Cache::open(&path), Err(ClientError::Cache(_))));
     }

@@ -79,7 +79,8 @@ fn item(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
     })
 }
 
-const COLUMNS: &str = "id, kind, channel_sid, target_sid, body, idem_key, state, attempts, error_message";
+const COLUMNS: &str =
+    "id, kind, channel_sid, target_sid, body, idem_key, state, attempts, error_message";
 
 fn new_key() -> String {
     format!("parley-{}", hex::encode(rand::random::<[u8; 16]>()))
@@ -87,7 +88,13 @@ fn new_key() -> String {
 
 impl Cache {
     /// Queues an operation; returns its outbox id.
-    pub fn enqueue(&self, kind: OutboxKind, channel: &str, target: Option<&str>, body: Option<&str>) -> Result<i64> {
+    pub fn enqueue(
+        &self,
+        kind: OutboxKind,
+        channel: &str,
+        target: Option<&str>,
+        body: Option<&str>,
+    ) -> Result<i64> {
         let c = self.conn();
         c.execute(
             "INSERT INTO outbox (kind, channel_sid, target_sid, body, idem_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -97,37 +104,52 @@ impl Cache {
         // Show edits and deletions at once; the server's echo confirms them.
         match (kind, target) {
             (OutboxKind::Edit, Some(sid)) => {
-                c.execute("UPDATE messages SET body = ?2, was_edited = 1 WHERE sid = ?1", params![sid, body])?;
+                c.execute(
+                    "UPDATE messages SET body = ?2, was_edited = 1 WHERE sid = ?1",
+                    params![sid, body],
+                )?;
             }
             (OutboxKind::Delete, Some(sid)) => {
-                c.execute("UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1", [sid])?;
+                c.execute(
+                    "UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1",
+                    [sid],
+                )?;
             }
             _ => {}
         }
         Ok(id)
     }
 
-    /// The oldest entry due for delivery at `now`, marked as sending.
+    /// The oldest waiting entry, marked as sending, if it is due at `now`.
+    /// Entries go strictly in order: a later one never overtakes one that is
+    /// waiting to be retried (failed entries no longer wait).
     pub fn next_outbox(&self, now: i64) -> Result<Option<OutboxItem>> {
         let c = self.conn();
         let found = c
             .query_row(
-                &format!("SELECT {COLUMNS} FROM outbox WHERE state IN ('pending', 'sending') AND next_attempt <= ?1 ORDER BY id LIMIT 1"),
-                [now],
-                item,
+                &format!("SELECT {COLUMNS}, next_attempt FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 1"),
+                [],
+                |r| Ok((item(r)?, r.get::<_, i64>(9)?)),
             )
-            .optional()?;
+            .optional()?
+            .filter(|(_, due)| *due <= now)
+            .map(|(i, _)| i);
         if let Some(i) = &found {
-            c.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1", [i.id])?;
+            c.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
+                [i.id],
+            )?;
         }
         Ok(found)
     }
 
     /// Seconds until the next pending entry is due (None if nothing waits).
     pub fn next_outbox_due(&self) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT MIN(next_attempt) FROM outbox WHERE state IN ('pending', 'sending')", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MIN(next_attempt) FROM outbox WHERE state IN ('pending', 'sending')",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// The server acknowledged the entry; for a send, `message` is stored in
@@ -171,7 +193,10 @@ impl Cache {
 
     /// Drops an entry (the user discarded a failed send).
     pub fn outbox_discard(&self, id: i64) -> Result<bool> {
-        Ok(self.conn().execute("DELETE FROM outbox WHERE id = ?1 AND state != 'sending'", [id])? > 0)
+        Ok(self.conn().execute(
+            "DELETE FROM outbox WHERE id = ?1 AND state != 'sending'",
+            [id],
+        )? > 0)
     }
 
     /// Every entry, oldest first.

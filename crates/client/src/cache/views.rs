@@ -102,8 +102,15 @@ impl Cache {
             ch.last_message = last.query_row([&ch.sid], message).ok();
         }
         out.sort_by(|a, b| {
-            let key = |c: &ChannelSummary| c.last_message.as_ref().map(|m| m.date_created.clone()).unwrap_or_default();
-            key(b).cmp(&key(a)).then_with(|| a.friendly_name.cmp(&b.friendly_name))
+            let key = |c: &ChannelSummary| {
+                c.last_message
+                    .as_ref()
+                    .map(|m| m.date_created.clone())
+                    .unwrap_or_default()
+            };
+            key(b)
+                .cmp(&key(a))
+                .then_with(|| a.friendly_name.cmp(&b.friendly_name))
         });
         Ok(out)
     }
@@ -135,7 +142,12 @@ impl Cache {
     /// Up to `limit` messages before index `before` (newest page when None),
     /// oldest first; the newest page ends with the channel's pending and
     /// failed sends.
-    pub fn messages(&self, channel: &str, before: Option<i64>, limit: u32) -> Result<Vec<MessageView>> {
+    pub fn messages(
+        &self,
+        channel: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx < ?2 ORDER BY m.idx DESC LIMIT ?3"
@@ -146,7 +158,9 @@ impl Cache {
         out.reverse();
         if before.is_none() {
             let me: String = c
-                .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| r.get(0))
+                .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| {
+                    r.get(0)
+                })
                 .unwrap_or_default();
             let mut pending = c.prepare_cached(
                 "SELECT id, body, attributes, state, error_message, created_at FROM outbox
@@ -160,11 +174,17 @@ impl Cache {
                     index: None,
                     author: me.clone(),
                     body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    attributes: r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "{}".into()),
+                    attributes: r
+                        .get::<_, Option<String>>(2)?
+                        .unwrap_or_else(|| "{}".into()),
                     was_edited: false,
                     deleted: false,
                     date_created: parley_protocol::Timestamp(created).to_string(),
-                    state: if r.get::<_, String>(3)? == "failed" { "failed".into() } else { "pending".into() },
+                    state: if r.get::<_, String>(3)? == "failed" {
+                        "failed".into()
+                    } else {
+                        "pending".into()
+                    },
                     outbox_id: Some(r.get(0)?),
                     error: r.get(4)?,
                 })
@@ -177,7 +197,12 @@ impl Cache {
     }
 
     /// Up to `limit` messages after index `after`, oldest first.
-    pub fn messages_after(&self, channel: &str, after: i64, limit: u32) -> Result<Vec<MessageView>> {
+    pub fn messages_after(
+        &self,
+        channel: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx > ?2 ORDER BY m.idx ASC LIMIT ?3"
@@ -190,15 +215,21 @@ impl Cache {
     pub fn has_older(&self, channel: &str) -> Result<bool> {
         Ok(self
             .conn()
-            .query_row("SELECT has_older FROM channels WHERE sid = ?1", [channel], |r| r.get(0))
+            .query_row(
+                "SELECT has_older FROM channels WHERE sid = ?1",
+                [channel],
+                |r| r.get(0),
+            )
             .unwrap_or(false))
     }
 
     /// The oldest cached index of a channel.
     pub fn oldest_index(&self, channel: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT MIN(idx) FROM messages WHERE channel_sid = ?1", [channel], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT MIN(idx) FROM messages WHERE channel_sid = ?1",
+            [channel],
+            |r| r.get(0),
+        )?)
     }
 
     /// (identity, read horizon) of each member, for read receipts.
@@ -231,7 +262,10 @@ impl Cache {
              ORDER BY m.created_at DESC, m.idx DESC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
-            Ok(SearchHit { message: message(r)?, snippet: r.get(9)? })
+            Ok(SearchHit {
+                message: message(r)?,
+                snippet: r.get(9)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

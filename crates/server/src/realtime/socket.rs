@@ -89,7 +89,11 @@ pub async fn stream(
         .max_frame_size(64 * 1024)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
-        .on_upgrade(move |socket| session(app, socket, service, pre_auth, since))
+        .on_upgrade(move |socket| {
+            // Subscribed before the session runs, so no shutdown goes unseen.
+            let shutdown = app.shutdown.subscribe();
+            session(app, socket, service, pre_auth, since, shutdown)
+        })
 }
 
 fn text(frame: &ServerFrame) -> String {
@@ -135,6 +139,7 @@ async fn session(
     service: String,
     pre_auth: Option<TokenUser>,
     since: Option<i64>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let (user, since) = match pre_auth {
         Some(u) => (u, since),
@@ -157,9 +162,17 @@ async fn session(
         super::announce_presence(app.clone(), service.clone(), user.identity.clone());
     }
     // A send error means the peer is gone: nothing left to close.
-    let (code, reason) = run(&app, &mut socket, &service, user.clone(), since, reg)
-        .await
-        .unwrap_or_default();
+    let (code, reason) = run(
+        &app,
+        &mut socket,
+        &service,
+        user.clone(),
+        since,
+        reg,
+        shutdown,
+    )
+    .await
+    .unwrap_or_default();
     if code != 0 {
         close_with(socket, code, reason).await;
     }
@@ -169,11 +182,13 @@ async fn session(
     }
 }
 
-/// The token timers: warn, then expire.
+/// The token timers: warn three minutes before expiry (or at half the
+/// remaining life for shorter tokens), then expire.
 fn token_deadlines(exp: i64) -> (Instant, Instant) {
     let t = now();
     let at = |unix: i64| Instant::now() + Duration::from_secs((unix - t).max(0) as u64);
-    (at(exp - TOKEN_WARNING_SECS), at(exp))
+    let lead = TOKEN_WARNING_SECS.min((exp - t).max(0) / 2);
+    (at(exp - lead), at(exp))
 }
 
 type End = (u16, &'static str);
@@ -185,6 +200,7 @@ async fn run(
     mut user: TokenUser,
     since: Option<i64>,
     mut reg: Registration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> Result<End, axum::Error> {
     let svc = service.to_owned();
     let ident = user.identity.clone();
@@ -286,9 +302,13 @@ async fn run(
     heartbeat.tick().await;
     let mut last_seen = Instant::now();
     let mut typing_sent: HashMap<String, Instant> = HashMap::new();
+    if *shutdown.borrow_and_update() {
+        return Ok((close::GOING_AWAY, "server shutting down"));
+    }
 
     loop {
         tokio::select! {
+            _ = shutdown.changed() => return Ok((close::GOING_AWAY, "server shutting down")),
             out = reg.queue.recv() => match out {
                 Some(o) => {
                     if o.seq != 0 {
