@@ -5,7 +5,8 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates
+APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
+	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
@@ -33,7 +34,7 @@ build: deps
 
 ## Nothing below the desktop shell may depend on tauri.
 check-layering:
-	@for p in parley-protocol parley-server; do \
+	@for p in parley-protocol parley-server parley-client; do \
 	  if $(CARGO) tree -p $$p -e normal --prefix none 2>/dev/null | grep -q '^tauri '; then \
 	    echo "$$p depends on tauri"; exit 1; fi; done; echo "layering: ok"
 
@@ -43,6 +44,11 @@ tests/conformance-node/node_modules/.installed: tests/conformance-node/package-l
 
 test: build $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering
 	$(CARGO) test --workspace
+	@# Tests that need a real Secret Service and a D-Bus notification daemon:
+	@# a private session bus, a throwaway HOME and an unlocked gnome-keyring.
+	RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} HOME=$$(mktemp -d) \
+	  dbus-run-session -- sh -c 'eval "$$(printf parley | gnome-keyring-daemon --unlock --components=secrets)"; \
+	  exec $(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored'
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 

@@ -1,0 +1,139 @@
+//! Native notifications observed on a real D-Bus session bus, served by
+//! python3-dbusmock's notification_daemon template. `make test` runs these
+//! with `--ignored` inside `dbus-run-session`.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{online, until, Server, PASSWORD};
+use parley_client::notify::{DesktopNotifier, Notification, Notifier};
+use parley_client::secrets::MemoryStore;
+use parley_client::{Client, ClientConfig};
+
+/// One notification daemon on the bus at a time: the tests take turns.
+static BUS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn bus() -> std::sync::MutexGuard<'static, ()> {
+    BUS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct Daemon {
+    child: Child,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Daemon {
+    fn start() -> Daemon {
+        let dir = tempfile::tempdir().expect("dir");
+        let log = dir.path().join("notify.log");
+        let child = Command::new("/usr/bin/python3")
+            .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
+            .arg(&log)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbusmock started");
+        for _ in 0..100 {
+            let up = Command::new("dbus-send")
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.freedesktop.Notifications.GetServerInformation"])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            if up {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Daemon { child, log, _dir: dir }
+    }
+
+    /// The `Notify` calls seen so far: (summary, body).
+    fn notified(&self) -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines()
+            .filter(|l| l.contains(" Notify "))
+            .filter_map(|l| {
+                // Notify "app" id "icon" "summary" "body" [...] {...} timeout
+                let quoted: Vec<&str> = l.split('"').collect();
+                Some((quoted.get(5)?.to_string(), quoted.get(7)?.to_string()))
+            })
+            .collect()
+    }
+}
+
+#[test]
+#[ignore = "needs a D-Bus session bus: make test runs it inside dbus-run-session"]
+fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
+    let _bus = bus();
+    let notifier = DesktopNotifier::default();
+    let n = Notification { summary: "general".into(), body: "bob: hi there".into(), channel_sid: Some("CH1".into()) };
+    // No notification daemon yet: an error, not a crash; the client carries on.
+    assert!(notifier.show(&n).is_err());
+    let daemon = Daemon::start();
+    let notifier = DesktopNotifier::default();
+    notifier.show(&n).expect("shown");
+    assert_eq!(daemon.notified(), vec![("general".to_owned(), "bob: hi there".to_owned())]);
+}
+
+#[tokio::test]
+#[ignore = "needs a D-Bus session bus: make test runs it inside dbus-run-session"]
+// The guard only orders tests that run on separate threads and runtimes.
+#[allow(clippy::await_holding_lock)]
+async fn incoming_messages_notify_per_policy_with_template_text() {
+    let _bus = bus();
+    let daemon = Daemon::start();
+    let server = Server::start().await;
+    let svc = server.service.clone();
+    server
+        .post(&format!("/v2/Services/{svc}"), &[("Notifications.NewMessage.Template", "${USER} in ${CHANNEL}: ${MESSAGE}")])
+        .await;
+    let general = server.channel("general", &["alice", "bob"]).await;
+    let quiet = server.channel("quiet", &["alice", "bob"]).await;
+    let data = tempfile::tempdir().expect("dir");
+    let cfg = ClientConfig { data_dir: data.path().to_owned() };
+    let client = Client::login(&cfg, &server.url, "alice", PASSWORD, false, Arc::new(MemoryStore::default()), Arc::new(DesktopNotifier::default()))
+        .await
+        .expect("login");
+    client.start();
+    online(&client).await;
+    client.set_notify_level(&quiet, "muted").await.expect("mute");
+
+    let long = "x".repeat(300);
+    server.say("general", "bob", &long).await;
+    server.say("quiet", "bob", "psst").await;
+    until(&client, "a notification", || !daemon.notified().is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let seen = daemon.notified();
+    assert_eq!(seen.len(), 1, "the muted channel stays quiet: {seen:?}");
+    assert_eq!(seen[0].0, "general");
+    assert!(seen[0].1.starts_with("bob in general: xxx"), "the service template is used: {}", seen[0].1);
+    assert_eq!(seen[0].1.chars().count(), 110, "truncated to 110 characters");
+    assert!(seen[0].1.ends_with('…'));
+
+    // Reading the channel in a focused window: no notification for it.
+    client.set_window_focused(true);
+    client.open_channel(Some(&general)).expect("open");
+    server.say("general", "bob", "seen live").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(daemon.notified().len(), 1, "no notification for the channel being read");
+
+    // Own messages never notify; do-not-disturb silences everything.
+    client.open_channel(None).expect("close");
+    client.set_do_not_disturb(true).expect("dnd");
+    server.say("general", "bob", "during dnd").await;
+    server.say("general", "alice", "mine").await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(daemon.notified().len(), 1);
+    let _ = general;
+}
