@@ -45,8 +45,11 @@ CREATE TABLE users (
     is_online     INTEGER
 );
 
+-- `id` orders messages by time (creation second, then channel and index
+-- bits), so that search can walk the full-text index newest first.
 CREATE TABLE messages (
-    sid          TEXT PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
+    sid          TEXT NOT NULL UNIQUE,
     channel_sid  TEXT NOT NULL,
     idx          INTEGER NOT NULL,
     author       TEXT NOT NULL,
@@ -64,18 +67,18 @@ CREATE TABLE messages (
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     body,
     content = 'messages',
-    content_rowid = 'rowid',
+    content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
+    INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
 END;
 CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
 END;
 CREATE TRIGGER messages_au AFTER UPDATE OF body ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
-    INSERT INTO messages_fts(rowid, body) VALUES (new.rowid, new.body);
+    INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
 END;
 
 CREATE TABLE invites (

@@ -46,7 +46,13 @@ impl Daemon {
             .expect("dbusmock started");
         for _ in 0..100 {
             let up = Command::new("dbus-send")
-                .args(["--session", "--print-reply", "--dest=org.freedesktop.Notifications", "/org/freedesktop/Notifications", "org.freedesktop.Notifications.GetServerInformation"])
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.Notifications",
+                    "/org/freedesktop/Notifications",
+                    "org.freedesktop.Notifications.GetServerInformation",
+                ])
                 .output()
                 .map(|o| o.status.success())
                 .unwrap_or(false);
@@ -55,7 +61,11 @@ impl Daemon {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Daemon { child, log, _dir: dir }
+        Daemon {
+            child,
+            log,
+            _dir: dir,
+        }
     }
 
     /// The `Notify` calls seen so far: (summary, body).
@@ -77,13 +87,20 @@ impl Daemon {
 fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
     let _bus = bus();
     let notifier = DesktopNotifier::default();
-    let n = Notification { summary: "general".into(), body: "bob: hi there".into(), channel_sid: Some("CH1".into()) };
+    let n = Notification {
+        summary: "general".into(),
+        body: "bob: hi there".into(),
+        channel_sid: Some("CH1".into()),
+    };
     // No notification daemon yet: an error, not a crash; the client carries on.
     assert!(notifier.show(&n).is_err());
     let daemon = Daemon::start();
     let notifier = DesktopNotifier::default();
     notifier.show(&n).expect("shown");
-    assert_eq!(daemon.notified(), vec![("general".to_owned(), "bob: hi there".to_owned())]);
+    assert_eq!(
+        daemon.notified(),
+        vec![("general".to_owned(), "bob: hi there".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -96,18 +113,37 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
     let server = Server::start().await;
     let svc = server.service.clone();
     server
-        .post(&format!("/v2/Services/{svc}"), &[("Notifications.NewMessage.Template", "${USER} in ${CHANNEL}: ${MESSAGE}")])
+        .post(
+            &format!("/v2/Services/{svc}"),
+            &[(
+                "Notifications.NewMessage.Template",
+                "${USER} in ${CHANNEL}: ${MESSAGE}",
+            )],
+        )
         .await;
     let general = server.channel("general", &["alice", "bob"]).await;
     let quiet = server.channel("quiet", &["alice", "bob"]).await;
     let data = tempfile::tempdir().expect("dir");
-    let cfg = ClientConfig { data_dir: data.path().to_owned() };
-    let client = Client::login(&cfg, &server.url, "alice", PASSWORD, false, Arc::new(MemoryStore::default()), Arc::new(DesktopNotifier::default()))
-        .await
-        .expect("login");
+    let cfg = ClientConfig {
+        data_dir: data.path().to_owned(),
+    };
+    let client = Client::login(
+        &cfg,
+        &server.url,
+        "alice",
+        PASSWORD,
+        false,
+        Arc::new(MemoryStore::default()),
+        Arc::new(DesktopNotifier::default()),
+    )
+    .await
+    .expect("login");
     client.start();
     online(&client).await;
-    client.set_notify_level(&quiet, "muted").await.expect("mute");
+    client
+        .set_notify_level(&quiet, "muted")
+        .await
+        .expect("mute");
 
     let long = "x".repeat(300);
     server.say("general", "bob", &long).await;
@@ -117,8 +153,16 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
     let seen = daemon.notified();
     assert_eq!(seen.len(), 1, "the muted channel stays quiet: {seen:?}");
     assert_eq!(seen[0].0, "general");
-    assert!(seen[0].1.starts_with("bob in general: xxx"), "the service template is used: {}", seen[0].1);
-    assert_eq!(seen[0].1.chars().count(), 110, "truncated to 110 characters");
+    assert!(
+        seen[0].1.starts_with("bob in general: xxx"),
+        "the service template is used: {}",
+        seen[0].1
+    );
+    assert_eq!(
+        seen[0].1.chars().count(),
+        110,
+        "truncated to 110 characters"
+    );
     assert!(seen[0].1.ends_with('…'));
 
     // Reading the channel in a focused window: no notification for it.
@@ -126,7 +170,11 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
     client.open_channel(Some(&general)).expect("open");
     server.say("general", "bob", "seen live").await;
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert_eq!(daemon.notified().len(), 1, "no notification for the channel being read");
+    assert_eq!(
+        daemon.notified().len(),
+        1,
+        "no notification for the channel being read"
+    );
 
     // Own messages never notify; do-not-disturb silences everything.
     client.open_channel(None).expect("close");

@@ -75,29 +75,102 @@ fn remove_channel(conn: &Connection, sid: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The time-ordered key of a message: creation second, then 8 bits of the
+/// channel and 16 of the index (collisions are resolved by probing).
+fn order_key(m: &Message) -> i64 {
+    let channel_bits = m
+        .channel_sid
+        .bytes()
+        .fold(0u8, |a, b| a.wrapping_mul(31).wrapping_add(b)) as i64;
+    (m.date_created.0.max(0) << 24) | (channel_bits << 16) | (m.index & 0xFFFF)
+}
+
 /// Inserts or replaces a message; true if it was not cached before.
 pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
-    let existed: bool = conn
-        .query_row("SELECT 1 FROM messages WHERE sid = ?1", [&m.sid], |_| {
-            Ok(true)
-        })
-        .optional()?
-        .unwrap_or(false);
     let media = m
         .media
         .as_ref()
         .map(|x| serde_json::to_string(x).unwrap_or_default());
-    conn.execute(
-        "INSERT INTO messages (sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+    let updated = conn
+        .prepare_cached(
+            "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, date_updated = ?6, author = ?7
+             WHERE sid = ?1",
+        )?
+        .execute(params![m.sid, m.body, m.attributes, media, m.was_edited, m.date_updated.to_string(), m.from])?;
+    if updated > 0 {
+        return Ok(false);
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut key = order_key(m);
+    loop {
+        let r = insert.execute(params![
+            key,
+            m.sid,
+            m.channel_sid,
+            m.index,
+            m.from,
+            m.body,
+            m.attributes,
+            media,
+            m.was_edited,
+            m.date_created.to_string(),
+            m.date_updated.to_string(),
+            m.date_created.0,
+        ]);
+        match r {
+            Ok(_) => return Ok(true),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                key += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Stores a message fetched in bulk (one statement; no "was it new" answer).
+fn store_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(sid) DO UPDATE SET body = excluded.body, attributes = excluded.attributes, media = excluded.media,
              was_edited = excluded.was_edited, date_updated = excluded.date_updated, author = excluded.author",
-        params![
-            m.sid, m.channel_sid, m.index, m.from, m.body, m.attributes, media, m.was_edited,
-            m.date_created.to_string(), m.date_updated.to_string(), m.date_created.0,
-        ],
     )?;
-    Ok(!existed)
+    let media = m
+        .media
+        .as_ref()
+        .map(|x| serde_json::to_string(x).unwrap_or_default());
+    let (created, updated) = (m.date_created.to_string(), m.date_updated.to_string());
+    let mut key = order_key(m);
+    loop {
+        let r = stmt.execute(params![
+            key,
+            m.sid,
+            m.channel_sid,
+            m.index,
+            m.from,
+            m.body,
+            m.attributes,
+            media,
+            m.was_edited,
+            created,
+            updated,
+            m.date_created.0,
+        ]);
+        match r {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                key += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn upsert_member(conn: &Connection, m: &Member) -> rusqlite::Result<()> {
@@ -365,6 +438,14 @@ impl Cache {
         Ok(())
     }
 
+    /// Adds or updates one channel and the user's view of it.
+    pub fn replace_channels_add(&self, ch: &Channel, uc: &UserChannel) -> Result<()> {
+        let conn = self.conn();
+        upsert_channel(&conn, ch, None)?;
+        set_user_channel(&conn, uc)?;
+        Ok(())
+    }
+
     /// Stores fetched messages of a channel; `reached_start` when the oldest
     /// message of the channel is among them.
     pub fn store_messages(
@@ -376,7 +457,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for m in msgs {
-            upsert_message(&tx, m)?;
+            store_message(&tx, m)?;
         }
         if reached_start {
             tx.execute(

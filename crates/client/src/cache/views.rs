@@ -255,11 +255,13 @@ impl Cache {
         }
         let fts = terms.join(" ");
         let c = self.conn();
+        // The full-text index is walked newest first (message ids are
+        // time-ordered), so a common word costs no more than a rare one.
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
-             FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
              WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND (?2 IS NULL OR m.channel_sid = ?2)
-             ORDER BY m.created_at DESC, m.idx DESC LIMIT ?3"
+             ORDER BY messages_fts.rowid DESC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
             Ok(SearchHit {

@@ -1,0 +1,201 @@
+//! Cache benchmarks with fixed workloads (no network): storing synced
+//! messages, opening a 1,000,000-message cache and reading the channel list,
+//! and full-text search over it. Run with `cargo bench --bench cache`
+//! (env: SYNC_MESSAGES, BIG_MESSAGES).
+
+use std::time::{Duration, Instant};
+
+use parley_client::cache::Cache;
+use parley_protocol::resources::Message;
+use parley_protocol::Timestamp;
+
+const WORDS: &[&str] = &[
+    "release", "deploy", "lunch", "meeting", "review", "bug", "fix", "design", "coffee", "weekend",
+    "server", "client", "désolé", "café", "naïve", "rollback", "incident", "roadmap", "budget",
+    "hiring", "demo", "ticket", "merge", "branch", "test", "flaky", "latency", "memory", "cache",
+    "search", "invite", "channel",
+];
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn message(channel: usize, index: i64, seed: u64) -> Message {
+    let mut s = seed;
+    let mut body = String::new();
+    for _ in 0..8 {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        body.push_str(WORDS[(s >> 33) as usize % WORDS.len()]);
+        body.push(' ');
+    }
+    body.push_str(&format!("#{index}"));
+    let t = Timestamp(1_700_000_000 + index);
+    Message {
+        sid: format!("IM{channel:08x}{index:024x}"),
+        account_sid: "AC".into(),
+        attributes: "{}".into(),
+        service_sid: "IS".into(),
+        to: format!("CH{channel:032x}"),
+        channel_sid: format!("CH{channel:032x}"),
+        date_created: t,
+        date_updated: t,
+        last_updated_by: None,
+        was_edited: false,
+        from: "bob".into(),
+        body,
+        index,
+        kind: "text".into(),
+        media: None,
+        url: String::new(),
+    }
+}
+
+fn fill(cache: &Cache, channels: usize, total: usize) -> Duration {
+    fill_pages(cache, channels, total, 100)
+}
+
+fn fill_pages(cache: &Cache, channels: usize, total: usize, page: usize) -> Duration {
+    let per = total / channels;
+    let started = Instant::now();
+    for ch in 0..channels {
+        let sid = format!("CH{ch:032x}");
+        let mut batch = Vec::with_capacity(100);
+        for i in 0..per as i64 {
+            batch.push(message(ch, i, (ch as u64) << 32 | i as u64));
+            if batch.len() == page {
+                cache.store_messages(&sid, &batch, false).expect("store");
+                batch.clear();
+            }
+        }
+        cache.store_messages(&sid, &batch, true).expect("store");
+    }
+    started.elapsed()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("dir");
+
+    // 1. Initial sync: pages of 100 messages written to the cache.
+    let n = env("SYNC_MESSAGES", 100_000);
+    let cache = Cache::open(&dir.path().join("sync.db")).expect("cache");
+    let took = fill(&cache, 10, n);
+    println!(
+        "cache writes: {n} messages in pages of 100 in {:.2} s = {:.0} messages/s",
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64()
+    );
+    drop(cache);
+    let cache = Cache::open(&dir.path().join("sync2.db")).expect("cache");
+    let took = fill_pages(&cache, 10, n, 1000);
+    println!(
+        "cache writes: {n} messages in batches of 1000 in {:.2} s = {:.0} messages/s",
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64()
+    );
+    drop(cache);
+
+    // 2. A big cache: open it and read the channel list.
+    let big = env("BIG_MESSAGES", 1_000_000);
+    let path = dir.path().join("big.db");
+    {
+        let cache = Cache::open(&path).expect("cache");
+        let conn_setup = cache.channel_list().expect("empty list");
+        assert!(conn_setup.is_empty());
+        let channels = 100;
+        for ch in 0..channels {
+            // Register the channels as joined so the list shows them.
+            let c = parley_protocol::resources::Channel {
+                sid: format!("CH{ch:032x}"),
+                account_sid: "AC".into(),
+                service_sid: "IS".into(),
+                friendly_name: Some(format!("channel {ch}")),
+                unique_name: Some(format!("c{ch}")),
+                attributes: "{}".into(),
+                kind: "public".into(),
+                date_created: Timestamp(0),
+                date_updated: Timestamp(0),
+                created_by: "system".into(),
+                members_count: 2,
+                messages_count: 0,
+                url: String::new(),
+                links: parley_protocol::resources::ChannelLinks {
+                    members: String::new(),
+                    messages: String::new(),
+                    invites: String::new(),
+                    webhooks: String::new(),
+                    last_message: None,
+                },
+            };
+            let uc = parley_protocol::resources::UserChannel {
+                account_sid: "AC".into(),
+                service_sid: "IS".into(),
+                channel_sid: c.sid.clone(),
+                user_sid: "US".into(),
+                member_sid: None,
+                status: "joined".into(),
+                last_consumed_message_index: None,
+                unread_messages_count: Some(0),
+                links: parley_protocol::resources::UserChannelLinks {
+                    channel: String::new(),
+                    member: None,
+                },
+                url: String::new(),
+                notification_level: Some("default".into()),
+            };
+            cache.replace_channels_add(&c, &uc).expect("channel");
+        }
+        let took = fill(&cache, channels, big);
+        println!(
+            "built a cache of {big} messages in {channels} channels in {:.1} s",
+            took.as_secs_f64()
+        );
+    }
+    let mut opens = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let cache = Cache::open(&path).expect("open");
+        let list = cache.channel_list().expect("list");
+        opens.push(t.elapsed());
+        assert_eq!(list.len(), 100);
+    }
+    opens.sort();
+    println!(
+        "open cache + channel list ({big} messages): p50 {:.2} ms, max {:.2} ms",
+        opens[5].as_secs_f64() * 1e3,
+        opens[9].as_secs_f64() * 1e3
+    );
+
+    // 3. Full-text search over the big cache.
+    let cache = Cache::open(&path).expect("open");
+    let mut times = Vec::new();
+    let mut hits = 0;
+    for q in [
+        "deploy",
+        "cafe",
+        "rollback incident",
+        "naive",
+        "latency memory",
+        "désolé",
+        "flaky test",
+        "budget",
+    ]
+    .iter()
+    .cycle()
+    .take(40)
+    {
+        let t = Instant::now();
+        hits += cache.search(q, None, 50).expect("search").len();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "full-text search over {big} messages (50 newest hits): p50 {:.2} ms, p90 {:.2} ms ({hits} hits in 40 queries)",
+        times[20].as_secs_f64() * 1e3,
+        times[36].as_secs_f64() * 1e3
+    );
+}

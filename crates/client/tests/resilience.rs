@@ -1,0 +1,305 @@
+//! The client under faults: a connection cut at random points many times,
+//! a cursor the server no longer keeps, several accounts side by side, typing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{online, until, Server, TestClient};
+use tokio::io::copy_bidirectional;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+/// A TCP proxy in front of the server whose connections can be cut at will.
+struct Proxy {
+    addr: SocketAddr,
+    cut: watch::Sender<u64>,
+}
+
+impl Proxy {
+    async fn start(target: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (cut, _) = watch::channel(0u64);
+        let cuts = cut.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let mut cut_rx = cuts.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = TcpStream::connect(target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut_rx.changed() => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, cut }
+    }
+
+    /// Drops every open connection (both directions, mid-stream).
+    fn cut(&self) {
+        self.cut.send_modify(|n| *n += 1);
+    }
+}
+
+/// Messages of a channel on the server: index → (sid, body).
+async fn server_state(server: &Server, channel: &str) -> BTreeMap<i64, (String, String)> {
+    let mut out = BTreeMap::new();
+    let mut url = Some(format!(
+        "{}/v2/Services/{}/Channels/{channel}/Messages?PageSize=100",
+        server.url, server.service
+    ));
+    while let Some(u) = url {
+        let page = server.get(u.trim_start_matches(&server.url)).await;
+        for m in page["messages"].as_array().into_iter().flatten() {
+            out.insert(
+                m["index"].as_i64().unwrap_or(-1),
+                (
+                    m["sid"].as_str().unwrap_or_default().to_owned(),
+                    m["body"].as_str().unwrap_or_default().to_owned(),
+                ),
+            );
+        }
+        url = page["meta"]["next_page_url"].as_str().map(str::to_owned);
+    }
+    out
+}
+
+fn cache_state(c: &parley_client::Client, channel: &str) -> BTreeMap<i64, (String, String)> {
+    c.messages(channel, None, 10_000)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| !m.deleted && m.state == "sent")
+        .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_connection_cut_at_random_points_converges_to_the_servers_state() {
+    let server = Server::start().await;
+    let ch = server.channel("busy", &["alice", "bob"]).await;
+    let proxy = Proxy::start(server.addr).await;
+    let data = tempfile::tempdir().expect("dir");
+    let cfg = parley_client::ClientConfig {
+        data_dir: data.path().to_owned(),
+    };
+    let client = parley_client::Client::login(
+        &cfg,
+        &format!("http://{}", proxy.addr),
+        "alice",
+        common::PASSWORD,
+        false,
+        Arc::new(parley_client::secrets::MemoryStore::default()),
+        Arc::new(common::Recorder::default()),
+    )
+    .await
+    .expect("login");
+    client.start();
+    online(&client).await;
+
+    let mut sids: Vec<String> = Vec::new();
+    let mut mine = 0;
+    for round in 0..40u32 {
+        // Changes by others: new messages, edits and deletions.
+        let m = server.say("busy", "bob", &format!("r{round}")).await;
+        sids.push(m["sid"].as_str().unwrap_or_default().to_owned());
+        if round % 3 == 0 && sids.len() > 2 {
+            let sid = sids[sids.len() / 2].clone();
+            server
+                .post(
+                    &format!(
+                        "/v2/Services/{}/Channels/busy/Messages/{sid}",
+                        server.service
+                    ),
+                    &[("Body", &format!("edited in r{round}"))],
+                )
+                .await;
+        }
+        if round % 7 == 0 && sids.len() > 3 {
+            let sid = sids.remove(1);
+            server
+                .delete(&format!(
+                    "/v2/Services/{}/Channels/busy/Messages/{sid}",
+                    server.service
+                ))
+                .await;
+        }
+        // And sends of ours, through the outbox.
+        if round % 4 == 0 {
+            client.send(&ch, &format!("mine {mine}")).expect("queued");
+            mine += 1;
+        }
+        if rand::random::<u8>() % 2 == 0 {
+            proxy.cut();
+        }
+        tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 60)).await;
+    }
+    proxy.cut();
+    until(&client, "outbox drained", || {
+        client.outbox().map(|o| o.is_empty()).unwrap_or(false)
+    })
+    .await;
+    let want = server_state(&server, "busy").await;
+    until(&client, "cache converged", || {
+        cache_state(&client, &ch) == want
+    })
+    .await;
+    let got = cache_state(&client, &ch);
+    assert_eq!(got, want, "identical to the server");
+    let ours = got.values().filter(|(_, b)| b.starts_with("mine ")).count();
+    assert_eq!(ours, mine, "each send exactly once");
+    let on_server = server.bodies("busy").await;
+    assert_eq!(
+        on_server.iter().filter(|b| b.starts_with("mine ")).count(),
+        mine,
+        "no duplicates on the server either"
+    );
+}
+
+#[tokio::test]
+async fn a_resync_rebuilds_the_cache_and_keeps_the_outbox() {
+    let mut server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let t = TestClient::login(&server, "alice").await;
+    t.client.start();
+    online(&t.client).await;
+    t.client.stop();
+    server.say("room", "bob", "while away").await;
+    t.client
+        .send(&ch, "queued before the resync")
+        .expect("queued");
+    // The server forgets the feed the client was going to resume from.
+    let future = parley_protocol::Timestamp::now().0 + 10;
+    server
+        .running
+        .as_ref()
+        .expect("up")
+        .app
+        .db
+        .write(move |tx| {
+            parley_server::feed::prune(tx, future, 0).map_err(parley_server::error::ApiError::from)
+        })
+        .await
+        .expect("pruned");
+    server.stop().await;
+    server.restart().await;
+    let back = t.reopen();
+    back.start();
+    online(&back).await;
+    until(&back, "rebuilt and delivered", || {
+        let bodies: Vec<String> = back
+            .messages(&ch, None, 50)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.state == "sent")
+            .map(|m| m.body)
+            .collect();
+        bodies
+            == vec![
+                "while away".to_owned(),
+                "queued before the resync".to_owned(),
+            ]
+    })
+    .await;
+    assert_eq!(
+        server.bodies("room").await,
+        vec!["while away", "queued before the resync"]
+    );
+}
+
+#[tokio::test]
+async fn accounts_on_different_servers_live_side_by_side() {
+    let one = Server::start().await;
+    let two = Server::start().await;
+    one.channel("on-one", &["alice"]).await;
+    two.channel("on-two", &["bob"]).await;
+    let data = tempfile::tempdir().expect("dir");
+    let cfg = parley_client::ClientConfig {
+        data_dir: data.path().to_owned(),
+    };
+    let secrets = Arc::new(parley_client::secrets::MemoryStore::default());
+    let notes = Arc::new(common::Recorder::default());
+    let a = parley_client::Client::login(
+        &cfg,
+        &one.url,
+        "alice",
+        common::PASSWORD,
+        true,
+        secrets.clone(),
+        notes.clone(),
+    )
+    .await
+    .expect("a");
+    let b = parley_client::Client::login(
+        &cfg,
+        &two.url,
+        "bob",
+        common::PASSWORD,
+        true,
+        secrets.clone(),
+        notes.clone(),
+    )
+    .await
+    .expect("b");
+    for c in [&a, &b] {
+        c.start();
+        online(c).await;
+    }
+    until(&a, "a synced", || {
+        a.channels().map(|l| l.len() == 1).unwrap_or(false)
+    })
+    .await;
+    until(&b, "b synced", || {
+        b.channels().map(|l| l.len() == 1).unwrap_or(false)
+    })
+    .await;
+    assert_eq!(
+        a.channels().expect("a")[0].unique_name.as_deref(),
+        Some("on-one")
+    );
+    assert_eq!(
+        b.channels().expect("b")[0].unique_name.as_deref(),
+        Some("on-two")
+    );
+    assert_eq!(parley_client::known_accounts(&cfg).len(), 2);
+    assert_ne!(a.account().secret_name(), b.account().secret_name());
+}
+
+#[tokio::test]
+async fn typing_is_throttled_and_shown_as_who_is_typing() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let alice = TestClient::login(&server, "alice").await;
+    let bob = TestClient::login(&server, "bob").await;
+    for c in [&alice.client, &bob.client] {
+        c.start();
+        online(c).await;
+    }
+    let mut events = bob.client.subscribe();
+    for _ in 0..5 {
+        alice.client.typing(&ch);
+    }
+    until(&bob.client, "alice typing", || {
+        bob.client.typing_in(&ch) == vec!["alice".to_owned()]
+    })
+    .await;
+    until(&bob.client, "typing over", || {
+        bob.client.typing_in(&ch).is_empty()
+    })
+    .await;
+    let mut starts = 0;
+    while let Ok(e) = events.try_recv() {
+        if let parley_client::ClientEvent::Typing { identities, .. } = e {
+            if !identities.is_empty() {
+                starts += 1;
+            }
+        }
+    }
+    assert_eq!(starts, 1, "five keystrokes, one typing signal");
+}
