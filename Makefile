@@ -68,6 +68,7 @@ run: deps
 bench: deps
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
+	$(CARGO) bench -p parley-client --bench cache
 
 clean:
 	$(CARGO) clean

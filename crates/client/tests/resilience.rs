@@ -135,7 +135,7 @@ async fn a_connection_cut_at_random_points_converges_to_the_servers_state() {
             client.send(&ch, &format!("mine {mine}")).expect("queued");
             mine += 1;
         }
-        if rand::random::<u8>() % 2 == 0 {
+        if rand::random::<bool>() {
             proxy.cut();
         }
         tokio::time::sleep(Duration::from_millis(rand::random::<u64>() % 60)).await;
