@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
-	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin
+	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080

@@ -3,6 +3,7 @@
 //! showing it through the OS (`notify-rust`; D-Bus on Linux).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use parley_protocol::resources::Notifications;
 
@@ -184,11 +185,35 @@ pub trait Notifier: Send + Sync + std::fmt::Debug {
     fn show(&self, n: &Notification) -> Result<()>;
 }
 
+/// Called with the channel SID when the user clicks a notification.
+pub type ClickHandler = Arc<dyn Fn(String) + Send + Sync>;
+
 /// The OS notification service. With no service available it says so once
-/// (in the log) and goes quiet; the client keeps working.
-#[derive(Debug, Default)]
+/// (in the log) and goes quiet; the client keeps working. A click on a
+/// notification calls the click handler with its channel (on Linux and the
+/// BSDs, where the notification server reports actions).
+#[derive(Default)]
 pub struct DesktopNotifier {
     unavailable: AtomicBool,
+    on_click: Option<ClickHandler>,
+}
+
+impl std::fmt::Debug for DesktopNotifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DesktopNotifier")
+            .field("unavailable", &self.unavailable)
+            .finish()
+    }
+}
+
+impl DesktopNotifier {
+    /// A notifier whose clicks call `on_click(channel_sid)`.
+    pub fn with_click_handler(on_click: ClickHandler) -> DesktopNotifier {
+        DesktopNotifier {
+            unavailable: AtomicBool::new(false),
+            on_click: Some(on_click),
+        }
+    }
 }
 
 impl Notifier for DesktopNotifier {
@@ -197,15 +222,29 @@ impl Notifier for DesktopNotifier {
             return Ok(());
         }
         let mut note = notify_rust::Notification::new();
-        note.appname("Parley").summary(&n.summary).body(&n.body);
-        if let Some(ch) = &n.channel_sid {
-            note.hint(notify_rust::Hint::Custom(
-                "parley-channel".into(),
-                ch.clone(),
-            ));
-        }
+        note.appname("Parley")
+            .summary(&n.summary)
+            .body(&n.body)
+            .action("default", "Open");
         match note.show() {
-            Ok(_) => Ok(()),
+            Ok(handle) => {
+                #[cfg(all(unix, not(target_os = "macos")))]
+                if let (Some(on_click), Some(channel)) =
+                    (self.on_click.clone(), n.channel_sid.clone())
+                {
+                    // Waits for the click (or the close) off the async runtime.
+                    std::thread::spawn(move || {
+                        handle.wait_for_action(|action| {
+                            if action == "default" {
+                                on_click(channel.clone());
+                            }
+                        })
+                    });
+                }
+                #[cfg(not(all(unix, not(target_os = "macos"))))]
+                let _ = handle;
+                Ok(())
+            }
             Err(e) => {
                 if !self.unavailable.swap(true, Ordering::Relaxed) {
                     tracing::warn!(error = %e, "desktop notifications are unavailable; continuing without them");

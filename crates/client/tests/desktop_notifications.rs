@@ -185,3 +185,48 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
     assert_eq!(daemon.notified().len(), 1);
     let _ = general;
 }
+
+#[test]
+#[ignore = "needs a D-Bus session bus: make test runs it inside dbus-run-session"]
+fn clicking_a_notification_reports_its_channel() {
+    let _bus = bus();
+    let _daemon = Daemon::start();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let tx = std::sync::Mutex::new(tx);
+    let notifier = DesktopNotifier::with_click_handler(Arc::new(move |channel| {
+        if let Ok(t) = tx.lock() {
+            let _ = t.send(channel);
+        }
+    }));
+    notifier
+        .show(&Notification {
+            summary: "general".into(),
+            body: "bob: click me".into(),
+            channel_sid: Some("CHclicked".into()),
+        })
+        .expect("shown");
+    std::thread::sleep(Duration::from_millis(300));
+    // The notification server reports a click on notification 1.
+    let status = Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.Notifications",
+            "--object-path",
+            "/org/freedesktop/Notifications",
+            "--method",
+            "org.freedesktop.DBus.Mock.EmitSignal",
+            "org.freedesktop.Notifications",
+            "ActionInvoked",
+            "us",
+            "[<uint32 1>, <'default'>]",
+        ])
+        .status()
+        .expect("gdbus ran");
+    assert!(status.success());
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
+        Some("CHclicked")
+    );
+}

@@ -380,3 +380,85 @@ async fn a_refused_send_stays_visible_as_failed_and_can_be_discarded() {
     assert!(t.client.outbox().expect("outbox").is_empty());
     let _ = Duration::ZERO;
 }
+
+#[tokio::test]
+async fn edits_and_deletions_queue_offline_and_apply_when_back() {
+    let mut server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let t = TestClient::login(&server, "alice").await;
+    t.client.start();
+    online(&t.client).await;
+    t.client.send(&ch, "typo here").expect("send");
+    t.client.send(&ch, "delete me").expect("send");
+    until(&t.client, "both sent", || {
+        t.client.outbox().map(|o| o.is_empty()).unwrap_or(false)
+    })
+    .await;
+    let sent = t.client.messages(&ch, None, 10).expect("messages");
+    let (typo, doomed) = (
+        sent[0].sid.clone().expect("sid"),
+        sent[1].sid.clone().expect("sid"),
+    );
+
+    server.stop().await;
+    until(&t.client, "offline", || {
+        t.client.connection_state() != parley_client::ConnectionState::Online
+    })
+    .await;
+    t.client
+        .edit(&ch, &typo, "no typo here")
+        .expect("edit queued");
+    t.client.delete(&ch, &doomed).expect("delete queued");
+    let shown = t.client.messages(&ch, None, 10).expect("messages");
+    assert_eq!(shown[0].body, "no typo here", "the edit shows at once");
+    assert!(shown[1].deleted, "so does the deletion");
+
+    server.restart().await;
+    until(&t.client, "outbox drained", || {
+        t.client.outbox().map(|o| o.is_empty()).unwrap_or(false)
+    })
+    .await;
+    assert_eq!(server.bodies("room").await, vec!["no typo here"]);
+}
+
+#[tokio::test]
+async fn mark_unread_from_here_moves_the_horizon_back() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    for i in 0..5 {
+        server.say("room", "bob", &format!("m{i}")).await;
+    }
+    let t = TestClient::login(&server, "alice").await;
+    t.client.start();
+    online(&t.client).await;
+    until(&t.client, "synced", || {
+        t.client
+            .messages(&ch, None, 10)
+            .map(|v| v.len() == 5)
+            .unwrap_or(false)
+    })
+    .await;
+    t.client.mark_read(&ch).expect("read");
+    assert_eq!(t.client.channels().expect("list")[0].unread, 0);
+    t.client.mark_unread_from(&ch, 3).expect("unread from 3");
+    let c = t.client.channels().expect("list").remove(0);
+    assert_eq!(
+        (c.unread, c.last_consumed_index),
+        (2, Some(2)),
+        "messages 3 and 4 are unread again"
+    );
+    let wanted = format!("/v2/Services/{}/Users/alice/Channels/{ch}", server.service);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let uc = server.get(&wanted).await;
+        if uc["last_consumed_message_index"] == 2 {
+            assert_eq!(uc["unread_messages_count"], 2, "the server agrees");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the horizon reached the server: {uc}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
