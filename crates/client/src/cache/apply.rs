@@ -85,25 +85,17 @@ fn order_key(m: &Message) -> i64 {
     (m.date_created.0.max(0) << 24) | (channel_bits << 16) | (m.index & 0xFFFF)
 }
 
-/// Inserts or replaces a message; true if it was not cached before.
-pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
+/// Inserts a new message row and indexes it for search; false if a message
+/// with this SID is already cached.
+fn insert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
     let media = m
         .media
         .as_ref()
         .map(|x| serde_json::to_string(x).unwrap_or_default());
-    let updated = conn
-        .prepare_cached(
-            "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, date_updated = ?6, author = ?7
-             WHERE sid = ?1",
-        )?
-        .execute(params![m.sid, m.body, m.attributes, media, m.was_edited, m.date_updated.to_string(), m.from])?;
-    if updated > 0 {
-        return Ok(false);
-    }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
     let mut key = order_key(m);
     loop {
         let r = insert.execute(params![
@@ -116,61 +108,51 @@ pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result
             m.attributes,
             media,
             m.was_edited,
-            m.date_created.to_string(),
-            m.date_updated.to_string(),
             m.date_created.0,
+            m.date_updated.0,
         ]);
         match r {
-            Ok(_) => return Ok(true),
+            Ok(_) => break,
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
             {
                 key += 1;
             }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                return Ok(false);
+            }
             Err(e) => return Err(e),
         }
     }
+    conn.prepare_cached("INSERT INTO messages_fts(rowid, body) VALUES (?1, ?2)")?
+        .execute(params![key, m.body])?;
+    Ok(true)
 }
 
-/// Stores a message fetched in bulk (one statement; no "was it new" answer).
-fn store_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, date_created, date_updated, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT(sid) DO UPDATE SET body = excluded.body, attributes = excluded.attributes, media = excluded.media,
-             was_edited = excluded.was_edited, date_updated = excluded.date_updated, author = excluded.author",
-    )?;
+/// Updates a cached message from its resource (the FTS update trigger
+/// reindexes a changed body).
+fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
     let media = m
         .media
         .as_ref()
         .map(|x| serde_json::to_string(x).unwrap_or_default());
-    let (created, updated) = (m.date_created.to_string(), m.date_updated.to_string());
-    let mut key = order_key(m);
-    loop {
-        let r = stmt.execute(params![
-            key,
-            m.sid,
-            m.channel_sid,
-            m.index,
-            m.from,
-            m.body,
-            m.attributes,
-            media,
-            m.was_edited,
-            created,
-            updated,
-            m.date_created.0,
-        ]);
-        match r {
-            Ok(_) => return Ok(()),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
-            {
-                key += 1;
-            }
-            Err(e) => return Err(e),
-        }
+    conn.prepare_cached(
+        "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7
+         WHERE sid = ?1 AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
+    )?
+    .execute(params![m.sid, m.body, m.attributes, media, m.was_edited, m.date_updated.0, m.from])?;
+    Ok(())
+}
+
+/// Inserts or updates a message; true if it was not cached before.
+pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
+    if insert_message(conn, m)? {
+        return Ok(true);
     }
+    update_message(conn, m)?;
+    Ok(false)
 }
 
 fn upsert_member(conn: &Connection, m: &Member) -> rusqlite::Result<()> {
@@ -457,7 +439,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for m in msgs {
-            store_message(&tx, m)?;
+            upsert_message(&tx, m)?;
         }
         if reached_start {
             tx.execute(

@@ -78,6 +78,8 @@ impl Cache {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Takes effect only on a new file: fewer, larger pages for big histories.
+        conn.execute_batch("PRAGMA page_size=8192;")?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         )?;
@@ -168,6 +170,77 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use parley_protocol::resources::Message;
+    use parley_protocol::Timestamp;
+
+    fn msg(channel: &str, index: i64, at: i64, body: &str) -> Message {
+        Message {
+            sid: format!("IM{channel}{index:030}"),
+            account_sid: "AC".into(),
+            attributes: "{}".into(),
+            service_sid: "IS".into(),
+            to: channel.into(),
+            channel_sid: channel.into(),
+            date_created: Timestamp(at),
+            date_updated: Timestamp(at),
+            last_updated_by: None,
+            was_edited: false,
+            from: "bob".into(),
+            body: body.into(),
+            index,
+            kind: "text".into(),
+            media: None,
+            url: String::new(),
+        }
+    }
+
+    #[test]
+    fn search_is_newest_first_folds_diacritics_and_follows_edits() {
+        let c = Cache::in_memory().expect("cache");
+        // Same second, same index, two channels: both kept (key collisions probe on).
+        c.store_messages(
+            "CHa",
+            &[
+                msg("CHa", 0, 100, "Café tonight?"),
+                msg("CHa", 1, 300, "cafe at noon"),
+            ],
+            true,
+        )
+        .expect("a");
+        c.store_messages(
+            "CHb",
+            &[
+                msg("CHb", 0, 100, "no coffee"),
+                msg("CHb", 1, 200, "CAFÉ closed"),
+            ],
+            true,
+        )
+        .expect("b");
+        let hits: Vec<String> = c
+            .search("cafe", None, 10)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.message.body)
+            .collect();
+        assert_eq!(
+            hits,
+            vec!["cafe at noon", "CAFÉ closed", "Café tonight?"],
+            "newest first, accents folded"
+        );
+        let mut edited = msg("CHa", 1, 300, "tea at noon");
+        edited.was_edited = true;
+        c.store_messages("CHa", &[edited], true).expect("edit");
+        assert_eq!(
+            c.search("cafe", Some("CHa"), 10).expect("search").len(),
+            1,
+            "the edit is reindexed"
+        );
+        assert_eq!(c.search("tea", None, 10).expect("search").len(), 1);
+        assert!(c
+            .search("\"*) OR", None, 10)
+            .expect("fts syntax is plain text")
+            .is_empty());
+    }
 
     #[test]
     fn a_newer_cache_is_refused_and_a_fresh_one_migrates() {

@@ -52,7 +52,7 @@ pub struct SearchHit {
 }
 
 const MESSAGE_COLUMNS: &str =
-    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.date_created";
+    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at";
 
 fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -64,7 +64,7 @@ fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
         attributes: r.get(5)?,
         was_edited: r.get(6)?,
         deleted: r.get(7)?,
-        date_created: r.get(8)?,
+        date_created: parley_protocol::Timestamp(r.get(8)?).to_string(),
         state: "sent".into(),
         outbox_id: None,
         error: None,
@@ -242,21 +242,35 @@ impl Cache {
     }
 
     /// Full-text search over every cached message, newest first, optionally
-    /// in one channel. Words are matched as prefixes, case and diacritics
-    /// folded; FTS syntax in the query is treated as plain text.
+    /// in one channel; case and diacritics folded; FTS syntax in the query is
+    /// treated as plain text. The last word also matches as a prefix
+    /// (`depl` finds `deploy`): exact words are tried first, and the prefix
+    /// search (which must read the whole posting list) only runs when they
+    /// give fewer than `limit` hits.
     pub fn search(&self, query: &str, channel: Option<&str>, limit: u32) -> Result<Vec<SearchHit>> {
-        let terms: Vec<String> = query
+        let words: Vec<&str> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|t| !t.is_empty())
-            .map(|t| format!("\"{t}\"*"))
             .collect();
-        if terms.is_empty() {
+        if words.is_empty() {
             return Ok(Vec::new());
         }
-        let fts = terms.join(" ");
+        let exact = words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let hits = self.search_fts(&exact, channel, limit)?;
+        if hits.len() >= limit as usize {
+            return Ok(hits);
+        }
+        self.search_fts(&format!("{exact}*"), channel, limit)
+    }
+
+    fn search_fts(&self, fts: &str, channel: Option<&str>, limit: u32) -> Result<Vec<SearchHit>> {
         let c = self.conn();
         // The full-text index is walked newest first (message ids are
-        // time-ordered), so a common word costs no more than a rare one.
+        // time-ordered): no sort of every match.
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
              FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
