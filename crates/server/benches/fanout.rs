@@ -3,7 +3,7 @@
 //! latency. Then opens IDLE sockets (default 10,000) and prints the server's
 //! RSS per idle connection. The server is the real binary in a child process
 //! so that its memory is measured alone. Run with `cargo bench --bench fanout`
-//! (env: MEMBERS, MESSAGES, SENDERS, IDLE).
+//! (env: MEMBERS, MESSAGES, RATE messages/s per sender (default 100), SENDERS, IDLE).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -85,7 +85,13 @@ async fn connect(
             .parse()
             .expect("h"),
     );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("socket");
+    // Small read buffers: the default 128 KiB one is zeroed on every read, and
+    // this load generator shares the two cores with the server it measures.
+    let config =
+        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
+        .await
+        .expect("socket");
     // connected, caughtUp
     for _ in 0..2 {
         ws.next().await;
@@ -239,9 +245,14 @@ async fn run() {
     for s in 0..senders {
         let (http, url) = (http.clone(), url.clone());
         let count = messages / senders + usize::from(s < messages % senders);
+        let rate = env("RATE", 100).max(1);
         posting.push(tokio::spawn(async move {
             let mut took = Vec::with_capacity(count);
+            // Offered load: RATE messages/s per sender (RATE × members deliveries/s).
+            let mut pace = tokio::time::interval(Duration::from_micros(1_000_000 / rate as u64));
+            pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             for _ in 0..count {
+                pace.tick().await;
                 let ts = micros_now();
                 post(
                     &http,
@@ -269,8 +280,9 @@ async fn run() {
     let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_unstable();
     println!(
-        "fanout: {messages} messages to {members} connected members ({} deliveries expected)",
-        members * messages
+        "fanout: {messages} messages to {members} connected members ({} deliveries), offered {} messages/s",
+        members * messages,
+        env("RATE", 100) * env("SENDERS", 1).max(1)
     );
     println!(
         "  delivered    {} in {:.2} s",

@@ -5,6 +5,7 @@
 //! Admin callers (account credentials, API keys) may do everything. A private
 //! channel is invisible (404) to users who are neither members nor invitees.
 
+use crate::store::Cached;
 use std::collections::HashSet;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -20,7 +21,7 @@ pub fn role_permissions(conn: &Connection, role_sid: Option<&str>) -> ApiResult<
         return Ok(HashSet::new());
     };
     let json: Option<String> = conn
-        .query_row("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| {
+        .query_row_cached("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| {
             r.get(0)
         })
         .optional()?;
@@ -51,7 +52,7 @@ impl Caller {
             Principal::User(u) => {
                 p.check_service(&service.sid)?;
                 let role: Option<Option<String>> = conn
-                    .query_row(
+                    .query_row_cached(
                         "SELECT role_sid FROM users WHERE service_sid = ?1 AND identity = ?2",
                         params![service.sid, u.identity],
                         |r| r.get(0),
@@ -110,7 +111,7 @@ impl Caller {
             });
         };
         let member: Option<(String, Option<String>)> = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT sid, role_sid FROM members WHERE channel_sid = ?1 AND identity = ?2",
                 params![ch.sid, identity],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -118,7 +119,7 @@ impl Caller {
             .optional()?;
         let invited = member.is_none()
             && conn
-                .query_row(
+                .query_row_cached(
                     "SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2",
                     params![ch.sid, identity],
                     |_| Ok(()),

@@ -8,6 +8,7 @@
 //! clients and the polled `/Changes` endpoint. Changes older than the
 //! retention are pruned; a cursor from before the pruned point must resync.
 
+use crate::store::Cached;
 use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{Event, EventKind, FeedEntry, ServerFrame};
 use rusqlite::{params, Connection};
@@ -51,7 +52,7 @@ pub struct Change {
 
 /// The newest cursor ever issued (0 for none).
 pub fn head(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
         [],
         |r| r.get(0),
@@ -60,7 +61,7 @@ pub fn head(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Cursors at or below this were pruned: resuming from them needs a resync.
 pub fn pruned_through(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT value FROM feed_state WHERE key = 'pruned_through'",
         [],
         |r| r.get(0),
@@ -125,7 +126,7 @@ pub fn append(
         Audience::Service => ("service", None),
         Audience::Users(_) => ("users", None),
     };
-    tx.execute(
+    tx.execute_cached(
         "INSERT INTO changes (service_sid, channel_sid, audience, type, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![service_sid, audience_channel.or(channel_sid), audience_name, kind.as_str(), data.to_string(), now()],
     )?;
@@ -208,19 +209,19 @@ pub fn backlog(
 /// Deletes changes created before `cutoff` (Unix seconds) and idempotency
 /// keys older than `key_cutoff`; returns how many changes went.
 pub fn prune(tx: &Tx<'_>, cutoff: i64, key_cutoff: i64) -> rusqlite::Result<usize> {
-    let last: Option<i64> = tx.query_row(
+    let last: Option<i64> = tx.query_row_cached(
         "SELECT MAX(seq) FROM changes WHERE created_at < ?1",
         [cutoff],
         |r| r.get(0),
     )?;
-    tx.execute(
+    tx.execute_cached(
         "DELETE FROM idempotency_keys WHERE created_at < ?1",
         [key_cutoff],
     )?;
     let Some(last) = last else { return Ok(0) };
-    let n = tx.execute("DELETE FROM changes WHERE seq <= ?1", [last])?;
-    tx.execute("DELETE FROM change_recipients WHERE seq <= ?1", [last])?;
-    tx.execute(
+    let n = tx.execute_cached("DELETE FROM changes WHERE seq <= ?1", [last])?;
+    tx.execute_cached("DELETE FROM change_recipients WHERE seq <= ?1", [last])?;
+    tx.execute_cached(
         "UPDATE feed_state SET value = MAX(value, ?1) WHERE key = 'pruned_through'",
         [last],
     )?;

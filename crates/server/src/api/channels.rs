@@ -3,6 +3,7 @@
 //! invitees; a user who creates a channel joins it with the service's
 //! channel-creator role.
 
+use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -135,7 +136,7 @@ pub fn channel_not_found(key: &str) -> ApiError {
 pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<ChannelRow> {
     let by_sid = SidKind::Channel.matches(key);
     let column = if by_sid { "sid" } else { "unique_name" };
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {COLUMNS} FROM channels WHERE service_sid = ?1 AND {column} = ?2"),
         params![service, key],
         ChannelRow::from_row,
@@ -201,7 +202,7 @@ fn unique_name_taken(
     except: Option<&str>,
 ) -> ApiResult<()> {
     let other: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2",
             params![service, name],
             |r| r.get(0),
@@ -233,7 +234,7 @@ pub struct NewChannel<'a> {
 pub fn insert(conn: &Connection, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
     let sid = SidKind::Channel.generate();
     let dc = n.date_created.unwrap_or_else(now);
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO channels (sid, service_sid, unique_name, friendly_name, attributes, type, created_by, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![sid, n.service_sid, n.unique_name, n.friendly_name, n.attributes, n.kind, n.created_by, dc, n.date_updated.unwrap_or(dc)],
@@ -404,7 +405,7 @@ pub async fn update(
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
-            c.execute(
+            c.execute_cached(
                 "UPDATE channels SET
                    friendly_name = CASE WHEN ?2 THEN ?3 ELSE friendly_name END,
                    unique_name = CASE WHEN ?4 THEN ?5 ELSE unique_name END,
@@ -456,7 +457,7 @@ pub async fn delete(
                 Audience::Users(ids)
             };
             announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
-            c.execute("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
+            c.execute_cached("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -3,6 +3,7 @@
 //! (`last_consumed_message_index`). Joining enforces the service's limits
 //! (members per channel, channels per user) and consumes a pending invite.
 
+use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -93,7 +94,7 @@ pub fn find(conn: &Connection, channel: &str, key: &str) -> ApiResult<Option<Mem
         "identity"
     };
     Ok(conn
-        .query_row(
+        .query_row_cached(
             &format!("SELECT {COLUMNS} FROM members WHERE channel_sid = ?1 AND {column} = ?2"),
             params![channel, key],
             MemberRow::from_row,
@@ -136,7 +137,7 @@ pub fn insert(
             format!("Member {identity} already exists"),
         ));
     }
-    let members: i64 = conn.query_row(
+    let members: i64 = conn.query_row_cached(
         "SELECT COUNT(*) FROM members WHERE channel_sid = ?1",
         [&ch.sid],
         |r| r.get(0),
@@ -158,7 +159,7 @@ pub fn insert(
         ));
     }
     let invite_role: Option<Option<String>> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2",
             params![ch.sid, identity],
             |r| r.get(0),
@@ -176,7 +177,7 @@ pub fn insert(
             )?;
         }
     }
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
         params![ch.sid, identity],
     )?;
@@ -189,7 +190,7 @@ pub fn insert(
     let sid = SidKind::Member.generate();
     let dc = init.date_created.unwrap_or(t);
     let horizon = init.last_consumed_message_index.flatten();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO members (sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
              last_consumption_timestamp, date_created, date_updated, joined_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -379,7 +380,7 @@ pub fn remove(
     ch: &ChannelRow,
     m: &MemberRow,
 ) -> ApiResult<()> {
-    tx.execute("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+    tx.execute_cached("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
     feed::append(
         tx,
         &m.service_sid,
@@ -407,7 +408,7 @@ pub fn set_horizon(
     ts: Option<i64>,
 ) -> ApiResult<()> {
     let t = now();
-    conn.execute(
+    conn.execute_cached(
         "UPDATE members SET last_consumed_message_index = ?2, last_consumption_timestamp = ?3, date_updated = ?4 WHERE sid = ?1",
         params![member_sid, index, ts.or(index.map(|_| t)), t],
     )?;
@@ -450,9 +451,9 @@ pub async fn update(
             if let Some(i) = index {
                 set_horizon(c, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
-                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![m.sid, t])?;
+                c.execute_cached("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![m.sid, t])?;
             }
-            c.execute(
+            c.execute_cached(
                 "UPDATE members SET attributes = COALESCE(?2, attributes), role_sid = COALESCE(?3, role_sid),
                  date_created = COALESCE(?4, date_created), date_updated = COALESCE(?5, ?6) WHERE sid = ?1",
                 params![m.sid, attributes, role, date_created, date_updated, now()],

@@ -3,6 +3,7 @@
 //! the channel's `messages_count` and last message move in the same
 //! transaction. Listing is keyset-paged by index, `Order=asc|desc`.
 
+use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -138,7 +139,7 @@ impl MessageRow {
 
 /// Finds a message of `channel`, failing with 50500.
 pub fn resolve(conn: &Connection, channel: &str, sid: &str) -> ApiResult<MessageRow> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {COLUMNS} FROM messages WHERE channel_sid = ?1 AND sid = ?2"),
         params![channel, sid],
         MessageRow::from_row,
@@ -183,7 +184,7 @@ pub struct NewMessage {
 
 /// Appends a message to `ch` with the next index.
 pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
-    let index: i64 = conn.query_row(
+    let index: i64 = conn.query_row_cached(
         "SELECT next_index FROM channels WHERE sid = ?1",
         [&ch.sid],
         |r| r.get(0),
@@ -191,12 +192,12 @@ pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<Me
     let sid = SidKind::Message.generate();
     let t = now();
     let dc = m.date_created.unwrap_or(t);
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc)],
     )?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE channels SET next_index = ?2, messages_count = messages_count + 1, last_message_sid = ?3 WHERE sid = ?1",
         params![ch.sid, index + 1, sid],
     )?;
@@ -289,7 +290,7 @@ pub async fn create(
             let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
             if let Some(key) = &idem {
                 let seen: Option<(String, String)> = c
-                    .query_row(
+                    .query_row_cached(
                         "SELECT message_sid, channel_sid FROM idempotency_keys WHERE service_sid = ?1 AND scope = ?2 AND key = ?3",
                         params![service, scope, key],
                         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -342,7 +343,7 @@ pub async fn create(
                 },
             )?;
             if let Some(key) = &idem {
-                c.execute(
+                c.execute_cached(
                     "INSERT INTO idempotency_keys (service_sid, scope, key, message_sid, channel_sid, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![service, scope, key, m.sid, ch.sid, now()],
@@ -406,7 +407,7 @@ pub async fn update(
                 .identity
                 .clone()
                 .or_else(|| f.str("LastUpdatedBy").filter(|x| !x.is_empty()).map(str::to_owned));
-            c.execute(
+            c.execute_cached(
                 "UPDATE messages SET body = COALESCE(?2, body), attributes = COALESCE(?3, attributes),
                    author = COALESCE(?4, author), date_created = COALESCE(?5, date_created),
                    date_updated = COALESCE(?6, ?7), last_updated_by = COALESCE(?8, last_updated_by),
@@ -438,8 +439,8 @@ pub async fn delete(
             if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
                 view.require("deleteAnyMessage")?;
             }
-            c.execute("DELETE FROM messages WHERE sid = ?1", [&m.sid])?;
-            c.execute(
+            c.execute_cached("DELETE FROM messages WHERE sid = ?1", [&m.sid])?;
+            c.execute_cached(
                 "UPDATE channels SET messages_count = messages_count - 1,
                    last_message_sid = (SELECT sid FROM messages WHERE channel_sid = ?1 ORDER BY idx DESC LIMIT 1)
                  WHERE sid = ?1",

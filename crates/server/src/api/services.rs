@@ -1,6 +1,7 @@
 //! Services: `/v2/Services` and `/v2/Services/{Sid}`, the root of every chat
 //! resource. Creating a service also creates its four default roles.
 
+use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -130,7 +131,7 @@ impl ServiceRow {
 
 /// Loads a service or fails with 20404.
 pub fn load(conn: &Connection, sid: &str) -> ApiResult<ServiceRow> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"),
         [sid],
         ServiceRow::from_row,
@@ -160,7 +161,7 @@ fn insert_role(
     t: i64,
 ) -> rusqlite::Result<String> {
     let sid = SidKind::Role.generate();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![sid, service, name, kind, serde_json::to_string(perms).unwrap_or_default(), t],
@@ -172,7 +173,7 @@ fn insert_role(
 pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<ServiceRow> {
     let sid = SidKind::Service.generate();
     let t = now();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?4)",
         params![
@@ -186,7 +187,7 @@ pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<Servi
     insert_role(conn, &sid, "service admin", "deployment", SERVICE_ADMIN, t)?;
     let channel_user = insert_role(conn, &sid, "channel user", "channel", CHANNEL_USER, t)?;
     let channel_admin = insert_role(conn, &sid, "channel admin", "channel", CHANNEL_ADMIN, t)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE services SET default_service_role_sid = ?2, default_channel_role_sid = ?3,
          default_channel_creator_role_sid = ?4 WHERE sid = ?1",
         params![sid, service_user, channel_user, channel_admin],
@@ -263,7 +264,7 @@ fn role_of_type(
     code: u32,
 ) -> ApiResult<()> {
     let found: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
             params![sid, service],
             |r| r.get(0),
@@ -464,7 +465,7 @@ pub async fn update(
         .write(move |c| {
             let mut s = load(c, &sid)?;
             apply_update(c, &mut s, &f)?;
-            c.execute(
+            c.execute_cached(
                 "UPDATE services SET friendly_name=?2, default_service_role_sid=?3, default_channel_role_sid=?4,
                  default_channel_creator_role_sid=?5, read_status_enabled=?6, reachability_enabled=?7,
                  typing_indicator_timeout=?8, consumption_report_interval=?9, limit_channel_members=?10,
@@ -504,12 +505,12 @@ pub async fn delete(
                 "channel_webhooks",
                 "refresh_tokens",
             ] {
-                c.execute(
+                c.execute_cached(
                     &format!("DELETE FROM {table} WHERE service_sid = ?1"),
                     [&sid],
                 )?;
             }
-            c.execute("DELETE FROM services WHERE sid = ?1", [&sid])?;
+            c.execute_cached("DELETE FROM services WHERE sid = ?1", [&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

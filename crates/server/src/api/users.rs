@@ -2,6 +2,7 @@
 //! Admins manage users; a user may edit their own friendly name and
 //! attributes (editOwnUserInfo), or anyone's with editAnyUserInfo.
 
+use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -90,7 +91,7 @@ pub fn find(conn: &Connection, service: &str, key: &str) -> ApiResult<Option<Use
         "identity"
     };
     Ok(conn
-        .query_row(
+        .query_row_cached(
             &format!("SELECT {COLUMNS} FROM users WHERE service_sid = ?1 AND {column} = ?2"),
             params![service, key],
             UserRow::from_row,
@@ -136,7 +137,7 @@ fn insert(
     attributes: &str,
 ) -> ApiResult<UserRow> {
     let sid = SidKind::User.generate();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         params![sid, service.sid, identity, friendly, attributes, role.or(service.default_service_role_sid.as_deref()), now()],
@@ -164,7 +165,7 @@ pub fn set_password(
     phc: &str,
 ) -> ApiResult<UserRow> {
     let u = ensure(conn, service, identity)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE users SET password_hash = ?2 WHERE sid = ?1",
         params![u.sid, phc],
     )?;
@@ -271,7 +272,7 @@ pub fn reachability(
     if !s.reachability_enabled {
         return Ok(None);
     }
-    let notifiable: bool = conn.query_row(
+    let notifiable: bool = conn.query_row_cached(
         "SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)",
         [&u.sid],
         |r| r.get(0),
@@ -334,7 +335,7 @@ pub async fn update(
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
-            c.execute(
+            c.execute_cached(
                 "UPDATE users SET friendly_name = COALESCE(?2, friendly_name), attributes = COALESCE(?3, attributes),
                  role_sid = COALESCE(?4, role_sid), date_updated = ?5 WHERE sid = ?1",
                 params![u.sid, friendly, attributes, role, now()],
@@ -357,19 +358,19 @@ pub async fn update(
 
 /// Removes everything tied to a user's identity in a service.
 pub fn delete_user(conn: &Connection, u: &UserRow) -> ApiResult<()> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM members WHERE service_sid = ?1 AND identity = ?2",
         params![u.service_sid, u.identity],
     )?;
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2",
         params![u.service_sid, u.identity],
     )?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
         params![u.service_sid, u.identity],
     )?;
-    conn.execute("DELETE FROM users WHERE sid = ?1", [&u.sid])?;
+    conn.execute_cached("DELETE FROM users WHERE sid = ?1", [&u.sid])?;
     Ok(())
 }
 

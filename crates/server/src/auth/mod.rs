@@ -8,6 +8,7 @@ pub mod login;
 pub mod password;
 pub mod ratelimit;
 
+use crate::store::Cached;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -64,7 +65,7 @@ fn eq(a: &str, b: &str) -> bool {
 
 /// Looks up an API key's secret.
 pub fn key_secret(conn: &rusqlite::Connection, sid: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| {
+    conn.query_row_cached("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| {
         r.get(0)
     })
     .optional()
@@ -100,12 +101,12 @@ async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
     let known = app
         .db
         .read(move |c| {
-            let service_exists: bool = c.query_row(
+            let service_exists: bool = c.query_row_cached(
                 "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
                 [&service],
                 |r| r.get(0),
             )?;
-            let user_exists: bool = c.query_row(
+            let user_exists: bool = c.query_row_cached(
                 "SELECT EXISTS(SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2)",
                 rusqlite::params![service, identity],
                 |r| r.get(0),
