@@ -29,6 +29,8 @@ pub enum ClientEvent {
         state: ConnectionState,
         last_sync: Option<i64>,
     },
+    /// The access token was renewed before it expired (token state).
+    TokenRefreshed,
     /// The session ended (refresh refused): sign in again.
     SessionExpired,
     /// A native notification was shown; a click should open `channel_sid`.

@@ -272,6 +272,7 @@ async fn connect_once(inner: &Arc<Inner>, attempt: &mut u32) -> Result<()> {
                     ServerFrame::TokenAboutToExpire { .. } => {
                         let fresh = inner.session.force_refresh().await?;
                         let _ = out_tx.send(serde_json::json!({"type": "updateToken", "token": fresh}).to_string());
+                        inner.emit(ClientEvent::TokenRefreshed);
                     }
                     ServerFrame::TokenExpired => {
                         let _ = inner.session.force_refresh().await;

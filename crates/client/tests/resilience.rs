@@ -303,3 +303,44 @@ async fn typing_is_throttled_and_shown_as_who_is_typing() {
     }
     assert_eq!(starts, 1, "five keystrokes, one typing signal");
 }
+
+#[tokio::test]
+async fn a_long_absence_ends_in_one_summary_not_a_storm() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let t = TestClient::login(&server, "alice").await;
+    t.client.start();
+    online(&t.client).await;
+    server.say("room", "bob", "one live message").await;
+    until(&t.client, "live notification", || {
+        t.notes.0.lock().map(|v| v.len() == 1).unwrap_or(false)
+    })
+    .await;
+    let live = t.notes.0.lock().map(|v| v[0].clone()).expect("note");
+    assert_eq!(live.body, "bob: one live message", "default template");
+    assert_eq!(
+        live.channel_sid.as_deref(),
+        Some(ch.as_str()),
+        "a click opens the channel"
+    );
+    t.client.stop();
+
+    for i in 0..12 {
+        server.say("room", "bob", &format!("missed {i}")).await;
+    }
+    let back = t.reopen();
+    back.start();
+    online(&back).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let notes = t.notes.0.lock().map(|v| v.clone()).expect("notes");
+    assert_eq!(
+        notes.len(),
+        2,
+        "one summary for twelve missed messages: {notes:?}"
+    );
+    assert!(
+        notes[1].body.starts_with("12 new notifications"),
+        "{}",
+        notes[1].body
+    );
+}
