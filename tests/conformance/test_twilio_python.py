@@ -301,3 +301,44 @@ def test_access_tokens_minted_by_the_helper_library(server, client, service):
     forged.add_grant(ChatGrant(service_sid=service.sid))
     r = requests.get(base, headers={"X-Twilio-Token": forged.to_jwt()})
     assert (r.status_code, r.json()["code"]) == (401, 20101)
+
+
+def test_webhooks_validate_with_twilios_request_validator(server, client, service):
+    import http.server
+    import threading
+    import time
+    import urllib.parse
+    from twilio.request_validator import RequestValidator
+
+    received = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            received.append((self.path, self.headers.get("X-Twilio-Signature"), dict(urllib.parse.parse_qsl(body))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_port}/parley/hook"
+    try:
+        client.chat.v2.services(service.sid).update(post_webhook_url=url, webhook_method="POST")
+        ch = client.chat.v2.services(service.sid).channels.create(friendly_name="hooked")
+        client.chat.v2.services(service.sid).channels(ch.sid).messages.create(
+            body="signed", from_="zoe", x_twilio_webhook_enabled="true"
+        )
+        for _ in range(50):
+            if received:
+                break
+            time.sleep(0.1)
+        assert received, "the post-event webhook was called"
+        path, signature, params = received[0]
+        assert params["EventType"] == "onMessageSent" and params["Body"] == "signed"
+        assert RequestValidator(server.auth_token).validate(url, params, signature), "Twilio's validator accepts it"
+        assert not RequestValidator("wrong-token").validate(url, params, signature)
+    finally:
+        httpd.shutdown()

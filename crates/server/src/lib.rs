@@ -16,6 +16,7 @@ pub mod form;
 pub mod paging;
 pub mod realtime;
 pub mod store;
+pub mod webhooks_out;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::webhooks_out::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
 /// A channel as stored.
@@ -125,6 +126,22 @@ pub fn announce(
         &ch.render(app),
     )?;
     Ok(())
+}
+
+/// The post-event webhook call for a channel change, if it should fire.
+fn channel_hook(
+    event: &'static str,
+    app: &App,
+    origin: Option<&webhooks_out::Origin>,
+    c: &Channel,
+) -> Hook {
+    let o = origin?;
+    Some((
+        event,
+        c.service_sid.clone(),
+        Some(c.sid.clone()),
+        webhooks_out::channel_params(event, app, o, c),
+    ))
 }
 
 /// 404 50300 for a channel that does not exist or may not be seen.
@@ -295,8 +312,10 @@ pub async fn create(
     State(app): State<App>,
     p: Principal,
     Path(service): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     check_names(&f, 64)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
     let kind = f
@@ -355,9 +374,15 @@ pub async fn create(
                     None,
                 )?;
             }
-            Ok(created(resolve(c, &service, &ch.sid)?.render(&a)))
+            let r = resolve(c, &service, &ch.sid)?.render(&a);
+            let hook = channel_hook("onChannelAdded", &a, origin.as_ref(), &r);
+            Ok((created(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
@@ -380,8 +405,10 @@ pub async fn update(
     State(app): State<App>,
     p: Principal,
     Path((service, key)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<Channel>> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     check_names(&f, 256)?;
     let attributes = f.attributes("Attributes")?;
     let date_created = f.date("DateCreated", 50308)?;
@@ -429,9 +456,15 @@ pub async fn update(
             )?;
             let ch = resolve(c, &service, &ch.sid)?;
             announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;
-            Ok(Json(ch.render(&a)))
+            let r = ch.render(&a);
+            let hook = channel_hook("onChannelUpdated", &a, origin.as_ref(), &r);
+            Ok((Json(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` — removes members,
@@ -440,7 +473,9 @@ pub async fn delete(
     State(app): State<App>,
     p: Principal,
     Path((service, key)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -458,7 +493,12 @@ pub async fn delete(
             };
             announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
             c.execute_cached("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
-            Ok(StatusCode::NO_CONTENT)
+            let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &ch.render(&a));
+            Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }

@@ -22,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::webhooks_out::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
 /// A member as stored.
@@ -84,6 +85,22 @@ impl MemberRow {
             attributes: self.attributes.clone(),
         }
     }
+}
+
+/// The post-event webhook call for a member change, if it should fire.
+fn member_hook(
+    event: &'static str,
+    app: &App,
+    origin: Option<&webhooks_out::Origin>,
+    m: &Member,
+) -> Hook {
+    let o = origin?;
+    Some((
+        event,
+        m.service_sid.clone(),
+        Some(m.channel_sid.clone()),
+        webhooks_out::member_params(event, app, o, m),
+    ))
 }
 
 /// Finds a member of `channel` by SID or identity.
@@ -281,8 +298,10 @@ pub async fn create(
     State(app): State<App>,
     p: Principal,
     Path((service, channel)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let identity = f.str("Identity").unwrap_or("").to_owned();
     super::users::check_identity(&identity)?;
     let (index, ts) = horizon_params(&f)?;
@@ -318,9 +337,15 @@ pub async fn create(
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
             let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
-            Ok(created(m.render(&a)))
+            let r = m.render(&a);
+            let hook = member_hook("onMemberAdded", &a, origin.as_ref(), &r);
+            Ok((created(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `GET …/Channels/{ChannelSid}/Members/{Sid}`
@@ -420,8 +445,10 @@ pub async fn update(
     State(app): State<App>,
     p: Principal,
     Path((service, channel, key)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<Member>> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let (index, ts) = horizon_params(&f)?;
     let attributes = f.attributes("Attributes")?;
     let role = f
@@ -460,9 +487,15 @@ pub async fn update(
             )?;
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;
-            Ok(Json(updated.render(&a)))
+            let r = updated.render(&a);
+            let hook = member_hook("onMemberUpdated", &a, origin.as_ref(), &r);
+            Ok((Json(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Members/{Sid}` — leave (own) or remove.
@@ -470,7 +503,9 @@ pub async fn delete(
     State(app): State<App>,
     p: Principal,
     Path((service, channel, key)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -484,7 +519,12 @@ pub async fn delete(
                 view.require("removeMember")?;
             }
             remove(c, &a, &ch, &m)?;
-            Ok(StatusCode::NO_CONTENT)
+            let hook = member_hook("onMemberRemoved", &a, origin.as_ref(), &m.render(&a));
+            Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }

@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::webhooks_out;
 use parley_protocol::realtime::EventKind;
 
 /// Largest message body, in bytes.
@@ -49,6 +50,22 @@ fn idempotency_key(headers: &axum::http::HeaderMap) -> ApiResult<Option<String>>
         )));
     }
     Ok(Some(key.to_owned()))
+}
+
+/// The post-event webhook call for a message change, if it should fire.
+fn hook_for(
+    event: &'static str,
+    app: &App,
+    origin: Option<&webhooks_out::Origin>,
+    m: &Message,
+) -> webhooks_out::Hook {
+    let o = origin?;
+    Some((
+        event,
+        m.service_sid.clone(),
+        Some(m.channel_sid.clone()),
+        webhooks_out::message_params(event, app, o, m),
+    ))
 }
 
 /// Records a message change in the channel's feed.
@@ -268,6 +285,7 @@ pub async fn create(
     Form(f): Form,
 ) -> ApiResult<Response> {
     let idem = idempotency_key(&headers)?;
+    let origin = webhooks_out::origin(&p, &headers);
     let media = f
         .str("MediaSid")
         .filter(|m| !m.is_empty())
@@ -301,7 +319,7 @@ pub async fn create(
                         return Err(ApiError::conflict(20409, "Idempotency-Key was already used for a message in another channel"));
                     }
                     // A retry: answer exactly as the first time.
-                    return Ok(created(resolve(c, &ch.sid, &message_sid)?.render(&a)));
+                    return Ok((created(resolve(c, &ch.sid, &message_sid)?.render(&a)), None));
                 }
             }
             view.require_member("sendMessage")?;
@@ -350,9 +368,15 @@ pub async fn create(
                 )?;
             }
             announce(c, &a, EventKind::MessageAdded, &m)?;
-            Ok(created(m.render(&a)))
+            let r = m.render(&a);
+            let hook = hook_for("onMessageSent", &a, origin.as_ref(), &r);
+            Ok((created(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -376,8 +400,10 @@ pub async fn update(
     State(app): State<App>,
     p: Principal,
     Path((service, channel, sid)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<Message>> {
+    let origin = webhooks_out::origin(&p, &headers);
     if let Some(b) = f.str("Body") {
         check_body(b)?;
     }
@@ -420,9 +446,15 @@ pub async fn update(
             )?;
             let m = resolve(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageUpdated, &m)?;
-            Ok(Json(m.render(&a)))
+            let r = m.render(&a);
+            let hook = hook_for("onMessageUpdated", &a, origin.as_ref(), &r);
+            Ok((Json(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -430,7 +462,9 @@ pub async fn delete(
     State(app): State<App>,
     p: Principal,
     Path((service, channel, sid)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
+    let origin = webhooks_out::origin(&p, &headers);
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -447,7 +481,12 @@ pub async fn delete(
                 [&ch.sid],
             )?;
             announce(c, &a, EventKind::MessageRemoved, &m)?;
-            Ok(StatusCode::NO_CONTENT)
+            let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
+            Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }

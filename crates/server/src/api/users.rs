@@ -18,6 +18,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::webhooks_out::{self, Hook};
 
 /// Longest identity accepted.
 pub const MAX_IDENTITY: usize = 256;
@@ -81,6 +82,22 @@ impl UserRow {
             url,
         }
     }
+}
+
+/// The post-event webhook call for a user change, if it should fire.
+fn user_hook(
+    event: &'static str,
+    app: &App,
+    origin: Option<&webhooks_out::Origin>,
+    u: &User,
+) -> Hook {
+    let o = origin?;
+    Some((
+        event,
+        u.service_sid.clone(),
+        None,
+        webhooks_out::user_params(event, app, o, u),
+    ))
 }
 
 /// Finds a user by SID or identity.
@@ -222,8 +239,10 @@ pub async fn create(
     State(app): State<App>,
     p: Principal,
     Path(service): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let identity = f.str("Identity").unwrap_or("").to_owned();
     check_identity(&identity)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
@@ -257,9 +276,15 @@ pub async fn create(
                 friendly.as_deref(),
                 &attributes,
             )?;
-            Ok(created(u.render(&a, None)))
+            let r = u.render(&a, None);
+            let hook = user_hook("onUserAdded", &a, origin.as_ref(), &r);
+            Ok((created(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// `(is_online, is_notifiable)` when the service has reachability enabled.
@@ -305,8 +330,10 @@ pub async fn update(
     State(app): State<App>,
     p: Principal,
     Path((service, key)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<User>> {
+    let origin = crate::webhooks_out::origin(&p, &headers);
     let attributes = f.attributes("Attributes")?;
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
@@ -351,9 +378,15 @@ pub async fn update(
                 crate::feed::Audience::Users(audience),
                 &u.render(&a, r),
             )?;
-            Ok(Json(u.render(&a, r)))
+            let r = u.render(&a, r);
+            let hook = user_hook("onUserUpdated", &a, origin.as_ref(), &r);
+            Ok((Json(r), hook))
         })
         .await
+        .map(|(r, hook)| {
+            webhooks_out::fire_hook(&app, hook);
+            r
+        })
 }
 
 /// Removes everything tied to a user's identity in a service.
