@@ -13,9 +13,12 @@ use axum::routing::post;
 use axum::Router;
 use common::{Auth, TestServer};
 
+/// (path, signature, form parameters) of one webhook call.
+type Call = (String, String, Vec<(String, String)>);
+
 #[derive(Clone, Default)]
 struct Seen {
-    calls: Arc<Mutex<Vec<(String, String, Vec<(String, String)>)>>>,
+    calls: Arc<Mutex<Vec<Call>>>,
     fail_first: Arc<Mutex<u32>>,
 }
 
@@ -63,7 +66,7 @@ fn param<'a>(p: &'a [(String, String)], k: &str) -> Option<&'a str> {
     p.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-async fn calls_after(seen: &Seen, wait: Duration) -> Vec<(String, String, Vec<(String, String)>)> {
+async fn calls_after(seen: &Seen, wait: Duration) -> Vec<Call> {
     tokio::time::sleep(wait).await;
     seen.calls.lock().map(|c| c.clone()).unwrap_or_default()
 }
