@@ -176,6 +176,15 @@ pub fn fire_hook(app: &App, hook: Hook) {
     }
 }
 
+/// For `Result::map` after a write that returned `(reply, hook)`: fires the
+/// hook (the change is committed by then) and passes the reply on.
+pub fn fired<R>(app: &App) -> impl FnOnce((R, Hook)) -> R + '_ {
+    move |(reply, hook)| {
+        fire_hook(app, hook);
+        reply
+    }
+}
+
 /// Calls every webhook interested in `event` (after the change committed).
 pub fn fire(
     app: &App,

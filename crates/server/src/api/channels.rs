@@ -379,10 +379,7 @@ pub async fn create(
             Ok((created(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
@@ -461,10 +458,7 @@ pub async fn update(
             Ok((Json(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` — removes members,
@@ -497,8 +491,5 @@ pub async fn delete(
             Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }

@@ -342,10 +342,7 @@ pub async fn create(
             Ok((created(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `GET …/Channels/{ChannelSid}/Members/{Sid}`
@@ -492,10 +489,7 @@ pub async fn update(
             Ok((Json(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Members/{Sid}` — leave (own) or remove.
@@ -523,8 +517,5 @@ pub async fn delete(
             Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }

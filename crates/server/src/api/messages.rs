@@ -373,10 +373,7 @@ pub async fn create(
             Ok((created(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -451,10 +448,7 @@ pub async fn update(
             Ok((Json(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -485,8 +479,5 @@ pub async fn delete(
             Ok((StatusCode::NO_CONTENT, hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }

@@ -281,10 +281,7 @@ pub async fn create(
             Ok((created(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// `(is_online, is_notifiable)` when the service has reachability enabled.
@@ -383,10 +380,7 @@ pub async fn update(
             Ok((Json(r), hook))
         })
         .await
-        .map(|(r, hook)| {
-            webhooks_out::fire_hook(&app, hook);
-            r
-        })
+        .map(webhooks_out::fired(&app))
 }
 
 /// Removes everything tied to a user's identity in a service.
