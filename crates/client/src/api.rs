@@ -478,6 +478,17 @@ impl Api {
         .await
     }
 
+    /// The newest cursor of the user's change feed.
+    pub async fn feed_head(&self, token: &str, service: &str, identity: &str) -> Result<i64> {
+        let page: parley_protocol::realtime::ChangesPage = self
+            .get(
+                &format!("/v2/Services/{service}/Users/{}/Changes", percent(identity)),
+                token,
+            )
+            .await?;
+        Ok(page.head)
+    }
+
     /// The service resource (typing timeout, notification templates).
     pub async fn service(
         &self,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use parley_protocol::realtime::{ChangesPage, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
+use parley_protocol::realtime::{ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
 use parley_protocol::resources::Channel;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -78,25 +78,7 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
     let token = inner.session.access_token().await?;
     let (api, svc, me) = (&inner.api, inner.service(), inner.me());
     // The feed position first: changes made during the snapshot are replayed after it.
-    let head: ChangesPage = {
-        let url = format!(
-            "{}/v2/Services/{svc}/Users/{}/Changes",
-            api.base(),
-            form_urlencoded::byte_serialize(me.as_bytes()).collect::<String>()
-        );
-        let resp = reqwest::Client::new()
-            .get(url)
-            .header("X-Twilio-Token", &token)
-            .send()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
-            return Err(ClientError::Unauthorized("session refused".into()));
-        }
-        resp.json()
-            .await
-            .map_err(|e| ClientError::NotParley(e.to_string()))?
-    };
+    let head = api.feed_head(&token, svc, me).await?;
     if let Ok(s) = api.service(&token, svc).await {
         inner
             .typing_timeout
@@ -132,7 +114,7 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
             .cache
             .store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
     }
-    inner.cache.set_meta("cursor", &head.head.to_string())?;
+    inner.cache.set_meta("cursor", &head.to_string())?;
     inner.cache.touch()?;
     inner.emit(ClientEvent::ChannelsChanged);
     for (ch, _) in &joined {
