@@ -6,12 +6,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
-	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin
+	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin \
+	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
+	xvfb webkit2gtk-driver imagemagick
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps build bench check-layering clean
+.PHONY: run test deps ui tauri-driver build bench check-layering clean
 
 ## Install missing Debian packages (idempotent; apt only runs when something is missing).
 deps:
@@ -24,12 +26,24 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
 
+ui/node_modules/.installed: ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## The web UI, embedded into the desktop binary at compile time.
+ui: ui/node_modules/.installed
+	npm --prefix ui run build
+
+## tauri-driver for the end-to-end tests of the real window (from crates.io).
+tauri-driver:
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked
+
 $(VENV)/.installed: tests/conformance/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r tests/conformance/requirements.txt
 	touch $@
 
-build: deps
+build: deps ui
 	$(CARGO) build --workspace --all-targets
 
 ## Nothing below the desktop shell may depend on tauri.
@@ -42,28 +56,35 @@ tests/conformance-node/node_modules/.installed: tests/conformance-node/package-l
 	cd tests/conformance-node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: build $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering
+test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering
 	$(CARGO) test --workspace
-	@# Tests that need a real Secret Service and a D-Bus notification daemon:
-	@# a private session bus, a throwaway HOME and an unlocked gnome-keyring.
-	RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} HOME=$$(mktemp -d) \
-	  dbus-run-session -- sh -c 'eval "$$(printf parley | gnome-keyring-daemon --unlock --components=secrets)"; \
-	  exec $(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored'
+	npm --prefix ui test
+	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
+	@# display: a private session bus, a throwaway HOME, an unlocked
+	@# gnome-keyring and Xvfb; the desktop tests drive the real window.
+	RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} \
+	PATH="$${CARGO_HOME:-$$HOME/.cargo}/bin:$$PATH" HOME=$$(mktemp -d) \
+	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
+	  'eval "$$(printf parley | gnome-keyring-daemon --unlock --components=secrets)"; \
+	  export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1; \
+	  $(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored && \
+	  exec $(CARGO) test -p parley-desktop --test window -- --ignored'
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 
-## Start a local server with demo data (until the desktop app exists, talk to it with curl).
-run: deps
-	$(CARGO) build --release -p parley-server
+## Start a local server with demo data and open the desktop app; closing
+## the app stops the server.
+run: deps ui
+	$(CARGO) build --release -p parley-server -p parley-desktop
 	@mkdir -p "$(RUN_DIR)"
 	@./target/release/parley-server --data-dir "$(RUN_DIR)" demo
 	@eval "$$(./target/release/parley-server --data-dir "$(RUN_DIR)" account)"; \
-	echo; echo "Data directory: $(RUN_DIR)"; \
-	echo "Try it:"; \
-	echo "  curl -s -u $$PARLEY_ACCOUNT_SID:$$PARLEY_AUTH_TOKEN http://$(RUN_LISTEN)/v2/Services"; \
-	echo "  curl -s http://$(RUN_LISTEN)/auth/token -d grant_type=password -d username=alice -d password=<alice's password above>"; \
-	echo
-	./target/release/parley-server --data-dir "$(RUN_DIR)" serve --listen $(RUN_LISTEN)
+	echo; echo "Server data: $(RUN_DIR)"; \
+	echo "REST: curl -s -u $$PARLEY_ACCOUNT_SID:$$PARLEY_AUTH_TOKEN http://$(RUN_LISTEN)/v2/Services"; \
+	echo "Sign in to the app with one of the users above (server URL is prefilled)."; echo
+	@./target/release/parley-server --data-dir "$(RUN_DIR)" serve --listen $(RUN_LISTEN) & \
+	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	PARLEY_SERVER_URL=http://$(RUN_LISTEN) PARLEY_DATA_DIR="$(RUN_DIR)/desktop" ./target/release/parley
 
 bench: deps
 	$(CARGO) bench --bench send_throughput
@@ -72,4 +93,4 @@ bench: deps
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) ui/node_modules ui/dist tests/conformance-node/node_modules test-output

@@ -1,0 +1,411 @@
+//! End to end in the real window: the built `parley` binary driven through
+//! tauri-driver and WebKitWebDriver, against a real parley-server. `make test`
+//! runs these with `--ignored` under Xvfb inside a D-Bus session with an
+//! unlocked gnome-keyring; each saves screenshots under `test-output/`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+const PASSWORD: &str = "correct horse battery";
+
+struct Driver {
+    child: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+    shots: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+impl Driver {
+    async fn start(
+        data_dir: &std::path::Path,
+        server_url: &str,
+        keyring: &str,
+        test: &str,
+    ) -> Driver {
+        let port = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("PARLEY_SERVER_URL", server_url)
+            .env("PARLEY_KEYRING_SERVICE", keyring)
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver)");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http");
+        let app = PathBuf::from(env!("CARGO_BIN_EXE_parley"));
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": app, "args": ["--data-dir", data_dir]
+        }}}});
+        let mut session = None;
+        for _ in 0..100 {
+            if let Ok(r) = http
+                .post(format!("{base}/session"))
+                .json(&caps)
+                .send()
+                .await
+            {
+                let v: Value = r.json().await.unwrap_or_default();
+                if let Some(id) = v["value"]["sessionId"].as_str() {
+                    session = Some(id.to_owned());
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../test-output")
+            .join(test);
+        std::fs::create_dir_all(&shots).expect("test-output");
+        Driver {
+            child,
+            base,
+            session: session.expect("a WebDriver session with the app"),
+            http,
+            shots,
+        }
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.http.request(method.clone(), url);
+        let req = if method == reqwest::Method::GET {
+            req
+        } else {
+            req.json(&body)
+        };
+        req.send()
+            .await
+            .expect("webdriver")
+            .json::<Value>()
+            .await
+            .unwrap_or_default()["value"]
+            .clone()
+    }
+
+    /// Waits for an element matching `css`.
+    async fn find(&self, css: &str) -> String {
+        for _ in 0..100 {
+            let v = self
+                .cmd(
+                    reqwest::Method::POST,
+                    "/element",
+                    json!({"using": "css selector", "value": css}),
+                )
+                .await;
+            if let Some(id) = v[ELEMENT].as_str() {
+                return id.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no element {css}");
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/elements",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v.as_array().map(Vec::len).unwrap_or(0)
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::GET,
+            &format!("/element/{id}/text"),
+            Value::Null,
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({"text": text}),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            json!({}),
+        )
+        .await;
+    }
+
+    /// Waits until the text of `css` satisfies `ok`.
+    async fn until_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        for _ in 0..150 {
+            let t = self.text(css).await;
+            if ok(&t) {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.screenshot("timeout").await;
+        panic!(
+            "timed out waiting for {what} in {css}: {:?}",
+            self.text(css).await
+        );
+    }
+
+    /// Saves what a person would see: the X display (WebKitWebDriver's own
+    /// screenshot stalls under Xvfb).
+    async fn screenshot(&self, name: &str) {
+        let path = self.shots.join(format!("{name}.png"));
+        let ok = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "screenshot {name} saved");
+    }
+
+    async fn quit(&self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
+    }
+}
+
+struct World {
+    server: parley_server::RunningServer,
+    _dir: tempfile::TempDir,
+    service: String,
+}
+
+impl World {
+    async fn start() -> World {
+        let dir = tempfile::tempdir().expect("dir");
+        let opts = parley_server::ServeOptions::new(
+            dir.path().to_owned(),
+            "127.0.0.1:0".parse().expect("addr"),
+        );
+        let server = parley_server::start(opts).await.expect("server");
+        let app = server.app.clone();
+        let phc = parley_server::auth::password::hash(PASSWORD).expect("hash");
+        let service = app
+            .db
+            .write(move |c| {
+                let s = parley_server::api::services::create_service(c, "E2E")?;
+                for who in ["alice", "bob"] {
+                    parley_server::api::users::set_password(c, &s, who, &phc)?;
+                }
+                Ok::<_, parley_server::error::ApiError>(s.sid)
+            })
+            .await
+            .expect("service");
+        World {
+            server,
+            _dir: dir,
+            service,
+        }
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let app = &self.server.app;
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.server.url()))
+            .basic_auth(&app.account_sid, Some(&app.auth_token))
+            .form(form)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .unwrap_or_default()
+    }
+}
+
+fn secret_tool_lookup(service: &str, account: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", account])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.post(
+        &format!("/v2/Services/{svc}/Channels"),
+        &[("UniqueName", "general"), ("FriendlyName", "general")],
+    )
+    .await;
+    for who in ["alice", "bob"] {
+        w.post(
+            &format!("/v2/Services/{svc}/Channels/general/Members"),
+            &[("Identity", who)],
+        )
+        .await;
+    }
+    w.post(
+        &format!("/v2/Services/{svc}/Channels/general/Messages"),
+        &[("Body", "welcome, alice"), ("From", "bob")],
+    )
+    .await;
+    w.post(
+        &format!("/v2/Services/{svc}/Channels/general/Messages"),
+        &[
+            ("Body", "<img src=x onerror=alert(1)><b>bold?</b>"),
+            ("From", "bob"),
+        ],
+    )
+    .await;
+
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-{}", std::process::id());
+    let d = Driver::start(data.path(), &w.server.url(), &keyring, "sign_in_read_send").await;
+
+    // Sign in: a wrong password first, then the right one.
+    assert_eq!(d.text("#signin h1").await, "Parley");
+    d.type_into("#username", "alice").await;
+    d.type_into("#password", "wrong").await;
+    d.click("#signin-button").await;
+    let err = d
+        .until_text("#signin-error", "an error", |t| !t.is_empty())
+        .await;
+    assert!(
+        err.to_lowercase().contains("invalid username or password"),
+        "{err}"
+    );
+    d.screenshot("01-wrong-password").await;
+    d.click("#password").await;
+    let pw = d.find("#password").await;
+    d.cmd(
+        reqwest::Method::POST,
+        &format!("/element/{pw}/clear"),
+        json!({}),
+    )
+    .await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("#signin-button").await;
+
+    // The channel list and history arrive.
+    d.until_text("#channels", "the channel", |t| t.contains("general"))
+        .await;
+    let msgs = d
+        .until_text("#messages", "history", |t| t.contains("welcome, alice"))
+        .await;
+    assert!(
+        msgs.contains("<img src=x onerror=alert(1)><b>bold?</b>"),
+        "HTML shows as text: {msgs}"
+    );
+    assert_eq!(
+        d.count("#messages img").await,
+        0,
+        "no element was created from message text"
+    );
+    assert_eq!(d.count("#messages b").await, 0);
+    d.screenshot("02-signed-in").await;
+
+    // Send from the window; the server has it.
+    d.type_into("#composer", "hello from the window\u{E007}")
+        .await;
+    d.until_text("#messages", "own message", |t| {
+        t.contains("hello from the window")
+    })
+    .await;
+    let mut found = false;
+    for _ in 0..50 {
+        let list = reqwest::Client::new()
+            .get(format!(
+                "{}/v2/Services/{svc}/Channels/general/Messages",
+                w.server.url()
+            ))
+            .basic_auth(&w.server.app.account_sid, Some(&w.server.app.auth_token))
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .unwrap_or_default();
+        if list.contains("hello from the window") {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "the server received the message sent in the window");
+
+    // A message from bob arrives live.
+    w.post(
+        &format!("/v2/Services/{svc}/Channels/general/Messages"),
+        &[("Body", "live from bob"), ("From", "bob")],
+    )
+    .await;
+    d.until_text("#messages", "live message", |t| t.contains("live from bob"))
+        .await;
+    d.screenshot("03-conversation").await;
+
+    // Sign out clears the keyring entry.
+    let account = format!("{}|alice", w.server.url());
+    assert!(
+        secret_tool_lookup(&keyring, &account).is_some(),
+        "signed in: the refresh token is in the keyring"
+    );
+    d.click("#signout").await;
+    d.until_text("#signin h1", "the sign-in screen", |t| t == "Parley")
+        .await;
+    let mut cleared = false;
+    for _ in 0..50 {
+        if secret_tool_lookup(&keyring, &account).is_none() {
+            cleared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(cleared, "signing out deleted the keyring entry");
+    d.screenshot("04-signed-out").await;
+    d.quit().await;
+}
