@@ -68,7 +68,7 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	  'eval "$$(printf parley | gnome-keyring-daemon --unlock --components=secrets)"; \
 	  export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1; \
 	  $(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored && \
-	  exec $(CARGO) test -p parley-desktop --test window -- --ignored'
+	  exec $(CARGO) test -p parley-desktop --test window -- --ignored --test-threads=1'
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 

@@ -214,7 +214,7 @@ impl Driver {
 
 struct World {
     server: parley_server::RunningServer,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     service: String,
 }
 
@@ -241,7 +241,27 @@ impl World {
             .expect("service");
         World {
             server,
-            _dir: dir,
+            dir,
+            service,
+        }
+    }
+
+    /// Stops the server, waits for `down`, and starts it again on the same
+    /// address with the same data.
+    async fn restart(self, down: impl std::future::Future<Output = ()>) -> World {
+        let World {
+            server,
+            dir,
+            service,
+        } = self;
+        let addr = server.addr;
+        server.stop().await;
+        down.await;
+        let opts = parley_server::ServeOptions::new(dir.path().to_owned(), addr);
+        let server = parley_server::start(opts).await.expect("server restarts");
+        World {
+            server,
+            dir,
             service,
         }
     }
@@ -407,5 +427,103 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
     }
     assert!(cleared, "signing out deleted the keyring entry");
     d.screenshot("04-signed-out").await;
+    d.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn with_the_server_down_the_app_opens_on_cached_history_and_sends_once_it_returns() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.post(
+        &format!("/v2/Services/{svc}/Channels"),
+        &[("UniqueName", "general"), ("FriendlyName", "general")],
+    )
+    .await;
+    for who in ["alice", "bob"] {
+        w.post(
+            &format!("/v2/Services/{svc}/Channels/general/Members"),
+            &[("Identity", who)],
+        )
+        .await;
+    }
+    w.post(
+        &format!("/v2/Services/{svc}/Channels/general/Messages"),
+        &[("Body", "history worth keeping"), ("From", "bob")],
+    )
+    .await;
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-offline-{}", std::process::id());
+    let url = w.server.url();
+    {
+        let d = Driver::start(data.path(), &url, &keyring, "offline").await;
+        d.type_into("#username", "alice").await;
+        d.type_into("#password", PASSWORD).await;
+        d.click("#signin-button").await;
+        d.until_text("#messages", "history", |t| {
+            t.contains("history worth keeping")
+        })
+        .await;
+        d.quit().await;
+    }
+    // The server goes down; the app starts again on its cache.
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let data_path = data.path().to_owned();
+    let (keyring2, url2) = (keyring.clone(), url.clone());
+    let offline = tokio::spawn(async move {
+        let d = Driver::start(&data_path, &url2, &keyring2, "offline").await;
+        let history = d
+            .until_text("#messages", "cached history", |t| {
+                t.contains("history worth keeping")
+            })
+            .await;
+        assert!(
+            history.contains("history worth keeping"),
+            "cached history with no server"
+        );
+        d.screenshot("01-offline-cached-history").await;
+        d.type_into("#composer", "written while offline\u{E007}")
+            .await;
+        d.until_text("#messages", "pending message", |t| {
+            t.contains("written while offline")
+        })
+        .await;
+        d.screenshot("02-offline-pending").await;
+        let _ = tx.send(());
+        d
+    });
+    let w = w
+        .restart(async move {
+            let _ = rx.await;
+        })
+        .await;
+    let d = offline.await.expect("offline session");
+    let mut delivered = 0;
+    for _ in 0..150 {
+        let list = reqwest::Client::new()
+            .get(format!(
+                "{}/v2/Services/{svc}/Channels/general/Messages",
+                w.server.url()
+            ))
+            .basic_auth(&w.server.app.account_sid, Some(&w.server.app.auth_token))
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .unwrap_or_default();
+        delivered = list.matches("written while offline").count();
+        if delivered > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        delivered, 1,
+        "the offline message reached the server exactly once"
+    );
+    d.until_text("#status", "online again", |t| t == "online")
+        .await;
+    d.screenshot("03-back-online").await;
     d.quit().await;
 }
