@@ -3,7 +3,7 @@
 //! latency. Then opens IDLE sockets (default 10,000) and prints the server's
 //! RSS per idle connection. The server is the real binary in a child process
 //! so that its memory is measured alone. Run with `cargo bench --bench fanout`
-//! (env: MEMBERS, MESSAGES, RATE messages/s per sender (default 100), SENDERS, IDLE).
+//! (env: MEMBERS, MESSAGES, RATE messages/s per sender (default 120), SENDERS, IDLE).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -245,7 +245,7 @@ async fn run() {
     for s in 0..senders {
         let (http, url) = (http.clone(), url.clone());
         let count = messages / senders + usize::from(s < messages % senders);
-        let rate = env("RATE", 100).max(1);
+        let rate = env("RATE", 120).max(1);
         posting.push(tokio::spawn(async move {
             let mut took = Vec::with_capacity(count);
             // Offered load: RATE messages/s per sender (RATE × members deliveries/s).
@@ -282,7 +282,7 @@ async fn run() {
     println!(
         "fanout: {messages} messages to {members} connected members ({} deliveries), offered {} messages/s",
         members * messages,
-        env("RATE", 100) * env("SENDERS", 1).max(1)
+        env("RATE", 120) * env("SENDERS", 1).max(1)
     );
     println!(
         "  delivered    {} in {:.2} s",

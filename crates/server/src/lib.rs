@@ -183,6 +183,12 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        // Chat frames are small: send them at once instead of waiting for
+        // Nagle's algorithm to coalesce them (which adds tens of ms).
+        let listener =
+            axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+                let _ = tcp.set_nodelay(true);
+            });
         let r = axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
