@@ -140,9 +140,10 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
         .map(|x| serde_json::to_string(x).unwrap_or_default());
     conn.prepare_cached(
         "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7
-         WHERE sid = ?1 AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
+         WHERE channel_sid = ?1 AND idx = ?8
+           AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
     )?
-    .execute(params![m.sid, m.body, m.attributes, media, m.was_edited, m.date_updated.0, m.from])?;
+    .execute(params![m.channel_sid, m.body, m.attributes, media, m.was_edited, m.date_updated.0, m.from, m.index])?;
     Ok(())
 }
 
@@ -230,8 +231,8 @@ fn apply_in(
         EventKind::MessageRemoved => {
             if let Some(m) = parse::<Message>(data) {
                 conn.execute(
-                    "UPDATE messages SET deleted = 1, body = '' WHERE sid = ?1",
-                    [&m.sid],
+                    "UPDATE messages SET deleted = 1, body = '' WHERE channel_sid = ?1 AND idx = ?2",
+                    params![m.channel_sid, m.index],
                 )?;
                 out.messages_changed = Some(m.channel_sid);
             }
