@@ -266,6 +266,51 @@ impl World {
         }
     }
 
+    /// Channel "general" with alice and bob as members.
+    async fn general(&self) {
+        let svc = &self.service;
+        let path = format!("/v2/Services/{svc}/Channels");
+        self.post(
+            &path,
+            &[("UniqueName", "general"), ("FriendlyName", "general")],
+        )
+        .await;
+        for who in ["alice", "bob"] {
+            self.post(&format!("{path}/general/Members"), &[("Identity", who)])
+                .await;
+        }
+    }
+
+    /// How many messages of "general" on the server contain `text`, once
+    /// there is at least one (or after 15 s).
+    async fn count_on_server(&self, text: &str) -> usize {
+        let url = format!(
+            "{}/v2/Services/{}/Channels/general/Messages",
+            self.server.url(),
+            self.service
+        );
+        for _ in 0..75 {
+            let list = reqwest::Client::new()
+                .get(&url)
+                .basic_auth(
+                    &self.server.app.account_sid,
+                    Some(&self.server.app.auth_token),
+                )
+                .send()
+                .await
+                .expect("sent")
+                .text()
+                .await
+                .unwrap_or_default();
+            let n = list.matches(text).count();
+            if n > 0 {
+                return n;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        0
+    }
+
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
         let app = &self.server.app;
         reqwest::Client::new()
@@ -297,18 +342,7 @@ fn secret_tool_lookup(service: &str, account: &str) -> Option<String> {
 async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
     let w = World::start().await;
     let svc = w.service.clone();
-    w.post(
-        &format!("/v2/Services/{svc}/Channels"),
-        &[("UniqueName", "general"), ("FriendlyName", "general")],
-    )
-    .await;
-    for who in ["alice", "bob"] {
-        w.post(
-            &format!("/v2/Services/{svc}/Channels/general/Members"),
-            &[("Identity", who)],
-        )
-        .await;
-    }
+    w.general().await;
     w.post(
         &format!("/v2/Services/{svc}/Channels/general/Messages"),
         &[("Body", "welcome, alice"), ("From", "bob")],
@@ -376,27 +410,11 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
         t.contains("hello from the window")
     })
     .await;
-    let mut found = false;
-    for _ in 0..50 {
-        let list = reqwest::Client::new()
-            .get(format!(
-                "{}/v2/Services/{svc}/Channels/general/Messages",
-                w.server.url()
-            ))
-            .basic_auth(&w.server.app.account_sid, Some(&w.server.app.auth_token))
-            .send()
-            .await
-            .expect("sent")
-            .text()
-            .await
-            .unwrap_or_default();
-        if list.contains("hello from the window") {
-            found = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(found, "the server received the message sent in the window");
+    assert_eq!(
+        w.count_on_server("hello from the window").await,
+        1,
+        "the server received the message sent in the window, once"
+    );
 
     // A message from bob arrives live.
     w.post(
@@ -435,18 +453,7 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
 async fn with_the_server_down_the_app_opens_on_cached_history_and_sends_once_it_returns() {
     let w = World::start().await;
     let svc = w.service.clone();
-    w.post(
-        &format!("/v2/Services/{svc}/Channels"),
-        &[("UniqueName", "general"), ("FriendlyName", "general")],
-    )
-    .await;
-    for who in ["alice", "bob"] {
-        w.post(
-            &format!("/v2/Services/{svc}/Channels/general/Members"),
-            &[("Identity", who)],
-        )
-        .await;
-    }
+    w.general().await;
     w.post(
         &format!("/v2/Services/{svc}/Channels/general/Messages"),
         &[("Body", "history worth keeping"), ("From", "bob")],
@@ -498,26 +505,7 @@ async fn with_the_server_down_the_app_opens_on_cached_history_and_sends_once_it_
         })
         .await;
     let d = offline.await.expect("offline session");
-    let mut delivered = 0;
-    for _ in 0..150 {
-        let list = reqwest::Client::new()
-            .get(format!(
-                "{}/v2/Services/{svc}/Channels/general/Messages",
-                w.server.url()
-            ))
-            .basic_auth(&w.server.app.account_sid, Some(&w.server.app.auth_token))
-            .send()
-            .await
-            .expect("sent")
-            .text()
-            .await
-            .unwrap_or_default();
-        delivered = list.matches("written while offline").count();
-        if delivered > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let delivered = w.count_on_server("written while offline").await;
     assert_eq!(
         delivered, 1,
         "the offline message reached the server exactly once"
