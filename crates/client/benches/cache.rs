@@ -5,8 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use parley_client::cache::Cache;
-use parley_protocol::resources::Message;
+use parley_client::cache::{Cache, ChannelPage};
+use parley_client::{SYNC_GROUP, SYNC_PAGE};
+use parley_protocol::resources::{Member, Message};
 use parley_protocol::Timestamp;
 
 const WORDS: &[&str] = &[
@@ -34,7 +35,8 @@ fn message(channel: usize, index: i64, seed: u64) -> Message {
         body.push(' ');
     }
     body.push_str(&format!("#{index}"));
-    let t = Timestamp(1_700_000_000 + index);
+    // All channels active over the same period, a message every few seconds.
+    let t = Timestamp(1_700_000_000 + index * 7 + channel as i64 % 7);
     Message {
         sid: format!("IM{channel:08x}{index:024x}"),
         account_sid: "AC".into(),
@@ -59,6 +61,23 @@ fn fill(cache: &Cache, channels: usize, total: usize) -> Duration {
     fill_pages(cache, channels, total, 100)
 }
 
+fn member(channel: usize, identity: &str) -> Member {
+    Member {
+        sid: format!("MB{channel:08x}{identity:0>24}"),
+        account_sid: "AC".into(),
+        channel_sid: format!("CH{channel:032x}"),
+        service_sid: "IS".into(),
+        identity: identity.into(),
+        date_created: Timestamp(0),
+        date_updated: Timestamp(0),
+        role_sid: Some("RL".into()),
+        last_consumed_message_index: None,
+        last_consumption_timestamp: None,
+        attributes: "{}".into(),
+        url: String::new(),
+    }
+}
+
 fn fill_pages(cache: &Cache, channels: usize, total: usize, page: usize) -> Duration {
     let per = total / channels;
     let started = Instant::now();
@@ -80,20 +99,40 @@ fn fill_pages(cache: &Cache, channels: usize, total: usize, page: usize) -> Dura
 fn main() {
     let dir = tempfile::tempdir().expect("dir");
 
-    // 1. Initial sync: pages of 100 messages written to the cache.
+    // 1a. A first sync: the newest page of each channel with its members,
+    // written as the sync engine does (SYNC_GROUP channels per transaction).
     let n = env("SYNC_MESSAGES", 100_000);
+    let page = SYNC_PAGE as usize;
     let cache = Cache::open(&dir.path().join("sync.db")).expect("cache");
-    let took = fill(&cache, 10, n);
+    let channels = n / page;
+    // Decoded pages as they come off the network (not timed).
+    let pages: Vec<ChannelPage> = (0..channels)
+        .map(|ch| ChannelPage {
+            channel_sid: format!("CH{ch:032x}"),
+            messages: (0..page as i64)
+                .map(|i| message(ch, 1_000 + i, (ch as u64) << 32 | i as u64))
+                .collect(),
+            older: Some(format!("http://127.0.0.1/older/{ch}")),
+            members: Some(vec![member(ch, "alice"), member(ch, "bob")]),
+        })
+        .collect();
+    let started = Instant::now();
+    for group in pages.chunks(SYNC_GROUP) {
+        cache.store_channel_pages(group).expect("store");
+    }
+    let took = started.elapsed();
     println!(
-        "cache writes: {n} messages in pages of 100 in {:.2} s = {:.0} messages/s",
+        "first sync writes: {n} messages ({channels} channels x {page}, {SYNC_GROUP} channels per transaction) in {:.2} s = {:.0} messages/s",
         took.as_secs_f64(),
         n as f64 / took.as_secs_f64()
     );
     drop(cache);
+
+    // 1b. Paging back through one channel's history: a transaction per page.
     let cache = Cache::open(&dir.path().join("sync2.db")).expect("cache");
-    let took = fill_pages(&cache, 10, n, 1000);
+    let took = fill_pages(&cache, 10, n, page);
     println!(
-        "cache writes: {n} messages in batches of 1000 in {:.2} s = {:.0} messages/s",
+        "paging-back writes: {n} messages in pages of {page}, one transaction each, in {:.2} s = {:.0} messages/s",
         took.as_secs_f64(),
         n as f64 / took.as_secs_f64()
     );

@@ -22,4 +22,4 @@ pub use client::{known_accounts, Client, ClientConfig};
 pub use error::{ClientError, Result};
 pub use events::{ClientEvent, ConnectionState};
 pub use session::Account;
-pub use sync::backoff;
+pub use sync::{backoff, PAGE as SYNC_PAGE, SYNC_GROUP};

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use crate::cache::Applied;
+use crate::cache::{Applied, ChannelPage};
 use crate::client::Inner;
 use crate::error::{ClientError, Result};
 use crate::events::{ClientEvent, ConnectionState};
@@ -23,6 +23,10 @@ use crate::notify::{self, Kind, Notification};
 
 /// Messages fetched per channel on a full sync, and per page back.
 pub const PAGE: u32 = 50;
+/// Channels fetched at once during a first sync.
+const SYNC_FETCHES: usize = 4;
+/// Channels whose newest pages a first sync writes per transaction.
+pub const SYNC_GROUP: usize = 16;
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Backoff before reconnect attempt `n` (0-based): 0.5 s doubling to 30 s, ±25 % jitter.
@@ -98,22 +102,27 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
     }
     let public: Vec<Channel> = api.public_channels(&token, svc).await?;
     inner.cache.replace_channels(&joined, &public)?;
-    for (ch, uc) in &joined {
-        if uc.status != "joined" {
-            continue;
+    // The newest page and the members of every joined channel, fetched a
+    // few at a time and written in groups of channels per transaction.
+    let sids: Vec<String> = joined
+        .iter()
+        .filter(|(_, uc)| uc.status == "joined")
+        .map(|(ch, _)| ch.sid.clone())
+        .collect();
+    let fetches: Vec<_> = sids
+        .into_iter()
+        .map(|sid| fetch_channel_page(api, &token, svc, sid))
+        .collect();
+    let mut pages = futures_util::stream::iter(fetches).buffered(SYNC_FETCHES);
+    let mut group = Vec::with_capacity(SYNC_GROUP);
+    while let Some(page) = pages.next().await {
+        group.push(page?);
+        if group.len() == SYNC_GROUP {
+            inner.cache.store_channel_pages(&group)?;
+            group.clear();
         }
-        let page = api.newest_messages(&token, svc, &ch.sid, PAGE).await?;
-        let reached_start = page.meta.next_page_url.is_none();
-        inner
-            .cache
-            .store_messages(&ch.sid, &page.items, reached_start)?;
-        if let Some(next) = &page.meta.next_page_url {
-            inner.cache.set_meta(&format!("older:{}", ch.sid), next)?;
-        }
-        inner
-            .cache
-            .store_members(&ch.sid, &api.members(&token, svc, &ch.sid).await?)?;
     }
+    inner.cache.store_channel_pages(&group)?;
     inner.cache.set_meta("cursor", &head.to_string())?;
     inner.cache.touch()?;
     inner.emit(ClientEvent::ChannelsChanged);
@@ -123,6 +132,23 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The newest page and the members of one channel.
+async fn fetch_channel_page(
+    api: &crate::api::Api,
+    token: &str,
+    svc: &str,
+    sid: String,
+) -> Result<ChannelPage> {
+    let page = api.newest_messages(token, svc, &sid, PAGE).await?;
+    let members = api.members(token, svc, &sid).await?;
+    Ok(ChannelPage {
+        older: page.meta.next_page_url.clone(),
+        messages: page.items,
+        members: Some(members),
+        channel_sid: sid,
+    })
 }
 
 /// Fetches one channel's resource, newest page and members (after joining).

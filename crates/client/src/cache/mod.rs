@@ -7,7 +7,7 @@ mod apply;
 mod outbox;
 mod views;
 
-pub use apply::Applied;
+pub use apply::{Applied, ChannelPage};
 
 /// Stores a channel (and the user's view of it) fetched outside a full sync.
 pub(crate) fn upsert_channel_pub(
@@ -43,7 +43,10 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{ClientError, Result};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_cache.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_cache.sql"),
+    include_str!("../../migrations/0002_messages_by_channel.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -264,5 +267,32 @@ mod tests {
             .expect("bump");
         drop(c);
         assert!(matches!(Cache::open(&path), Err(ClientError::Cache(_))));
+    }
+
+    #[test]
+    fn a_version_1_cache_keeps_its_messages_and_search_after_upgrading() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            let tx = conn.transaction().expect("tx");
+            tx.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+            tx.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO messages (id, sid, channel_sid, idx, author, body, created_at, updated_at)
+                 VALUES (100, 'IM1', 'CHa', 0, 'bob', 'café at noon', 1, 1),
+                        (200, 'IM2', 'CHa', 1, 'bob', 'lunch later', 2, 2);
+                 INSERT INTO messages_fts(rowid, body) VALUES (100, 'café at noon'), (200, 'lunch later');",
+            )
+            .expect("v1 rows");
+            tx.commit().expect("commit");
+        }
+        let c = Cache::open(&path).expect("upgrade");
+        let hits = c.search("cafe", None, 10).expect("search");
+        assert_eq!(hits.len(), 1, "the rebuilt index finds old messages");
+        assert_eq!(c.messages("CHa", None, 10).expect("page").len(), 2);
+        c.store_messages("CHa", &[msg("CHa", 2, 300, "more café")], false)
+            .expect("write after upgrade");
+        assert_eq!(c.search("cafe", None, 10).expect("search").len(), 2);
     }
 }
