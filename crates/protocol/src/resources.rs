@@ -256,6 +256,37 @@ pub struct MessageMedia {
     pub filename: Option<String>,
 }
 
+/// `ME…` — an uploaded file (the media service's resource,
+/// `/v1/Services/{IS}/Media/{ME}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    pub sid: String,
+    pub account_sid: String,
+    pub service_sid: String,
+    /// Set once a message carries it.
+    pub channel_sid: Option<String>,
+    pub message_sid: Option<String>,
+    pub size: u64,
+    pub content_type: String,
+    pub filename: Option<String>,
+    /// The uploader's identity.
+    pub author: String,
+    pub date_created: Timestamp,
+    pub date_updated: Timestamp,
+    pub url: String,
+    pub links: MediaLinks,
+}
+
+/// Where a media file's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaLinks {
+    /// Needs the same credentials as the resource.
+    pub content: String,
+    /// Works without credentials for a few minutes; each fetch of the
+    /// resource gives a new one.
+    pub content_direct_temporary: String,
+}
+
 /// `IM…` — a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {

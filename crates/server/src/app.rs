@@ -36,6 +36,8 @@ pub struct AppState {
     pub heartbeat: std::time::Duration,
     /// Set when the server shuts down: open sockets close with 1001.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Media files and their limits.
+    pub media: crate::media::MediaStore,
 }
 
 pub type App = Arc<AppState>;
@@ -183,6 +185,15 @@ pub fn router(app: App) -> Router {
             get(webhooks::fetch)
                 .post(webhooks::update)
                 .delete(webhooks::delete),
+        )
+        .route("/v1/Services/{service}/Media", post(crate::media::upload))
+        .route(
+            "/v1/Services/{service}/Media/{sid}",
+            get(crate::media::fetch).delete(crate::media::delete),
+        )
+        .route(
+            "/v1/Services/{service}/Media/{sid}/Content",
+            get(crate::media::content),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -126,6 +126,7 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
                             date_created: Some(t),
                             date_updated: Some(t),
                             last_updated_by: None,
+                            media: None,
                         },
                     )?;
                 }

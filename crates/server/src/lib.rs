@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod form;
+pub mod media;
 pub mod paging;
 pub mod realtime;
 pub mod store;
@@ -47,6 +48,12 @@ pub struct ServeOptions {
     pub feed_retention: i64,
     /// WebSocket ping interval.
     pub heartbeat: std::time::Duration,
+    /// Largest media upload, MB (MiB).
+    pub media_size_limit_mb: u32,
+    /// Lifetime of temporary media links, seconds.
+    pub media_link_ttl: i64,
+    /// How long an upload no message takes is kept, seconds.
+    pub media_retention: i64,
 }
 
 /// Origins of the Tauri desktop app on each platform.
@@ -70,6 +77,9 @@ impl ServeOptions {
             allowed_origins: Vec::new(),
             feed_retention: DEFAULT_FEED_RETENTION,
             heartbeat: std::time::Duration::from_secs(20),
+            media_size_limit_mb: api::services::MEDIA_SIZE_LIMIT_MB,
+            media_link_ttl: media::DEFAULT_LINK_TTL,
+            media_retention: media::DEFAULT_RETENTION,
         }
     }
 }
@@ -88,6 +98,8 @@ pub enum StartError {
     Listen(SocketAddr, std::io::Error),
     #[error("token TTL {0} s is outside 180..=86400")]
     TokenTtl(i64),
+    #[error("cannot prepare the media folder: {0}")]
+    Media(std::io::Error),
 }
 
 /// A server running in the background.
@@ -136,6 +148,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         return Err(StartError::TokenTtl(opts.token_ttl));
     }
     let db = open_db(&opts.data_dir)?;
+    let media_files = media::files::MediaFiles::open(&opts.data_dir).map_err(StartError::Media)?;
     let env_sid = std::env::var("PARLEY_ACCOUNT_SID").ok();
     let env_token = std::env::var("PARLEY_AUTH_TOKEN").ok();
     let ((acct, created), key) = db
@@ -177,8 +190,13 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         signing_key: key,
         token_ttl: opts.token_ttl,
         limiter: Default::default(),
+        media: media::MediaStore {
+            files: media_files,
+            limit_mb: opts.media_size_limit_mb,
+            link_ttl: opts.media_link_ttl,
+        },
     });
-    spawn_pruning(app.clone(), opts.feed_retention);
+    spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -208,7 +226,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
 }
 
 /// Prunes the change feed and old idempotency keys at start and hourly.
-fn spawn_pruning(app: app::App, retention: i64) {
+fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -226,6 +244,34 @@ fn spawn_pruning(app: app::App, retention: i64) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e.message, "pruning the change feed failed"),
             }
+            prune_media(&app, media_retention).await;
         }
     });
+}
+
+/// Deletes media no message took in time, media of deleted messages,
+/// channels and services, and files without a row.
+async fn prune_media(app: &app::App, retention: i64) {
+    let gone = app.db.write(move |tx| media::prune(tx, retention)).await;
+    let mut gone = match gone {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::warn!(error = %e.message, "pruning media failed");
+            return;
+        }
+    };
+    let on_disk = app
+        .media
+        .files
+        .stored_before(std::time::Duration::from_secs(3600))
+        .unwrap_or_default();
+    if let Ok(orphans) = app.db.read(move |c| media::orphans(c, on_disk)).await {
+        gone.extend(orphans);
+    }
+    if !gone.is_empty() {
+        tracing::info!(files = gone.len(), "pruned media");
+    }
+    for sid in gone {
+        media::remove_file(app, &sid).await;
+    }
 }

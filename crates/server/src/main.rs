@@ -21,7 +21,7 @@ struct Cli {
     /// Directory holding the database (parley.db). Default: ./parley-data
     #[arg(long, global = true, env = "PARLEY_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// TOML file with any of: data_dir, listen, public_url, token_ttl, allowed_origins, feed_retention.
+    /// TOML file with any of: data_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -51,6 +51,15 @@ enum Command {
         /// How long the change feed keeps changes for resuming clients, in seconds. Default: 2592000 (30 days)
         #[arg(long, env = "PARLEY_FEED_RETENTION")]
         feed_retention: Option<i64>,
+        /// Largest media upload, in MB (MiB, 1..=4096). Default: 150
+        #[arg(long, env = "PARLEY_MEDIA_SIZE_LIMIT_MB")]
+        media_size_limit_mb: Option<u32>,
+        /// Lifetime of temporary media links, in seconds (1..=86400). Default: 300
+        #[arg(long, env = "PARLEY_MEDIA_LINK_TTL")]
+        media_link_ttl: Option<i64>,
+        /// How long an upload that no message takes is kept, in seconds. Default: 86400
+        #[arg(long, env = "PARLEY_MEDIA_RETENTION")]
+        media_retention: Option<i64>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -121,6 +130,9 @@ struct FileConfig {
     token_ttl: Option<i64>,
     allowed_origins: Option<Vec<String>>,
     feed_retention: Option<i64>,
+    media_size_limit_mb: Option<u32>,
+    media_link_ttl: Option<i64>,
+    media_retention: Option<i64>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -179,6 +191,9 @@ async fn main() -> Result<()> {
             token_ttl,
             allowed_origins,
             feed_retention,
+            media_size_limit_mb,
+            media_link_ttl,
+            media_retention,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -201,6 +216,24 @@ async fn main() -> Result<()> {
                 bail!("--feed-retention must be at least 60 seconds");
             }
             opts.feed_retention = retention;
+            if let Some(mb) = media_size_limit_mb.or(file.media_size_limit_mb) {
+                if !(1..=4096).contains(&mb) {
+                    bail!("--media-size-limit-mb must be between 1 and 4096");
+                }
+                opts.media_size_limit_mb = mb;
+            }
+            if let Some(ttl) = media_link_ttl.or(file.media_link_ttl) {
+                if !(1..=86_400).contains(&ttl) {
+                    bail!("--media-link-ttl must be between 1 and 86400 seconds");
+                }
+                opts.media_link_ttl = ttl;
+            }
+            if let Some(r) = media_retention.or(file.media_retention) {
+                if r < 60 {
+                    bail!("--media-retention must be at least 60 seconds");
+                }
+                opts.media_retention = r;
+            }
             let server = parley_server::start(opts)
                 .await
                 .context("starting the server")?;

@@ -92,6 +92,17 @@ pub fn message_params(event: &str, app: &App, o: &Origin, m: &Message) -> Vec<(S
         ("Attributes".into(), m.attributes.clone()),
         ("DateCreated".into(), m.date_created.to_string()),
     ]);
+    if let Some(media) = &m.media {
+        p.extend([
+            ("MediaSid".into(), media.sid.clone()),
+            ("MediaContentType".into(), media.content_type.clone()),
+            (
+                "MediaFilename".into(),
+                media.filename.clone().unwrap_or_default(),
+            ),
+            ("MediaSize".into(), media.size.to_string()),
+        ]);
+    }
     p
 }
 

@@ -524,17 +524,6 @@ async fn a_too_old_cursor_gets_resync_required() {
     f.until("resyncRequired", WAIT).await;
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 #[tokio::test]
 async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
     use futures_util::StreamExt;
@@ -555,7 +544,7 @@ async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
         slow.next().await;
     }
     let body = "x".repeat(16 * 1024);
-    let before = rss_kib(server.pid());
+    let before = common::rss_kib(server.pid());
     let mut peak = before;
     let url = format!("{}/v2/Services/{svc}/Channels/room/Messages", server.base);
     for _ in 0..64 {
@@ -576,7 +565,7 @@ async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
                 StatusCode::CREATED
             );
         }
-        peak = peak.max(rss_kib(server.pid()));
+        peak = peak.max(common::rss_kib(server.pid()));
     }
     let grown_mib = peak.saturating_sub(before) / 1024;
     println!("server RSS before {} MiB, peak {} MiB, grown {grown_mib} MiB while 64 MiB went to a stalled client", before / 1024, peak / 1024);

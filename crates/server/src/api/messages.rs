@@ -197,6 +197,7 @@ pub struct NewMessage {
     pub date_created: Option<i64>,
     pub date_updated: Option<i64>,
     pub last_updated_by: Option<String>,
+    pub media: Option<MessageMedia>,
 }
 
 /// Appends a message to `ch` with the next index.
@@ -210,9 +211,10 @@ pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<Me
     let t = now();
     let dc = m.date_created.unwrap_or(t);
     conn.execute_cached(
-        "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc)],
+        "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc),
+            m.media.as_ref().and_then(|x| serde_json::to_string(x).ok())],
     )?;
     conn.execute_cached(
         "UPDATE channels SET next_index = ?2, messages_count = messages_count + 1, last_message_sid = ?3 WHERE sid = ?1",
@@ -226,7 +228,7 @@ pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<Me
         author: m.author,
         body: m.body,
         attributes: m.attributes,
-        media: None,
+        media: m.media,
         last_updated_by: m.last_updated_by,
         was_edited: false,
         date_created: dc,
@@ -286,10 +288,10 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let idem = idempotency_key(&headers)?;
     let origin = webhooks_out::origin(&p, &headers);
-    let media = f
-        .str("MediaSid")
-        .filter(|m| !m.is_empty())
-        .map(str::to_owned);
+    let media = match f.str("MediaSid").map(str::trim) {
+        Some("") => return Err(ApiError::bad_request(50506, "Media SID not provided")),
+        m => m.map(str::to_owned),
+    };
     let body = match (f.str("Body"), &media) {
         (Some(b), _) => b.to_owned(),
         (None, Some(_)) => String::new(),
@@ -322,11 +324,23 @@ pub async fn create(
                     return Ok((created(resolve(c, &ch.sid, &message_sid)?.render(&a)), None));
                 }
             }
-            view.require_member("sendMessage")?;
-            if let Some(m) = &media {
-                view.require_member("sendMediaMessage")?;
-                return Err(ApiError::not_found(50507, format!("Media {m} not found")));
-            }
+            let media = match &media {
+                Some(sid) => {
+                    view.require_member("sendMediaMessage")?;
+                    Some(crate::media::attach(c, &caller, &ch.service_sid, sid)?)
+                }
+                None => {
+                    view.require_member("sendMessage")?;
+                    None
+                }
+            };
+            // A media message without text shows the service's compatibility message.
+            let body = match (&media, body.is_empty()) {
+                (Some(_), true) => crate::api::services::load(c, &ch.service_sid)?
+                    .media_compatibility_message
+                    .unwrap_or_default(),
+                _ => body,
+            };
             let author = match &caller.identity {
                 Some(me) => {
                     if f.str("From")
@@ -358,8 +372,12 @@ pub async fn create(
                         .str("LastUpdatedBy")
                         .filter(|x| !x.is_empty())
                         .map(str::to_owned),
+                    media: media.as_ref().map(crate::media::MediaRow::summary),
                 },
             )?;
+            if let Some(md) = &media {
+                crate::media::mark_sent(c, &md.sid, &ch.sid, &m.sid)?;
+            }
             if let Some(key) = &idem {
                 c.execute_cached(
                     "INSERT INTO idempotency_keys (service_sid, scope, key, message_sid, channel_sid, created_at)
@@ -369,7 +387,8 @@ pub async fn create(
             }
             announce(c, &a, EventKind::MessageAdded, &m)?;
             let r = m.render(&a);
-            let hook = hook_for("onMessageSent", &a, origin.as_ref(), &r);
+            let event = if r.media.is_some() { "onMediaMessageSent" } else { "onMessageSent" };
+            let hook = hook_for(event, &a, origin.as_ref(), &r);
             Ok((created(r), hook))
         })
         .await
@@ -460,7 +479,8 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     let origin = webhooks_out::origin(&p, &headers);
     let a = app.clone();
-    app.db
+    let done = app
+        .db
         .write(move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let m = resolve(c, &ch.sid, &sid)?;
@@ -468,6 +488,8 @@ pub async fn delete(
                 view.require("deleteAnyMessage")?;
             }
             c.execute_cached("DELETE FROM messages WHERE sid = ?1", [&m.sid])?;
+            // The message's file goes with it.
+            c.execute_cached("DELETE FROM media WHERE message_sid = ?1", [&m.sid])?;
             c.execute_cached(
                 "UPDATE channels SET messages_count = messages_count - 1,
                    last_message_sid = (SELECT sid FROM messages WHERE channel_sid = ?1 ORDER BY idx DESC LIMIT 1)
@@ -476,8 +498,13 @@ pub async fn delete(
             )?;
             announce(c, &a, EventKind::MessageRemoved, &m)?;
             let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
-            Ok((StatusCode::NO_CONTENT, hook))
+            Ok::<_, ApiError>(((StatusCode::NO_CONTENT, m.media.map(|x| x.sid)), hook))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(webhooks_out::fired(&app))?;
+    let (status, media) = done;
+    if let Some(media) = media {
+        crate::media::remove_file(&app, &media).await;
+    }
+    Ok(status)
 }

@@ -22,7 +22,7 @@ use crate::paging::{self as pg, PageRequest};
 
 /// Upper bound of both service limits.
 pub const MAX_LIMIT: i64 = 1000;
-/// Media size limit of every service, in MB.
+/// Default media size limit of every service, in MB (MiB).
 pub const MEDIA_SIZE_LIMIT_MB: u32 = 150;
 
 /// A service as stored.
@@ -115,7 +115,7 @@ impl ServiceRow {
             post_webhook_retry_count: self.post_webhook_retry_count as u32,
             notifications: self.notifications.clone(),
             media: MediaSettings {
-                size_limit_mb: MEDIA_SIZE_LIMIT_MB,
+                size_limit_mb: app.media.limit_mb,
                 compatibility_message: self.media_compatibility_message.clone(),
             },
             links: ServiceLinks {

@@ -301,8 +301,25 @@ impl Drop for Spawned {
     }
 }
 
+/// Resident memory of a process, KiB.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 impl Spawned {
     pub async fn start() -> Spawned {
+        Self::start_args(&[]).await
+    }
+
+    /// Starts the binary with extra `serve` arguments.
+    pub async fn start_args(extra: &[&str]) -> Spawned {
         let dir = tempfile::tempdir().expect("dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -316,6 +333,7 @@ impl Spawned {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
             ])
+            .args(extra)
             .env("PARLEY_ACCOUNT_SID", SPAWN_SID)
             .env("PARLEY_AUTH_TOKEN", SPAWN_TOKEN)
             .env("PARLEY_LOG", "warn")

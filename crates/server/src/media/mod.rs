@@ -1,0 +1,499 @@
+//! The media service (`/v1/Services/{IS}/Media`, the shape of Twilio's MCS):
+//! streamed uploads up to the service's size limit, the Media resource,
+//! content downloads with Range support and temporary credential-free links,
+//! and the rules for who may read a file — the uploader until a message
+//! carries it, then the members of that message's channel.
+
+pub mod files;
+pub mod names;
+pub mod range;
+pub mod signed;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
+use parley_protocol::{SidKind, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use crate::access::Caller;
+use crate::api::{channels, services};
+use crate::app::{created, now, App};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::form::Query;
+use crate::store::Cached;
+use files::UploadError;
+
+/// Default lifetime of a temporary content link, seconds.
+pub const DEFAULT_LINK_TTL: i64 = 300;
+/// Default time an upload no message took is kept, seconds.
+pub const DEFAULT_RETENTION: i64 = 24 * 3600;
+/// Bytes per read when streaming a file out.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A row of the media table.
+#[derive(Debug, Clone)]
+pub struct MediaRow {
+    pub sid: String,
+    pub service_sid: String,
+    pub channel_sid: Option<String>,
+    pub message_sid: Option<String>,
+    pub author: String,
+    pub size: u64,
+    pub content_type: String,
+    pub filename: Option<String>,
+    pub sha256: String,
+    pub date_created: i64,
+    pub date_updated: i64,
+}
+
+const COLUMNS: &str = "sid, service_sid, channel_sid, message_sid, author, size, content_type, filename, sha256, date_created, date_updated";
+
+impl MediaRow {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(MediaRow {
+            sid: r.get(0)?,
+            service_sid: r.get(1)?,
+            channel_sid: r.get(2)?,
+            message_sid: r.get(3)?,
+            author: r.get(4)?,
+            size: r.get::<_, i64>(5)?.max(0) as u64,
+            content_type: r.get(6)?,
+            filename: r.get(7)?,
+            sha256: r.get(8)?,
+            date_created: r.get(9)?,
+            date_updated: r.get(10)?,
+        })
+    }
+
+    /// The resource, with a fresh temporary link.
+    pub fn render(&self, app: &App) -> Media {
+        let url = format!(
+            "{}/v1/Services/{}/Media/{}",
+            app.public_url, self.service_sid, self.sid
+        );
+        let content = format!("{url}/Content");
+        let link = signed::sign(&app.signing_key.1, &self.sid, now() + app.media.link_ttl);
+        Media {
+            sid: self.sid.clone(),
+            account_sid: app.account_sid.clone(),
+            service_sid: self.service_sid.clone(),
+            channel_sid: self.channel_sid.clone(),
+            message_sid: self.message_sid.clone(),
+            size: self.size,
+            content_type: self.content_type.clone(),
+            filename: self.filename.clone(),
+            author: self.author.clone(),
+            date_created: Timestamp(self.date_created),
+            date_updated: Timestamp(self.date_updated),
+            links: MediaLinks {
+                content_direct_temporary: format!("{content}?{link}"),
+                content,
+            },
+            url,
+        }
+    }
+
+    /// What a message carrying this media says about it.
+    pub fn summary(&self) -> MessageMedia {
+        MessageMedia {
+            sid: self.sid.clone(),
+            size: self.size,
+            content_type: self.content_type.clone(),
+            filename: self.filename.clone(),
+        }
+    }
+}
+
+/// The media settings and files of a server.
+#[derive(Debug)]
+pub struct MediaStore {
+    pub files: files::MediaFiles,
+    /// Largest upload, MB (MiB) as the service resource reports it.
+    pub limit_mb: u32,
+    /// Lifetime of temporary links, seconds.
+    pub link_ttl: i64,
+}
+
+impl MediaStore {
+    /// The largest upload in bytes.
+    pub fn limit_bytes(&self) -> u64 {
+        u64::from(self.limit_mb) * 1024 * 1024
+    }
+}
+
+fn not_found(sid: &str) -> ApiError {
+    ApiError::not_found(50507, format!("Media {sid} not found"))
+}
+
+/// Loads a media row of `service`.
+pub fn load(conn: &Connection, service: &str, sid: &str) -> ApiResult<MediaRow> {
+    conn.query_row_cached(
+        &format!("SELECT {COLUMNS} FROM media WHERE sid = ?1 AND service_sid = ?2"),
+        params![sid, service],
+        MediaRow::from_row,
+    )
+    .optional()?
+    .ok_or_else(|| not_found(sid))
+}
+
+/// Whether `caller` may read `m`: admins always; the uploader until a
+/// message carries it; then the members of the message's channel.
+fn require_read(conn: &Connection, caller: &Caller, m: &MediaRow) -> ApiResult<()> {
+    if caller.admin {
+        return Ok(());
+    }
+    let Some(channel) = &m.channel_sid else {
+        return if caller.is(&m.author) {
+            Ok(())
+        } else {
+            Err(not_found(&m.sid))
+        };
+    };
+    let ch = channels::resolve(conn, &m.service_sid, channel)?;
+    if caller.in_channel(conn, &ch)?.is_member() {
+        Ok(())
+    } else {
+        Err(ApiError::limit(50400, "User not member of channel"))
+    }
+}
+
+fn upload_error(e: UploadError, limit_mb: u32) -> ApiError {
+    match e {
+        UploadError::TooLarge { .. } => too_large(limit_mb),
+        UploadError::Interrupted(why) => {
+            ApiError::bad_request(20001, format!("The upload was interrupted: {why}"))
+        }
+        UploadError::Io(e) => {
+            tracing::error!(error = %e, "cannot store an upload");
+            ApiError::internal()
+        }
+    }
+}
+
+fn too_large(limit_mb: u32) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        50512,
+        format!("Message media size is too large: at most {limit_mb} MB"),
+    )
+}
+
+/// `POST /v1/Services/{IS}/Media` — the raw file as the body, its type in
+/// `Content-Type`, an optional `?Filename=`.
+pub async fn upload(
+    State(app): State<App>,
+    p: Principal,
+    Path(service): Path<String>,
+    Query(q): Query,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let limit = app.media.limit_bytes();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(app.media.limit_mb));
+    }
+    let content_type = match headers.get(header::CONTENT_TYPE) {
+        None => "application/octet-stream".to_owned(),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(names::content_type)
+            .ok_or_else(|| ApiError::bad_request(50511, "Invalid message media content type"))?,
+    };
+    let filename = q.str("Filename").and_then(names::filename);
+    let svc = service.clone();
+    let author = app
+        .db
+        .read(move |c| {
+            let (_, caller) = services::load_with_caller(c, &svc, &p)?;
+            Ok::<_, ApiError>(caller.identity.unwrap_or_else(|| "system".into()))
+        })
+        .await?;
+    let received = app
+        .media
+        .files
+        .receive(body, limit)
+        .await
+        .map_err(|e| upload_error(e, app.media.limit_mb))?;
+    let sid = SidKind::Media.generate();
+    let path = app.media.files.path(&sid).ok_or_else(ApiError::internal)?;
+    let row = MediaRow {
+        sid: sid.clone(),
+        service_sid: service,
+        channel_sid: None,
+        message_sid: None,
+        author,
+        size: received.size,
+        content_type,
+        filename,
+        sha256: received.sha256.clone(),
+        date_created: now(),
+        date_updated: now(),
+    };
+    received.persist(&path).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot store an upload");
+        ApiError::internal()
+    })?;
+    let r = row.clone();
+    let stored = app
+        .db
+        .write(move |c| {
+            c.execute_cached(
+                &format!("INSERT INTO media ({COLUMNS}) VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
+                params![r.sid, r.service_sid, r.author, r.size as i64, r.content_type, r.filename, r.sha256, r.date_created],
+            )?;
+            Ok(())
+        })
+        .await;
+    if let Err(e) = stored {
+        let _ = app.media.files.remove(&sid).await;
+        return Err(e);
+    }
+    Ok(created(row.render(&app)))
+}
+
+/// `GET /v1/Services/{IS}/Media/{ME}`
+pub async fn fetch(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<Json<Media>> {
+    let a = app.clone();
+    app.db
+        .read(move |c| {
+            let (_, caller) = services::load_with_caller(c, &service, &p)?;
+            let m = load(c, &service, &sid)?;
+            require_read(c, &caller, &m)?;
+            Ok(Json(m.render(&a)))
+        })
+        .await
+}
+
+/// `DELETE /v1/Services/{IS}/Media/{ME}` — by its uploader (or an admin)
+/// while no message carries it; a sent file goes with its message.
+pub async fn delete(
+    State(app): State<App>,
+    p: Principal,
+    Path((service, sid)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let s = sid.clone();
+    app.db
+        .write(move |c| {
+            let (_, caller) = services::load_with_caller(c, &service, &p)?;
+            let m = load(c, &service, &s)?;
+            require_read(c, &caller, &m)?;
+            if m.message_sid.is_some() {
+                return Err(ApiError::conflict(
+                    50508,
+                    "Media already sent with a message: delete the message instead",
+                ));
+            }
+            if !(caller.admin || caller.is(&m.author)) {
+                return Err(ApiError::not_authorized("delete another user's media"));
+            }
+            c.execute_cached("DELETE FROM media WHERE sid = ?1", [&m.sid])?;
+            Ok(())
+        })
+        .await?;
+    remove_file(&app, &sid).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a media file whose row is gone, logging a failure.
+pub async fn remove_file(app: &App, sid: &str) {
+    if let Err(e) = app.media.files.remove(sid).await {
+        tracing::warn!(media = sid, error = %e, "cannot delete a media file");
+    }
+}
+
+/// `GET /v1/Services/{IS}/Media/{ME}/Content` — with the resource's
+/// credentials, or with a temporary link's `Expires`, `Nonce` and
+/// `Signature` and none.
+pub async fn content(
+    State(app): State<App>,
+    p: Result<Principal, ApiError>,
+    Path((service, sid)): Path<(String, String)>,
+    Query(q): Query,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let link = match (q.str("Expires"), q.str("Signature")) {
+        (Some(e), Some(s)) => Some((
+            e.to_owned(),
+            q.str("Nonce").unwrap_or("").to_owned(),
+            s.to_owned(),
+        )),
+        _ => None,
+    };
+    if let Some((expires, nonce, signature)) = &link {
+        signed::verify(&app.signing_key.1, &sid, expires, nonce, signature, now()).map_err(
+            |e| match e {
+                signed::LinkError::Expired => ApiError::limit(
+                    20403,
+                    "This temporary link has expired: fetch the media again for a new one",
+                ),
+                signed::LinkError::Invalid => ApiError::limit(20403, "This link is not valid"),
+            },
+        )?;
+    }
+    let m = app
+        .db
+        .read(move |c| {
+            match (&link, p) {
+                (Some(_), _) => {}
+                (None, Err(e)) => return Err(e),
+                (None, Ok(p)) => {
+                    let (_, caller) = services::load_with_caller(c, &service, &p)?;
+                    let m = load(c, &service, &sid)?;
+                    require_read(c, &caller, &m)?;
+                    return Ok(m);
+                }
+            }
+            load(c, &service, &sid)
+        })
+        .await?;
+    serve(
+        &app,
+        &m,
+        headers.get(header::RANGE).and_then(|v| v.to_str().ok()),
+    )
+    .await
+}
+
+/// Streams a media file (or the requested part of it).
+async fn serve(app: &App, m: &MediaRow, range: Option<&str>) -> ApiResult<Response> {
+    let path = app
+        .media
+        .files
+        .path(&m.sid)
+        .ok_or_else(|| not_found(&m.sid))?;
+    let mut file = tokio::fs::File::open(&path).await.map_err(|e| {
+        tracing::error!(media = %m.sid, error = %e, "a media file is missing");
+        not_found(&m.sid)
+    })?;
+    let size = m.size;
+    let (status, start, len) = match range::slice(range, size) {
+        range::Slice::Whole => (StatusCode::OK, 0, size),
+        range::Slice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        range::Slice::Unsatisfiable => {
+            let mut r = ApiError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                20001,
+                format!("The range is outside the file of {size} bytes"),
+            )
+            .into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(r);
+        }
+    };
+    if start > 0 {
+        file.seek(std::io::SeekFrom::Start(start))
+            .await
+            .map_err(|_| ApiError::internal())?;
+    }
+    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(len), READ_CHUNK);
+    let mut r = Response::new(Body::from_stream(stream));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    let mut set = |name: header::HeaderName, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set(header::CONTENT_TYPE, m.content_type.clone());
+    set(header::CONTENT_LENGTH, len.to_string());
+    set(
+        header::CONTENT_DISPOSITION,
+        names::disposition(&m.content_type, m.filename.as_deref()),
+    );
+    set(header::ACCEPT_RANGES, "bytes".into());
+    set(header::ETAG, format!("\"{}\"", m.sha256));
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff".into());
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; sandbox".into(),
+    );
+    set(
+        header::CACHE_CONTROL,
+        "private, max-age=300, immutable".into(),
+    );
+    if status == StatusCode::PARTIAL_CONTENT {
+        set(
+            header::CONTENT_RANGE,
+            format!("bytes {start}-{}/{size}", start + len - 1),
+        );
+    }
+    Ok(r)
+}
+
+/// Attaches an upload to a new message in the same transaction: it must
+/// exist in the service (50507), belong to the sender unless an admin sends
+/// (50507 too, so other users' uploads stay invisible), and not be used yet
+/// (50508).
+pub fn attach(conn: &Connection, caller: &Caller, service: &str, sid: &str) -> ApiResult<MediaRow> {
+    let m = load(conn, service, sid)?;
+    if !(caller.admin || caller.is(&m.author)) {
+        return Err(not_found(sid));
+    }
+    if m.message_sid.is_some() {
+        return Err(ApiError::bad_request(
+            50508,
+            format!("Media {sid} was already sent with another message"),
+        ));
+    }
+    Ok(m)
+}
+
+/// Records which message carries a media file.
+pub fn mark_sent(conn: &Connection, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
+    conn.execute_cached(
+        "UPDATE media SET channel_sid = ?2, message_sid = ?3, date_updated = ?4 WHERE sid = ?1",
+        params![sid, channel, message, now()],
+    )?;
+    Ok(())
+}
+
+/// Removes media rows nothing needs any more: uploads no message took within
+/// `retention` seconds, and files of messages, channels or services that are
+/// gone. Returns their SIDs, whose files the caller deletes.
+pub fn prune(conn: &Connection, retention: i64) -> ApiResult<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT sid FROM media
+         WHERE (message_sid IS NULL AND date_created < ?1)
+            OR (message_sid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.sid = media.message_sid))
+            OR NOT EXISTS (SELECT 1 FROM services WHERE services.sid = media.service_sid)",
+    )?;
+    let sids: Vec<String> = stmt
+        .query_map([now() - retention], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for sid in &sids {
+        conn.execute_cached("DELETE FROM media WHERE sid = ?1", [sid])?;
+    }
+    Ok(sids)
+}
+
+/// SIDs of files on disk without a row (left by a crash between writing
+/// the file and the row, or by pruning whose file deletion failed).
+pub fn orphans(conn: &Connection, on_disk: Vec<String>) -> ApiResult<Vec<String>> {
+    let mut out = Vec::new();
+    for sid in on_disk {
+        let known = conn
+            .query_row_cached("SELECT 1 FROM media WHERE sid = ?1", [&sid], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !known {
+            out.push(sid);
+        }
+    }
+    Ok(out)
+}
