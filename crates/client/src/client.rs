@@ -70,6 +70,7 @@ pub(crate) struct Inner {
     pub(crate) notify_ctx: Mutex<notify::Context>,
     pub(crate) templates: Mutex<Option<Notifications>>,
     pub(crate) started: AtomicBool,
+    pub(crate) transfers: crate::media::Transfers,
 }
 
 impl std::fmt::Debug for Inner {
@@ -170,6 +171,7 @@ impl Client {
                 }),
                 templates: Mutex::new(None),
                 started: AtomicBool::new(false),
+                transfers: Default::default(),
             }),
         })
     }
@@ -364,7 +366,7 @@ impl Client {
         Ok(id)
     }
 
-    fn after_enqueue(&self, channel: &str) {
+    pub(crate) fn after_enqueue(&self, channel: &str) {
         self.inner.emit(ClientEvent::MessagesChanged {
             channel_sid: channel.to_owned(),
         });
@@ -380,7 +382,25 @@ impl Client {
 
     /// Discards a failed (or not yet sent) outbox entry.
     pub fn discard(&self, outbox_id: i64) -> Result<bool> {
-        self.inner.cache.outbox_discard(outbox_id)
+        let media = self.inner.cache.outbox_media(outbox_id)?;
+        let channel = self
+            .inner
+            .cache
+            .outbox()?
+            .into_iter()
+            .find(|i| i.id == outbox_id)
+            .map(|i| i.channel_sid);
+        let gone = self.inner.cache.outbox_discard(outbox_id)?;
+        if gone {
+            if let Some(m) = media {
+                let _ = std::fs::remove_file(&m.path);
+            }
+            if let Some(ch) = channel {
+                self.inner
+                    .emit(ClientEvent::MessagesChanged { channel_sid: ch });
+            }
+        }
+        Ok(gone)
     }
 
     // ---- read horizon ----

@@ -20,9 +20,14 @@ fn now() -> i64 {
 }
 
 async fn deliver(
-    inner: &Inner,
+    inner: &Arc<Inner>,
     item: &OutboxItem,
 ) -> Result<Option<parley_protocol::resources::Message>> {
+    if item.kind == OutboxKind::Send {
+        if let Some(media) = inner.cache.outbox_media(item.id)? {
+            return crate::media::deliver(inner, item, media).await.map(Some);
+        }
+    }
     let token = inner.session.access_token().await?;
     let (api, svc) = (&inner.api, inner.service());
     match item.kind {
@@ -71,6 +76,11 @@ pub(crate) async fn run(inner: Arc<Inner>) {
                     if let Err(e) = inner.cache.outbox_done(item.id, message.as_ref()) {
                         tracing::error!(error = %e, "could not record a delivered message");
                     }
+                }
+                Err(ClientError::Cancelled) => {
+                    // The user stopped the upload: the send is discarded.
+                    crate::media::drop_outbox_copy(&inner, item.id);
+                    let _ = inner.cache.outbox_remove(item.id);
                 }
                 Err(e) if e.is_transient() || matches!(e, ClientError::Unauthorized(_)) => {
                     let _ = inner.cache.outbox_retry_later(

@@ -38,6 +38,9 @@ pub enum ClientError {
     /// Bad input from the caller.
     #[error("{0}")]
     Invalid(String),
+    /// The user cancelled a transfer.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// The `{code, message}` shape errors take when they cross to a UI.
@@ -60,6 +63,7 @@ impl ClientError {
             ClientError::NotSignedIn => "not_signed_in".into(),
             ClientError::NotFound(_) => "not_found".into(),
             ClientError::Invalid(_) => "invalid".into(),
+            ClientError::Cancelled => "cancelled".into(),
         }
     }
 

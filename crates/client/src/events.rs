@@ -33,6 +33,14 @@ pub enum ClientEvent {
     TokenRefreshed,
     /// The session ended (refresh refused): sign in again.
     SessionExpired,
+    /// A file is moving: `key` is `up:{outbox id}` or `down:{media sid}`.
+    Transfer {
+        key: String,
+        channel_sid: Option<String>,
+        direction: crate::media::Direction,
+        done: u64,
+        total: u64,
+    },
     /// A native notification was shown; a click should open `channel_sid`.
     Notified {
         summary: String,

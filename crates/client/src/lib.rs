@@ -13,6 +13,7 @@ mod client;
 mod delivery;
 pub mod error;
 pub mod events;
+pub mod media;
 pub mod notify;
 pub mod secrets;
 pub mod session;

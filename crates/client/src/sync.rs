@@ -87,6 +87,9 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
         inner
             .typing_timeout
             .store(s.typing_indicator_timeout.max(1), Ordering::Relaxed);
+        inner
+            .cache
+            .set_meta("media_limit_mb", &s.media.size_limit_mb.to_string())?;
         if let Ok(mut t) = inner.templates.lock() {
             *t = Some(s.notifications);
         }

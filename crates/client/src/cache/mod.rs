@@ -4,10 +4,12 @@
 //! a secret: tokens and passwords live in the OS secret store.
 
 mod apply;
+mod media;
 mod outbox;
 mod views;
 
 pub use apply::{Applied, ChannelPage};
+pub use media::{MediaView, OutboxMedia};
 
 /// Stores a channel (and the user's view of it) fetched outside a full sync.
 pub(crate) fn upsert_channel_pub(
@@ -46,6 +48,7 @@ use crate::error::{ClientError, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_cache.sql"),
     include_str!("../../migrations/0002_messages_by_channel.sql"),
+    include_str!("../../migrations/0003_media.sql"),
 ];
 
 /// The schema version this build writes.

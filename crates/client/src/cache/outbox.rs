@@ -82,7 +82,7 @@ fn item(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
 const COLUMNS: &str =
     "id, kind, channel_sid, target_sid, body, idem_key, state, attempts, error_message";
 
-fn new_key() -> String {
+pub(super) fn new_key() -> String {
     format!("parley-{}", hex::encode(rand::random::<[u8; 16]>()))
 }
 
@@ -197,6 +197,13 @@ impl Cache {
             "DELETE FROM outbox WHERE id = ?1 AND state != 'sending'",
             [id],
         )? > 0)
+    }
+
+    /// Removes an entry whatever its state (a cancelled upload).
+    pub fn outbox_remove(&self, id: i64) -> Result<()> {
+        self.conn()
+            .execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+        Ok(())
     }
 
     /// Every entry, oldest first.

@@ -5,7 +5,7 @@
 use rusqlite::{params, Row};
 use serde::Serialize;
 
-use super::Cache;
+use super::{Cache, MediaView};
 use crate::error::Result;
 
 /// One row of the sidebar.
@@ -41,6 +41,8 @@ pub struct MessageView {
     pub state: String,
     pub outbox_id: Option<i64>,
     pub error: Option<String>,
+    /// The file a media message carries.
+    pub media: Option<MediaView>,
 }
 
 /// A search result.
@@ -52,7 +54,19 @@ pub struct SearchHit {
 }
 
 const MESSAGE_COLUMNS: &str =
-    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at";
+    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
+     EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid'))";
+
+fn media_of(json: Option<String>, cached: bool) -> Option<MediaView> {
+    let m: parley_protocol::resources::MessageMedia = serde_json::from_str(&json?).ok()?;
+    Some(MediaView {
+        sid: Some(m.sid),
+        size: m.size,
+        content_type: m.content_type,
+        filename: m.filename,
+        cached,
+    })
+}
 
 fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -68,6 +82,7 @@ fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
         state: "sent".into(),
         outbox_id: None,
         error: None,
+        media: media_of(r.get(9)?, r.get(10)?),
     })
 }
 
@@ -163,7 +178,8 @@ impl Cache {
                 })
                 .unwrap_or_default();
             let mut pending = c.prepare_cached(
-                "SELECT id, body, attributes, state, error_message, created_at FROM outbox
+                "SELECT id, body, attributes, state, error_message, created_at,
+                        media_path, media_type, media_filename, media_size, media_sid FROM outbox
                  WHERE channel_sid = ?1 AND kind = 'send' ORDER BY id",
             )?;
             let rows = pending.query_map([channel], |r| {
@@ -187,6 +203,16 @@ impl Cache {
                     },
                     outbox_id: Some(r.get(0)?),
                     error: r.get(4)?,
+                    media: match r.get::<_, Option<String>>(6)? {
+                        None => None,
+                        Some(_) => Some(MediaView {
+                            sid: r.get(10)?,
+                            size: r.get::<_, Option<i64>>(9)?.unwrap_or(0).max(0) as u64,
+                            content_type: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                            filename: r.get(8)?,
+                            cached: true,
+                        }),
+                    },
                 })
             })?;
             for row in rows {
@@ -280,7 +306,7 @@ impl Cache {
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
             Ok(SearchHit {
                 message: message(r)?,
-                snippet: r.get(9)?,
+                snippet: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -175,6 +175,52 @@ impl Server {
         .await
     }
 
+    /// Uploads a file as admin; returns the Media resource.
+    pub async fn upload(&self, bytes: Vec<u8>, content_type: &str, filename: &str) -> Value {
+        self.http
+            .post(format!(
+                "{}/v1/Services/{}/Media?Filename={filename}",
+                self.url, self.service
+            ))
+            .basic_auth(&self.sid, Some(&self.token))
+            .header("Content-Type", content_type)
+            .body(bytes)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("media")
+    }
+
+    /// A media file's bytes, fetched as admin.
+    pub async fn media_content(&self, sid: &str) -> Vec<u8> {
+        self.http
+            .get(format!(
+                "{}/v1/Services/{}/Media/{sid}/Content",
+                self.url, self.service
+            ))
+            .basic_auth(&self.sid, Some(&self.token))
+            .send()
+            .await
+            .expect("download")
+            .bytes()
+            .await
+            .expect("bytes")
+            .to_vec()
+    }
+
+    /// Every message of a channel as JSON, oldest first (one page).
+    pub async fn messages(&self, channel: &str) -> Vec<Value> {
+        let page = self
+            .get(&format!(
+                "/v2/Services/{}/Channels/{channel}/Messages?PageSize=100",
+                self.service
+            ))
+            .await;
+        page["messages"].as_array().cloned().unwrap_or_default()
+    }
+
     /// Every message body of a channel, oldest first.
     pub async fn bodies(&self, channel: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -10,6 +10,9 @@ use serde_json::Value;
 
 use crate::error::{ClientError, Result};
 
+mod media;
+pub use media::{Progress, UploadFile, Watch};
+
 /// A REST client for one server.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -74,6 +77,11 @@ impl Api {
             .send()
             .await
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        self.reply(resp).await
+    }
+
+    /// A reply's JSON body, or its Twilio-style error.
+    async fn reply(&self, resp: reqwest::Response) -> Result<(StatusCode, Value)> {
         let status = resp.status();
         let text = resp
             .text()
