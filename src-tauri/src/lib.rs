@@ -3,11 +3,14 @@
 //! that is not window glue lives in parley-client.
 
 mod commands;
+mod instance;
+mod media_protocol;
+mod tray;
 
 use std::path::PathBuf;
 
 use parley_client::ClientConfig;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Where this run keeps its data and secrets (overridable for tests and
 /// side-by-side profiles).
@@ -46,28 +49,111 @@ impl Profile {
     }
 }
 
-/// Builds the app with its commands and state.
+/// Builds the app with its commands, state, plugins and the media scheme.
 pub fn builder(profile: Profile) -> tauri::Builder<tauri::Wry> {
+    let state_file = format!(
+        "window-state-{:016x}.json",
+        fnv(profile.config.data_dir.to_string_lossy().as_bytes())
+    );
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_filename(state_file)
+                .build(),
+        )
         .manage(commands::Shell::new(profile))
+        .register_asynchronous_uri_scheme_protocol(
+            media_protocol::SCHEME,
+            |ctx, request, responder| {
+                let app = ctx.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    responder.respond(media_protocol::answer(app, request).await);
+                });
+            },
+        )
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                let shell = window.state::<commands::Shell>();
+                let files = commands::media::remember_drop(&shell, paths.clone());
+                let _ = window.emit("parley-dropped", files);
+            }
+            tauri::WindowEvent::Focused(focused) => {
+                let shell = window.state::<commands::Shell>();
+                commands::window_focused(&shell, *focused);
+            }
+            _ => {}
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::defaults,
-            commands::restore,
-            commands::sign_in,
-            commands::sign_out,
-            commands::channels,
-            commands::messages,
-            commands::send,
-            commands::open_channel,
-            commands::load_older,
-            commands::status,
+            commands::session::defaults,
+            commands::session::restore,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::chat::channels,
+            commands::chat::messages,
+            commands::chat::send,
+            commands::chat::open_channel,
+            commands::chat::load_older,
+            commands::chat::status,
+            commands::chat::messages_after,
+            commands::chat::has_prev_page,
+            commands::chat::mark_read,
+            commands::chat::do_not_disturb,
+            commands::chat::edit,
+            commands::chat::remove,
+            commands::chat::retry,
+            commands::chat::discard,
+            commands::chat::typing,
+            commands::chat::typing_in,
+            commands::chat::draft,
+            commands::chat::set_draft,
+            commands::chat::search,
+            commands::chat::members,
+            commands::chat::public_channels,
+            commands::chat::join,
+            commands::chat::leave,
+            commands::chat::create_channel,
+            commands::chat::invite,
+            commands::chat::accept_invite,
+            commands::chat::decline_invite,
+            commands::chat::set_notify_level,
+            commands::chat::set_do_not_disturb,
+            commands::chat::mark_unread_from,
+            commands::media::attach,
+            commands::media::send_dropped,
+            commands::media::paste_file,
+            commands::media::cancel_send,
+            commands::media::cancel_download,
+            commands::media::fetch_media,
+            commands::media::save_media,
+            commands::media::open_link,
         ])
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_title("Parley");
             }
+            if let Err(e) = tray::build(app.handle()) {
+                tracing::warn!(error = %e, "no tray icon");
+            }
             Ok(())
         })
+}
+
+/// FNV-1a: a stable short name for a profile's files.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Brings the main window to the front.
+pub(crate) fn show_window(app: &tauri::AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
 }
 
 /// Runs the desktop app.
@@ -83,8 +169,29 @@ pub fn run() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
     let profile = Profile::from_env();
-    if let Err(e) = builder(profile).run(tauri::generate_context!("../tauri.conf.json")) {
-        eprintln!("parley: {e}");
-        std::process::exit(1);
-    }
+    let running = match instance::start(&profile.config.data_dir) {
+        Ok(instance::Start::First(i)) => i,
+        Ok(instance::Start::AlreadyRunning) => {
+            eprintln!("parley: already running for this profile; showing its window");
+            return;
+        }
+        Err(e) => {
+            eprintln!("parley: cannot use the data directory: {e}");
+            std::process::exit(1);
+        }
+    };
+    let app = builder(profile).build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("parley: {e}");
+            std::process::exit(1);
+        }
+    };
+    let handle = app.handle().clone();
+    running.watch(move || {
+        let h = handle.clone();
+        let _ = handle.run_on_main_thread(move || show_window(&h));
+    });
+    app.run(|_, _| {});
 }

@@ -276,7 +276,7 @@ impl Client {
         self.inner.cache.has_older(channel)
     }
 
-    pub fn members(&self, channel: &str) -> Result<Vec<(String, Option<i64>)>> {
+    pub fn members(&self, channel: &str) -> Result<Vec<crate::cache::MemberView>> {
         self.inner.cache.members(channel)
     }
 
@@ -421,6 +421,15 @@ impl Client {
         if let Ok(mut ctx) = self.inner.notify_ctx.lock() {
             ctx.window_focused = focused;
         }
+    }
+
+    /// Whether do-not-disturb is on.
+    pub fn do_not_disturb(&self) -> bool {
+        self.inner
+            .notify_ctx
+            .lock()
+            .map(|c| c.do_not_disturb)
+            .unwrap_or(false)
     }
 
     pub fn set_do_not_disturb(&self, on: bool) -> Result<()> {

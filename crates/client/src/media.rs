@@ -439,6 +439,25 @@ impl Client {
         path
     }
 
+    /// Like [`Client::media_file`] for the message of `channel` that carries
+    /// the media file `sid`.
+    pub async fn media_file_of(&self, channel: &str, sid: &str) -> Result<PathBuf> {
+        let message = self
+            .inner
+            .cache
+            .message_with_media(channel, sid)?
+            .ok_or_else(|| ClientError::NotFound(format!("a message with file {sid}")))?;
+        self.media_file(&message).await
+    }
+
+    /// The kept file `sid` with its content type, for showing it (no network).
+    pub fn cached_media_typed(&self, sid: &str) -> Result<Option<(PathBuf, String)>> {
+        let Some((_, content_type, _)) = self.inner.cache.media_file(sid)? else {
+            return Ok(None);
+        };
+        Ok(self.cached_media(sid)?.map(|p| (p, content_type)))
+    }
+
     /// Stops a running download; false if none runs.
     pub fn cancel_download(&self, sid: &str) -> bool {
         self.inner.transfers.cancel(&format!("down:{sid}"))

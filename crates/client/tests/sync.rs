@@ -219,7 +219,7 @@ async fn changes_made_while_away_all_arrive() {
         .members(&room)
         .expect("members")
         .into_iter()
-        .map(|(i, _)| i)
+        .map(|m| m.identity)
         .collect();
     assert!(members.contains(&"carol".to_owned()));
 }

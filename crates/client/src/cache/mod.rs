@@ -36,7 +36,7 @@ pub(crate) fn upsert_channel_pub(
     Ok(())
 }
 pub use outbox::{OutboxItem, OutboxKind, OutboxState};
-pub use views::{ChannelSummary, MessageView, SearchHit};
+pub use views::{ChannelSummary, MemberView, MessageView, SearchHit};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -45,6 +45,17 @@ pub struct MessageView {
     pub media: Option<MediaView>,
 }
 
+/// A member of a channel as the members panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberView {
+    pub identity: String,
+    pub friendly_name: Option<String>,
+    /// Read up to this index (None: nothing read).
+    pub last_consumed_index: Option<i64>,
+    /// None when the server does not report presence.
+    pub online: Option<bool>,
+}
+
 /// A search result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
@@ -222,6 +233,17 @@ impl Cache {
         Ok(out)
     }
 
+    /// The message of `channel` that carries the media file `sid`.
+    pub fn message_with_media(&self, channel: &str, sid: &str) -> Result<Option<MessageView>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.channel_sid = ?1 AND m.media IS NOT NULL AND json_extract(m.media, '$.sid') = ?2"
+        ))?;
+        let mut rows = stmt.query_map(params![channel, sid], message)?;
+        Ok(rows.next().transpose()?)
+    }
+
     /// Up to `limit` messages after index `after`, oldest first.
     pub fn messages_after(
         &self,
@@ -258,12 +280,23 @@ impl Cache {
         )?)
     }
 
-    /// (identity, read horizon) of each member, for read receipts.
-    pub fn members(&self, channel: &str) -> Result<Vec<(String, Option<i64>)>> {
+    /// The members of a channel with their read horizons (for read
+    /// receipts) and presence.
+    pub fn members(&self, channel: &str) -> Result<Vec<MemberView>> {
         let c = self.conn();
-        let mut stmt =
-            c.prepare_cached("SELECT identity, last_consumed_index FROM members WHERE channel_sid = ?1 ORDER BY identity")?;
-        let rows = stmt.query_map([channel], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut stmt = c.prepare_cached(
+            "SELECT m.identity, m.last_consumed_index, u.friendly_name, u.is_online
+             FROM members m LEFT JOIN users u ON u.identity = m.identity
+             WHERE m.channel_sid = ?1 ORDER BY m.identity",
+        )?;
+        let rows = stmt.query_map([channel], |r| {
+            Ok(MemberView {
+                identity: r.get(0)?,
+                last_consumed_index: r.get(1)?,
+                friendly_name: r.get(2)?,
+                online: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -1,0 +1,251 @@
+//! Channels, messages, members, search and the user's settings: each
+//! command reads the cache or queues a change through parley-client.
+
+use parley_client::cache::{ChannelSummary, MemberView, MessageView, SearchHit};
+use parley_client::error::UiError;
+use parley_client::ConnectionState;
+use tauri::State;
+
+use super::{ui, Shell};
+
+#[tauri::command]
+pub async fn channels(shell: State<'_, Shell>) -> Result<Vec<ChannelSummary>, UiError> {
+    shell.client().await?.channels().map_err(ui)
+}
+
+#[tauri::command]
+pub async fn messages(
+    shell: State<'_, Shell>,
+    channel: String,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<MessageView>, UiError> {
+    shell
+        .client()
+        .await?
+        .messages(&channel, before, limit.min(500))
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn send(shell: State<'_, Shell>, channel: String, body: String) -> Result<i64, UiError> {
+    shell.client().await?.send(&channel, &body).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn open_channel(shell: State<'_, Shell>, channel: Option<String>) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .open_channel(channel.as_deref())
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn load_older(shell: State<'_, Shell>, channel: String) -> Result<usize, UiError> {
+    shell.client().await?.load_older(&channel).await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn status(shell: State<'_, Shell>) -> Result<ConnectionState, UiError> {
+    Ok(shell.client().await?.connection_state())
+}
+
+#[tauri::command]
+pub async fn messages_after(
+    shell: State<'_, Shell>,
+    channel: String,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<MessageView>, UiError> {
+    shell
+        .client()
+        .await?
+        .messages_after(&channel, after, limit.min(500))
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn has_prev_page(shell: State<'_, Shell>, channel: String) -> Result<bool, UiError> {
+    shell.client().await?.has_prev_page(&channel).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn mark_read(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell.client().await?.mark_read(&channel).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn do_not_disturb(shell: State<'_, Shell>) -> Result<bool, UiError> {
+    Ok(shell.client().await?.do_not_disturb())
+}
+
+#[tauri::command]
+pub async fn edit(
+    shell: State<'_, Shell>,
+    channel: String,
+    sid: String,
+    body: String,
+) -> Result<i64, UiError> {
+    shell
+        .client()
+        .await?
+        .edit(&channel, &sid, &body)
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn remove(shell: State<'_, Shell>, channel: String, sid: String) -> Result<i64, UiError> {
+    shell.client().await?.delete(&channel, &sid).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn retry(shell: State<'_, Shell>, outbox_id: i64) -> Result<bool, UiError> {
+    shell.client().await?.retry(outbox_id).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn discard(shell: State<'_, Shell>, outbox_id: i64) -> Result<bool, UiError> {
+    shell.client().await?.discard(outbox_id).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn typing(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell.client().await?.typing(&channel);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn typing_in(shell: State<'_, Shell>, channel: String) -> Result<Vec<String>, UiError> {
+    Ok(shell.client().await?.typing_in(&channel))
+}
+
+#[tauri::command]
+pub async fn draft(shell: State<'_, Shell>, channel: String) -> Result<Option<String>, UiError> {
+    shell.client().await?.draft(&channel).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn set_draft(
+    shell: State<'_, Shell>,
+    channel: String,
+    body: String,
+) -> Result<(), UiError> {
+    shell.client().await?.set_draft(&channel, &body).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn search(
+    shell: State<'_, Shell>,
+    query: String,
+    channel: Option<String>,
+) -> Result<Vec<SearchHit>, UiError> {
+    shell
+        .client()
+        .await?
+        .search(&query, channel.as_deref())
+        .map_err(ui)
+}
+
+/// The members of a channel with read horizons and presence.
+#[tauri::command]
+pub async fn members(shell: State<'_, Shell>, channel: String) -> Result<Vec<MemberView>, UiError> {
+    shell.client().await?.members(&channel).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn public_channels(shell: State<'_, Shell>) -> Result<Vec<ChannelSummary>, UiError> {
+    shell.client().await?.public_channels().map_err(ui)
+}
+
+#[tauri::command]
+pub async fn join(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell.client().await?.join(&channel).await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn leave(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell.client().await?.leave(&channel).await.map_err(ui)
+}
+
+#[tauri::command]
+pub async fn create_channel(
+    shell: State<'_, Shell>,
+    name: String,
+    unique_name: Option<String>,
+    private: bool,
+) -> Result<String, UiError> {
+    let unique = unique_name.filter(|u| !u.trim().is_empty());
+    shell
+        .client()
+        .await?
+        .create_channel(&name, unique.as_deref(), private)
+        .await
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn invite(
+    shell: State<'_, Shell>,
+    channel: String,
+    identity: String,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .invite(&channel, &identity)
+        .await
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn accept_invite(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .accept_invite(&channel)
+        .await
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn decline_invite(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .decline_invite(&channel)
+        .await
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn set_notify_level(
+    shell: State<'_, Shell>,
+    channel: String,
+    level: String,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .set_notify_level(&channel, &level)
+        .await
+        .map_err(ui)
+}
+
+#[tauri::command]
+pub async fn set_do_not_disturb(shell: State<'_, Shell>, on: bool) -> Result<(), UiError> {
+    shell.client().await?.set_do_not_disturb(on).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn mark_unread_from(
+    shell: State<'_, Shell>,
+    channel: String,
+    index: i64,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .mark_unread_from(&channel, index)
+        .map_err(ui)
+}

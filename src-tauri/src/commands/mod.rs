@@ -1,0 +1,115 @@
+//! Tauri commands: a few lines each — take state, call parley-client, map
+//! the error to `{code, message}`. This module holds the shell's state and
+//! what the commands share; the commands live in one module per area.
+
+pub mod chat;
+pub mod media;
+pub mod session;
+
+use std::sync::Arc;
+
+use parley_client::error::UiError;
+use parley_client::notify::DesktopNotifier;
+use parley_client::secrets::{KeyringStore, SecretStore};
+use parley_client::{Client, ClientEvent};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::Mutex;
+
+use crate::Profile;
+
+/// The shell's state: the profile and the signed-in client, if any.
+pub struct Shell {
+    pub(crate) profile: Profile,
+    pub(crate) client: Mutex<Option<Client>>,
+    /// Paths of the files last dropped on the window, until sent or replaced.
+    pub(crate) dropped: std::sync::Mutex<Vec<std::path::PathBuf>>,
+}
+
+impl Shell {
+    pub fn new(profile: Profile) -> Shell {
+        Shell {
+            profile,
+            client: Mutex::new(None),
+            dropped: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn secrets(&self) -> Arc<dyn SecretStore> {
+        Arc::new(KeyringStore::new(&self.profile.keyring_service))
+    }
+
+    pub(crate) async fn client(&self) -> Result<Client, UiError> {
+        self.client
+            .lock()
+            .await
+            .clone()
+            .ok_or_else(|| parley_client::ClientError::NotSignedIn.to_ui())
+    }
+}
+
+/// Who is signed in, for the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub identity: String,
+    pub server_url: String,
+}
+
+/// What the sign-in screen starts with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Defaults {
+    pub server_url: Option<String>,
+}
+
+pub(crate) fn ui(e: parley_client::ClientError) -> UiError {
+    e.to_ui()
+}
+
+pub(crate) fn notifier(app: &AppHandle) -> Arc<DesktopNotifier> {
+    let app = app.clone();
+    Arc::new(DesktopNotifier::with_click_handler(Arc::new(
+        move |channel: String| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+            let _ = app.emit("parley-open-channel", channel);
+        },
+    )))
+}
+
+/// Starts the client and forwards its events to the window.
+pub(crate) async fn activate(app: &AppHandle, shell: &Shell, client: Client) -> SessionView {
+    let mut events = client.subscribe();
+    let forward = app.clone();
+    let counted = client.clone();
+    crate::tray::set_unread(app, counted.badge_count().unwrap_or(0));
+    tauri::async_runtime::spawn(async move {
+        while let Ok(e) = events.recv().await {
+            if matches!(e, ClientEvent::ChannelsChanged) {
+                crate::tray::set_unread(&forward, counted.badge_count().unwrap_or(0));
+            }
+            let _ = forward.emit("parley-event", &e);
+        }
+    });
+    if let Some(w) = app.get_webview_window("main") {
+        client.set_window_focused(w.is_focused().unwrap_or(true));
+    }
+    client.start();
+    let view = SessionView {
+        identity: client.account().identity.clone(),
+        server_url: client.account().server_url.clone(),
+    };
+    *shell.client.lock().await = Some(client);
+    view
+}
+
+/// Tells the client whether the window has focus (no notification for the
+/// channel being read in a focused window).
+pub fn window_focused(shell: &Shell, focused: bool) {
+    if let Ok(guard) = shell.client.try_lock() {
+        if let Some(c) = guard.as_ref() {
+            c.set_window_focused(focused);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The `parley-media:` URI scheme: shows kept media files (pictures, video,
+//! audio) in the window, by media SID, from the signed-in account's media
+//! cache only — never an arbitrary path, never over the network, never a
+//! type a browser could run (HTML, SVG and the like get 403). Range requests
+//! are answered in slices so a long video is not read into memory whole.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::Manager;
+
+use crate::commands::Shell;
+
+/// The scheme name (`parley-media://localhost/ME…`, or
+/// `http://parley-media.localhost/ME…` on Windows).
+pub const SCHEME: &str = "parley-media";
+/// Largest slice served for one open-ended range request.
+const MAX_SLICE: u64 = 4 * 1024 * 1024;
+
+fn status(code: StatusCode) -> Response<Vec<u8>> {
+    let mut r = Response::new(Vec::new());
+    *r.status_mut() = code;
+    r
+}
+
+/// Whether the window may show a file of this type inline.
+fn showable(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    ["image/", "video/", "audio/"]
+        .iter()
+        .any(|p| essence.starts_with(p))
+        && essence != "image/svg+xml"
+}
+
+/// (start, end inclusive) of a `Range: bytes=` header, clamped to the file
+/// and to [`MAX_SLICE`]; None for no or an unusable header.
+fn range(header: Option<&str>, size: u64) -> Option<(u64, u64)> {
+    let spec = header?.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || size == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => (size.saturating_sub(n.parse().ok()?), size - 1),
+        (s, "") => {
+            let s: u64 = s.parse().ok()?;
+            (s, (s + MAX_SLICE - 1).min(size - 1))
+        }
+        (s, e) => (s.parse().ok()?, e.parse::<u64>().ok()?.min(size - 1)),
+    };
+    (start <= end && start < size).then_some((start, end.min(start + MAX_SLICE - 1)))
+}
+
+fn read_slice(path: &std::path::Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(start))?;
+    let mut buf = Vec::with_capacity(len as usize);
+    f.take(len).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Answers one request of the scheme.
+pub async fn answer(app: tauri::AppHandle, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let sid = request.uri().path().trim_start_matches('/').to_owned();
+    if !parley_protocol::SidKind::Media.matches(&sid) {
+        return status(StatusCode::NOT_FOUND);
+    }
+    let shell = app.state::<Shell>();
+    let Ok(client) = shell.client().await else {
+        return status(StatusCode::NOT_FOUND);
+    };
+    let Ok(Some((path, content_type))) = client.cached_media_typed(&sid) else {
+        return status(StatusCode::NOT_FOUND);
+    };
+    if !showable(&content_type) {
+        return status(StatusCode::FORBIDDEN);
+    }
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let wanted = request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok());
+    let (code, start, end) = match range(wanted, size) {
+        Some((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e),
+        None if wanted.is_some() && size > MAX_SLICE => {
+            (StatusCode::PARTIAL_CONTENT, 0, MAX_SLICE - 1)
+        }
+        None => (StatusCode::OK, 0, size.saturating_sub(1)),
+    };
+    let len = if size == 0 { 0 } else { end - start + 1 };
+    let body = match tokio::task::spawn_blocking(move || read_slice(&path, start, len)).await {
+        Ok(Ok(b)) => b,
+        _ => return status(StatusCode::NOT_FOUND),
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = code;
+    let h = r.headers_mut();
+    let mut set = |name: header::HeaderName, value: String| {
+        if let Ok(v) = header::HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set(header::CONTENT_TYPE, content_type);
+    set(header::ACCEPT_RANGES, "bytes".into());
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff".into());
+    set(header::CACHE_CONTROL, "private, max-age=3600".into());
+    if code == StatusCode::PARTIAL_CONTENT {
+        set(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"));
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_clamped_to_the_file_and_a_slice() {
+        assert_eq!(range(Some("bytes=0-9"), 100), Some((0, 9)));
+        assert_eq!(range(Some("bytes=90-"), 100), Some((90, 99)));
+        assert_eq!(range(Some("bytes=-10"), 100), Some((90, 99)));
+        assert_eq!(
+            range(Some("bytes=0-"), 100 * MAX_SLICE),
+            Some((0, MAX_SLICE - 1))
+        );
+        assert_eq!(range(Some("bytes=100-"), 100), None);
+        assert_eq!(range(Some("bytes=0-1,5-6"), 100), None);
+        assert_eq!(range(None, 100), None);
+    }
+
+    #[test]
+    fn only_media_shows() {
+        assert!(showable("image/png"));
+        assert!(showable("video/mp4"));
+        assert!(!showable("image/svg+xml"));
+        assert!(!showable("text/html"));
+    }
+}
