@@ -141,12 +141,21 @@ impl Driver {
         v.as_array().map(Vec::len).unwrap_or(0)
     }
 
-    async fn text(&self, css: &str) -> String {
-        let id = self.find(css).await;
+    /// Runs a script in the page and returns its result.
+    async fn script(&self, js: &str, args: Value) -> Value {
         self.cmd(
-            reqwest::Method::GET,
-            &format!("/element/{id}/text"),
-            Value::Null,
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({"script": js, "args": args}),
+        )
+        .await
+    }
+
+    /// The text a user sees in the first element matching `css` ("" if none).
+    async fn text(&self, css: &str) -> String {
+        self.script(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+            json!([css]),
         )
         .await
         .as_str()
@@ -510,7 +519,7 @@ async fn with_the_server_down_the_app_opens_on_cached_history_and_sends_once_it_
         delivered, 1,
         "the offline message reached the server exactly once"
     );
-    d.until_text("#status", "online again", |t| t == "online")
+    d.until_text("#status", "online again", |t| t.trim() == "Online")
         .await;
     d.screenshot("03-back-online").await;
     d.quit().await;

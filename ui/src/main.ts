@@ -1,104 +1,438 @@
 // The window: renders what parley-client has in its cache and sends the
-// user's intents back. Message text is only ever set with textContent.
+// user's intents back through the shell's commands. Message text is only
+// ever set as text (see dom.ts), never as HTML.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { badge, bodyText, channelName, startsGroup, timeOf, type ChannelSummary, type MessageView } from "./view";
+import { $, h } from "./dom";
+import { Timeline } from "./timeline";
+import type { ChannelSummary, ClientEvent, DroppedFile, MemberView, SearchHit, SessionView, UiError } from "./types";
+import {
+  badge,
+  channelName,
+  connectionText,
+  filterChannels,
+  formatBytes,
+  lastOwnEditable,
+  snippetParts,
+  typingText,
+} from "./view";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+let me = "";
 let current: string | null = null;
+let channels: ChannelSummary[] = [];
+let panel: "members" | "settings" | "search" | null = null;
+let connection: { state: string; last_sync: number | null } = { state: "offline", last_sync: null };
+const transfers = new Map<string, { done: number; total: number }>();
+let toastTimer: number | undefined;
+let draftTimer: number | undefined;
 
-interface UiError { code: string; message: string }
 const messageOf = (e: unknown) => (e as UiError)?.message ?? String(e);
+
+function toast(text: string) {
+  const t = $("toast");
+  t.textContent = text;
+  t.hidden = false;
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (t.hidden = true), 6000);
+}
+
+const timeline = new Timeline($("messages"), $("latest"), {
+  me: () => me,
+  error: toast,
+  transfer: (key) => transfers.get(key),
+});
 
 function show(signedIn: boolean) {
   $("signin").hidden = signedIn;
   $("main").hidden = !signedIn;
 }
 
+function preview(c: ChannelSummary): string {
+  const m = c.last_message;
+  if (!m) return "";
+  if (m.deleted) return `${m.author}: message deleted`;
+  const text = m.body || (m.media ? `📎 ${m.media.filename ?? "file"}` : "");
+  return `${m.author}: ${text}`;
+}
+
 async function renderChannels() {
-  const list = await invoke<ChannelSummary[]>("channels");
-  const ul = $<HTMLUListElement>("channels");
-  ul.replaceChildren(
-    ...list.map((c) => {
-      const li = document.createElement("li");
-      li.className = "channel" + (c.sid === current ? " active" : "");
-      li.dataset.sid = c.sid;
-      const name = document.createElement("span");
-      name.className = "name";
-      name.textContent = (c.status === "invited" ? "✉ " : "# ") + channelName(c);
-      li.append(name);
+  channels = await invoke<ChannelSummary[]>("channels");
+  const joined = channels.filter((c) => c.status === "joined");
+  const invited = channels.filter((c) => c.status === "invited");
+  $("channels").replaceChildren(
+    ...joined.map((c) => {
       const b = badge(c);
-      if (b) {
-        const span = document.createElement("span");
-        span.className = "badge";
-        span.textContent = b;
-        li.append(span);
-      }
-      li.addEventListener("click", () => void openChannel(c.sid, channelName(c)));
-      return li;
+      return h("li", {
+          class: "channel" + (c.sid === current ? " active" : "") + (b ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
+          data: { sid: c.sid },
+          on: { click: () => void openChannel(c.sid) },
+        },
+        h("span", { class: "name" }, (c.kind === "private" ? "🔒 " : "# ") + channelName(c)),
+        b ? h("span", { class: "badge", attrs: { "aria-label": `${b} unread` } }, b) : null,
+        h("span", { class: "preview" }, preview(c)),
+      );
     }),
   );
-  if (!current && list.length > 0) await openChannel(list[0].sid, channelName(list[0]));
+  $("invites-title").hidden = invited.length === 0;
+  $("invites").replaceChildren(
+    ...invited.map((c) =>
+      h("li", { class: "channel invite", data: { sid: c.sid } },
+        h("span", { class: "name" }, "✉ " + channelName(c)),
+        h("span", { class: "invite-actions" },
+          h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("accept_invite", { channel: c.sid }).then(() => openChannel(c.sid))) } }, "Accept"),
+          h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("decline_invite", { channel: c.sid })) } }, "Decline"),
+        ),
+      ),
+    ),
+  );
+  if (!current && joined.length > 0) {
+    const last = localStorage.getItem("parley-last-channel");
+    await openChannel(joined.find((c) => c.sid === last)?.sid ?? joined[0].sid);
+  }
 }
 
-async function renderMessages() {
+async function act(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    toast(messageOf(e));
+  }
+}
+
+async function saveDraft() {
   if (!current) return;
-  const msgs = await invoke<MessageView[]>("messages", { channel: current, before: null, limit: 200 });
-  const ol = $<HTMLOListElement>("messages");
-  const atBottom = ol.scrollHeight - ol.scrollTop - ol.clientHeight < 40;
-  ol.replaceChildren(
-    ...msgs.map((m, i) => {
-      const li = document.createElement("li");
-      li.className = `message ${m.state}` + (m.deleted ? " deleted" : "");
-      if (startsGroup(msgs[i - 1], m)) {
-        const author = document.createElement("span");
-        author.className = "author";
-        author.textContent = m.author;
-        const time = document.createElement("span");
-        time.className = "time";
-        time.textContent = timeOf(m.date_created);
-        li.append(author, time, document.createElement("br"));
-      }
-      const body = document.createElement("span");
-      body.className = "body";
-      body.textContent = bodyText(m);
-      li.append(body);
-      return li;
-    }),
-  );
-  if (atBottom) ol.scrollTop = ol.scrollHeight;
+  window.clearTimeout(draftTimer);
+  await invoke("set_draft", { channel: current, body: $<HTMLTextAreaElement>("composer").value }).catch(() => {});
 }
 
-async function openChannel(sid: string, name: string) {
+async function openChannel(sid: string) {
+  if (current && current !== sid) await saveDraft();
   current = sid;
-  $("channel-title").textContent = "# " + name;
-  $("older").hidden = false;
-  await invoke("open_channel", { channel: sid });
+  localStorage.setItem("parley-last-channel", sid);
+  const c = channels.find((x) => x.sid === sid);
+  $("channel-title").textContent = c ? (c.kind === "private" ? "🔒 " : "# ") + channelName(c) : "";
+  $("typing").textContent = "";
+  await timeline.open(sid, c?.last_consumed_index ?? null);
+  await invoke("open_channel", { channel: sid }).catch(() => {});
+  const draft = await invoke<string | null>("draft", { channel: sid }).catch(() => null);
+  $<HTMLTextAreaElement>("composer").value = draft ?? "";
   await renderChannels();
-  await renderMessages();
-  const ol = $<HTMLOListElement>("messages");
-  ol.scrollTop = ol.scrollHeight;
+  if (panel === "members" || panel === "settings") await renderPanel();
+  $<HTMLTextAreaElement>("composer").focus();
+}
+
+// ---- side panel: members, settings, search results ----
+
+async function renderPanel() {
+  const p = $("panel");
+  p.hidden = panel === null;
+  if (!panel) return;
+  const close = h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×");
+  if (panel === "members" && current) {
+    const channel = current;
+    const members = await invoke<MemberView[]>("members", { channel }).catch(() => [] as MemberView[]);
+    const invite = h("input", { attrs: { placeholder: "Invite by username", "aria-label": "Invite by username" } });
+    p.replaceChildren(
+      h("header", {}, h("h2", {}, `Members (${members.length})`), close),
+      h("ul", { class: "members" },
+        ...members.map((m) =>
+          h("li", {},
+            h("span", { class: "presence " + (m.online ? "online" : "away"), title: m.online ? "online" : "offline" }),
+            m.friendly_name ? `${m.friendly_name} (${m.identity})` : m.identity,
+            m.identity === me ? " — you" : "",
+          ),
+        ),
+      ),
+      h("form", {
+          class: "invite-form",
+          on: {
+            submit: (ev) => {
+              ev.preventDefault();
+              const who = invite.value.trim();
+              if (!who) return;
+              void act(invoke("invite", { channel, identity: who }).then(() => {
+                invite.value = "";
+                toast(`Invited ${who}`);
+              }));
+            },
+          },
+        },
+        invite,
+        h("button", { attrs: { type: "submit" } }, "Invite"),
+      ),
+      h("button", {
+          class: "danger",
+          attrs: { type: "button" },
+          on: {
+            click: () => {
+              if (!confirm("Leave this channel?")) return;
+              void act(invoke("leave", { channel }).then(() => {
+                current = null;
+                closePanel();
+                return renderChannels();
+              }));
+            },
+          },
+        },
+        "Leave channel",
+      ),
+    );
+  } else if (panel === "settings" && current) {
+    const c = channels.find((x) => x.sid === current);
+    if (!c) return;
+    const channel = c.sid;
+    const level = (value: string, label: string) =>
+      h("label", { class: "check" },
+        (() => {
+          const r = h("input", { attrs: { type: "radio", name: "notify", value } });
+          r.checked = c.notify === value;
+          r.addEventListener("change", () => void act(invoke("set_notify_level", { channel, level: value }).then(renderChannels)));
+          return r;
+        })(),
+        label,
+      );
+    p.replaceChildren(
+      h("header", {}, h("h2", {}, "Channel settings"), close),
+      h("dl", {},
+        h("dt", {}, "Name"), h("dd", {}, channelName(c)),
+        h("dt", {}, "Unique name"), h("dd", {}, c.unique_name ?? "—"),
+        h("dt", {}, "Type"), h("dd", {}, c.kind),
+        h("dt", {}, "Members"), h("dd", {}, String(c.members_count)),
+      ),
+      h("fieldset", {}, h("legend", {}, "Notifications"), level("all", "All messages"), level("mentions", "Mentions only"), level("muted", "Muted")),
+      h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("mark_read", { channel }).then(renderChannels)) } }, "Mark all read"),
+    );
+  }
+}
+
+function closePanel() {
+  panel = null;
+  $("panel").hidden = true;
+}
+
+async function runSearch(query: string) {
+  if (!query.trim()) return closePanel();
+  panel = "search";
+  const p = $("panel");
+  p.hidden = false;
+  let hits: SearchHit[] = [];
+  try {
+    hits = await invoke<SearchHit[]>("search", { query, channel: null });
+  } catch (e) {
+    toast(messageOf(e));
+  }
+  const name = (sid: string) => {
+    const c = channels.find((x) => x.sid === sid);
+    return c ? channelName(c) : sid;
+  };
+  p.replaceChildren(
+    h("header", {}, h("h2", {}, hits.length ? `${hits.length} results` : "No results"),
+      h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×")),
+    h("ul", { class: "results" },
+      ...hits.map((hit) => {
+        const snippet = h("div", { class: "snippet" });
+        for (const part of snippetParts(hit.snippet)) snippet.append(part.hit ? h("mark", {}, part.text) : document.createTextNode(part.text));
+        return h("li", {
+            on: {
+              click: () => {
+                const m = hit.message;
+                if (m.index === null) return;
+                const index = m.index;
+                void (async () => {
+                  if (current !== m.channel_sid) await openChannel(m.channel_sid);
+                  await timeline.openAt(m.channel_sid, index);
+                })();
+              },
+            },
+          },
+          h("div", { class: "meta" }, `#${name(hit.message.channel_sid)} · ${hit.message.author}`),
+          snippet,
+        );
+      }),
+    ),
+  );
+}
+
+// ---- dialogs: switcher, browser, creator ----
+
+function openSwitcher() {
+  const d = $<HTMLDialogElement>("switcher");
+  const input = $<HTMLInputElement>("switcher-input");
+  input.value = "";
+  let selected = 0;
+  const draw = () => {
+    const list = filterChannels(channels.filter((c) => c.status === "joined"), input.value);
+    selected = Math.min(selected, Math.max(0, list.length - 1));
+    $("switcher-list").replaceChildren(
+      ...list.map((c, i) =>
+        h("li", {
+            class: i === selected ? "selected" : "",
+            on: { click: () => { d.close(); void openChannel(c.sid); } },
+          },
+          "# " + channelName(c),
+          badge(c) ? h("span", { class: "badge" }, badge(c) as string) : null,
+        ),
+      ),
+    );
+    return list;
+  };
+  input.oninput = () => { selected = 0; draw(); };
+  input.onkeydown = (ev) => {
+    const list = filterChannels(channels.filter((c) => c.status === "joined"), input.value);
+    if (ev.key === "ArrowDown") { selected = Math.min(selected + 1, list.length - 1); draw(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { selected = Math.max(selected - 1, 0); draw(); ev.preventDefault(); }
+    else if (ev.key === "Enter") {
+      ev.preventDefault();
+      const c = list[selected];
+      d.close();
+      if (c) void openChannel(c.sid);
+    }
+  };
+  draw();
+  d.showModal();
+  input.focus();
+}
+
+async function openBrowser() {
+  const d = $<HTMLDialogElement>("browser");
+  const list = await invoke<ChannelSummary[]>("public_channels").catch(() => [] as ChannelSummary[]);
+  $("browser-list").replaceChildren(
+    ...(list.length === 0
+      ? [h("li", { class: "empty" }, "No other public channels")]
+      : list.map((c) =>
+          h("li", {},
+            h("span", {}, `# ${channelName(c)} · ${c.members_count} members`),
+            h("button", {
+                attrs: { type: "button" },
+                on: {
+                  click: () => void act(invoke("join", { channel: c.sid }).then(async () => {
+                    d.close();
+                    await renderChannels();
+                    await openChannel(c.sid);
+                  })),
+                },
+              },
+              "Join",
+            ),
+          ),
+        )),
+  );
+  d.showModal();
+}
+
+function openCreator() {
+  const d = $<HTMLDialogElement>("creator");
+  $<HTMLFormElement>("creator-form").reset();
+  $("create-error").textContent = "";
+  d.showModal();
+  $<HTMLInputElement>("create-name").focus();
+}
+
+// ---- composer ----
+
+async function send() {
+  const composer = $<HTMLTextAreaElement>("composer");
+  const body = composer.value;
+  if (!current || !body.trim()) return;
+  try {
+    await invoke("send", { channel: current, body });
+    composer.value = "";
+    await saveDraft();
+    await timeline.refresh();
+    await timeline.jumpToLatest();
+  } catch (e) {
+    toast(messageOf(e));
+  }
+}
+
+async function pasteFiles(files: File[]) {
+  if (!current) return;
+  for (const f of files) {
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    await act(
+      invoke("paste_file", bytes, {
+        headers: {
+          "x-channel": current,
+          "x-filename": encodeURIComponent(f.name || "pasted.png"),
+          "x-content-type": f.type || "application/octet-stream",
+        },
+      }),
+    );
+  }
+}
+
+function showDrop(files: DroppedFile[]) {
+  const box = $("drop-confirm");
+  if (!current || files.length === 0) {
+    box.hidden = true;
+    return;
+  }
+  const c = channels.find((x) => x.sid === current);
+  box.replaceChildren(
+    h("span", {}, `Send ${files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(", ")} to #${c ? channelName(c) : ""}?`),
+    h("button", { attrs: { type: "button" }, on: { click: () => { box.hidden = true; void act(invoke("send_dropped", { channel: current })); } } }, "Send"),
+    h("button", { attrs: { type: "button" }, on: { click: () => (box.hidden = true) } }, "Cancel"),
+  );
+  box.hidden = false;
+}
+
+function setStatus() {
+  $("status").textContent = connectionText(connection.state, connection.last_sync);
+  $("status").dataset.state = connection.state;
 }
 
 async function enter(identity: string) {
+  me = identity;
   $("me").textContent = identity;
   show(true);
+  $<HTMLInputElement>("dnd").checked = await invoke<boolean>("do_not_disturb").catch(() => false);
+  connection.state = await invoke<string>("status").catch(() => "offline");
+  setStatus();
   await renderChannels();
 }
 
 async function boot() {
-  await listen<{ type: string; channel_sid?: string; state?: string }>("parley-event", (e) => {
+  await listen<ClientEvent>("parley-event", (e) => {
     const ev = e.payload;
-    if (ev.type === "channelsChanged") void renderChannels();
-    if (ev.type === "messagesChanged" && ev.channel_sid === current) void renderMessages();
-    if (ev.type === "connection" && ev.state) $("status").textContent = ev.state;
-    if (ev.type === "sessionExpired") show(false);
+    switch (ev.type) {
+      case "channelsChanged":
+        void renderChannels();
+        break;
+      case "messagesChanged":
+        if (ev.channel_sid === current) {
+          void timeline.refresh();
+          if (document.hasFocus() && timeline.atNewest) void invoke("mark_read", { channel: current }).catch(() => {});
+        }
+        break;
+      case "typing":
+        if (ev.channel_sid === current) $("typing").textContent = typingText(ev.identities.filter((i) => i !== me));
+        break;
+      case "connection":
+        connection = { state: ev.state, last_sync: ev.last_sync ?? connection.last_sync };
+        setStatus();
+        break;
+      case "sessionExpired":
+        toast("Your session ended: sign in again.");
+        show(false);
+        break;
+      case "transfer":
+        transfers.set(ev.key, { done: ev.done, total: ev.total });
+        timeline.showTransfer(ev.key, ev.done, ev.total);
+        if (ev.done >= ev.total) window.setTimeout(() => transfers.delete(ev.key), 1000);
+        break;
+    }
   });
-  await listen<string>("parley-open-channel", (e) => void openChannel(e.payload, e.payload));
+  await listen<string>("parley-open-channel", (e) => void openChannel(e.payload));
+  await listen<DroppedFile[]>("parley-dropped", (e) => showDrop(e.payload));
+  await listen<boolean>("parley-dnd", (e) => ($<HTMLInputElement>("dnd").checked = e.payload));
+  window.setInterval(setStatus, 30_000);
 
   const defaults = await invoke<{ server_url: string | null }>("defaults");
   if (defaults.server_url) $<HTMLInputElement>("server").value = defaults.server_url;
-  const session = await invoke<{ identity: string } | null>("restore");
+  const session = await invoke<SessionView | null>("restore").catch((e) => {
+    $("signin-error").textContent = messageOf(e);
+    return null;
+  });
   if (session) await enter(session.identity);
   else show(false);
 
@@ -108,7 +442,7 @@ async function boot() {
     err.textContent = "";
     $<HTMLButtonElement>("signin-button").disabled = true;
     try {
-      const s = await invoke<{ identity: string }>("sign_in", {
+      const s = await invoke<SessionView>("sign_in", {
         serverUrl: $<HTMLInputElement>("server").value,
         username: $<HTMLInputElement>("username").value,
         password: $<HTMLInputElement>("password").value,
@@ -124,31 +458,89 @@ async function boot() {
   });
 
   const composer = $<HTMLTextAreaElement>("composer");
-  composer.addEventListener("keydown", async (ev) => {
-    if (ev.key === "Enter" && !ev.shiftKey) {
+  composer.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
-      const body = composer.value;
-      if (!current || !body.trim()) return;
-      try {
-        await invoke("send", { channel: current, body });
-        composer.value = "";
-        await renderMessages();
-      } catch (e) {
-        $("status").textContent = messageOf(e);
+      void send();
+    } else if (ev.key === "ArrowUp" && composer.value === "") {
+      const last = lastOwnEditable(timeline.messages, me);
+      if (last?.sid) {
+        ev.preventDefault();
+        timeline.startEdit(last.sid);
       }
     }
   });
-
-  $("older").addEventListener("click", async () => {
+  composer.addEventListener("input", () => {
     if (!current) return;
-    const n = await invoke<number>("load_older", { channel: current });
-    if (n === 0) $("older").hidden = true;
-    await renderMessages();
+    if (composer.value.trim()) void invoke("typing", { channel: current }).catch(() => {});
+    window.clearTimeout(draftTimer);
+    draftTimer = window.setTimeout(() => void saveDraft(), 500);
+  });
+  composer.addEventListener("paste", (ev) => {
+    const files = Array.from(ev.clipboardData?.files ?? []);
+    if (files.length > 0) {
+      ev.preventDefault();
+      void pasteFiles(files);
+    }
+  });
+  $("attach").addEventListener("click", () => {
+    if (current) void act(invoke("attach", { channel: current }));
   });
 
+  $("switcher-open").addEventListener("click", openSwitcher);
+  $("browse").addEventListener("click", () => void openBrowser());
+  $("browser-close").addEventListener("click", () => $<HTMLDialogElement>("browser").close());
+  $("create").addEventListener("click", openCreator);
+  $("create-cancel").addEventListener("click", () => $<HTMLDialogElement>("creator").close());
+  $<HTMLFormElement>("creator-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const sid = await invoke<string>("create_channel", {
+        name: $<HTMLInputElement>("create-name").value,
+        uniqueName: $<HTMLInputElement>("create-unique").value || null,
+        private: $<HTMLInputElement>("create-private").checked,
+      });
+      $<HTMLDialogElement>("creator").close();
+      await renderChannels();
+      await openChannel(sid);
+    } catch (e) {
+      $("create-error").textContent = messageOf(e);
+    }
+  });
+
+  $("members-toggle").addEventListener("click", () => {
+    panel = panel === "members" ? null : "members";
+    void renderPanel();
+  });
+  $("settings-toggle").addEventListener("click", () => {
+    panel = panel === "settings" ? null : "settings";
+    void renderPanel();
+  });
+  $<HTMLInputElement>("search").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") void runSearch((ev.target as HTMLInputElement).value);
+  });
+  $<HTMLInputElement>("dnd").addEventListener("change", (ev) => {
+    void act(invoke("set_do_not_disturb", { on: (ev.target as HTMLInputElement).checked }));
+  });
+
+  document.addEventListener("keydown", (ev) => {
+    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") {
+      ev.preventDefault();
+      if (!$("main").hidden) openSwitcher();
+    } else if (ev.key === "Escape") {
+      if (timeline.cancelEdit()) return;
+      if (!$("drop-confirm").hidden) $("drop-confirm").hidden = true;
+      else if (panel) closePanel();
+      else if ($<HTMLInputElement>("search").value) $<HTMLInputElement>("search").value = "";
+    }
+  });
+  window.addEventListener("beforeunload", () => void saveDraft());
+
   $("signout").addEventListener("click", async () => {
-    await invoke("sign_out");
+    await saveDraft();
+    await invoke("sign_out").catch((e) => toast(messageOf(e)));
     current = null;
+    closePanel();
     show(false);
   });
 }

@@ -1,15 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { badge, bodyText, channelName, startsGroup, type ChannelSummary, type MessageView } from "./view";
+import type { MediaView, MemberView } from "./types";
+import {
+  autoDownload,
+  badge,
+  bodyText,
+  channelName,
+  connectionText,
+  dayLabel,
+  filterChannels,
+  formatBytes,
+  lastOwnEditable,
+  linkify,
+  mediaKind,
+  mediaUrl,
+  receipts,
+  snippetParts,
+  startsGroup,
+  typingText,
+  unreadFrom,
+  type ChannelSummary,
+  type MessageView,
+} from "./view";
 
 const ch = (over: Partial<ChannelSummary>): ChannelSummary => ({
-  sid: "CH1", unique_name: "general", friendly_name: null, status: "joined", unread: 0, notify: "all", ...over,
+  sid: "CH1", unique_name: "general", friendly_name: null, kind: "public", status: "joined", unread: 0, notify: "all",
+  last_consumed_index: null, members_count: 2, last_message: null, ...over,
 });
 const msg = (over: Partial<MessageView>): MessageView => ({
-  sid: "IM1", channel_sid: "CH1", index: 0, author: "bob", body: "hi", was_edited: false, deleted: false,
-  date_created: "2026-11-26T10:00:00Z", state: "sent", outbox_id: null, error: null, ...over,
+  sid: "IM1", channel_sid: "CH1", index: 0, author: "bob", body: "hi", attributes: "{}", was_edited: false, deleted: false,
+  date_created: "2026-11-26T10:00:00Z", state: "sent", outbox_id: null, error: null, media: null, ...over,
+});
+const media = (over: Partial<MediaView>): MediaView => ({
+  sid: "ME1", size: 1000, content_type: "image/png", filename: "cat.png", cached: false, ...over,
+});
+const member = (identity: string, h: number | null): MemberView => ({
+  identity, friendly_name: null, last_consumed_index: h, online: true,
 });
 
-describe("view", () => {
+describe("channels", () => {
   it("names channels by friendly name, then unique name, then SID", () => {
     expect(channelName(ch({ friendly_name: "General" }))).toBe("General");
     expect(channelName(ch({}))).toBe("general");
@@ -19,20 +47,122 @@ describe("view", () => {
   it("hides the badge of muted channels", () => {
     expect(badge(ch({ unread: 3 }))).toBe("3");
     expect(badge(ch({ unread: 3, notify: "muted" }))).toBeNull();
+    expect(badge(ch({ unread: 0 }))).toBeNull();
     expect(badge(ch({ unread: 250 }))).toBe("99+");
   });
 
-  it("shows placeholders for deleted and failed messages", () => {
+  it("filters the switcher with names starting with the query first", () => {
+    const list = [ch({ sid: "a", unique_name: "random" }), ch({ sid: "b", unique_name: "dev-ops" }), ch({ sid: "c", unique_name: "ops" })];
+    expect(filterChannels(list, "ops").map((c) => c.sid)).toEqual(["c", "b"]);
+    expect(filterChannels(list, "").length).toBe(3);
+    expect(filterChannels(list, "zzz")).toEqual([]);
+  });
+});
+
+describe("messages", () => {
+  it("shows a placeholder for deleted messages", () => {
     expect(bodyText(msg({ deleted: true, body: "" }))).toBe("This message was deleted");
-    expect(bodyText(msg({ state: "failed", error: "User not member of channel" }))).toContain("not sent");
-    expect(bodyText(msg({ was_edited: true }))).toBe("hi (edited)");
+    expect(bodyText(msg({ body: "<b>x</b>" }))).toBe("<b>x</b>");
   });
 
-  it("groups messages by author and day", () => {
+  it("groups messages by author, day and pauses", () => {
     const a = msg({});
     expect(startsGroup(undefined, a)).toBe(true);
-    expect(startsGroup(a, msg({ index: 1 }))).toBe(false);
+    expect(startsGroup(a, msg({ index: 1, date_created: "2026-11-26T10:03:00Z" }))).toBe(false);
+    expect(startsGroup(a, msg({ index: 1, date_created: "2026-11-26T10:30:00Z" }))).toBe(true);
     expect(startsGroup(a, msg({ author: "carol" }))).toBe(true);
-    expect(startsGroup(a, msg({ date_created: "2026-11-27T10:00:00Z" }))).toBe(true);
+    expect(startsGroup(a, msg({ date_created: "2026-11-28T10:00:00Z" }))).toBe(true);
+  });
+
+  it("labels days", () => {
+    const now = new Date("2026-11-26T12:00:00");
+    expect(dayLabel(new Date("2026-11-26T09:00:00").toISOString(), now)).toBe("Today");
+    expect(dayLabel(new Date("2026-11-25T09:00:00").toISOString(), now)).toBe("Yesterday");
+    expect(dayLabel(new Date("2026-01-02T09:00:00").toISOString(), now)).toContain("2026");
+  });
+
+  it("finds links without taking the sentence's punctuation", () => {
+    expect(linkify("see https://example.com/a?b=1.")).toEqual([
+      { text: "see " },
+      { text: "https://example.com/a?b=1", href: "https://example.com/a?b=1" },
+      { text: "." },
+    ]);
+    expect(linkify("(www.rust-lang.org)")[1]).toEqual({ text: "www.rust-lang.org", href: "https://www.rust-lang.org" });
+    expect(linkify("https://en.wikipedia.org/wiki/Rust_(language)")[0].href).toBe("https://en.wikipedia.org/wiki/Rust_(language)");
+    expect(linkify("javascript:alert(1)")).toEqual([{ text: "javascript:alert(1)" }]);
+    expect(linkify("no links")).toEqual([{ text: "no links" }]);
+  });
+
+  it("puts the unread divider at the first message from someone else after the horizon", () => {
+    const list = [msg({ index: 0 }), msg({ index: 1, author: "alice" }), msg({ index: 2 })];
+    expect(unreadFrom(list, 0, "alice")).toBe(2);
+    expect(unreadFrom(list, null, "alice")).toBe(0);
+    expect(unreadFrom(list, 2, "alice")).toBeNull();
+  });
+
+  it("shows read receipts at each member's horizon", () => {
+    const list = [msg({ index: 0 }), msg({ index: 1 }), msg({ index: 3 })];
+    const r = receipts(list, [member("alice", 1), member("carol", 2), member("bob", 3), member("dave", null)], "bob");
+    expect(r.get(1)).toEqual(["alice", "carol"]);
+    expect(r.get(3)).toBeUndefined();
+    expect(r.size).toBe(1);
+  });
+
+  it("picks the last own sent message to edit", () => {
+    const list = [msg({ index: 0, author: "me", sid: "IMa" }), msg({ index: 1, author: "bob" }), msg({ sid: null, author: "me", state: "pending" })];
+    expect(lastOwnEditable(list, "me")?.sid).toBe("IMa");
+    expect(lastOwnEditable(list, "nobody")).toBeNull();
+  });
+
+  it("says who is typing", () => {
+    expect(typingText([])).toBe("");
+    expect(typingText(["bob"])).toBe("bob is typing…");
+    expect(typingText(["bob", "carol"])).toBe("bob and carol are typing…");
+    expect(typingText(["a", "b", "c"])).toBe("Several people are typing…");
+  });
+
+  it("marks search matches", () => {
+    expect(snippetParts("a [café] at [noon]")).toEqual([
+      { text: "a ", hit: false },
+      { text: "café", hit: true },
+      { text: " at ", hit: false },
+      { text: "noon", hit: true },
+    ]);
+  });
+});
+
+describe("media", () => {
+  it("shows pictures, players or file cards", () => {
+    expect(mediaKind(media({}))).toBe("image");
+    expect(mediaKind(media({ content_type: "image/svg+xml" }))).toBe("file");
+    expect(mediaKind(media({ content_type: "video/mp4" }))).toBe("video");
+    expect(mediaKind(media({ content_type: "audio/ogg; codecs=opus" }))).toBe("audio");
+    expect(mediaKind(media({ content_type: "application/pdf" }))).toBe("file");
+  });
+
+  it("fetches small pictures at once, not big files", () => {
+    expect(autoDownload(media({}))).toBe(true);
+    expect(autoDownload(media({ cached: true }))).toBe(false);
+    expect(autoDownload(media({ size: 100 * 1024 * 1024 }))).toBe(false);
+    expect(autoDownload(media({ content_type: "application/zip" }))).toBe(false);
+    expect(autoDownload(media({ sid: null }))).toBe(false);
+  });
+
+  it("formats sizes and media URLs", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    expect(formatBytes(150 * 1024 * 1024)).toBe("150 MB");
+    expect(mediaUrl("ME1", false)).toBe("parley-media://localhost/ME1");
+    expect(mediaUrl("ME1", true)).toBe("http://parley-media.localhost/ME1");
+  });
+});
+
+describe("status", () => {
+  it("says when the cache last synced while offline", () => {
+    const now = new Date("2026-11-26T12:00:00Z");
+    expect(connectionText("online", 1, now)).toBe("Online");
+    expect(connectionText("offline", now.getTime() / 1000 - 30, now)).toBe("Offline · last synced just now");
+    expect(connectionText("connecting", now.getTime() / 1000 - 600, now)).toBe("Connecting… · last synced 10 min ago");
+    expect(connectionText("offline", null, now)).toBe("Offline");
   });
 });

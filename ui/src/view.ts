@@ -1,31 +1,11 @@
 // Pure view helpers: what to show for the client's data. No DOM access here,
 // so they are unit-tested in Node.
+import type { ChannelSummary, MediaView, MemberView, MessageView } from "./types";
 
-export interface MessageView {
-  sid: string | null;
-  channel_sid: string;
-  index: number | null;
-  author: string;
-  body: string;
-  was_edited: boolean;
-  deleted: boolean;
-  date_created: string;
-  state: "sent" | "pending" | "failed";
-  outbox_id: number | null;
-  error: string | null;
-}
-
-export interface ChannelSummary {
-  sid: string;
-  unique_name: string | null;
-  friendly_name: string | null;
-  status: string;
-  unread: number;
-  notify: string;
-}
+export type { ChannelSummary, MessageView } from "./types";
 
 /** The name to show for a channel. */
-export function channelName(c: ChannelSummary): string {
+export function channelName(c: Pick<ChannelSummary, "friendly_name" | "unique_name" | "sid">): string {
   return c.friendly_name || c.unique_name || c.sid;
 }
 
@@ -38,8 +18,8 @@ export function badge(c: ChannelSummary): string | null {
 /** The text of a message line: placeholders for deleted and failed ones. */
 export function bodyText(m: MessageView): string {
   if (m.deleted) return "This message was deleted";
-  if (m.state === "failed") return `${m.body} — not sent: ${m.error ?? "unknown error"}`;
-  return m.body + (m.was_edited ? " (edited)" : "");
+  if (m.state === "failed") return m.body;
+  return m.body;
 }
 
 /** "14:05" from an ISO date. */
@@ -49,8 +29,179 @@ export function timeOf(iso: string): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
-/** Whether a message starts a new group (other author, or a new day). */
+/** The local calendar day of an ISO date, "2026-11-26". */
+export function dayOf(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** "Today", "Yesterday" or a date, for day separators. */
+export function dayLabel(iso: string, now: Date = new Date()): string {
+  const day = dayOf(iso);
+  if (day === dayOf(now.toISOString())) return "Today";
+  const y = new Date(now.getTime() - 86_400_000);
+  if (day === dayOf(y.toISOString())) return "Yesterday";
+  const d = new Date(iso);
+  return d.toLocaleDateString(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+}
+
+/** Whether a message starts a new group: another author, another day, or a pause of 5 minutes. */
 export function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
   if (!prev) return true;
-  return prev.author !== m.author || prev.date_created.slice(0, 10) !== m.date_created.slice(0, 10);
+  if (prev.author !== m.author || dayOf(prev.date_created) !== dayOf(m.date_created)) return true;
+  return new Date(m.date_created).getTime() - new Date(prev.date_created).getTime() > 5 * 60_000;
+}
+
+/** A piece of message text: plain, or a link to open in the system browser. */
+export interface Segment {
+  text: string;
+  href?: string;
+}
+
+const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|\bmailto:[^\s<>"'`]+/gi;
+
+/** Splits text into plain pieces and links (web and mail only). */
+export function linkify(text: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    let url = match[0];
+    // Trailing punctuation belongs to the sentence, not the link.
+    while (/[.,;:!?'")\]]$/.test(url)) {
+      if (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) >= (url.match(/\)/g)?.length ?? 0)) break;
+      url = url.slice(0, -1);
+    }
+    const start = match.index ?? 0;
+    if (start > last) out.push({ text: text.slice(last, start) });
+    const href = url.toLowerCase().startsWith("www.") ? `https://${url}` : url;
+    out.push({ text: url, href });
+    last = start + url.length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last) });
+  return out;
+}
+
+/** How a file is shown: inline picture, player, or a file card. */
+export function mediaKind(m: Pick<MediaView, "content_type">): "image" | "video" | "audio" | "file" {
+  const t = m.content_type.split(";")[0].trim().toLowerCase();
+  if (t === "image/svg+xml") return "file";
+  if (t.startsWith("image/")) return "image";
+  if (t.startsWith("video/")) return "video";
+  if (t.startsWith("audio/")) return "audio";
+  return "file";
+}
+
+/** Pictures, video and audio up to this size are fetched when shown. */
+export const AUTO_DOWNLOAD = 25 * 1024 * 1024;
+
+/** Whether a received file is fetched as soon as it is shown. */
+export function autoDownload(m: MediaView): boolean {
+  return !m.cached && m.sid !== null && mediaKind(m) !== "file" && m.size <= AUTO_DOWNLOAD;
+}
+
+/** "1.5 MB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** The URL the window shows a kept media file at. */
+export function mediaUrl(sid: string, windows: boolean): string {
+  return windows ? `http://parley-media.localhost/${sid}` : `parley-media://localhost/${sid}`;
+}
+
+/**
+ * Read receipts: for each other member, the loaded message at their read
+ * horizon (the newest loaded one at or below it) gets their name.
+ */
+export function receipts(messages: MessageView[], members: MemberView[], me: string): Map<number, string[]> {
+  const indexed = messages.filter((m) => m.index !== null && !m.deleted);
+  const out = new Map<number, string[]>();
+  for (const member of members) {
+    if (member.identity === me || member.last_consumed_index === null) continue;
+    const h = member.last_consumed_index;
+    let at: number | null = null;
+    for (const m of indexed) {
+      if ((m.index as number) <= h) at = m.index;
+      else break;
+    }
+    if (at === null) continue;
+    const names = out.get(at) ?? [];
+    names.push(member.friendly_name || member.identity);
+    out.set(at, names);
+  }
+  return out;
+}
+
+/** The index of the first unread message from someone else after `horizon`, if loaded. */
+export function unreadFrom(messages: MessageView[], horizon: number | null, me: string): number | null {
+  for (const m of messages) {
+    if (m.index === null || m.author === me) continue;
+    if (horizon === null || m.index > horizon) return m.index;
+  }
+  return null;
+}
+
+/** "alice is typing…", "alice and bob are typing…", "several people are typing…" */
+export function typingText(who: string[]): string {
+  if (who.length === 0) return "";
+  if (who.length === 1) return `${who[0]} is typing…`;
+  if (who.length === 2) return `${who[0]} and ${who[1]} are typing…`;
+  return "Several people are typing…";
+}
+
+/** Channels matching a switcher query: names starting with it first. */
+export function filterChannels<T extends Pick<ChannelSummary, "friendly_name" | "unique_name" | "sid">>(
+  list: T[],
+  query: string,
+): T[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return list;
+  const hits = list.filter((c) => channelName(c).toLowerCase().includes(q));
+  return hits.sort((a, b) => {
+    const sa = channelName(a).toLowerCase().startsWith(q) ? 0 : 1;
+    const sb = channelName(b).toLowerCase().startsWith(q) ? 0 : 1;
+    return sa - sb || channelName(a).localeCompare(channelName(b));
+  });
+}
+
+/** A search snippet's pieces, matches (between [ and ]) marked. */
+export function snippetParts(snippet: string): { text: string; hit: boolean }[] {
+  const out: { text: string; hit: boolean }[] = [];
+  const re = /\[([^\]]*)\]/g;
+  let last = 0;
+  for (const m of snippet.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push({ text: snippet.slice(last, at), hit: false });
+    out.push({ text: m[1], hit: true });
+    last = at + m[0].length;
+  }
+  if (last < snippet.length) out.push({ text: snippet.slice(last), hit: false });
+  return out;
+}
+
+/** The sidebar footer: connection state and when the cache last synced. */
+export function connectionText(state: string, lastSync: number | null, now: Date = new Date()): string {
+  const label = state === "online" ? "Online" : state === "connecting" ? "Connecting…" : "Offline";
+  if (state === "online" || lastSync === null) return label;
+  const ago = Math.max(0, Math.round(now.getTime() / 1000 - lastSync));
+  const when = ago < 60 ? "just now" : ago < 3600 ? `${Math.round(ago / 60)} min ago` : timeOf(new Date(lastSync * 1000).toISOString());
+  return `${label} · last synced ${when}`;
+}
+
+/** The last message of `me` that may be edited (arrow-up in an empty composer). */
+export function lastOwnEditable(messages: MessageView[], me: string): MessageView | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.author === me && m.state === "sent" && !m.deleted && m.sid) return m;
+  }
+  return null;
 }

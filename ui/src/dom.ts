@@ -1,0 +1,34 @@
+// A tiny element builder. Text is only ever set as text nodes or
+// textContent: nothing from a message reaches innerHTML.
+
+type Child = Node | string | null | undefined | false;
+
+export interface Props {
+  class?: string;
+  title?: string;
+  hidden?: boolean;
+  data?: Record<string, string>;
+  attrs?: Record<string, string>;
+  on?: Partial<Record<keyof HTMLElementEventMap, (ev: Event) => void>>;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props.class) el.className = props.class;
+  if (props.title) el.title = props.title;
+  if (props.hidden) el.hidden = true;
+  for (const [k, v] of Object.entries(props.data ?? {})) el.dataset[k] = v;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) el.setAttribute(k, v);
+  for (const [k, f] of Object.entries(props.on ?? {})) if (f) el.addEventListener(k, f);
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -1,0 +1,448 @@
+// The conversation: a window of at most MAX_ROWS messages of one channel,
+// read from the cache. Scrolling up reads older pages (from the cache, then
+// from the server when the cache has no more) and drops rows at the bottom;
+// scrolling down does the reverse; so a 50,000-message channel keeps a few
+// hundred rows in the page and memory stays flat. Rows are keyed and reused
+// when unchanged, so pictures do not reload on every update.
+import { invoke } from "@tauri-apps/api/core";
+import { h } from "./dom";
+import type { MemberView, MessageView } from "./types";
+import {
+  autoDownload,
+  bodyText,
+  dayLabel,
+  dayOf,
+  formatBytes,
+  linkify,
+  mediaKind,
+  mediaUrl,
+  receipts,
+  startsGroup,
+  timeOf,
+  unreadFrom,
+} from "./view";
+
+const PAGE = 100;
+const MAX_ROWS = 300;
+const EDGE = 300;
+
+export interface TimelineHost {
+  me(): string;
+  error(message: string): void;
+  transfer(key: string): { done: number; total: number } | undefined;
+}
+
+const WINDOWS = navigator.userAgent.includes("Windows");
+
+function keyOf(m: MessageView): string {
+  return m.sid ? `m:${m.sid}` : `o:${m.outbox_id}`;
+}
+
+export class Timeline {
+  channel: string | null = null;
+  messages: MessageView[] = [];
+  /** The window ends with the channel's newest message. */
+  atNewest = true;
+  private members: MemberView[] = [];
+  private horizon: number | null = null;
+  private editing: string | null = null;
+  private rows = new Map<string, { sig: string; node: HTMLLIElement }>();
+  private loading = false;
+  private requested = new Set<string>();
+  private tried = new Set<string>();
+  private highlight: number | null = null;
+
+  constructor(
+    private list: HTMLOListElement,
+    private latest: HTMLButtonElement,
+    private host: TimelineHost,
+  ) {
+    list.addEventListener("scroll", () => void this.onScroll());
+    latest.addEventListener("click", () => void this.jumpToLatest());
+  }
+
+  /** Shows `channel` from its newest messages; the unread divider sits after `horizon`. */
+  async open(channel: string, horizon: number | null): Promise<void> {
+    this.channel = channel;
+    this.horizon = horizon;
+    this.editing = null;
+    this.highlight = null;
+    this.rows.clear();
+    this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: PAGE });
+    this.atNewest = true;
+    await this.loadMembers();
+    this.render();
+    const divider = this.list.querySelector<HTMLElement>(".unread-divider");
+    if (divider) divider.scrollIntoView({ block: "center" });
+    else this.toBottom();
+  }
+
+  /** Shows the messages around `index` (a search result), highlighted. */
+  async openAt(channel: string, index: number): Promise<void> {
+    this.channel = channel;
+    this.rows.clear();
+    this.highlight = index;
+    const before = await invoke<MessageView[]>("messages", { channel, before: index + 1, limit: 50 });
+    const after = await invoke<MessageView[]>("messages_after", { channel, after: index, limit: 50 });
+    this.messages = [...before, ...after];
+    this.atNewest = after.length < 50;
+    if (this.atNewest) this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.max(PAGE, this.messages.length) });
+    await this.loadMembers();
+    this.render();
+    this.list.querySelector<HTMLElement>(`[data-index="${index}"]`)?.scrollIntoView({ block: "center" });
+  }
+
+  async loadMembers(): Promise<void> {
+    if (!this.channel) return;
+    this.members = await invoke<MemberView[]>("members", { channel: this.channel }).catch(() => []);
+  }
+
+  /** Reads the window again after the cache changed. */
+  async refresh(): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    const stick = this.nearBottom();
+    const indexed = this.messages.filter((m) => m.index !== null);
+    if (this.atNewest) {
+      this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.max(PAGE, indexed.length) });
+    } else if (indexed.length > 0) {
+      const first = indexed[0].index as number;
+      this.messages = await invoke<MessageView[]>("messages_after", { channel, after: first - 1, limit: indexed.length });
+    }
+    await this.loadMembers();
+    this.render();
+    if (stick && this.atNewest) this.toBottom();
+  }
+
+  startEdit(sid: string): void {
+    this.editing = sid;
+    this.render();
+    const box = this.list.querySelector<HTMLTextAreaElement>(".edit-box");
+    box?.focus();
+    box?.setSelectionRange(box.value.length, box.value.length);
+  }
+
+  cancelEdit(): boolean {
+    if (!this.editing) return false;
+    this.editing = null;
+    this.render();
+    return true;
+  }
+
+  /** Updates progress bars in place. */
+  showTransfer(key: string, done: number, total: number): void {
+    for (const bar of this.list.querySelectorAll<HTMLProgressElement>(`progress[data-transfer="${CSS.escape(key)}"]`)) {
+      bar.max = total;
+      bar.value = done;
+      bar.hidden = false;
+      const label = bar.parentElement?.querySelector<HTMLElement>(".progress-label");
+      if (label) label.textContent = `${formatBytes(done)} of ${formatBytes(total)}`;
+    }
+  }
+
+  private nearBottom(): boolean {
+    const l = this.list;
+    return l.scrollHeight - l.scrollTop - l.clientHeight < 60;
+  }
+
+  private toBottom(): void {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  private async onScroll(): Promise<void> {
+    this.latest.hidden = this.atNewest && this.nearBottom();
+    if (this.loading || !this.channel) return;
+    if (this.list.scrollTop < EDGE) await this.older();
+    else if (!this.atNewest && this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < EDGE) await this.newer();
+  }
+
+  private async older(): Promise<void> {
+    const channel = this.channel;
+    const first = this.messages.find((m) => m.index !== null);
+    if (!channel || !first) return;
+    this.loading = true;
+    try {
+      let page = await invoke<MessageView[]>("messages", { channel, before: first.index, limit: PAGE });
+      if (page.length < PAGE && (await invoke<boolean>("has_prev_page", { channel }))) {
+        await invoke<number>("load_older", { channel }).catch((e) => this.host.error(String(e?.message ?? e)));
+        page = await invoke<MessageView[]>("messages", { channel, before: first.index, limit: PAGE });
+      }
+      if (page.length === 0 || channel !== this.channel) return;
+      const height = this.list.scrollHeight;
+      const top = this.list.scrollTop;
+      this.messages = [...page, ...this.messages];
+      if (this.messages.length > MAX_ROWS) {
+        this.messages = this.messages.slice(0, MAX_ROWS);
+        this.atNewest = false;
+      }
+      this.render();
+      this.list.scrollTop = top + (this.list.scrollHeight - height);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async newer(): Promise<void> {
+    const channel = this.channel;
+    const indexed = this.messages.filter((m) => m.index !== null);
+    const last = indexed[indexed.length - 1];
+    if (!channel || !last) return;
+    this.loading = true;
+    try {
+      const page = await invoke<MessageView[]>("messages_after", { channel, after: last.index, limit: PAGE });
+      if (channel !== this.channel) return;
+      if (page.length < PAGE) {
+        this.atNewest = true;
+        await this.refreshNewestKeepingScroll(indexed.length + page.length);
+        return;
+      }
+      const top = this.list.scrollTop;
+      this.messages = [...this.messages, ...page];
+      if (this.messages.length > MAX_ROWS) {
+        const drop = this.messages.length - MAX_ROWS;
+        const dropped = this.messages.slice(0, drop);
+        this.messages = this.messages.slice(drop);
+        const removedHeight = dropped.reduce((sum, m) => sum + (this.rows.get(keyOf(m))?.node.offsetHeight ?? 0), 0);
+        this.render();
+        this.list.scrollTop = top - removedHeight;
+      } else {
+        this.render();
+      }
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async refreshNewestKeepingScroll(count: number): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    const top = this.list.scrollTop;
+    this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.min(MAX_ROWS, Math.max(PAGE, count)) });
+    this.render();
+    this.list.scrollTop = top;
+  }
+
+  async jumpToLatest(): Promise<void> {
+    if (!this.channel) return;
+    if (!this.atNewest) {
+      this.rows.clear();
+      this.messages = await invoke<MessageView[]>("messages", { channel: this.channel, before: null, limit: PAGE });
+      this.atNewest = true;
+      this.render();
+    }
+    this.toBottom();
+    this.latest.hidden = true;
+  }
+
+  /** Draws the window, reusing unchanged rows. */
+  render(): void {
+    const me = this.host.me();
+    const seen = receipts(this.messages, this.members, me);
+    const divider = unreadFrom(this.messages, this.horizon, me);
+    const nodes: HTMLElement[] = [];
+    const keep = new Map<string, { sig: string; node: HTMLLIElement }>();
+    this.messages.forEach((m, i) => {
+      const prev = this.messages[i - 1];
+      if (!prev || dayOf(prev.date_created) !== dayOf(m.date_created)) {
+        nodes.push(h("li", { class: "day", attrs: { role: "separator" } }, dayLabel(m.date_created)));
+      }
+      if (divider !== null && m.index === divider) {
+        nodes.push(h("li", { class: "unread-divider", attrs: { role: "separator" } }, "New messages"));
+      }
+      const group = startsGroup(prev, m);
+      const readers = m.index !== null ? (seen.get(m.index) ?? []) : [];
+      const busy = m.media?.sid ? this.requested.has(m.media.sid) : false;
+      const sig = JSON.stringify([m, group, readers, this.editing === m.sid, this.highlight === m.index, busy]);
+      const key = keyOf(m);
+      const old = this.rows.get(key);
+      const node = old && old.sig === sig ? old.node : this.row(m, group, readers);
+      keep.set(key, { sig, node });
+      nodes.push(node);
+    });
+    this.rows = keep;
+    this.list.replaceChildren(...nodes);
+    this.latest.hidden = this.atNewest && this.nearBottom();
+  }
+
+  private row(m: MessageView, group: boolean, readers: string[]): HTMLLIElement {
+    const me = this.host.me();
+    const li = h("li", {
+      class: `message ${m.state}` + (m.deleted ? " deleted" : "") + (group ? " first" : "") + (this.highlight === m.index ? " highlight" : ""),
+      data: { key: keyOf(m), ...(m.index !== null ? { index: String(m.index) } : {}), ...(m.sid ? { sid: m.sid } : {}) },
+    });
+    if (group) {
+      li.append(
+        h("div", { class: "meta" },
+          h("span", { class: "author" }, m.author),
+          h("time", { class: "time", attrs: { datetime: m.date_created } }, timeOf(m.date_created)),
+        ),
+      );
+    }
+    if (this.editing && this.editing === m.sid) {
+      li.append(this.editor(m));
+    } else if (m.deleted || m.body) {
+      const body = h("div", { class: "body" });
+      if (m.deleted) body.textContent = bodyText(m);
+      else
+        for (const seg of linkify(m.body)) {
+          if (!seg.href) body.append(document.createTextNode(seg.text));
+          else {
+            const href = seg.href;
+            body.append(
+              h("a", {
+                attrs: { href, rel: "noopener noreferrer" },
+                title: href,
+                on: {
+                  click: (ev) => {
+                    ev.preventDefault();
+                    void invoke("open_link", { url: href }).catch((e) => this.host.error(String(e?.message ?? e)));
+                  },
+                },
+              }, seg.text),
+            );
+          }
+        }
+      if (m.was_edited && !m.deleted) body.append(h("span", { class: "edited" }, " (edited)"));
+      li.append(body);
+    }
+    if (m.media && !m.deleted) li.append(this.media(m));
+    if (m.state === "failed") {
+      li.append(
+        h("div", { class: "send-error", attrs: { role: "alert" } },
+          `Not sent: ${m.error ?? "unknown error"} `,
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("retry", { outboxId: m.outbox_id }) } }, "Retry"),
+          " ",
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("discard", { outboxId: m.outbox_id }) } }, "Discard"),
+        ),
+      );
+    } else if (m.state === "pending") {
+      li.append(h("div", { class: "sending" }, "Sending…"));
+    }
+    if (m.state === "sent" && m.sid && !m.deleted) {
+      const actions = h("div", { class: "actions" });
+      const sid = m.sid;
+      if (m.author === me) {
+        actions.append(
+          h("button", { attrs: { type: "button" }, title: "Edit", on: { click: () => this.startEdit(sid) } }, "Edit"),
+          h("button", {
+            attrs: { type: "button" },
+            title: "Delete",
+            on: {
+              click: () => {
+                if (confirm("Delete this message for everyone?")) void invoke("remove", { channel: m.channel_sid, sid });
+              },
+            },
+          }, "Delete"),
+        );
+      }
+      if (m.index !== null && m.author !== me) {
+        const index = m.index;
+        actions.append(
+          h("button", { attrs: { type: "button" }, title: "Mark unread from here", on: { click: () => void invoke("mark_unread_from", { channel: m.channel_sid, index }) } }, "Unread"),
+        );
+      }
+      li.append(actions);
+    }
+    if (readers.length > 0) li.append(h("div", { class: "receipts" }, `Seen by ${readers.join(", ")}`));
+    return li;
+  }
+
+  private editor(m: MessageView): HTMLElement {
+    const box = h("textarea", { class: "edit-box", attrs: { rows: "2", "aria-label": "Edit message" } });
+    box.value = m.body;
+    box.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        this.cancelEdit();
+      } else if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        const body = box.value;
+        if (!body.trim() || !m.sid) return;
+        this.editing = null;
+        void invoke("edit", { channel: m.channel_sid, sid: m.sid, body }).catch((e) => this.host.error(String(e?.message ?? e)));
+      }
+    });
+    return h("div", { class: "editing" }, box, h("div", { class: "hint" }, "Enter to save · Esc to cancel"));
+  }
+
+  private media(m: MessageView): HTMLElement {
+    const media = m.media!;
+    const kind = mediaKind(media);
+    const name = media.filename ?? "file";
+    const wrap = h("div", { class: `media ${kind}` });
+    if (m.state !== "sent") {
+      const key = `up:${m.outbox_id}`;
+      const t = this.host.transfer(key);
+      wrap.append(
+        h("div", { class: "file-card" },
+          h("span", { class: "file-name" }, name),
+          h("span", { class: "file-size" }, formatBytes(media.size)),
+          progress(key, t),
+          m.state === "pending"
+            ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("cancel_send", { outboxId: m.outbox_id }) } }, "Cancel")
+            : null,
+        ),
+      );
+      return wrap;
+    }
+    const sid = media.sid!;
+    if (media.cached && kind !== "file") {
+      const url = mediaUrl(sid, WINDOWS);
+      if (kind === "image") {
+        const img = h("img", { class: "preview", attrs: { src: url, alt: name, loading: "lazy" } });
+        img.addEventListener("click", () => img.classList.toggle("zoomed"));
+        wrap.append(img);
+      } else if (kind === "video") wrap.append(h("video", { class: "preview", attrs: { src: url, controls: "", preload: "metadata" } }));
+      else wrap.append(h("audio", { attrs: { src: url, controls: "", preload: "metadata" } }));
+    }
+    const downloadKey = `down:${sid}`;
+    const t = this.host.transfer(downloadKey);
+    const fetchIt = () => {
+      this.requested.add(sid);
+      void invoke("fetch_media", { channel: m.channel_sid, sid })
+        .catch((e) => {
+          if (e?.code !== "cancelled") this.host.error(`${name}: ${e?.message ?? e}`);
+        })
+        .finally(() => {
+          this.requested.delete(sid);
+          this.rows.delete(keyOf(m));
+          this.render();
+        });
+    };
+    if (!media.cached && autoDownload(media) && !this.requested.has(sid) && !this.tried.has(sid)) {
+      this.tried.add(sid);
+      fetchIt();
+    }
+    const busy = this.requested.has(sid);
+    wrap.append(
+      h("div", { class: "file-card" },
+        h("span", { class: "file-name" }, name),
+        h("span", { class: "file-size" }, formatBytes(media.size)),
+        media.cached ? null : progress(downloadKey, t),
+        !media.cached && busy
+          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("cancel_download", { sid }) } }, "Cancel")
+          : null,
+        !media.cached && !busy && kind !== "file"
+          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: fetchIt } }, "Download")
+          : null,
+        h("button", {
+          class: "link save",
+          attrs: { type: "button" },
+          on: {
+            click: () =>
+              void invoke("save_media", { channel: m.channel_sid, sid, filename: media.filename }).catch((e) => this.host.error(String(e?.message ?? e))),
+          },
+        }, "Save…"),
+      ),
+    );
+    return wrap;
+  }
+}
+
+function progress(key: string, t: { done: number; total: number } | undefined): HTMLElement {
+  const bar = h("progress", { data: { transfer: key }, attrs: { max: String(t?.total ?? 1), "aria-label": "Transfer progress" } });
+  bar.value = t?.done ?? 0;
+  bar.hidden = !t;
+  return h("span", { class: "progress" }, bar, h("span", { class: "progress-label" }, t ? `${formatBytes(t.done)} of ${formatBytes(t.total)}` : ""));
+}
