@@ -51,7 +51,7 @@ function preview(c: ChannelSummary): string {
   const m = c.last_message;
   if (!m) return "";
   if (m.deleted) return `${m.author}: message deleted`;
-  const text = m.body || (m.media ? `📎 ${m.media.filename ?? "file"}` : "");
+  const text = m.body || (m.media ? `File: ${m.media.filename ?? "file"}` : "");
   return `${m.author}: ${text}`;
 }
 
@@ -67,7 +67,7 @@ async function renderChannels() {
           data: { sid: c.sid },
           on: { click: () => void openChannel(c.sid) },
         },
-        h("span", { class: "name" }, (c.kind === "private" ? "🔒 " : "# ") + channelName(c)),
+        h("span", { class: "name" }, (c.kind === "private" ? "◆ " : "# ") + channelName(c)),
         b ? h("span", { class: "badge", attrs: { "aria-label": `${b} unread` } }, b) : null,
         h("span", { class: "preview" }, preview(c)),
       );
@@ -110,7 +110,7 @@ async function openChannel(sid: string) {
   current = sid;
   localStorage.setItem("parley-last-channel", sid);
   const c = channels.find((x) => x.sid === sid);
-  $("channel-title").textContent = c ? (c.kind === "private" ? "🔒 " : "# ") + channelName(c) : "";
+  $("channel-title").textContent = c ? (c.kind === "private" ? "◆ " : "# ") + channelName(c) : "";
   $("typing").textContent = "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
   await invoke("open_channel", { channel: sid }).catch(() => {});

@@ -52,13 +52,37 @@ export class Timeline {
   private tried = new Set<string>();
   private highlight: number | null = null;
 
+  private top = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
+  private bottom = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
+  private edges: IntersectionObserver;
+
   constructor(
     private list: HTMLOListElement,
     private latest: HTMLButtonElement,
     private host: TimelineHost,
   ) {
-    list.addEventListener("scroll", () => void this.onScroll());
+    list.addEventListener("scroll", () => {
+      this.latest.hidden = this.atNewest && this.nearBottom();
+    });
     latest.addEventListener("click", () => void this.jumpToLatest());
+    // Older or newer pages load when the top or bottom edge comes near.
+    this.edges = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting || this.loading || !this.channel) continue;
+          if (e.target === this.top) void this.older();
+          else if (e.target === this.bottom && !this.atNewest) void this.newer();
+        }
+      },
+      { root: list, rootMargin: `${EDGE}px 0px` },
+    );
+  }
+
+  /** Looks at the edges again (after the rows changed). */
+  private watchEdges(): void {
+    this.edges.disconnect();
+    this.edges.observe(this.top);
+    this.edges.observe(this.bottom);
   }
 
   /** Shows `channel` from its newest messages; the unread divider sits after `horizon`. */
@@ -149,13 +173,6 @@ export class Timeline {
     this.list.scrollTop = this.list.scrollHeight;
   }
 
-  private async onScroll(): Promise<void> {
-    this.latest.hidden = this.atNewest && this.nearBottom();
-    if (this.loading || !this.channel) return;
-    if (this.list.scrollTop < EDGE) await this.older();
-    else if (!this.atNewest && this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < EDGE) await this.newer();
-  }
-
   private async older(): Promise<void> {
     const channel = this.channel;
     const first = this.messages.find((m) => m.index !== null);
@@ -180,6 +197,11 @@ export class Timeline {
     } finally {
       this.loading = false;
     }
+  }
+
+  /** After a page landed: keep loading while an edge stays in view. */
+  private watchEdgesSoon(): void {
+    requestAnimationFrame(() => this.watchEdges());
   }
 
   private async newer(): Promise<void> {
@@ -260,8 +282,9 @@ export class Timeline {
       nodes.push(node);
     });
     this.rows = keep;
-    this.list.replaceChildren(...nodes);
+    this.list.replaceChildren(this.top, ...nodes, this.bottom);
     this.latest.hidden = this.atNewest && this.nearBottom();
+    this.watchEdgesSoon();
   }
 
   private row(m: MessageView, group: boolean, readers: string[]): HTMLLIElement {
