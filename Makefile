@@ -13,7 +13,7 @@ VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps ui tauri-driver build bench check-layering clean
+.PHONY: run test deps ui tauri-driver build bench check-layering bindings check-bindings clean
 
 ## Install missing Debian packages (idempotent; apt only runs when something is missing).
 deps:
@@ -56,19 +56,37 @@ tests/conformance-node/node_modules/.installed: tests/conformance-node/package-l
 	cd tests/conformance-node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering
-	$(CARGO) test --workspace
-	npm --prefix ui test
-	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
-	@# display: a private session bus, a throwaway HOME, an unlocked
-	@# gnome-keyring and Xvfb; the desktop tests drive the real window.
+# Runs $(1) in a private session bus with a throwaway HOME, an unlocked
+# gnome-keyring and Xvfb: what the keyring, notification and window tests and
+# the desktop benchmark need.
+define desktop_session
 	RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} \
 	PATH="$${CARGO_HOME:-$$HOME/.cargo}/bin:$$PATH" HOME=$$(mktemp -d) \
 	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c \
 	  'eval "$$(printf parley | gnome-keyring-daemon --unlock --components=secrets)"; \
 	  export NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1; \
-	  $(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored && \
-	  exec $(CARGO) test -p parley-desktop --test window -- --ignored --test-threads=1'
+	  $(1)'
+endef
+
+## The UI's TypeScript types, generated from the Rust definitions (ts-rs).
+BINDINGS_FEATURES = --features parley-client/ts,parley-desktop/ts
+bindings:
+	rm -rf ui/src/bindings
+	TS_RS_EXPORT_DIR=$(CURDIR)/ui/src/bindings $(CARGO) test -q -p parley-client -p parley-desktop $(BINDINGS_FEATURES) --lib export_bindings
+
+## Fails when the committed bindings differ from what the Rust types give.
+check-bindings:
+	rm -rf target/bindings-check
+	TS_RS_EXPORT_DIR=$(CURDIR)/target/bindings-check $(CARGO) test -q -p parley-client -p parley-desktop $(BINDINGS_FEATURES) --lib export_bindings
+	diff -r target/bindings-check ui/src/bindings || { echo "ui/src/bindings is stale: run make bindings"; exit 1; }
+
+test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering check-bindings
+	$(CARGO) test --workspace
+	npm --prefix ui test
+	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
+	@# display; the desktop tests drive the real window.
+	$(call desktop_session,$(CARGO) test -p parley-client --test secret_service --test desktop_notifications -- --ignored && \
+	  exec $(CARGO) test -p parley-desktop --test window -- --ignored --test-threads=1)
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 
@@ -86,10 +104,11 @@ run: deps ui
 	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
 	PARLEY_SERVER_URL=http://$(RUN_LISTEN) PARLEY_DATA_DIR="$(RUN_DIR)/desktop" ./target/release/parley
 
-bench: deps
+bench: deps ui tauri-driver
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
 	$(CARGO) bench -p parley-client --bench cache
+	$(call desktop_session,exec $(CARGO) bench -p parley-desktop --bench startup)
 
 clean:
 	$(CARGO) clean

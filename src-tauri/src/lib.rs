@@ -10,7 +10,7 @@ mod tray;
 use std::path::PathBuf;
 
 use parley_client::ClientConfig;
-use tauri::{Emitter, Manager};
+use tauri::{Emitter, Manager, Runtime};
 
 /// Where this run keeps its data and secrets (overridable for tests and
 /// side-by-side profiles).
@@ -49,14 +49,14 @@ impl Profile {
     }
 }
 
-/// Builds the app with its commands, state, plugins and the media scheme.
-pub fn builder(profile: Profile) -> tauri::Builder<tauri::Wry> {
+/// Adds the app's commands, state, plugins and media scheme to `base`
+/// (`tauri::Builder::default()`, or Tauri's mock builder in tests).
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::Builder<R> {
     let state_file = format!(
         "window-state-{:016x}.json",
         fnv(profile.config.data_dir.to_string_lossy().as_bytes())
     );
-    tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
+    base.plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(
             tauri_plugin_window_state::Builder::default()
@@ -148,7 +148,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 /// Brings the main window to the front.
-pub(crate) fn show_window(app: &tauri::AppHandle) {
+pub(crate) fn show_window<R: Runtime>(app: &tauri::AppHandle<R>) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
         let _ = w.unminimize();
@@ -180,7 +180,8 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let app = builder(profile).build(tauri::generate_context!("../tauri.conf.json"));
+    let app = builder(tauri::Builder::default(), profile)
+        .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
         Ok(a) => a,
         Err(e) => {

@@ -60,7 +60,10 @@ fn read_slice(path: &std::path::Path, start: u64, len: u64) -> std::io::Result<V
 }
 
 /// Answers one request of the scheme.
-pub async fn answer(app: tauri::AppHandle, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+pub async fn answer<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    request: Request<Vec<u8>>,
+) -> Response<Vec<u8>> {
     let sid = request.uri().path().trim_start_matches('/').to_owned();
     if !parley_protocol::SidKind::Media.matches(&sid) {
         return status(StatusCode::NOT_FOUND);

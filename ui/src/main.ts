@@ -5,7 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { $, h } from "./dom";
 import { Timeline } from "./timeline";
-import type { ChannelSummary, ClientEvent, DroppedFile, MemberView, SearchHit, SessionView, UiError } from "./types";
+import type { ChannelSummary, ClientEvent, Defaults, DroppedFile, MemberView, SearchHit, SessionView, UiError } from "./types";
 import {
   badge,
   channelName,
@@ -427,7 +427,7 @@ async function boot() {
   await listen<boolean>("parley-dnd", (e) => ($<HTMLInputElement>("dnd").checked = e.payload));
   window.setInterval(setStatus, 30_000);
 
-  const defaults = await invoke<{ server_url: string | null }>("defaults");
+  const defaults = await invoke<Defaults>("defaults");
   if (defaults.server_url) $<HTMLInputElement>("server").value = defaults.server_url;
   const session = await invoke<SessionView | null>("restore").catch((e) => {
     $("signin-error").textContent = messageOf(e);

@@ -1,84 +1,17 @@
-// The shapes the shell's commands and events carry, mirroring the Rust
-// types in parley-client (cache::views, cache::media, events). Keep in step
-// with crates/client/src/cache/views.rs and events.rs.
+// The shapes the shell's commands and events carry. They are generated from
+// the Rust definitions (parley-client's cache views and events, the shell's
+// command results) by ts-rs into ./bindings: run `make bindings` after
+// changing those types; `make test` fails when the committed ones are stale.
 
-export interface MediaView {
-  sid: string | null;
-  size: number;
-  content_type: string;
-  filename: string | null;
-  cached: boolean;
-}
-
-export interface MessageView {
-  sid: string | null;
-  channel_sid: string;
-  index: number | null;
-  author: string;
-  body: string;
-  attributes: string;
-  was_edited: boolean;
-  deleted: boolean;
-  date_created: string;
-  state: "sent" | "pending" | "failed";
-  outbox_id: number | null;
-  error: string | null;
-  media: MediaView | null;
-}
-
-export interface ChannelSummary {
-  sid: string;
-  unique_name: string | null;
-  friendly_name: string | null;
-  kind: string;
-  status: "joined" | "invited" | "public" | string;
-  unread: number;
-  notify: "all" | "mentions" | "muted" | string;
-  last_consumed_index: number | null;
-  members_count: number;
-  last_message: MessageView | null;
-}
-
-export interface MemberView {
-  identity: string;
-  friendly_name: string | null;
-  last_consumed_index: number | null;
-  online: boolean | null;
-}
-
-export interface SearchHit {
-  message: MessageView;
-  snippet: string;
-}
-
-export interface SessionView {
-  identity: string;
-  server_url: string;
-}
-
-export interface DroppedFile {
-  name: string;
-  size: number;
-}
-
-export interface UiError {
-  code: string;
-  message: string;
-}
-
-export type ClientEvent =
-  | { type: "channelsChanged" }
-  | { type: "messagesChanged"; channel_sid: string }
-  | { type: "typing"; channel_sid: string; identities: string[] }
-  | { type: "connection"; state: "offline" | "connecting" | "online"; last_sync: number | null }
-  | { type: "tokenRefreshed" }
-  | { type: "sessionExpired" }
-  | { type: "notified"; summary: string; body: string; channel_sid: string | null }
-  | {
-      type: "transfer";
-      key: string;
-      channel_sid: string | null;
-      direction: "up" | "down";
-      done: number;
-      total: number;
-    };
+export type { ChannelSummary } from "./bindings/ChannelSummary";
+export type { ClientEvent } from "./bindings/ClientEvent";
+export type { ConnectionState } from "./bindings/ConnectionState";
+export type { Defaults } from "./bindings/Defaults";
+export type { Direction } from "./bindings/Direction";
+export type { DroppedFile } from "./bindings/DroppedFile";
+export type { MediaView } from "./bindings/MediaView";
+export type { MemberView } from "./bindings/MemberView";
+export type { MessageView } from "./bindings/MessageView";
+export type { SearchHit } from "./bindings/SearchHit";
+export type { SessionView } from "./bindings/SessionView";
+export type { UiError } from "./bindings/UiError";

@@ -44,6 +44,7 @@ pub enum ClientError {
 }
 
 /// The `{code, message}` shape errors take when they cross to a UI.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UiError {
     pub code: String,

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 /// Connection to the server.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectionState {
@@ -12,6 +13,7 @@ pub enum ConnectionState {
 }
 
 /// Something changed; read the cache again.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ClientEvent {
@@ -27,6 +29,7 @@ pub enum ClientEvent {
     /// Connection state, with the last successful sync (Unix seconds).
     Connection {
         state: ConnectionState,
+        #[cfg_attr(feature = "ts", ts(type = "number | null"))]
         last_sync: Option<i64>,
     },
     /// The access token was renewed before it expired (token state).
@@ -38,7 +41,9 @@ pub enum ClientEvent {
         key: String,
         channel_sid: Option<String>,
         direction: crate::media::Direction,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         done: u64,
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         total: u64,
     },
     /// A native notification was shown; a click should open `channel_sid`.

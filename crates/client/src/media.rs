@@ -26,6 +26,7 @@ pub const DEFAULT_CACHE_CAP: u64 = 1 << 30;
 const DEFAULT_LIMIT_MB: u64 = 150;
 
 /// Which way a transfer goes.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {

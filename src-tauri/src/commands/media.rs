@@ -9,16 +9,18 @@ use parley_client::error::UiError;
 use parley_client::ClientError;
 use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use super::{ui, Shell};
 
 /// A file dropped on the window, as the window may show it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DroppedFile {
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
 }
 
@@ -47,8 +49,8 @@ pub fn remember_drop(shell: &Shell, paths: Vec<PathBuf>) -> Vec<DroppedFile> {
 
 /// Picks files with the native dialog and sends each to `channel`.
 #[tauri::command]
-pub async fn attach(
-    app: AppHandle,
+pub async fn attach<R: Runtime>(
+    app: AppHandle<R>,
     shell: State<'_, Shell>,
     channel: String,
 ) -> Result<Vec<i64>, UiError> {
@@ -160,8 +162,8 @@ pub async fn fetch_media(
 
 /// Saves a received file where the user chooses; false if they cancelled.
 #[tauri::command]
-pub async fn save_media(
-    app: AppHandle,
+pub async fn save_media<R: Runtime>(
+    app: AppHandle<R>,
     shell: State<'_, Shell>,
     channel: String,
     sid: String,
@@ -188,7 +190,7 @@ pub async fn save_media(
 
 /// Opens a link from a message in the system browser (web and mail links only).
 #[tauri::command]
-pub async fn open_link(app: AppHandle, url: String) -> Result<(), UiError> {
+pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), UiError> {
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://")
         || lower.starts_with("http://")

@@ -13,7 +13,7 @@ use parley_client::notify::DesktopNotifier;
 use parley_client::secrets::{KeyringStore, SecretStore};
 use parley_client::{Client, ClientEvent};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::Mutex;
 
 use crate::Profile;
@@ -49,6 +49,7 @@ impl Shell {
 }
 
 /// Who is signed in, for the window.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionView {
     pub identity: String,
@@ -56,6 +57,7 @@ pub struct SessionView {
 }
 
 /// What the sign-in screen starts with.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Defaults {
     pub server_url: Option<String>,
@@ -65,7 +67,7 @@ pub(crate) fn ui(e: parley_client::ClientError) -> UiError {
     e.to_ui()
 }
 
-pub(crate) fn notifier(app: &AppHandle) -> Arc<DesktopNotifier> {
+pub(crate) fn notifier<R: Runtime>(app: &AppHandle<R>) -> Arc<DesktopNotifier> {
     let app = app.clone();
     Arc::new(DesktopNotifier::with_click_handler(Arc::new(
         move |channel: String| {
@@ -79,7 +81,11 @@ pub(crate) fn notifier(app: &AppHandle) -> Arc<DesktopNotifier> {
 }
 
 /// Starts the client and forwards its events to the window.
-pub(crate) async fn activate(app: &AppHandle, shell: &Shell, client: Client) -> SessionView {
+pub(crate) async fn activate<R: Runtime>(
+    app: &AppHandle<R>,
+    shell: &Shell,
+    client: Client,
+) -> SessionView {
     let mut events = client.subscribe();
     let forward = app.clone();
     let counted = client.clone();

@@ -1,6 +1,6 @@
 //! Signing in and out, and restoring the last account from its cache.
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use super::{activate, notifier, ui, Defaults, SessionView, Shell};
 use parley_client::error::UiError;
@@ -15,8 +15,8 @@ pub async fn defaults(shell: State<'_, Shell>) -> Result<Defaults, UiError> {
 
 /// Opens the last account from its cache (no network needed).
 #[tauri::command]
-pub async fn restore(
-    app: AppHandle,
+pub async fn restore<R: Runtime>(
+    app: AppHandle<R>,
     shell: State<'_, Shell>,
 ) -> Result<Option<SessionView>, UiError> {
     let Some(account) = parley_client::known_accounts(&shell.profile.config)
@@ -36,8 +36,8 @@ pub async fn restore(
 }
 
 #[tauri::command]
-pub async fn sign_in(
-    app: AppHandle,
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
     shell: State<'_, Shell>,
     server_url: String,
     username: String,

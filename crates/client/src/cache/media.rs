@@ -10,10 +10,12 @@ use super::Cache;
 use crate::error::Result;
 
 /// The media of a message as the UI shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MediaView {
     /// None while the send waits in the outbox.
     pub sid: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     pub content_type: String,
     pub filename: Option<String>,

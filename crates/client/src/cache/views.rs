@@ -9,6 +9,7 @@ use super::{Cache, MediaView};
 use crate::error::Result;
 
 /// One row of the sidebar.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelSummary {
     pub sid: String,
@@ -17,19 +18,24 @@ pub struct ChannelSummary {
     pub kind: String,
     /// `joined`, `invited` or `public`.
     pub status: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unread: i64,
     /// `all`, `mentions` or `muted`.
     pub notify: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_consumed_index: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub members_count: i64,
     pub last_message: Option<MessageView>,
 }
 
 /// A message as the UI shows it, sent or still in the outbox.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessageView {
     pub sid: Option<String>,
     pub channel_sid: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub index: Option<i64>,
     pub author: String,
     pub body: String,
@@ -39,6 +45,7 @@ pub struct MessageView {
     pub date_created: String,
     /// `sent`, `pending` or `failed`.
     pub state: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub outbox_id: Option<i64>,
     pub error: Option<String>,
     /// The file a media message carries.
@@ -46,17 +53,20 @@ pub struct MessageView {
 }
 
 /// A member of a channel as the members panel shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberView {
     pub identity: String,
     pub friendly_name: Option<String>,
     /// Read up to this index (None: nothing read).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_consumed_index: Option<i64>,
     /// None when the server does not report presence.
     pub online: Option<bool>,
 }
 
 /// A search result.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     pub message: MessageView,
