@@ -120,6 +120,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::chat::set_notify_level,
             commands::chat::set_do_not_disturb,
             commands::chat::mark_unread_from,
+            commands::chat::permissions,
+            commands::chat::remove_member,
             commands::media::attach,
             commands::media::send_dropped,
             commands::media::paste_file,

@@ -8,6 +8,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { h } from "./dom";
 import type { MemberView, MessageView } from "./types";
 import {
+  allowed,
   autoDownload,
   bodyText,
   dayLabel,
@@ -44,6 +45,8 @@ export class Timeline {
   /** The window ends with the channel's newest message. */
   atNewest = true;
   private members: MemberView[] = [];
+  /** What the user may do here (empty until the first sync says). */
+  private perms: string[] = [];
   private horizon: number | null = null;
   private editing: string | null = null;
   private rows = new Map<string, { sig: string; node: HTMLLIElement }>();
@@ -119,6 +122,7 @@ export class Timeline {
   async loadMembers(): Promise<void> {
     if (!this.channel) return;
     this.members = await invoke<MemberView[]>("members", { channel: this.channel }).catch(() => []);
+    this.perms = await invoke<string[]>("permissions", { channel: this.channel }).catch(() => []);
   }
 
   /** Reads the window again after the cache changed. */
@@ -344,20 +348,21 @@ export class Timeline {
     if (m.state === "sent" && m.sid && !m.deleted) {
       const actions = h("div", { class: "actions" });
       const sid = m.sid;
-      if (m.author === me) {
+      const { edit, remove } = allowed(this.perms, m.author === me);
+      if (edit) actions.append(h("button", { attrs: { type: "button" }, title: "Edit", on: { click: () => this.startEdit(sid) } }, "Edit"));
+      if (remove)
         actions.append(
-          h("button", { attrs: { type: "button" }, title: "Edit", on: { click: () => this.startEdit(sid) } }, "Edit"),
           h("button", {
             attrs: { type: "button" },
             title: "Delete",
             on: {
               click: () => {
-                if (confirm("Delete this message for everyone?")) void invoke("remove", { channel: m.channel_sid, sid });
+                if (confirm("Delete this message for everyone?"))
+                  void invoke("remove", { channel: m.channel_sid, sid }).catch((e) => this.host.error(String(e?.message ?? e)));
               },
             },
           }, "Delete"),
         );
-      }
       if (m.index !== null && m.author !== me) {
         const index = m.index;
         actions.append(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MediaView, MemberView } from "./types";
 import {
+  allowed,
   autoDownload,
   badge,
   bodyText,
@@ -154,6 +155,19 @@ describe("media", () => {
     expect(formatBytes(150 * 1024 * 1024)).toBe("150 MB");
     expect(mediaUrl("ME1", false)).toBe("parley-media://localhost/ME1");
     expect(mediaUrl("ME1", true)).toBe("http://parley-media.localhost/ME1");
+  });
+});
+
+describe("permissions", () => {
+  it("offers edit and delete as the roles allow", () => {
+    expect(allowed([], true)).toEqual({ edit: true, remove: true });
+    expect(allowed([], false)).toEqual({ edit: false, remove: false });
+    const user = ["sendMessage", "editOwnMessage", "deleteOwnMessage"];
+    expect(allowed(user, true)).toEqual({ edit: true, remove: true });
+    expect(allowed(user, false)).toEqual({ edit: false, remove: false });
+    const admin = [...user, "editAnyMessage", "deleteAnyMessage"];
+    expect(allowed(admin, false)).toEqual({ edit: true, remove: true });
+    expect(allowed(["sendMessage"], true)).toEqual({ edit: false, remove: false });
   });
 });
 

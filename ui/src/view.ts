@@ -205,3 +205,16 @@ export function lastOwnEditable(messages: MessageView[], me: string): MessageVie
   }
   return null;
 }
+
+/**
+ * Whether the user may edit and delete a message, from their permissions in
+ * the channel (empty: not known yet, so only their own messages).
+ */
+export function allowed(perms: string[], own: boolean): { edit: boolean; remove: boolean } {
+  if (perms.length === 0) return { edit: own, remove: own };
+  const has = (p: string) => perms.includes(p);
+  return {
+    edit: has("editAnyMessage") || (own && has("editOwnMessage")),
+    remove: has("deleteAnyMessage") || (own && has("deleteOwnMessage")),
+  };
+}

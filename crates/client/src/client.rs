@@ -585,6 +585,40 @@ impl Client {
         Ok(ch.sid)
     }
 
+    /// What the user may do in `channel`: the permissions of their service
+    /// role and of their role in the channel, as of the last sync (the
+    /// server checks every request anyway; this only decides what to offer).
+    pub fn permissions(&self, channel: &str) -> Result<Vec<String>> {
+        let cache = &self.inner.cache;
+        let roles: HashMap<String, Vec<String>> = cache
+            .meta("roles")?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        let mut out: Vec<String> = Vec::new();
+        let mine = [
+            cache.meta("my_role")?,
+            cache.member_role(channel, self.inner.me())?,
+        ];
+        for role in mine.into_iter().flatten() {
+            for p in roles.get(&role).into_iter().flatten() {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Removes another member from a channel (needs removeMember).
+    pub async fn remove_member(&self, channel: &str, identity: &str) -> Result<()> {
+        let token = self.inner.session.access_token().await?;
+        self.inner
+            .api
+            .leave(&token, self.inner.service(), channel, identity)
+            .await
+    }
+
     pub async fn invite(&self, channel: &str, identity: &str) -> Result<()> {
         let token = self.inner.session.access_token().await?;
         self.inner

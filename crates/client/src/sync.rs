@@ -94,6 +94,19 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
             *t = Some(s.notifications);
         }
     }
+    // What the user's roles allow, for the UI to offer only what will work.
+    if let Ok(roles) = api.roles(&token, svc).await {
+        let map: std::collections::HashMap<String, Vec<String>> =
+            roles.into_iter().map(|r| (r.sid, r.permissions)).collect();
+        inner
+            .cache
+            .set_meta("roles", &serde_json::to_string(&map).unwrap_or_default())?;
+    }
+    if let Ok(user) = api.user(&token, svc, me).await {
+        inner
+            .cache
+            .set_meta("my_role", user.role_sid.as_deref().unwrap_or_default())?;
+    }
     let mine = api.user_channels(&token, svc, me).await?;
     let mut joined = Vec::new();
     for uc in mine {

@@ -462,3 +462,70 @@ async fn mark_unread_from_here_moves_the_horizon_back() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn permissions_follow_the_users_roles_and_the_server_enforces_removals() {
+    let server = Server::start().await;
+    let room = server.channel("room", &["alice", "bob", "carol"]).await;
+    let t = TestClient::login(&server, "alice").await;
+    t.client.start();
+    online(&t.client).await;
+    until(&t.client, "roles synced", || {
+        !t.client.permissions(&room).unwrap_or_default().is_empty()
+    })
+    .await;
+    let perms = t.client.permissions(&room).expect("permissions");
+    assert!(perms.contains(&"sendMessage".to_owned()), "{perms:?}");
+    assert!(perms.contains(&"editOwnMessage".to_owned()), "{perms:?}");
+    assert!(!perms.contains(&"removeMember".to_owned()), "{perms:?}");
+    // What the UI would not offer, the server refuses.
+    let err = t
+        .client
+        .remove_member(&room, "bob")
+        .await
+        .expect_err("a channel user cannot remove members");
+    assert!(
+        matches!(err, parley_client::ClientError::Api { status: 403, .. }),
+        "{err:?}"
+    );
+
+    // As the channel's admin, alice may remove carol.
+    let roles = server
+        .get(&format!("/v2/Services/{}/Roles", server.service))
+        .await;
+    let admin_role = roles["roles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["friendly_name"] == "channel admin")
+        .and_then(|r| r["sid"].as_str())
+        .expect("channel admin role")
+        .to_owned();
+    server
+        .post(
+            &format!(
+                "/v2/Services/{}/Channels/room/Members/alice",
+                server.service
+            ),
+            &[("RoleSid", &admin_role)],
+        )
+        .await;
+    until(&t.client, "the new role synced", || {
+        t.client
+            .permissions(&room)
+            .map(|p| p.contains(&"removeMember".to_owned()))
+            .unwrap_or(false)
+    })
+    .await;
+    t.client
+        .remove_member(&room, "carol")
+        .await
+        .expect("an admin removes a member");
+    until(&t.client, "carol gone", || {
+        t.client
+            .members(&room)
+            .map(|m| m.iter().all(|x| x.identity != "carol"))
+            .unwrap_or(false)
+    })
+    .await;
+}

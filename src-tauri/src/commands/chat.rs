@@ -249,3 +249,23 @@ pub async fn mark_unread_from(
         .mark_unread_from(&channel, index)
         .map_err(ui)
 }
+
+/// What the user may do in a channel (to offer only what will work).
+#[tauri::command]
+pub async fn permissions(shell: State<'_, Shell>, channel: String) -> Result<Vec<String>, UiError> {
+    shell.client().await?.permissions(&channel).map_err(ui)
+}
+
+#[tauri::command]
+pub async fn remove_member(
+    shell: State<'_, Shell>,
+    channel: String,
+    identity: String,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .remove_member(&channel, &identity)
+        .await
+        .map_err(ui)
+}

@@ -284,6 +284,30 @@ impl Api {
         .await
     }
 
+    /// The service's roles (to know what the user may do where).
+    pub async fn roles(
+        &self,
+        token: &str,
+        service: &str,
+    ) -> Result<Vec<parley_protocol::resources::Role>> {
+        self.all(&format!("/v2/Services/{service}/Roles"), token)
+            .await
+    }
+
+    /// One user of the service.
+    pub async fn user(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+    ) -> Result<parley_protocol::resources::User> {
+        self.get(
+            &format!("/v2/Services/{service}/Users/{}", percent(identity)),
+            token,
+        )
+        .await
+    }
+
     /// The newest `n` messages (newest first) and the URL of older ones.
     pub async fn newest_messages(
         &self,

@@ -310,6 +310,19 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The channel role of `identity` in `channel`, if a member.
+    pub fn member_role(&self, channel: &str, identity: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT role_sid FROM members WHERE channel_sid = ?1 AND identity = ?2",
+                params![channel, identity],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten())
+    }
+
     /// Full-text search over every cached message, newest first, optionally
     /// in one channel; case and diacritics folded; FTS syntax in the query is
     /// treated as plain text. The last word also matches as a prefix
