@@ -59,17 +59,27 @@ fn processes() -> Vec<(u32, u32, u64, u64)> {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
         };
+        let pss = std::fs::read_to_string(e.path().join("smaps_rollup"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.starts_with("Pss:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<u64>().ok())
+            })
+            .unwrap_or(0);
         out.push((
             pid,
             field("PPid:").unwrap_or(0) as u32,
             field("VmRSS:").unwrap_or(0),
+            pss,
         ));
     }
     out
 }
 
 /// Memory of the app `exe` and all its descendants (its WebKit processes).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct TreeMemory {
     /// Sum of the processes' RSS, MiB (shared library pages counted in each).
     rss: f64,
@@ -78,6 +88,8 @@ struct TreeMemory {
     processes: usize,
     /// The app's own process id.
     app_pid: u32,
+    /// (command, PSS MiB) of each process.
+    each: Vec<(String, f64)>,
 }
 
 fn tree_memory(exe: &Path) -> TreeMemory {
@@ -94,11 +106,14 @@ fn tree_memory(exe: &Path) -> TreeMemory {
     let mem: HashMap<u32, (u64, u64)> = all.iter().map(|(p, _, r, s)| (*p, (*r, *s))).collect();
     let app_pid = roots.first().copied().unwrap_or(0);
     let (mut rss, mut pss, mut count, mut stack) = (0u64, 0u64, 0usize, roots);
+    let mut each = Vec::new();
     while let Some(p) = stack.pop() {
         let (r, s) = mem.get(&p).copied().unwrap_or((0, 0));
         rss += r;
         pss += s;
         count += 1;
+        let comm = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        each.push((comm.trim().to_owned(), s as f64 / 1024.0));
         stack.extend(children.get(&p).cloned().unwrap_or_default());
     }
     TreeMemory {
@@ -106,25 +121,30 @@ fn tree_memory(exe: &Path) -> TreeMemory {
         pss: pss as f64 / 1024.0,
         processes: count,
         app_pid,
+        each,
     }
 }
 
-/// When process `pid` started, as Unix time in seconds.
+/// When process `pid` started, as Unix time in seconds: now, less the
+/// process's age (system uptime less its start in clock ticks since boot;
+/// 10 ms resolution).
 fn started_at(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Field 22 (starttime, clock ticks since boot) comes after the command in parentheses.
+    // Field 22 (starttime) comes after the command in parentheses.
     let after = stat.rsplit_once(')')?.1;
     let ticks: f64 = after.split_whitespace().nth(19)?.parse().ok()?;
-    let boot: f64 = std::fs::read_to_string("/proc/stat")
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
         .ok()?
-        .lines()
-        .find(|l| l.starts_with("btime "))?
         .split_whitespace()
-        .nth(1)?
+        .next()?
         .parse()
         .ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
     // Linux reports starttime in USER_HZ, 100 on every architecture Parley builds for.
-    Some(boot + ticks / 100.0)
+    Some(now - (uptime - ticks / 100.0))
 }
 
 struct Driver {
@@ -396,12 +416,20 @@ async fn main() {
         to_list.as_secs_f64() * 1000.0
     );
     let show = |label: &str, m: TreeMemory| {
+        let each: Vec<String> = m
+            .each
+            .iter()
+            .map(|(name, pss)| format!("{name} {pss:.0}"))
+            .collect();
         println!(
-            "  {label}: RSS {:.0} MiB, PSS {:.0} MiB ({} processes)",
-            m.rss, m.pss, m.processes
+            "  {label}: RSS {:.0} MiB, PSS {:.0} MiB ({} processes, PSS: {})",
+            m.rss,
+            m.pss,
+            m.processes,
+            each.join(", ")
         );
     };
-    show("memory at the list", at_list);
+    show("memory at the list", at_list.clone());
     show(&format!("memory after {idle} s idle"), after_idle);
     show(
         &format!(

@@ -6,6 +6,7 @@ mod commands;
 mod instance;
 mod media_protocol;
 mod tray;
+mod webview_memory;
 
 use std::path::PathBuf;
 
@@ -134,6 +135,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_title("Parley");
+                webview_memory::tune(&w);
             }
             if let Err(e) = tray::build(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");
