@@ -214,10 +214,20 @@ async function renderPanel() {
         h("dt", {}, "Unique name"), h("dd", {}, c.unique_name ?? "—"),
         h("dt", {}, "Type"), h("dd", {}, c.kind),
         h("dt", {}, "Members"), h("dd", {}, String(c.members_count)),
+        h("dt", {}, "Attributes"), h("dd", {}, h("pre", { class: "attributes" }, prettyJson(c.attributes))),
       ),
       h("fieldset", {}, h("legend", {}, "Notifications"), level("all", "All messages"), level("mentions", "Mentions only"), level("muted", "Muted")),
       h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("mark_read", { channel }).then(renderChannels)) } }, "Mark all read"),
     );
+  }
+}
+
+/** Attributes as indented JSON text (or as they are, if not JSON). */
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
   }
 }
 

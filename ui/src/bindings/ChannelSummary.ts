@@ -12,4 +12,8 @@ status: string, unread: number,
 /**
  * `all`, `mentions` or `muted`.
  */
-notify: string, last_consumed_index: number | null, members_count: number, last_message: MessageView | null, };
+notify: string, last_consumed_index: number | null, members_count: number, 
+/**
+ * The channel's attributes (JSON text).
+ */
+attributes: string, last_message: MessageView | null, };

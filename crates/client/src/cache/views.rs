@@ -26,6 +26,8 @@ pub struct ChannelSummary {
     pub last_consumed_index: Option<i64>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub members_count: i64,
+    /// The channel's attributes (JSON text).
+    pub attributes: String,
     pub last_message: Option<MessageView>,
 }
 
@@ -112,7 +114,8 @@ impl Cache {
     pub fn channel_list(&self) -> Result<Vec<ChannelSummary>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(
-            "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count
+            "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count,
+                    attributes
              FROM channels WHERE status IN ('joined', 'invited')",
         )?;
         let mut out: Vec<ChannelSummary> = stmt
@@ -127,6 +130,7 @@ impl Cache {
                     notify: r.get(6)?,
                     last_consumed_index: r.get(7)?,
                     members_count: r.get(8)?,
+                    attributes: r.get(9)?,
                     last_message: None,
                 })
             })?
@@ -155,7 +159,7 @@ impl Cache {
     pub fn public_channels(&self) -> Result<Vec<ChannelSummary>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(
-            "SELECT sid, unique_name, friendly_name, type, status, members_count FROM channels
+            "SELECT sid, unique_name, friendly_name, type, status, members_count, attributes FROM channels
              WHERE status = 'public' ORDER BY friendly_name",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -169,6 +173,7 @@ impl Cache {
                 notify: "all".into(),
                 last_consumed_index: None,
                 members_count: r.get(5)?,
+                attributes: r.get(6)?,
                 last_message: None,
             })
         })?;
