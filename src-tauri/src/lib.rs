@@ -137,9 +137,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
                 let _ = w.set_title("Parley");
                 webview_memory::tune(&w);
             }
+            let started = std::time::Instant::now();
             if let Err(e) = tray::build(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");
             }
+            tracing::debug!(took = ?started.elapsed(), "tray icon");
             Ok(())
         })
 }
@@ -172,6 +174,7 @@ pub fn run() {
         // Blank windows on some Linux GPU stacks otherwise.
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    tracing::debug!("starting");
     let profile = Profile::from_env();
     let running = match instance::start(&profile.config.data_dir) {
         Ok(instance::Start::First(i)) => i,
@@ -193,6 +196,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    tracing::debug!("built");
     let handle = app.handle().clone();
     running.watch(move || {
         let h = handle.clone();

@@ -411,10 +411,16 @@ async function enter(identity: string) {
   me = identity;
   $("me").textContent = identity;
   show(true);
-  $<HTMLInputElement>("dnd").checked = await invoke<boolean>("do_not_disturb").catch(() => false);
-  connection.state = await invoke<string>("status").catch(() => "offline");
+  // The cached channel list first: it is what the user came for.
+  const list = renderChannels();
+  const [dnd, state] = await Promise.all([
+    invoke<boolean>("do_not_disturb").catch(() => false),
+    invoke<string>("status").catch(() => "offline"),
+  ]);
+  $<HTMLInputElement>("dnd").checked = dnd;
+  connection.state = state;
   setStatus();
-  await renderChannels();
+  await list;
 }
 
 async function boot() {

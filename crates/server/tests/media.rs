@@ -693,38 +693,42 @@ async fn uploads_no_message_takes_are_pruned_and_sent_ones_kept() {
     let r = w.send(&w.alice, &[("MediaSid", &sent)]).await;
     assert_eq!(r.status, StatusCode::CREATED);
     // A retention of zero seconds: every upload without a message is due.
-    let gone = w
-        .t
-        .server
-        .app
-        .db
-        .write(|c| parley_server::media::prune(c, -1))
-        .await
-        .expect("prune");
+    let gone =
+        w.t.server
+            .app
+            .db
+            .write(|c| parley_server::media::prune(c, -1))
+            .await
+            .expect("prune");
     assert_eq!(gone, vec![unsent.clone()]);
-    let r = w
-        .t
-        .get(&format!("/v1/Services/{}/Media/{unsent}", w.svc), Auth::Token(&w.alice))
+    let r =
+        w.t.get(
+            &format!("/v1/Services/{}/Media/{unsent}", w.svc),
+            Auth::Token(&w.alice),
+        )
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, 50507));
-    let r = w
-        .t
-        .get(&format!("/v1/Services/{}/Media/{sent}", w.svc), Auth::Token(&w.bob))
+    let r =
+        w.t.get(
+            &format!("/v1/Services/{}/Media/{sent}", w.svc),
+            Auth::Token(&w.bob),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "the sent file stays");
     // Deleting the channel leaves its files to the next sweep.
-    let r = w
-        .t
-        .delete(&format!("/v2/Services/{}/Channels/room", w.svc), Auth::Admin)
+    let r =
+        w.t.delete(
+            &format!("/v2/Services/{}/Channels/room", w.svc),
+            Auth::Admin,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let gone = w
-        .t
-        .server
-        .app
-        .db
-        .write(|c| parley_server::media::prune(c, 3600))
-        .await
-        .expect("prune");
+    let gone =
+        w.t.server
+            .app
+            .db
+            .write(|c| parley_server::media::prune(c, 3600))
+            .await
+            .expect("prune");
     assert_eq!(gone, vec![sent]);
 }
