@@ -25,8 +25,9 @@ use crate::notify::{self, Kind, Notification};
 pub const PAGE: u32 = 50;
 /// Channels fetched at once during a first sync.
 const SYNC_FETCHES: usize = 4;
-/// Channels whose newest pages a first sync writes per transaction.
-pub const SYNC_GROUP: usize = 16;
+/// Channels whose newest pages a first sync writes per transaction (the
+/// channel list itself is written before, so the sidebar fills at once).
+pub const SYNC_GROUP: usize = 64;
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Backoff before reconnect attempt `n` (0-based): 0.5 s doubling to 30 s, ±25 % jitter.

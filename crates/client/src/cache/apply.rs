@@ -82,7 +82,10 @@ pub(crate) fn upsert_channel(
 }
 
 fn remove_channel(conn: &Connection, sid: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM messages WHERE channel_sid = ?1", [sid])?;
+    conn.execute(
+        "DELETE FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1)",
+        [sid],
+    )?;
     conn.execute("DELETE FROM members WHERE channel_sid = ?1", [sid])?;
     conn.execute("DELETE FROM invites WHERE channel_sid = ?1", [sid])?;
     conn.execute("DELETE FROM channels WHERE sid = ?1", [sid])?;
@@ -102,11 +105,28 @@ fn order_key(m: &Message) -> i64 {
     (m.date_created.0.clamp(0, (1 << 33) - 1) << 30) | spread as i64
 }
 
+/// The small integer that stands for a channel in the messages table.
+fn channel_key(conn: &Connection, sid: &str) -> rusqlite::Result<i64> {
+    let found = conn
+        .prepare_cached("SELECT n FROM channel_keys WHERE sid = ?1")?
+        .query_row([sid], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(n) => Ok(n),
+        None => {
+            conn.prepare_cached("INSERT INTO channel_keys (sid) VALUES (?1)")?
+                .execute([sid])?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
+}
+
 /// Inserts a new message row and indexes it for search; false if a message
 /// with this SID is already cached.
 fn insert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
+    let ch = channel_key(conn, &m.channel_sid)?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO messages (id, sid, channel_sid, idx, author, body, attributes, media, was_edited, created_at, updated_at)
+        "INSERT INTO messages (id, sid, ch, idx, author, body, attributes, media, was_edited, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     let media = m
@@ -118,7 +138,7 @@ fn insert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
         let r = insert.execute(params![
             key,
             m.sid,
-            m.channel_sid,
+            ch,
             m.index,
             m.from,
             m.body,
@@ -157,7 +177,7 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
         .map(|x| serde_json::to_string(x).unwrap_or_default());
     conn.prepare_cached(
         "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7
-         WHERE channel_sid = ?1 AND idx = ?8
+         WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx = ?8
            AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
     )?
     .execute(params![m.channel_sid, m.body, m.attributes, media, m.was_edited, m.date_updated.0, m.from, m.index])?;
@@ -248,7 +268,7 @@ fn apply_in(
         EventKind::MessageRemoved => {
             if let Some(m) = parse::<Message>(data) {
                 conn.execute(
-                    "UPDATE messages SET deleted = 1, body = '' WHERE channel_sid = ?1 AND idx = ?2",
+                    "UPDATE messages SET deleted = 1, body = '' WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx = ?2",
                     params![m.channel_sid, m.index],
                 )?;
                 out.messages_changed = Some(m.channel_sid);
@@ -522,7 +542,7 @@ impl Cache {
         let conn = self.conn();
         conn.execute(
             "UPDATE channels SET last_consumed_index = ?2,
-                 unread = (SELECT COUNT(*) FROM messages WHERE channel_sid = ?1 AND idx > COALESCE(?2, -1) AND deleted = 0)
+                 unread = (SELECT COUNT(*) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx > COALESCE(?2, -1) AND deleted = 0)
              WHERE sid = ?1",
             params![channel, index],
         )?;
@@ -541,7 +561,7 @@ impl Cache {
     /// The newest cached message index of a channel.
     pub fn newest_index(&self, channel: &str) -> Result<Option<i64>> {
         Ok(self.conn().query_row(
-            "SELECT MAX(idx) FROM messages WHERE channel_sid = ?1",
+            "SELECT MAX(idx) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1)",
             [channel],
             |r| r.get(0),
         )?)

@@ -105,13 +105,13 @@ impl Cache {
         match (kind, target) {
             (OutboxKind::Edit, Some(sid)) => {
                 c.execute(
-                    "UPDATE messages SET body = ?2, was_edited = 1 WHERE channel_sid = ?3 AND sid = ?1",
+                    "UPDATE messages SET body = ?2, was_edited = 1 WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?3) AND sid = ?1",
                     params![sid, body, channel],
                 )?;
             }
             (OutboxKind::Delete, Some(sid)) => {
                 c.execute(
-                    "UPDATE messages SET deleted = 1, body = '' WHERE channel_sid = ?2 AND sid = ?1",
+                    "UPDATE messages SET deleted = 1, body = '' WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?2) AND sid = ?1",
                     params![sid, channel],
                 )?;
             }

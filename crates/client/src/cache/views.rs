@@ -77,7 +77,7 @@ pub struct SearchHit {
 }
 
 const MESSAGE_COLUMNS: &str =
-    "m.sid, m.channel_sid, m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
+    "m.sid, (SELECT k.sid FROM channel_keys k WHERE k.n = m.ch), m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
      EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid'))";
 
 fn media_of(json: Option<String>, cached: bool) -> Option<MediaView> {
@@ -136,7 +136,7 @@ impl Cache {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut last = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 ORDER BY m.idx DESC LIMIT 1"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) ORDER BY m.idx DESC LIMIT 1"
         ))?;
         for ch in &mut out {
             ch.last_message = last.query_row([&ch.sid], message).ok();
@@ -191,7 +191,7 @@ impl Cache {
     ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx < ?2 ORDER BY m.idx DESC LIMIT ?3"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx < ?2 ORDER BY m.idx DESC LIMIT ?3"
         ))?;
         let mut out: Vec<MessageView> = stmt
             .query_map(params![channel, before.unwrap_or(i64::MAX), limit], message)?
@@ -253,7 +253,7 @@ impl Cache {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m
-             WHERE m.channel_sid = ?1 AND m.media IS NOT NULL AND json_extract(m.media, '$.sid') = ?2"
+             WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.media IS NOT NULL AND json_extract(m.media, '$.sid') = ?2"
         ))?;
         let mut rows = stmt.query_map(params![channel, sid], message)?;
         Ok(rows.next().transpose()?)
@@ -268,7 +268,7 @@ impl Cache {
     ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.channel_sid = ?1 AND m.idx > ?2 ORDER BY m.idx ASC LIMIT ?3"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx > ?2 ORDER BY m.idx ASC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![channel, after, limit], message)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -289,7 +289,7 @@ impl Cache {
     /// The oldest cached index of a channel.
     pub fn oldest_index(&self, channel: &str) -> Result<Option<i64>> {
         Ok(self.conn().query_row(
-            "SELECT MIN(idx) FROM messages WHERE channel_sid = ?1",
+            "SELECT MIN(idx) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1)",
             [channel],
             |r| r.get(0),
         )?)
@@ -361,7 +361,7 @@ impl Cache {
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
              FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND (?2 IS NULL OR m.channel_sid = ?2)
+             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND (?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))
              ORDER BY messages_fts.rowid DESC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
