@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{online, until, Server, TestClient};
+use common::{until, Server, TestClient};
 use parley_client::ClientEvent;
 
 fn picture(n: usize) -> Vec<u8> {
@@ -20,9 +20,7 @@ fn picture(n: usize) -> Vec<u8> {
 async fn a_file_sent_offline_is_delivered_once_when_the_server_returns() {
     let mut server = Server::start().await;
     let room = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     server.stop().await;
     until(&t.client, "offline", || {
         t.client.connection_state() != parley_client::ConnectionState::Online
@@ -80,9 +78,7 @@ async fn a_file_sent_offline_is_delivered_once_when_the_server_returns() {
 async fn an_upload_reports_progress_and_can_be_cancelled() {
     let server = Server::start().await;
     let room = server.channel("room", &["alice"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     let big = t.data.path().join("video.mp4");
     std::fs::write(&big, vec![7u8; 120 * 1024 * 1024]).expect("file");
     let mut events = t.client.subscribe();
@@ -145,9 +141,7 @@ async fn an_upload_reports_progress_and_can_be_cancelled() {
 async fn a_received_picture_seen_once_opens_with_the_server_stopped() {
     let mut server = Server::start().await;
     let room = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     let bytes = picture(50_000);
     let media = server.upload(bytes.clone(), "image/png", "cat.png").await;
     let sid = media["sid"].as_str().expect("sid").to_owned();

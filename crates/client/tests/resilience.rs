@@ -166,9 +166,7 @@ async fn a_connection_cut_at_random_points_converges_to_the_servers_state() {
 async fn a_resync_rebuilds_the_cache_and_keeps_the_outbox() {
     let mut server = Server::start().await;
     let ch = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     t.client.stop();
     server.say("room", "bob", "while away").await;
     t.client
@@ -308,9 +306,7 @@ async fn typing_is_throttled_and_shown_as_who_is_typing() {
 async fn a_long_absence_ends_in_one_summary_not_a_storm() {
     let server = Server::start().await;
     let ch = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     server.say("room", "bob", "one live message").await;
     until(&t.client, "live notification", || {
         t.notes.0.lock().map(|v| v.len() == 1).unwrap_or(false)

@@ -23,9 +23,7 @@ async fn first_sync_fills_the_cache_and_history_stays_readable_offline() {
     for i in 0..3 {
         server.say("general", "bob", &format!("hello {i}")).await;
     }
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     until(&t.client, "history cached", || {
         bodies(&t.client, &general).len() == 3
     })
@@ -55,9 +53,7 @@ async fn first_sync_fills_the_cache_and_history_stays_readable_offline() {
 async fn sends_while_offline_are_delivered_exactly_once_when_the_server_returns() {
     let mut server = Server::start().await;
     let room = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
 
     server.stop().await;
     until(&t.client, "offline", || {
@@ -97,9 +93,7 @@ async fn sends_while_offline_are_delivered_exactly_once_when_the_server_returns(
 async fn a_send_interrupted_by_a_crash_is_delivered_once_after_restart() {
     let mut server = Server::start().await;
     let room = server.channel("room", &["alice"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     t.client.stop();
     server.stop().await;
     // Queued while the app and the server are down.
@@ -159,9 +153,7 @@ async fn changes_made_while_away_all_arrive() {
     let other = server.channel("other", &["alice"]).await;
     let m0 = server.say("room", "bob", "first").await;
     let m1 = server.say("room", "bob", "second").await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     until(&t.client, "synced", || bodies(&t.client, &room).len() == 2).await;
     t.client.stop();
 
@@ -231,9 +223,7 @@ async fn paging_back_fetches_older_history_once() {
     for i in 0..120 {
         server.say("long", "bob", &format!("m{i:03}")).await;
     }
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     until(&t.client, "newest page", || {
         bodies(&t.client, &ch).len() == 50
     })
@@ -308,9 +298,7 @@ async fn a_read_on_one_device_clears_unread_on_the_other() {
 async fn short_lived_tokens_are_refreshed_for_several_lifetimes() {
     let server = Server::start_with_ttl(6).await;
     let ch = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let mut n = 0;
     while tokio::time::Instant::now() < deadline {
@@ -341,9 +329,7 @@ async fn short_lived_tokens_are_refreshed_for_several_lifetimes() {
 async fn a_refused_send_stays_visible_as_failed_and_can_be_discarded() {
     let server = Server::start().await;
     let ch = server.channel("room", &["alice"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     // Alice loses her membership: the server refuses her sends for good.
     server
         .delete(&format!(
@@ -385,9 +371,7 @@ async fn a_refused_send_stays_visible_as_failed_and_can_be_discarded() {
 async fn edits_and_deletions_queue_offline_and_apply_when_back() {
     let mut server = Server::start().await;
     let ch = server.channel("room", &["alice", "bob"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     t.client.send(&ch, "typo here").expect("send");
     t.client.send(&ch, "delete me").expect("send");
     until(&t.client, "both sent", || {
@@ -428,9 +412,7 @@ async fn mark_unread_from_here_moves_the_horizon_back() {
     for i in 0..5 {
         server.say("room", "bob", &format!("m{i}")).await;
     }
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     until(&t.client, "synced", || {
         t.client
             .messages(&ch, None, 10)
@@ -467,9 +449,7 @@ async fn mark_unread_from_here_moves_the_horizon_back() {
 async fn permissions_follow_the_users_roles_and_the_server_enforces_removals() {
     let server = Server::start().await;
     let room = server.channel("room", &["alice", "bob", "carol"]).await;
-    let t = TestClient::login(&server, "alice").await;
-    t.client.start();
-    online(&t.client).await;
+    let t = TestClient::online(&server, "alice").await;
     until(&t.client, "roles synced", || {
         !t.client.permissions(&room).unwrap_or_default().is_empty()
     })

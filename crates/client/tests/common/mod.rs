@@ -288,6 +288,14 @@ impl TestClient {
         }
     }
 
+    /// Signed in, started, and online.
+    pub async fn online(server: &Server, who: &str) -> TestClient {
+        let t = TestClient::login(server, who).await;
+        t.client.start();
+        online(&t.client).await;
+        t
+    }
+
     /// The same account opened again from its cache (an app restart).
     pub fn reopen(&self) -> Client {
         let account = parley_client::known_accounts(&self.cfg)
