@@ -326,6 +326,26 @@ impl World {
         req.send().await.expect("get")
     }
 
+    /// The Media resource `sid`, fetched with `auth`.
+    async fn resource(&self, sid: &str, auth: Auth<'_>) -> common::Reply {
+        self.t.get(&self.resource_path(sid), auth).await
+    }
+
+    fn resource_path(&self, sid: &str) -> String {
+        format!("/v1/Services/{}/Media/{sid}", self.svc)
+    }
+
+    /// Runs the media sweep with `retention` seconds; the SIDs it removed.
+    async fn prune(&self, retention: i64) -> Vec<String> {
+        self.t
+            .server
+            .app
+            .db
+            .write(move |c| parley_server::media::prune(c, retention))
+            .await
+            .expect("prune")
+    }
+
     /// The Content-Disposition a file of this type is served with.
     async fn disposition_of(&self, bytes: &[u8], ctype: &str) -> String {
         let (_, m) = self.upload(&self.alice, bytes, ctype, Some("f")).await;
@@ -392,23 +412,13 @@ async fn a_temporary_link_works_without_credentials_until_it_expires() {
         .upload(&w.alice, b"hello", "text/plain", Some("hi.txt"))
         .await;
     let sid = m["sid"].as_str().expect("sid");
-    let fetched =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{sid}", w.svc),
-            Auth::Token(&w.alice),
-        )
-        .await;
+    let fetched = w.resource(&sid, Auth::Token(&w.alice)).await;
     assert_eq!(fetched.status, StatusCode::OK);
     let link = fetched.body["links"]["content_direct_temporary"]
         .as_str()
         .expect("link")
         .to_owned();
-    let again =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{sid}", w.svc),
-            Auth::Token(&w.alice),
-        )
-        .await;
+    let again = w.resource(&sid, Auth::Token(&w.alice)).await;
     assert_ne!(
         again.body["links"]["content_direct_temporary"].as_str(),
         Some(link.as_str()),
@@ -459,7 +469,7 @@ async fn only_the_uploader_and_then_the_channels_members_read_a_file() {
         )
         .await;
     let sid = m["sid"].as_str().expect("sid").to_owned();
-    let resource = format!("/v1/Services/{}/Media/{sid}", w.svc);
+    let resource = w.resource_path(&sid);
     let content = m["links"]["content"].as_str().expect("content").to_owned();
 
     // Before it is sent, only alice sees it.
@@ -589,12 +599,7 @@ async fn media_messages_and_their_errors() {
     assert_eq!(r.body["media"]["content_type"], "image/png");
     assert_eq!(r.body["media"]["filename"], "cat.png");
     let message = r.body["sid"].as_str().expect("message").to_owned();
-    let fetched =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{sid}", w.svc),
-            Auth::Token(&w.alice),
-        )
-        .await;
+    let fetched = w.resource(&sid, Auth::Token(&w.alice)).await;
     assert_eq!(fetched.body["message_sid"], message.as_str());
     assert!(fetched.body["channel_sid"]
         .as_str()
@@ -622,12 +627,7 @@ async fn media_messages_and_their_errors() {
         !w.t.dir.path().join("media").join(&sid).exists(),
         "the file is gone"
     );
-    let r =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{sid}", w.svc),
-            Auth::Token(&w.alice),
-        )
-        .await;
+    let r = w.resource(&sid, Auth::Token(&w.alice)).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, 50507));
 }
 
@@ -671,7 +671,7 @@ async fn unsent_uploads_can_be_deleted_by_their_uploader() {
     let w = world().await;
     let (_, m) = w.upload(&w.alice, b"oops", "text/plain", None).await;
     let sid = m["sid"].as_str().expect("sid");
-    let path = format!("/v1/Services/{}/Media/{sid}", w.svc);
+    let path = w.resource_path(sid);
     assert_eq!(
         w.t.delete(&path, Auth::Token(&w.bob)).await.status,
         StatusCode::NOT_FOUND
@@ -693,27 +693,11 @@ async fn uploads_no_message_takes_are_pruned_and_sent_ones_kept() {
     let r = w.send(&w.alice, &[("MediaSid", &sent)]).await;
     assert_eq!(r.status, StatusCode::CREATED);
     // A retention of zero seconds: every upload without a message is due.
-    let gone =
-        w.t.server
-            .app
-            .db
-            .write(|c| parley_server::media::prune(c, -1))
-            .await
-            .expect("prune");
+    let gone = w.prune(-1).await;
     assert_eq!(gone, vec![unsent.clone()]);
-    let r =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{unsent}", w.svc),
-            Auth::Token(&w.alice),
-        )
-        .await;
+    let r = w.resource(&unsent, Auth::Token(&w.alice)).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, 50507));
-    let r =
-        w.t.get(
-            &format!("/v1/Services/{}/Media/{sent}", w.svc),
-            Auth::Token(&w.bob),
-        )
-        .await;
+    let r = w.resource(&sent, Auth::Token(&w.bob)).await;
     assert_eq!(r.status, StatusCode::OK, "the sent file stays");
     // Deleting the channel leaves its files to the next sweep.
     let r =
@@ -723,12 +707,6 @@ async fn uploads_no_message_takes_are_pruned_and_sent_ones_kept() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let gone =
-        w.t.server
-            .app
-            .db
-            .write(|c| parley_server::media::prune(c, 3600))
-            .await
-            .expect("prune");
+    let gone = w.prune(3600).await;
     assert_eq!(gone, vec![sent]);
 }
