@@ -412,13 +412,13 @@ async fn a_temporary_link_works_without_credentials_until_it_expires() {
         .upload(&w.alice, b"hello", "text/plain", Some("hi.txt"))
         .await;
     let sid = m["sid"].as_str().expect("sid");
-    let fetched = w.resource(&sid, Auth::Token(&w.alice)).await;
+    let fetched = w.resource(sid, Auth::Token(&w.alice)).await;
     assert_eq!(fetched.status, StatusCode::OK);
     let link = fetched.body["links"]["content_direct_temporary"]
         .as_str()
         .expect("link")
         .to_owned();
-    let again = w.resource(&sid, Auth::Token(&w.alice)).await;
+    let again = w.resource(sid, Auth::Token(&w.alice)).await;
     assert_ne!(
         again.body["links"]["content_direct_temporary"].as_str(),
         Some(link.as_str()),
