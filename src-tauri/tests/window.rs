@@ -4,7 +4,7 @@
 //! unlocked gnome-keyring; each saves screenshots under `test-output/`.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -12,26 +12,16 @@ use serde_json::{json, Value};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const PASSWORD: &str = "correct horse battery";
 
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use webdriver::WebDriver;
+
+/// The app in one WebDriver session, and where its screenshots go.
 struct Driver {
-    child: Child,
-    base: String,
+    wd: WebDriver,
     session: String,
-    http: reqwest::Client,
     shots: PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 impl Driver {
@@ -41,75 +31,24 @@ impl Driver {
         keyring: &str,
         test: &str,
     ) -> Driver {
-        let port = free_port();
-        let child = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
-            .env("PARLEY_SERVER_URL", server_url)
-            .env("PARLEY_KEYRING_SERVICE", keyring)
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver on PATH (cargo install tauri-driver)");
-        let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("http");
+        let wd = WebDriver::start(&[
+            ("PARLEY_SERVER_URL", server_url),
+            ("PARLEY_KEYRING_SERVICE", keyring),
+            ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+            ("NO_AT_BRIDGE", "1"),
+        ])
+        .await;
         let app = PathBuf::from(env!("CARGO_BIN_EXE_parley"));
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": app, "args": ["--data-dir", data_dir]
-        }}}});
-        let mut session = None;
-        for _ in 0..100 {
-            if let Ok(r) = http
-                .post(format!("{base}/session"))
-                .json(&caps)
-                .send()
-                .await
-            {
-                let v: Value = r.json().await.unwrap_or_default();
-                if let Some(id) = v["value"]["sessionId"].as_str() {
-                    session = Some(id.to_owned());
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        let session = wd.session(&app, data_dir).await;
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../test-output")
             .join(test);
         std::fs::create_dir_all(&shots).expect("test-output");
-        Driver {
-            child,
-            base,
-            session: session.expect("a WebDriver session with the app"),
-            http,
-            shots,
-        }
+        Driver { wd, session, shots }
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let url = format!("{}/session/{}{path}", self.base, self.session);
-        let req = self.http.request(method.clone(), url);
-        let req = if method == reqwest::Method::GET {
-            req
-        } else {
-            req.json(&body)
-        };
-        req.send()
-            .await
-            .expect("webdriver")
-            .json::<Value>()
-            .await
-            .unwrap_or_default()["value"]
-            .clone()
+        self.wd.cmd(&self.session, method, path, body).await
     }
 
     /// Waits for an element matching `css`.
@@ -143,12 +82,7 @@ impl Driver {
 
     /// Runs a script in the page and returns its result.
     async fn script(&self, js: &str, args: Value) -> Value {
-        self.cmd(
-            reqwest::Method::POST,
-            "/execute/sync",
-            json!({"script": js, "args": args}),
-        )
-        .await
+        self.wd.script(&self.session, js, args).await
     }
 
     /// The text a user sees in the first element matching `css` ("" if none).
@@ -240,11 +174,7 @@ impl Driver {
     }
 
     async fn quit(&self) {
-        let _ = self
-            .http
-            .delete(format!("{}/session/{}", self.base, self.session))
-            .send()
-            .await;
+        self.wd.end(&self.session).await;
     }
 }
 
