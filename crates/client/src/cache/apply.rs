@@ -123,8 +123,7 @@ fn channel_key(conn: &Connection, sid: &str) -> rusqlite::Result<i64> {
 
 /// Inserts a new message row and indexes it for search; false if a message
 /// with this SID is already cached.
-fn insert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
-    let ch = channel_key(conn, &m.channel_sid)?;
+fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<bool> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO messages (id, sid, ch, idx, author, body, attributes, media, was_edited, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -186,7 +185,14 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
 
 /// Inserts or updates a message; true if it was not cached before.
 pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result<bool> {
-    if insert_message(conn, m)? {
+    let ch = channel_key(conn, &m.channel_sid)?;
+    upsert_keyed(conn, ch, m)
+}
+
+/// [`upsert_message`] for a message of the channel keyed `ch` (a page of
+/// one channel looks its key up once).
+fn upsert_keyed(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<bool> {
+    if insert_message(conn, ch, m)? {
         return Ok(true);
     }
     update_message(conn, m)?;
@@ -476,8 +482,13 @@ impl Cache {
     ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let ch = channel_key(&tx, channel)?;
         for m in msgs {
-            upsert_message(&tx, m)?;
+            if m.channel_sid == channel {
+                upsert_keyed(&tx, ch, m)?;
+            } else {
+                upsert_message(&tx, m)?;
+            }
         }
         if reached_start {
             tx.execute(
@@ -497,8 +508,13 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for p in pages {
+            let ch = channel_key(&tx, &p.channel_sid)?;
             for m in &p.messages {
-                upsert_message(&tx, m)?;
+                if m.channel_sid == p.channel_sid {
+                    upsert_keyed(&tx, ch, m)?;
+                } else {
+                    upsert_message(&tx, m)?;
+                }
             }
             match &p.older {
                 Some(next) => {

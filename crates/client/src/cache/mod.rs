@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_messages_by_channel.sql"),
     include_str!("../../migrations/0003_media.sql"),
     include_str!("../../migrations/0004_channel_keys.sql"),
+    include_str!("../../migrations/0005_fts_merge.sql"),
 ];
 
 /// The schema version this build writes.
