@@ -472,15 +472,15 @@ function onClientEvent(ev: ClientEvent) {
 }
 
 async function boot() {
-  // Listeners first (all at once), so no event of the session is missed.
-  await Promise.all([
+  // One round trip: the listeners are asked for first, the session is
+  // restored alongside, and whatever an event could have said before they
+  // were in place, `enter` reads from the cache.
+  const listening = Promise.all([
     listen<ClientEvent>("parley-event", (e) => onClientEvent(e.payload)),
     listen<string>("parley-open-channel", (e) => void openChannel(e.payload)),
     listen<DroppedFile[]>("parley-dropped", (e) => showDrop(e.payload)),
     listen<boolean>("parley-dnd", (e) => ($<HTMLInputElement>("dnd").checked = e.payload)),
   ]);
-  window.setInterval(setStatus, 30_000);
-
   const [defaults, session] = await Promise.all([
     invoke<Defaults>("defaults"),
     invoke<SessionView | null>("restore").catch((e) => {
@@ -488,6 +488,8 @@ async function boot() {
       return null;
     }),
   ]);
+  await listening;
+  window.setInterval(setStatus, 30_000);
   if (defaults.server_url) $<HTMLInputElement>("server").value = defaults.server_url;
   if (session) await enter(session.identity);
   else show(false);
