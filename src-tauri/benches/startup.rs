@@ -1,11 +1,13 @@
 //! Desktop start-up and memory, with a fixed workload (not a test): a real
 //! server holds MESSAGES messages (default 100,000) in CHANNELS channels
 //! (default 10); parley-client signs in and pages the whole history into the
-//! cache; then the built app is launched on that cache through tauri-driver
-//! and this prints the time until the channel list is on screen, the RSS of
-//! the app's whole process tree (the app plus its WebKit processes) after
-//! IDLE_SECS (default 60) idle, and after scrolling back SCROLL (default
-//! 10,000) messages.
+//! cache. Then the built app is started LAUNCHES times (default 7) on that
+//! cache and this prints the median time from spawning it to its first
+//! painted frame with the channel list (the window reports it to the app's
+//! log); then once more through tauri-driver for the RSS and PSS of the
+//! app's whole process tree (the app plus its WebKit processes) at the list,
+//! after IDLE_SECS (default 60) idle, after scrolling back SCROLL (default
+//! 10,000) messages, and IDLE_SECS after that.
 //!
 //! Needs a display, a D-Bus session with an unlocked Secret Service and
 //! tauri-driver: `make bench` runs it under Xvfb like the window tests.
@@ -156,28 +158,6 @@ fn largest_mappings(pid: u32) -> Vec<String> {
         .collect()
 }
 
-/// When process `pid` started, as Unix time in seconds: now, less the
-/// process's age (system uptime less its start in clock ticks since boot;
-/// 10 ms resolution).
-fn started_at(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Field 22 (starttime) comes after the command in parentheses.
-    let after = stat.rsplit_once(')')?.1;
-    let ticks: f64 = after.split_whitespace().nth(19)?.parse().ok()?;
-    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
-    // Linux reports starttime in USER_HZ, 100 on every architecture Parley builds for.
-    Some(now - (uptime - ticks / 100.0))
-}
-
 #[path = "../tests/support/webdriver.rs"]
 mod webdriver;
 
@@ -248,62 +228,111 @@ fn warm_desktop_session() {
     }
 }
 
-/// One start of the app, timed.
+/// One start of the app, timed from the moment it was spawned.
 struct Start {
-    /// App process start to the first frame with the channel list, ms.
+    /// To the first painted frame with the channel list, ms.
     to_list: f64,
-    /// App process start to the page starting to load, ms.
+    /// To the page starting to load, ms.
     to_page: f64,
-    /// WebDriver session request to the list seen by polling the DOM.
-    polled: Duration,
 }
 
-/// Launches the app and waits for its channel list; returns the session,
-/// the timing and the memory of the process tree at that moment.
-async fn timed_start(d: &WebDriver, app: &Path, data_dir: &Path) -> (String, Start, TreeMemory) {
-    let requested = Instant::now();
-    let session = d.session(app, data_dir).await;
-    let mut polled = None;
-    let mark = loop {
-        if polled.is_none() {
-            let n = script(
-                d,
-                &session,
-                "return document.querySelectorAll('#channels .channel').length;",
-            )
-            .await;
-            if n.as_u64().unwrap_or(0) > 0 {
-                polled = Some(requested.elapsed());
+fn unix_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// The value of `field=` in a log line.
+fn log_field(line: &str, field: &str) -> Option<f64> {
+    let rest = line.split(&format!("{field}=")).nth(1)?;
+    rest.split(|c: char| c.is_whitespace() || c == '\u{1b}')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Starts the app itself (no WebDriver, which delays some starts by half a
+/// second) and reads from its log when the window painted the channel list.
+fn direct_start(app: &Path, data_dir: &Path, keyring: &str) -> Start {
+    use std::io::BufRead;
+    let spawned = unix_ms();
+    let mut child = Command::new(app)
+        .args([std::ffi::OsStr::new("--data-dir"), data_dir.as_os_str()])
+        .env("PARLEY_KEYRING_SERVICE", keyring)
+        .env(
+            "PARLEY_LOG",
+            if std::env::var_os("DETAIL").is_some() {
+                "debug"
+            } else {
+                "parley::startup=info"
+            },
+        )
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the app");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if std::env::var_os("DETAIL").is_some() {
+                eprintln!("  app: {line}");
+            }
+            if line.contains("list_unix_ms=") {
+                let _ = tx.send(line);
             }
         }
-        let mark = script(d, &session, "const m = performance.getEntriesByName('parley-channel-list')[0]; return m ? performance.timeOrigin + m.startTime : null;")
-            .await
-            .as_f64();
-        if let (Some(mark), Some(_)) = (mark, polled) {
-            break mark;
+    });
+    let line = rx.recv_timeout(Duration::from_secs(60));
+    let _ = child.kill();
+    let _ = child.wait();
+    // Its WebKit processes notice on their own; the next start waits for them.
+    for _ in 0..100 {
+        let webkit_left = processes().iter().any(|(pid, ..)| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.starts_with("WebKit"))
+        });
+        if !webkit_left {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let line = line.expect("the app logs its first frame with the channel list");
+    let at = |field| log_field(&line, field).unwrap_or(f64::NAN) - spawned;
+    Start {
+        to_list: at("list_unix_ms"),
+        to_page: at("page_unix_ms"),
+    }
+}
+
+/// Launches the app through WebDriver and waits for its channel list;
+/// returns the session and the memory of the process tree at that moment.
+async fn driven_start(d: &WebDriver, app: &Path, data_dir: &Path) -> (String, TreeMemory) {
+    let requested = Instant::now();
+    let session = d.session(app, data_dir).await;
+    loop {
+        let mark = script(
+            d,
+            &session,
+            "return performance.getEntriesByName('parley-channel-list').length;",
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0);
+        if mark > 0 {
+            break;
         }
         if requested.elapsed() > Duration::from_secs(60) {
             panic!("no channel list after 60 s");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    let memory = tree_memory(app);
-    let page = script(d, &session, "return performance.timeOrigin;")
-        .await
-        .as_f64()
-        .unwrap_or(f64::NAN);
-    if std::env::var_os("DETAIL").is_some() {
-        let timing = script(d, &session, "const n = performance.getEntriesByType('navigation')[0]; return `response ${n.responseEnd.toFixed(0)} ms, DOMContentLoaded ${n.domContentLoadedEventEnd.toFixed(0)} ms, marks ${performance.getEntriesByType('mark').map(m => m.name + ' ' + m.startTime.toFixed(0)).join(', ')}`;")
-            .await;
-        eprintln!("  page timing: {}", timing.as_str().unwrap_or_default());
     }
-    let start = started_at(memory.app_pid).unwrap_or(f64::NAN) * 1000.0;
-    let timing = Start {
-        to_list: mark - start,
-        to_page: page - start,
-        polled: polled.unwrap_or_default(),
-    };
-    (session, timing, memory)
+    (session, tree_memory(app))
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -427,28 +456,18 @@ async fn main() {
         synced.elapsed().as_secs_f64()
     );
 
-    // The app, started LAUNCHES times (default 5) on that cache; the last
-    // start stays up for the memory figures.
+    // The app, started LAUNCHES times (default 7) on that cache, each from
+    // a quiet machine (the last one's WebKit processes gone); then once more
+    // under WebDriver, for the memory figures and the scrolling.
     warm_desktop_session();
-    let d = WebDriver::start(&[("PARLEY_KEYRING_SERVICE", &keyring)]).await;
-    let launches = env("LAUNCHES", 5).max(1);
+    let launches = env("LAUNCHES", 7).max(1);
     let mut starts = Vec::new();
-    let mut last = None;
-    for n in 0..launches {
-        let (session, start, memory) = timed_start(&d, &app, &cfg.data_dir).await;
-        starts.push(start);
-        if n + 1 < launches {
-            quit(&d, &session, &app).await;
-            // Each start from a quiet machine: the last one's WebKit
-            // processes are gone and its cache files closed.
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        } else {
-            last = Some((session, memory));
-        }
+    for _ in 0..launches {
+        starts.push(direct_start(&app, &cfg.data_dir, &keyring));
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    let Some((session, at_list)) = last else {
-        unreachable!("at least one launch");
-    };
+    let d = WebDriver::start(&[("PARLEY_KEYRING_SERVICE", &keyring)]).await;
+    let (session, at_list) = driven_start(&d, &app, &cfg.data_dir).await;
     tokio::time::sleep(Duration::from_secs(idle)).await;
     let after_idle = tree_memory(&app);
 
@@ -485,7 +504,7 @@ async fn main() {
     println!("desktop start-up on a cache of {total} messages in {channels} channels");
     let list: Vec<String> = starts.iter().map(|s| format!("{:.0}", s.to_list)).collect();
     println!(
-        "  app process start to the first frame with the channel list: median {:.0} ms over {} starts ({} ms)",
+        "  app spawned to its first painted frame with the channel list: median {:.0} ms over {} starts ({} ms)",
         median(starts.iter().map(|s| s.to_list).collect()),
         starts.len(),
         list.join(", ")
@@ -495,15 +514,6 @@ async fn main() {
         "  of which before the page starts loading (process, GTK, WebKit processes): median {:.0} ms ({} ms)",
         median(starts.iter().map(|s| s.to_page).collect()),
         page.join(", ")
-    );
-    println!(
-        "  WebDriver session request to the list seen by polling the page: median {:.0} ms",
-        median(
-            starts
-                .iter()
-                .map(|s| s.polled.as_secs_f64() * 1000.0)
-                .collect()
-        )
     );
     let show = |label: &str, m: TreeMemory| {
         let each: Vec<String> = m

@@ -131,6 +131,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::media::fetch_media,
             commands::media::save_media,
             commands::media::open_link,
+            commands::startup::first_frame,
         ])
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {
@@ -164,11 +165,13 @@ pub(crate) fn show_window<R: Runtime>(app: &tauri::AppHandle<R>) {
 
 /// Runs the desktop app.
 pub fn run() {
+    commands::startup::main_entered();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG")
                 .unwrap_or_else(|_| "warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         // Blank windows on some Linux GPU stacks otherwise.

@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod media;
 pub mod session;
+pub mod startup;
 
 use std::sync::Arc;
 
