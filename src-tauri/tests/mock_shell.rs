@@ -2,7 +2,8 @@
 //! plugins, media scheme) answers IPC calls from a webview without a window
 //! system — defaults, no account to restore, commands refused before sign-in
 //! with a `{code, message}` error, links other than web and mail refused,
-//! and commands from remote content refused. The real window is covered
+//! the window's start-up report accepted, and commands from remote content
+//! refused. The real window is covered
 //! by `tests/window.rs`.
 
 use parley_client::ClientConfig;
@@ -99,4 +100,20 @@ fn the_shell_answers_ipc_on_the_mock_runtime() {
         err["message"].as_str().unwrap_or("").contains("not a url"),
         "{err}"
     );
+
+    // The window's start-up report is accepted from the app, and only there.
+    let now = 1.8e12;
+    call(
+        &webview,
+        "first_frame",
+        serde_json::json!({"page": now, "list": now + 100.0}),
+    )
+    .expect("the start-up report is accepted");
+    assert!(call_from(
+        &webview,
+        "https://evil.example",
+        "first_frame",
+        serde_json::json!({"page": now, "list": now}),
+    )
+    .is_err());
 }
