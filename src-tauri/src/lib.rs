@@ -136,7 +136,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_title("Parley");
-                if std::env::var_os("XX_NOTUNE").is_none() { webview_memory::tune(&w); }
+                webview_memory::tune(&w);
             }
             let started = std::time::Instant::now();
             if let Err(e) = tray::build(app.handle()) {
