@@ -189,8 +189,25 @@ pub(crate) fn upsert_message(conn: &Connection, m: &Message) -> rusqlite::Result
     upsert_keyed(conn, ch, m)
 }
 
-/// [`upsert_message`] for a message of the channel keyed `ch` (a page of
-/// one channel looks its key up once).
+/// Upserts a page of `channel`'s messages, looking the channel's key up
+/// once (a message of another channel, which a page never holds, is
+/// stored under its own).
+fn upsert_page(conn: &Connection, channel: &str, msgs: &[Message]) -> rusqlite::Result<()> {
+    let Some(first) = msgs.first() else {
+        return Ok(());
+    };
+    let ch = channel_key(conn, &first.channel_sid)?;
+    for m in msgs {
+        if m.channel_sid == channel && m.channel_sid == first.channel_sid {
+            upsert_keyed(conn, ch, m)?;
+        } else {
+            upsert_message(conn, m)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`upsert_message`] for a message of the channel keyed `ch`.
 fn upsert_keyed(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<bool> {
     if insert_message(conn, ch, m)? {
         return Ok(true);
@@ -482,14 +499,7 @@ impl Cache {
     ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let ch = channel_key(&tx, channel)?;
-        for m in msgs {
-            if m.channel_sid == channel {
-                upsert_keyed(&tx, ch, m)?;
-            } else {
-                upsert_message(&tx, m)?;
-            }
-        }
+        upsert_page(&tx, channel, msgs)?;
         if reached_start {
             tx.execute(
                 "UPDATE channels SET has_older = 0 WHERE sid = ?1",
@@ -508,14 +518,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for p in pages {
-            let ch = channel_key(&tx, &p.channel_sid)?;
-            for m in &p.messages {
-                if m.channel_sid == p.channel_sid {
-                    upsert_keyed(&tx, ch, m)?;
-                } else {
-                    upsert_message(&tx, m)?;
-                }
-            }
+            upsert_page(&tx, &p.channel_sid, &p.messages)?;
             match &p.older {
                 Some(next) => {
                     tx.prepare_cached(
