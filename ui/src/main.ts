@@ -107,11 +107,15 @@ function markFirstList() {
     window.setTimeout(() => {
       const mark = performance.mark("parley-channel-list");
       const origin = performance.timeOrigin;
-      void invoke("first_frame", { page: origin, list: origin + mark.startTime }).catch(() => {});
+      // Only a start that opened on the cache is a start-up time (not one
+      // that waited for the user to sign in).
+      if (restored) void invoke("first_frame", { page: origin, list: origin + mark.startTime }).catch(() => {});
     }, 0),
   );
 }
 let listMarked = false;
+/** Whether this run opened on a cached session. */
+let restored = false;
 
 async function act(p: Promise<unknown>) {
   try {
@@ -498,6 +502,7 @@ async function boot() {
   await listening;
   window.setInterval(setStatus, 30_000);
   if (defaults.server_url) $<HTMLInputElement>("server").value = defaults.server_url;
+  restored = session !== null;
   if (session) await enter(session.identity);
   else show(false);
 
