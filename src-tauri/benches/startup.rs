@@ -9,6 +9,10 @@
 //! after IDLE_SECS (default 60) idle, after scrolling back SCROLL (default
 //! 10,000) messages, and IDLE_SECS after that.
 //!
+//! BASELINE_APP=path/to/another/parley: its starts alternate with this
+//! build's (same cache, same session), and both are printed — the way to
+//! judge a change on a machine whose speed drifts between runs.
+//!
 //! Needs a display, a D-Bus session with an unlocked Secret Service and
 //! tauri-driver: `make bench` runs it under Xvfb like the window tests.
 
@@ -340,6 +344,23 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// The start-up figures of one build.
+fn print_starts(indent: &str, starts: &[Start]) {
+    let list: Vec<String> = starts.iter().map(|s| format!("{:.0}", s.to_list)).collect();
+    println!(
+        "{indent}  app spawned to its first painted frame with the channel list: median {:.0} ms over {} starts ({} ms)",
+        median(starts.iter().map(|s| s.to_list).collect()),
+        starts.len(),
+        list.join(", ")
+    );
+    let page: Vec<String> = starts.iter().map(|s| format!("{:.0}", s.to_page)).collect();
+    println!(
+        "{indent}  of which before the page starts loading (process, GTK, WebKit processes): median {:.0} ms ({} ms)",
+        median(starts.iter().map(|s| s.to_page).collect()),
+        page.join(", ")
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let total = env("MESSAGES", 100_000);
@@ -461,10 +482,16 @@ async fn main() {
     // under WebDriver, for the memory figures and the scrolling.
     warm_desktop_session();
     let launches = env("LAUNCHES", 7).max(1);
+    let baseline = std::env::var_os("BASELINE_APP").map(PathBuf::from);
     let mut starts = Vec::new();
+    let mut baseline_starts = Vec::new();
     for _ in 0..launches {
         starts.push(direct_start(&app, &cfg.data_dir, &keyring));
         tokio::time::sleep(Duration::from_secs(1)).await;
+        if let Some(other) = &baseline {
+            baseline_starts.push(direct_start(other, &cfg.data_dir, &keyring));
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
     let d = WebDriver::start(&[("PARLEY_KEYRING_SERVICE", &keyring)]).await;
     let (session, at_list) = driven_start(&d, &app, &cfg.data_dir).await;
@@ -502,19 +529,14 @@ async fn main() {
     server.stop().await;
 
     println!("desktop start-up on a cache of {total} messages in {channels} channels");
-    let list: Vec<String> = starts.iter().map(|s| format!("{:.0}", s.to_list)).collect();
-    println!(
-        "  app spawned to its first painted frame with the channel list: median {:.0} ms over {} starts ({} ms)",
-        median(starts.iter().map(|s| s.to_list).collect()),
-        starts.len(),
-        list.join(", ")
-    );
-    let page: Vec<String> = starts.iter().map(|s| format!("{:.0}", s.to_page)).collect();
-    println!(
-        "  of which before the page starts loading (process, GTK, WebKit processes): median {:.0} ms ({} ms)",
-        median(starts.iter().map(|s| s.to_page).collect()),
-        page.join(", ")
-    );
+    print_starts("", &starts);
+    if let Some(other) = &baseline {
+        println!(
+            "  baseline {} (alternating with the above):",
+            other.display()
+        );
+        print_starts("  ", &baseline_starts);
+    }
     let show = |label: &str, m: TreeMemory| {
         let each: Vec<String> = m
             .each

@@ -5,6 +5,7 @@
 mod commands;
 mod instance;
 mod media_protocol;
+mod reveal;
 mod tray;
 mod webview_memory;
 
@@ -62,6 +63,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_filename(state_file)
+                // Shown by `reveal` once the page has loaded.
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
                 .build(),
         )
         .manage(commands::Shell::new(profile))
@@ -74,6 +80,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
                 });
             },
         )
+        .manage(reveal::Revealed::default())
+        .on_page_load(reveal::page_loaded)
         .on_window_event(|window, event| match event {
             tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
                 let shell = window.state::<commands::Shell>();
@@ -138,6 +146,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
                 let _ = w.set_title("Parley");
                 webview_memory::tune(&w);
             }
+            reveal::arm_deadline(app.handle());
             let started = std::time::Instant::now();
             if let Err(e) = tray::build(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");

@@ -7,6 +7,7 @@ use tauri::tray::{TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::commands::Shell;
+use crate::show_window;
 
 const TRAY_ID: &str = "parley";
 const DND_ID: &str = "dnd";
@@ -49,14 +50,6 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)
-}
-
-fn show_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.show();
-        let _ = w.unminimize();
-        let _ = w.set_focus();
-    }
 }
 
 /// Shows the unread count on the tray icon and the window's badge.

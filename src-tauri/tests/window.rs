@@ -361,6 +361,22 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
 
     // Sign in: a wrong password first, then the right one.
     assert_eq!(d.text("#signin h1").await, "Parley");
+    // The window is on screen: it stays hidden only until its page has
+    // loaded, well before the app's fallback deadline would show it.
+    let mut visible = Value::Null;
+    for _ in 0..25 {
+        visible = d
+            .script("return document.visibilityState;", json!([]))
+            .await;
+        if visible == "visible" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        visible, "visible",
+        "the window is not shown once its page is there"
+    );
     d.type_into("#username", "alice").await;
     d.type_into("#password", "wrong").await;
     d.click("#signin-button").await;
