@@ -108,6 +108,7 @@ bench: deps ui tauri-driver
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
 	$(CARGO) bench -p parley-client --bench cache
+	$(CARGO) build --release -p parley-desktop --example blank_webview
 	$(call desktop_session,exec $(CARGO) bench -p parley-desktop --bench startup)
 
 clean:

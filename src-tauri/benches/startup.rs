@@ -9,6 +9,10 @@
 //! after IDLE_SECS (default 60) idle, after scrolling back SCROLL (default
 //! 10,000) messages, and IDLE_SECS after that.
 //!
+//! Last, for scale, the floor: the `blank_webview` example (a bare GTK
+//! window with one WebKitGTK web view, no Tauri, no Parley) measured the
+//! same way, if it was built (`make bench` builds it).
+//!
 //! BASELINE_APP=path/to/another/parley: its starts alternate with this
 //! build's (same cache, same session), and both are printed — the way to
 //! judge a change on a machine whose speed drifts between runs.
@@ -527,6 +531,7 @@ async fn main() {
     let settled_mem = tree_memory(&app);
     quit(&d, &session, &app).await;
     server.stop().await;
+    let floor = floor_memory(&app).await;
 
     println!("desktop start-up on a cache of {total} messages in {channels} channels");
     print_starts("", &starts);
@@ -561,5 +566,45 @@ async fn main() {
         ),
         scrolled_mem,
     );
-    show(&format!("memory {idle} s after scrolling"), settled_mem);
+    show(
+        &format!("memory {idle} s after scrolling"),
+        settled_mem.clone(),
+    );
+    match floor {
+        Some(f) => {
+            show(
+                "floor: a bare WebKitGTK window (examples/blank_webview), same settings",
+                f.clone(),
+            );
+            println!(
+                "  Parley's share of the PSS above that floor: {:.0} MiB at the list, {:.0} MiB after scrolling and idling",
+                at_list.pss - f.pss,
+                settled_mem.pss - f.pss
+            );
+        }
+        None => println!("  (no floor figure: build the blank_webview example first)"),
+    }
+}
+
+/// Memory of the bare-WebKitGTK example next to `app`, 5 s after its web
+/// process started; None if it was not built.
+async fn floor_memory(app: &Path) -> Option<TreeMemory> {
+    let exe = app.parent()?.join("examples").join("blank_webview");
+    if !exe.exists() {
+        return None;
+    }
+    let mut child = Command::new(&exe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let started = Instant::now();
+    while tree_memory(&exe).processes < 3 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let m = tree_memory(&exe);
+    let _ = child.kill();
+    let _ = child.wait();
+    Some(m)
 }
