@@ -32,3 +32,27 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/**
+ * Makes `parent`'s children exactly `want` (distinct nodes, in order) with
+ * the fewest DOM changes: children not wanted are removed, new ones
+ * inserted, and the ones that stay are left where they are. Moving a node
+ * costs WebKit its render objects and layout; when a page of history is
+ * added, only that page is laid out, not every row of the window again.
+ */
+export function reconcile(parent: Element, want: readonly Node[]): void {
+  const keep = new Set(want);
+  for (let c = parent.firstChild; c; ) {
+    const next = c.nextSibling;
+    if (!keep.has(c)) parent.removeChild(c);
+    c = next;
+  }
+  let cur = parent.firstChild;
+  for (const node of want) {
+    if (cur === node) {
+      cur = cur.nextSibling;
+    } else {
+      parent.insertBefore(node, cur);
+    }
+  }
+}

@@ -5,7 +5,7 @@
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
 // when unchanged, so pictures do not reload on every update.
 import { invoke } from "@tauri-apps/api/core";
-import { h } from "./dom";
+import { h, reconcile } from "./dom";
 import type { MemberView, MessageView } from "./types";
 import {
   allowed,
@@ -50,6 +50,8 @@ export class Timeline {
   private horizon: number | null = null;
   private editing: string | null = null;
   private rows = new Map<string, { sig: string; node: HTMLLIElement }>();
+  /** Day separators and the unread divider, reused while their text holds. */
+  private marks = new Map<string, HTMLLIElement>();
   private loading = false;
   private requested = new Set<string>();
   private tried = new Set<string>();
@@ -260,20 +262,27 @@ export class Timeline {
     this.latest.hidden = true;
   }
 
-  /** Draws the window, reusing unchanged rows. */
+  /** Draws the window, reusing unchanged rows and changing only what differs. */
   render(): void {
     const me = this.host.me();
     const seen = receipts(this.messages, this.members, me);
     const divider = unreadFrom(this.messages, this.horizon, me);
-    const nodes: HTMLElement[] = [];
+    const nodes: HTMLElement[] = [this.top];
     const keep = new Map<string, { sig: string; node: HTMLLIElement }>();
+    const marks = new Map<string, HTMLLIElement>();
+    const mark = (key: string, cls: string, text: string) => {
+      const old = this.marks.get(key);
+      const node = old && old.textContent === text ? old : h("li", { class: cls, attrs: { role: "separator" } }, text);
+      marks.set(key, node);
+      nodes.push(node);
+    };
     this.messages.forEach((m, i) => {
       const prev = this.messages[i - 1];
       if (!prev || dayOf(prev.date_created) !== dayOf(m.date_created)) {
-        nodes.push(h("li", { class: "day", attrs: { role: "separator" } }, dayLabel(m.date_created)));
+        mark(`day:${dayOf(m.date_created)}`, "day", dayLabel(m.date_created));
       }
       if (divider !== null && m.index === divider) {
-        nodes.push(h("li", { class: "unread-divider", attrs: { role: "separator" } }, "New messages"));
+        mark("unread", "unread-divider", "New messages");
       }
       const group = startsGroup(prev, m);
       const readers = m.index !== null ? (seen.get(m.index) ?? []) : [];
@@ -285,8 +294,10 @@ export class Timeline {
       keep.set(key, { sig, node });
       nodes.push(node);
     });
+    nodes.push(this.bottom);
     this.rows = keep;
-    this.list.replaceChildren(this.top, ...nodes, this.bottom);
+    this.marks = marks;
+    reconcile(this.list, nodes);
     this.latest.hidden = this.atNewest && this.nearBottom();
     this.watchEdgesSoon();
   }

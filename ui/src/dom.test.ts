@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { h, reconcile } from "./dom";
+
+function list(...keys: string[]) {
+  const nodes = new Map(keys.map((k) => [k, h("li", {}, k)]));
+  const parent = h("ul");
+  parent.append(...nodes.values());
+  return { parent, nodes };
+}
+
+const texts = (p: Element) => [...p.children].map((c) => c.textContent);
+
+describe("reconcile", () => {
+  it("adds a page at the top and drops rows at the bottom without touching the rest", () => {
+    const { parent, nodes } = list("a", "b", "c", "d");
+    const added = [h("li", {}, "y"), h("li", {}, "z")];
+    const b = nodes.get("b")!;
+    let moved = 0;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n === b) moved++;
+    }).observe(parent, { childList: true });
+    reconcile(parent, [...added, nodes.get("a")!, b, nodes.get("c")!]);
+    expect(texts(parent)).toEqual(["y", "z", "a", "b", "c"]);
+    expect(parent.children[3]).toBe(b);
+    return Promise.resolve().then(() => expect(moved).toBe(0));
+  });
+
+  it("drops rows at the top and adds at the bottom", () => {
+    const { parent, nodes } = list("a", "b", "c");
+    reconcile(parent, [nodes.get("c")!, h("li", {}, "d")]);
+    expect(texts(parent)).toEqual(["c", "d"]);
+  });
+
+  it("puts nodes that changed place where they are wanted", () => {
+    const { parent, nodes } = list("a", "b", "c", "d");
+    reconcile(parent, ["d", "b", "a", "c"].map((k) => nodes.get(k)!));
+    expect(texts(parent)).toEqual(["d", "b", "a", "c"]);
+  });
+
+  it("empties and fills", () => {
+    const { parent } = list("a", "b");
+    reconcile(parent, []);
+    expect(parent.children.length).toBe(0);
+    const x = h("li", {}, "x");
+    reconcile(parent, [x]);
+    expect(texts(parent)).toEqual(["x"]);
+  });
+});
