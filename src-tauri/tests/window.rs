@@ -107,6 +107,21 @@ impl Driver {
         .await;
     }
 
+    /// Moves the mouse over the first element matching `css`.
+    async fn hover(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            "/actions",
+            json!({"actions": [{
+                "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "duration": 0, "x": 0, "y": 0,
+                             "origin": {ELEMENT: id}}]
+            }]}),
+        )
+        .await;
+    }
+
     async fn click(&self, css: &str) {
         let id = self.find(css).await;
         self.cmd(
@@ -260,23 +275,34 @@ impl World {
         ch["sid"].as_str().expect("channel").to_owned()
     }
 
+    /// Posts `body` to `channel` as bob.
+    async fn bob_says(&self, channel: &str, body: &str) {
+        let path = format!("/v2/Services/{}/Channels/{channel}/Messages", self.service);
+        self.post(&path, &[("Body", body), ("From", "bob")]).await;
+    }
+
     /// Messages of `channel` as JSON (newest page).
     async fn messages(&self, channel: &str) -> Vec<Value> {
+        let path = format!(
+            "/v2/Services/{}/Channels/{channel}/Messages?PageSize=100",
+            self.service
+        );
+        let page = self.get(&path).await;
+        page["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// `GET path` as the account (JSON; null if there is none).
+    async fn get(&self, path: &str) -> Value {
         let app = &self.server.app;
-        let page: Value = reqwest::Client::new()
-            .get(format!(
-                "{}/v2/Services/{}/Channels/{channel}/Messages?PageSize=100",
-                self.server.url(),
-                self.service
-            ))
+        reqwest::Client::new()
+            .get(format!("{}{path}", self.server.url()))
             .basic_auth(&app.account_sid, Some(&app.auth_token))
             .send()
             .await
             .expect("sent")
             .json()
             .await
-            .unwrap_or_default();
-        page["messages"].as_array().cloned().unwrap_or_default()
+            .unwrap_or_default()
     }
 
     /// How many messages of "general" on the server contain `text`, once
@@ -341,11 +367,7 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
     let w = World::start().await;
     let svc = w.service.clone();
     w.general().await;
-    w.post(
-        &format!("/v2/Services/{svc}/Channels/general/Messages"),
-        &[("Body", "welcome, alice"), ("From", "bob")],
-    )
-    .await;
+    w.bob_says("general", "welcome, alice").await;
     w.post(
         &format!("/v2/Services/{svc}/Channels/general/Messages"),
         &[
@@ -431,11 +453,7 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
     );
 
     // A message from bob arrives live.
-    w.post(
-        &format!("/v2/Services/{svc}/Channels/general/Messages"),
-        &[("Body", "live from bob"), ("From", "bob")],
-    )
-    .await;
+    w.bob_says("general", "live from bob").await;
     d.until_text("#messages", "live message", |t| t.contains("live from bob"))
         .await;
     d.screenshot("03-conversation").await;
@@ -466,13 +484,8 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
 #[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
 async fn with_the_server_down_the_app_opens_on_cached_history_and_sends_once_it_returns() {
     let w = World::start().await;
-    let svc = w.service.clone();
     w.general().await;
-    w.post(
-        &format!("/v2/Services/{svc}/Channels/general/Messages"),
-        &[("Body", "history worth keeping"), ("From", "bob")],
-    )
-    .await;
+    w.bob_says("general", "history worth keeping").await;
     let data = tempfile::tempdir().expect("data");
     let keyring = format!("parley-e2e-offline-{}", std::process::id());
     let url = w.server.url();
@@ -754,4 +767,189 @@ async fn a_pasted_picture_uploads_with_progress_and_shows_inline_in_a_second_win
     bob.screenshot("02-received-picture").await;
     bob.quit().await;
     alice.quit().await;
+}
+
+/// The text of the message bodies on the server for `channel`.
+fn bodies(messages: &[Value]) -> Vec<String> {
+    messages
+        .iter()
+        .filter_map(|m| m["body"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in_the_real_window() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.general().await;
+    w.bob_says("general", "hi alice").await;
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-keys-{}", std::process::id());
+    let url = w.server.url();
+    let d = Driver::start(data.path(), &url, &keyring, "keyboard_and_drafts").await;
+    d.sign_in("alice").await;
+    d.until_text("#messages", "history", |t| t.contains("hi alice"))
+        .await;
+
+    // Create a public channel: it opens, and alice is its member on the server.
+    d.click("#create").await;
+    d.type_into("#create-name", "design review").await;
+    d.type_into("#create-unique", "design").await;
+    d.click("#create-submit").await;
+    d.until_text("#channel-title", "the new channel open", |t| {
+        t.contains("design review")
+    })
+    .await;
+    let members = w
+        .get(&format!("/v2/Services/{svc}/Channels/design/Members"))
+        .await;
+    assert!(
+        members["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["identity"] == "alice")),
+        "the creator is a member: {members}"
+    );
+
+    // Send, then arrow-up in the empty composer edits the last own message.
+    d.type_into("#composer", "first plan\u{E007}").await;
+    d.until_text("#messages", "own message", |t| t.contains("first plan"))
+        .await;
+    d.type_into("#composer", "\u{E013}").await;
+    let edit = d.find(".edit-box").await;
+    d.cmd(
+        reqwest::Method::POST,
+        &format!("/element/{edit}/clear"),
+        json!({}),
+    )
+    .await;
+    d.type_into(".edit-box", "second plan\u{E007}").await;
+    let edited = d
+        .until_text("#messages", "the edit", |t| {
+            t.contains("second plan") && t.contains("(edited)")
+        })
+        .await;
+    assert!(!edited.contains("first plan"), "{edited}");
+    let mut on_server = Vec::new();
+    for _ in 0..50 {
+        on_server = bodies(&w.messages("design").await);
+        if on_server == ["second plan"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(on_server, ["second plan"], "the edit reached the server");
+    d.screenshot("01-edited").await;
+
+    // Delete asks first: Cancel keeps the message, Delete removes it (a
+    // placeholder here, gone on the server).
+    d.hover("#messages .message").await;
+    d.click("#messages .message [title=Delete]").await;
+    let question = d
+        .until_text("#ask", "the question", |t| {
+            t.contains("Delete this message")
+        })
+        .await;
+    assert!(question.contains("Cancel"), "{question}");
+    d.screenshot("02-delete-asks").await;
+    d.click("#ask-cancel").await;
+    d.until_script(
+        "return document.getElementById('ask').open;",
+        "the question closed",
+        |v| v == false,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        bodies(&w.messages("design").await),
+        ["second plan"],
+        "Cancel deletes nothing"
+    );
+    assert!(d.text("#messages").await.contains("second plan"));
+    d.hover("#messages .message").await;
+    d.click("#messages .message [title=Delete]").await;
+    d.until_text("#ask", "the question again", |t| {
+        t.contains("Delete this message")
+    })
+    .await;
+    d.click("#ask-ok").await;
+    d.until_text("#messages", "the deleted placeholder", |t| {
+        t.contains("This message was deleted")
+    })
+    .await;
+    for _ in 0..50 {
+        on_server = bodies(&w.messages("design").await);
+        if on_server.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(on_server.is_empty(), "deleted on the server: {on_server:?}");
+
+    // Ctrl+K, a few letters and Enter switch channels.
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.until_script(
+        "return document.getElementById('switcher').open;",
+        "the channel switcher",
+        |v| v == true,
+    )
+    .await;
+    d.type_into("#switcher-input", "gen\u{E007}").await;
+    d.until_text("#channel-title", "general open", |t| t.contains("general"))
+        .await;
+
+    // Esc closes a panel.
+    d.click("#members-toggle").await;
+    d.until_script(
+        "return document.getElementById('panel').hidden;",
+        "the members panel",
+        |v| v == false,
+    )
+    .await;
+    d.until_text("#panel", "members listed", |t| t.contains("bob"))
+        .await;
+    d.type_into("#composer", "\u{E00C}").await;
+    d.until_script(
+        "return document.getElementById('panel').hidden;",
+        "the panel closed",
+        |v| v == true,
+    )
+    .await;
+
+    // A draft survives a restart, in its own channel only.
+    d.type_into("#composer", "an unsent thought").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    d.quit().await;
+    let d = Driver::start(data.path(), &url, &keyring, "keyboard_and_drafts").await;
+    d.until_text("#channel-title", "the last channel", |t| {
+        t.contains("general")
+    })
+    .await;
+    d.until_script(
+        "return document.getElementById('composer').value;",
+        "the draft back",
+        |v| v == "an unsent thought",
+    )
+    .await;
+    d.screenshot("03-draft-after-restart").await;
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "design\u{E007}").await;
+    d.until_text("#channel-title", "design open", |t| t.contains("design"))
+        .await;
+    assert_eq!(
+        d.script(
+            "return document.getElementById('composer').value;",
+            json!([])
+        )
+        .await,
+        "",
+        "the draft belongs to general only"
+    );
+    d.quit().await;
+    assert!(
+        !bodies(&w.messages("general").await)
+            .iter()
+            .any(|b| b.contains("an unsent thought")),
+        "a draft is never sent"
+    );
 }

@@ -3,6 +3,7 @@
 // ever set as text (see dom.ts), never as HTML.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { ask } from "./ask";
 import { $, h } from "./dom";
 import { Timeline } from "./timeline";
 import type { ChannelSummary, ClientEvent, Defaults, DroppedFile, MemberView, SearchHit, SessionView, UiError } from "./types";
@@ -132,19 +133,24 @@ async function saveDraft() {
 }
 
 async function openChannel(sid: string) {
+  const composer = $<HTMLTextAreaElement>("composer");
   if (current && current !== sid) await saveDraft();
   current = sid;
+  // The composer empties with the switch itself: the last channel's text
+  // must never be sent here, even if Enter comes before this channel's
+  // draft is read.
+  if (composer.value) composer.value = "";
   localStorage.setItem("parley-last-channel", sid);
   const c = channels.find((x) => x.sid === sid);
   $("channel-title").textContent = c ? (c.kind === "private" ? "◆ " : "# ") + channelName(c) : "";
   $("typing").textContent = "";
+  const draft = await invoke<string | null>("draft", { channel: sid }).catch(() => null);
+  if (current === sid && composer.value === "") composer.value = draft ?? "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
   await invoke("open_channel", { channel: sid }).catch(() => {});
-  const draft = await invoke<string | null>("draft", { channel: sid }).catch(() => null);
-  $<HTMLTextAreaElement>("composer").value = draft ?? "";
   await renderChannels();
   if (panel === "members" || panel === "settings") await renderPanel();
-  $<HTMLTextAreaElement>("composer").focus();
+  composer.focus();
 }
 
 // ---- side panel: members, settings, search results ----
@@ -173,8 +179,8 @@ async function renderPanel() {
                   class: "link danger",
                   attrs: { type: "button" },
                   on: {
-                    click: () => {
-                      if (confirm(`Remove ${m.identity} from this channel?`))
+                    click: async () => {
+                      if (await ask(`Remove ${m.identity} from this channel?`, "Remove"))
                         void act(invoke("remove_member", { channel, identity: m.identity }).then(renderPanel));
                     },
                   },
@@ -204,8 +210,8 @@ async function renderPanel() {
           class: "danger",
           attrs: { type: "button" },
           on: {
-            click: () => {
-              if (!confirm("Leave this channel?")) return;
+            click: async () => {
+              if (!(await ask("Leave this channel?", "Leave"))) return;
               void act(invoke("leave", { channel }).then(() => {
                 current = null;
                 closePanel();
@@ -598,6 +604,8 @@ async function boot() {
       ev.preventDefault();
       if (!$("main").hidden) openSwitcher();
     } else if (ev.key === "Escape") {
+      // An open dialog takes its own Esc; nothing behind it closes too.
+      if (document.querySelector("dialog[open]")) return;
       if (timeline.cancelEdit()) return;
       if (!$("drop-confirm").hidden) $("drop-confirm").hidden = true;
       else if (panel) closePanel();

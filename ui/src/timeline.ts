@@ -5,6 +5,7 @@
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
 // when unchanged, so pictures do not reload on every update.
 import { invoke } from "@tauri-apps/api/core";
+import { ask } from "./ask";
 import { h, reconcile } from "./dom";
 import type { MemberView, MessageView } from "./types";
 import {
@@ -367,8 +368,8 @@ export class Timeline {
             attrs: { type: "button" },
             title: "Delete",
             on: {
-              click: () => {
-                if (confirm("Delete this message for everyone?"))
+              click: async () => {
+                if (await ask("Delete this message for everyone?", "Delete"))
                   void invoke("remove", { channel: m.channel_sid, sid }).catch((e) => this.host.error(String(e?.message ?? e)));
               },
             },
