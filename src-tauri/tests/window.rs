@@ -122,14 +122,25 @@ impl Driver {
         .await;
     }
 
+    /// Clicks the first element matching `css`, finding it again if the
+    /// page replaced it in between (the sidebar redraws on every change).
     async fn click(&self, css: &str) {
-        let id = self.find(css).await;
-        self.cmd(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            json!({}),
-        )
-        .await;
+        let mut last = Value::Null;
+        for _ in 0..20 {
+            let id = self.find(css).await;
+            last = self
+                .cmd(
+                    reqwest::Method::POST,
+                    &format!("/element/{id}/click"),
+                    json!({}),
+                )
+                .await;
+            if last.get("error").is_none() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not click {css}: {last}");
     }
 
     /// Signs in on the sign-in screen and waits for the channel list.
@@ -952,4 +963,198 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
             .any(|b| b.contains("an unsent thought")),
         "a draft is never sent"
     );
+}
+
+/// Bob's notifications go nowhere (he is a headless second client).
+#[derive(Debug)]
+struct Silent;
+
+impl parley_client::notify::Notifier for Silent {
+    fn show(&self, _: &parley_client::notify::Notification) -> parley_client::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether `identity` is a member of `channel` on the server.
+async fn is_member(w: &World, channel: &str, identity: &str) -> bool {
+    let svc = &w.service;
+    let members = w
+        .get(&format!("/v2/Services/{svc}/Channels/{channel}/Members"))
+        .await;
+    members["members"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|m| m["identity"] == identity))
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_window() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.general().await;
+    let channels = format!("/v2/Services/{svc}/Channels");
+    for (name, kind) in [
+        ("lounge", "public"),
+        ("secret", "private"),
+        ("ops", "private"),
+    ] {
+        w.post(
+            &channels,
+            &[("UniqueName", name), ("FriendlyName", name), ("Type", kind)],
+        )
+        .await;
+        w.post(
+            &format!("{channels}/{name}/Members"),
+            &[("Identity", "bob")],
+        )
+        .await;
+    }
+    for name in ["secret", "ops"] {
+        w.post(
+            &format!("{channels}/{name}/Invites"),
+            &[("Identity", "alice")],
+        )
+        .await;
+    }
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-social-{}", std::process::id());
+    let url = w.server.url();
+    let d = Driver::start(data.path(), &url, &keyring, "invites_receipts_typing").await;
+    d.sign_in("alice").await;
+
+    // Two invites: accept one (it opens), decline the other.
+    d.until_text("#invites", "the invites", |t| {
+        t.contains("secret") && t.contains("ops")
+    })
+    .await;
+    d.screenshot("01-invites").await;
+    let sid_of = |name: &str| {
+        format!("return [...document.querySelectorAll('#invites li')].find(l => l.innerText.includes('{name}'))?.dataset.sid ?? '';")
+    };
+    let secret = d.script(&sid_of("secret"), json!([])).await;
+    let ops = d.script(&sid_of("ops"), json!([])).await;
+    let (secret, ops) = (secret.as_str().unwrap_or(""), ops.as_str().unwrap_or(""));
+    d.click(&format!("#invites li[data-sid='{secret}'] button"))
+        .await;
+    d.until_text("#channel-title", "the accepted channel", |t| {
+        t.contains("secret")
+    })
+    .await;
+    d.click(&format!("#invites li[data-sid='{ops}'] button:last-child"))
+        .await;
+    d.until_text("#invites", "no invites left", |t| !t.contains("ops"))
+        .await;
+    assert!(is_member(&w, "secret", "alice").await, "accepted: a member");
+    assert!(
+        !is_member(&w, "ops", "alice").await,
+        "declined: not a member"
+    );
+    let ops_invites = w.get(&format!("{channels}/ops/Invites")).await;
+    assert_eq!(
+        ops_invites["invites"].as_array().map(Vec::len),
+        Some(0),
+        "the declined invite is gone: {ops_invites}"
+    );
+
+    // The browser lists the public channel alice is not in; Join opens it.
+    d.click("#browse").await;
+    let listed = d
+        .until_text("#browser-list", "public channels", |t| t.contains("lounge"))
+        .await;
+    assert!(
+        !listed.contains("secret"),
+        "private channels are not listed: {listed}"
+    );
+    d.click("#browser-list li button").await;
+    d.until_text("#channel-title", "the joined channel", |t| {
+        t.contains("lounge")
+    })
+    .await;
+    assert!(
+        is_member(&w, "lounge", "alice").await,
+        "joined on the server"
+    );
+
+    // Bob, a second client, types in general and reads alice's message.
+    let bob_dir = tempfile::tempdir().expect("bob");
+    let bob = parley_client::Client::login(
+        &parley_client::ClientConfig {
+            data_dir: bob_dir.path().to_owned(),
+        },
+        &url,
+        "bob",
+        PASSWORD,
+        false,
+        std::sync::Arc::new(parley_client::secrets::MemoryStore::default()),
+        std::sync::Arc::new(Silent),
+    )
+    .await
+    .expect("bob signs in");
+    bob.start();
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "general\u{E007}").await;
+    d.until_text("#channel-title", "general", |t| t.contains("general"))
+        .await;
+    d.type_into("#composer", "did you read this?\u{E007}").await;
+    let general = w.get(&format!("{channels}/general")).await;
+    let general_sid = general["sid"].as_str().expect("general").to_owned();
+    let mut typing = String::new();
+    for _ in 0..100 {
+        if bob.connection_state() == parley_client::ConnectionState::Online {
+            bob.typing(&general_sid);
+        }
+        typing = d.text("#typing").await;
+        if typing.contains("bob") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(typing.contains("bob"), "bob's typing shows: {typing:?}");
+    d.screenshot("02-typing").await;
+    let mut index = None;
+    for _ in 0..50 {
+        index = w
+            .messages("general")
+            .await
+            .iter()
+            .find(|m| m["body"] == "did you read this?")
+            .and_then(|m| m["index"].as_i64());
+        if index.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let index = index.expect("alice's message on the server").to_string();
+    w.post(
+        &format!("{channels}/general/Members/bob"),
+        &[("LastConsumedMessageIndex", index.as_str())],
+    )
+    .await;
+    d.until_text("#messages", "bob's read receipt", |t| {
+        t.contains("Seen by bob")
+    })
+    .await;
+    d.screenshot("03-seen").await;
+    bob.stop();
+
+    // Leave lounge from its members panel: asked first, then gone here and
+    // on the server.
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "lounge\u{E007}").await;
+    d.until_text("#channel-title", "lounge", |t| t.contains("lounge"))
+        .await;
+    d.click("#members-toggle").await;
+    d.until_text("#panel", "the members panel", |t| t.contains("Leave"))
+        .await;
+    d.click("#panel button.danger:last-child").await;
+    d.until_text("#ask", "the question", |t| t.contains("Leave this channel"))
+        .await;
+    d.click("#ask-ok").await;
+    d.until_text("#channels", "lounge gone", |t| !t.contains("lounge"))
+        .await;
+    assert!(
+        !is_member(&w, "lounge", "alice").await,
+        "left on the server"
+    );
+    d.quit().await;
 }
