@@ -31,13 +31,25 @@ impl Driver {
         keyring: &str,
         test: &str,
     ) -> Driver {
-        let wd = WebDriver::start(&[
+        Driver::start_with(data_dir, server_url, keyring, test, &[]).await
+    }
+
+    /// [`Driver::start`] with more environment for the app.
+    async fn start_with(
+        data_dir: &std::path::Path,
+        server_url: &str,
+        keyring: &str,
+        test: &str,
+        extra: &[(&str, &str)],
+    ) -> Driver {
+        let mut env = vec![
             ("PARLEY_SERVER_URL", server_url),
             ("PARLEY_KEYRING_SERVICE", keyring),
             ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
             ("NO_AT_BRIDGE", "1"),
-        ])
-        .await;
+        ];
+        env.extend_from_slice(extra);
+        let wd = WebDriver::start(&env).await;
         let app = PathBuf::from(env!("CARGO_BIN_EXE_parley"));
         let session = wd.session(&app, data_dir).await;
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1156,5 +1168,184 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
         !is_member(&w, "lounge", "alice").await,
         "left on the server"
     );
+    d.quit().await;
+}
+
+/// The badge text of the sidebar channel whose name contains `name` ("" if
+/// it has none).
+const BADGE_OF: &str = "const li = [...document.querySelectorAll('#channels li')].find(l => l.querySelector('.name')?.innerText.includes(arguments[0])); return li ? (li.querySelector('.badge')?.innerText ?? '') : null;";
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_window() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.general().await;
+    w.channel("random").await;
+    // A system browser that writes down what it was asked to open.
+    let xdg = tempfile::tempdir().expect("xdg");
+    let opened = xdg.path().join("opened.txt");
+    let browser = xdg.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened.display()),
+    )
+    .expect("browser");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("executable");
+    let apps = xdg.path().join("data/applications");
+    std::fs::create_dir_all(&apps).expect("apps");
+    std::fs::write(
+        apps.join("parley-test-browser.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+            browser.display()
+        ),
+    )
+    .expect("desktop file");
+    std::fs::create_dir_all(xdg.path().join("config")).expect("config");
+    std::fs::write(
+        xdg.path().join("config/mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/http=parley-test-browser.desktop\nx-scheme-handler/https=parley-test-browser.desktop\n",
+    )
+    .expect("mimeapps");
+    let (data_home, config_home) = (
+        xdg.path().join("data").display().to_string(),
+        xdg.path().join("config").display().to_string(),
+    );
+
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-settings-{}", std::process::id());
+    let url = w.server.url();
+    let d = Driver::start_with(
+        data.path(),
+        &url,
+        &keyring,
+        "settings_links_members",
+        &[
+            ("XDG_DATA_HOME", data_home.as_str()),
+            ("XDG_CONFIG_HOME", config_home.as_str()),
+            ("BROWSER", browser.to_str().unwrap_or_default()),
+        ],
+    )
+    .await;
+    d.sign_in("alice").await;
+
+    // Alice creates "news" (so she administers it); bob joins; it gets attributes.
+    d.click("#create").await;
+    d.type_into("#create-name", "news").await;
+    d.type_into("#create-unique", "news").await;
+    d.click("#create-submit").await;
+    d.until_text("#channel-title", "news open", |t| t.contains("news"))
+        .await;
+    let channels = format!("/v2/Services/{svc}/Channels");
+    w.post(&format!("{channels}/news/Members"), &[("Identity", "bob")])
+        .await;
+    w.post(
+        &format!("{channels}/news"),
+        &[("Attributes", r#"{"topic":"launch"}"#)],
+    )
+    .await;
+
+    // Settings show the channel's names and attributes; mute it.
+    d.click("#settings-toggle").await;
+    let settings = d
+        .until_text("#panel", "the settings with attributes", |t| {
+            t.contains("launch")
+        })
+        .await;
+    assert!(settings.contains("\"topic\""), "{settings}");
+    assert!(settings.contains("news"), "{settings}");
+    d.click("#panel input[value=muted]").await;
+    d.until_script(
+        "return document.querySelector('#channels li.muted .name')?.innerText ?? '';",
+        "news shown muted",
+        |v| v.as_str().is_some_and(|t| t.contains("news")),
+    )
+    .await;
+    d.screenshot("01-settings-muted").await;
+    d.type_into("#composer", "\u{E00C}").await;
+
+    // In general: news (muted) gets no badge, random does; random then
+    // opens with the unread divider above the new message.
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "general\u{E007}").await;
+    d.until_text("#channel-title", "general", |t| t.contains("general"))
+        .await;
+    w.bob_says("news", "muted chatter").await;
+    w.bob_says("random", "loud news").await;
+    let mut random_badge = Value::Null;
+    for _ in 0..100 {
+        random_badge = d.script(BADGE_OF, json!(["random"])).await;
+        if random_badge == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(random_badge, "1", "random's unread badge");
+    assert_eq!(
+        d.script(BADGE_OF, json!(["news"])).await,
+        "",
+        "a muted channel shows no unread badge"
+    );
+    d.screenshot("02-badges").await;
+    d.click("#channels li.unread").await;
+    let random = d
+        .until_text("#messages", "random's messages", |t| {
+            t.contains("loud news")
+        })
+        .await;
+    let divider = random.find("New messages");
+    assert!(
+        divider.is_some_and(|at| Some(at) < random.find("loud news")),
+        "the unread divider is above the new message: {random}"
+    );
+
+    // A link in a message opens in the system browser.
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "general\u{E007}").await;
+    d.until_text("#channel-title", "general", |t| t.contains("general"))
+        .await;
+    w.bob_says(
+        "general",
+        "the docs are at https://example.com/docs?page=2 now",
+    )
+    .await;
+    d.click("#messages a[href^='https://example.com']").await;
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !seen.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen.trim(),
+        "https://example.com/docs?page=2",
+        "opened in the browser"
+    );
+
+    // As news's admin, alice removes bob after the question.
+    d.type_into("#composer", "\u{E009}k\u{E000}").await;
+    d.type_into("#switcher-input", "news\u{E007}").await;
+    d.until_text("#channel-title", "news", |t| t.contains("news"))
+        .await;
+    d.click("#members-toggle").await;
+    d.until_text("#panel", "bob listed with Remove", |t| {
+        t.contains("bob") && t.contains("Remove")
+    })
+    .await;
+    d.click("#panel .members button.danger").await;
+    d.until_text("#ask", "the question", |t| t.contains("Remove bob"))
+        .await;
+    d.click("#ask-ok").await;
+    d.until_text("#panel", "bob gone from the list", |t| !t.contains("bob"))
+        .await;
+    assert!(!is_member(&w, "news", "bob").await, "removed on the server");
+    d.screenshot("03-bob-removed").await;
     d.quit().await;
 }
