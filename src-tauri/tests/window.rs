@@ -155,6 +155,15 @@ impl Driver {
         panic!("could not click {css}: {last}");
     }
 
+    /// Switches channel the keyboard way: Ctrl+K, its name, Enter.
+    async fn switch_to(&self, name: &str) {
+        self.type_into("#composer", "\u{E009}k\u{E000}").await;
+        self.type_into("#switcher-input", &format!("{name}\u{E007}"))
+            .await;
+        self.until_text("#channel-title", name, |t| t.contains(name))
+            .await;
+    }
+
     /// Signs in on the sign-in screen and waits for the channel list.
     async fn sign_in(&self, who: &str) {
         self.until_text("#signin h1", "the sign-in screen", |t| t == "Parley")
@@ -955,10 +964,7 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
     )
     .await;
     d.screenshot("03-draft-after-restart").await;
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "design\u{E007}").await;
-    d.until_text("#channel-title", "design open", |t| t.contains("design"))
-        .await;
+    d.switch_to("design").await;
     assert_eq!(
         d.script(
             "return document.getElementById('composer').value;",
@@ -1103,10 +1109,7 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
     .await
     .expect("bob signs in");
     bob.start();
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "general\u{E007}").await;
-    d.until_text("#channel-title", "general", |t| t.contains("general"))
-        .await;
+    d.switch_to("general").await;
     d.type_into("#composer", "did you read this?\u{E007}").await;
     let general = w.get(&format!("{channels}/general")).await;
     let general_sid = general["sid"].as_str().expect("general").to_owned();
@@ -1151,10 +1154,7 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
 
     // Leave lounge from its members panel: asked first, then gone here and
     // on the server.
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "lounge\u{E007}").await;
-    d.until_text("#channel-title", "lounge", |t| t.contains("lounge"))
-        .await;
+    d.switch_to("lounge").await;
     d.click("#members-toggle").await;
     d.until_text("#panel", "the members panel", |t| t.contains("Leave"))
         .await;
@@ -1271,10 +1271,7 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
 
     // In general: news (muted) gets no badge, random does; random then
     // opens with the unread divider above the new message.
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "general\u{E007}").await;
-    d.until_text("#channel-title", "general", |t| t.contains("general"))
-        .await;
+    d.switch_to("general").await;
     w.bob_says("news", "muted chatter").await;
     w.bob_says("random", "loud news").await;
     let mut random_badge = Value::Null;
@@ -1305,10 +1302,7 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
     );
 
     // A link in a message opens in the system browser.
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "general\u{E007}").await;
-    d.until_text("#channel-title", "general", |t| t.contains("general"))
-        .await;
+    d.switch_to("general").await;
     w.bob_says(
         "general",
         "the docs are at https://example.com/docs?page=2 now",
@@ -1330,10 +1324,7 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
     );
 
     // As news's admin, alice removes bob after the question.
-    d.type_into("#composer", "\u{E009}k\u{E000}").await;
-    d.type_into("#switcher-input", "news\u{E007}").await;
-    d.until_text("#channel-title", "news", |t| t.contains("news"))
-        .await;
+    d.switch_to("news").await;
     d.click("#members-toggle").await;
     d.until_text("#panel", "bob listed with Remove", |t| {
         t.contains("bob") && t.contains("Remove")
