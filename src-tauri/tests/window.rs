@@ -12,9 +12,12 @@ use serde_json::{json, Value};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const PASSWORD: &str = "correct horse battery";
 
+#[path = "../../crates/client/tests/support/notification_server.rs"]
+mod notification_server;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
+use notification_server::NotificationServer;
 use webdriver::WebDriver;
 
 /// The app in one WebDriver session, and where its screenshots go.
@@ -1338,5 +1341,45 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
         .await;
     assert!(!is_member(&w, "news", "bob").await, "removed on the server");
     d.screenshot("03-bob-removed").await;
+    d.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn a_message_elsewhere_raises_a_notification_and_clicking_it_opens_that_channel() {
+    let w = World::start().await;
+    w.general().await;
+    w.channel("random").await;
+    let notifications = NotificationServer::start();
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-notify-{}", std::process::id());
+    let d = Driver::start(data.path(), &w.server.url(), &keyring, "notification_click").await;
+    d.sign_in("alice").await;
+    d.switch_to("general").await;
+
+    w.bob_says("random", "lunch at noon?").await;
+    let mut shown = Vec::new();
+    for _ in 0..100 {
+        shown = notifications.notified();
+        if !shown.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown.len(), 1, "one notification: {shown:?}");
+    let (summary, body) = &shown[0];
+    assert!(
+        summary.contains("random"),
+        "it names the channel: {summary}"
+    );
+    assert!(body.contains("lunch at noon?"), "and the message: {body}");
+    notifications.click(1);
+    d.until_text("#channel-title", "random opened by the click", |t| {
+        t.contains("random")
+    })
+    .await;
+    d.until_text("#messages", "the message", |t| t.contains("lunch at noon?"))
+        .await;
+    d.screenshot("01-opened-from-notification").await;
     d.quit().await;
 }

@@ -3,12 +3,14 @@
 //! with `--ignored` inside `dbus-run-session`.
 
 mod common;
+#[path = "support/notification_server.rs"]
+mod notification_server;
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::{online, until, Server, PASSWORD};
+use notification_server::NotificationServer;
 use parley_client::notify::{DesktopNotifier, Notification, Notifier};
 use parley_client::secrets::MemoryStore;
 use parley_client::{Client, ClientConfig};
@@ -18,68 +20,6 @@ static BUS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn bus() -> std::sync::MutexGuard<'static, ()> {
     BUS.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-struct Daemon {
-    child: Child,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Daemon {
-    fn start() -> Daemon {
-        let dir = tempfile::tempdir().expect("dir");
-        let log = dir.path().join("notify.log");
-        let child = Command::new("/usr/bin/python3")
-            .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
-            .arg(&log)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbusmock started");
-        for _ in 0..100 {
-            let up = Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.Notifications",
-                    "/org/freedesktop/Notifications",
-                    "org.freedesktop.Notifications.GetServerInformation",
-                ])
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false);
-            if up {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Daemon {
-            child,
-            log,
-            _dir: dir,
-        }
-    }
-
-    /// The `Notify` calls seen so far: (summary, body).
-    fn notified(&self) -> Vec<(String, String)> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines()
-            .filter(|l| l.contains(" Notify "))
-            .filter_map(|l| {
-                // Notify "app" id "icon" "summary" "body" [...] {...} timeout
-                let quoted: Vec<&str> = l.split('"').collect();
-                Some((quoted.get(5)?.to_string(), quoted.get(7)?.to_string()))
-            })
-            .collect()
-    }
 }
 
 #[test]
@@ -94,7 +34,7 @@ fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
     };
     // No notification daemon yet: an error, not a crash; the client carries on.
     assert!(notifier.show(&n).is_err());
-    let daemon = Daemon::start();
+    let daemon = NotificationServer::start();
     let notifier = DesktopNotifier::default();
     notifier.show(&n).expect("shown");
     assert_eq!(
@@ -109,7 +49,7 @@ fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
 #[allow(clippy::await_holding_lock)]
 async fn incoming_messages_notify_per_policy_with_template_text() {
     let _bus = bus();
-    let daemon = Daemon::start();
+    let daemon = NotificationServer::start();
     let server = Server::start().await;
     let svc = server.service.clone();
     server
@@ -190,7 +130,7 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
 #[ignore = "needs a D-Bus session bus: make test runs it inside dbus-run-session"]
 fn clicking_a_notification_reports_its_channel() {
     let _bus = bus();
-    let _daemon = Daemon::start();
+    let daemon = NotificationServer::start();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let tx = std::sync::Mutex::new(tx);
     let notifier = DesktopNotifier::with_click_handler(Arc::new(move |channel| {
@@ -207,24 +147,7 @@ fn clicking_a_notification_reports_its_channel() {
         .expect("shown");
     std::thread::sleep(Duration::from_millis(300));
     // The notification server reports a click on notification 1.
-    let status = Command::new("gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "org.freedesktop.Notifications",
-            "--object-path",
-            "/org/freedesktop/Notifications",
-            "--method",
-            "org.freedesktop.DBus.Mock.EmitSignal",
-            "org.freedesktop.Notifications",
-            "ActionInvoked",
-            "us",
-            "[<uint32 1>, <'default'>]",
-        ])
-        .status()
-        .expect("gdbus ran");
-    assert!(status.success());
+    daemon.click(1);
     assert_eq!(
         rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
         Some("CHclicked")

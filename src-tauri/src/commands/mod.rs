@@ -72,10 +72,7 @@ pub(crate) fn notifier<R: Runtime>(app: &AppHandle<R>) -> Arc<DesktopNotifier> {
     let app = app.clone();
     Arc::new(DesktopNotifier::with_click_handler(Arc::new(
         move |channel: String| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
+            crate::show_window(&app);
             let _ = app.emit("parley-open-channel", channel);
         },
     )))
