@@ -122,6 +122,18 @@ impl Driver {
         .await;
     }
 
+    /// Replaces the text of the input matching `css` with `text`.
+    async fn replace_text(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            json!({}),
+        )
+        .await;
+        self.type_into(css, text).await;
+    }
+
     /// Moves the mouse over the first element matching `css`.
     async fn hover(&self, css: &str) {
         let id = self.find(css).await;
@@ -446,14 +458,7 @@ async fn sign_in_read_send_receive_and_sign_out_in_the_real_window() {
     );
     d.screenshot("01-wrong-password").await;
     d.click("#password").await;
-    let pw = d.find("#password").await;
-    d.cmd(
-        reqwest::Method::POST,
-        &format!("/element/{pw}/clear"),
-        json!({}),
-    )
-    .await;
-    d.type_into("#password", PASSWORD).await;
+    d.replace_text("#password", PASSWORD).await;
     d.click("#signin-button").await;
 
     // The channel list and history arrive.
@@ -851,14 +856,7 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
     d.until_text("#messages", "own message", |t| t.contains("first plan"))
         .await;
     d.type_into("#composer", "\u{E013}").await;
-    let edit = d.find(".edit-box").await;
-    d.cmd(
-        reqwest::Method::POST,
-        &format!("/element/{edit}/clear"),
-        json!({}),
-    )
-    .await;
-    d.type_into(".edit-box", "second plan\u{E007}").await;
+    d.replace_text(".edit-box", "second plan\u{E007}").await;
     let edited = d
         .until_text("#messages", "the edit", |t| {
             t.contains("second plan") && t.contains("(edited)")
@@ -1381,5 +1379,144 @@ async fn a_message_elsewhere_raises_a_notification_and_clicking_it_opens_that_ch
     d.until_text("#messages", "the message", |t| t.contains("lunch at noon?"))
         .await;
     d.screenshot("01-opened-from-notification").await;
+
+    // Do not disturb: nothing is shown until it is turned off again.
+    d.switch_to("general").await;
+    d.click("#dnd").await;
+    w.bob_says("random", "while you rest").await;
+    d.until_text("#channels", "the message arrived", |t| {
+        t.contains("while you rest")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        notifications.notified().len(),
+        1,
+        "nothing shown under do-not-disturb"
+    );
+    d.click("#dnd").await;
+    w.bob_says("random", "back yet?").await;
+    for _ in 0..100 {
+        if notifications.notified().len() > 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shown = notifications.notified();
+    assert_eq!(
+        shown.len(),
+        2,
+        "shown again after do-not-disturb: {shown:?}"
+    );
+    assert!(shown[1].1.contains("back yet?"), "{shown:?}");
+    d.quit().await;
+}
+
+/// A web server that is not Parley: every request gets a small HTML page.
+fn not_parley() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let page = "<!doctype html><title>Router</title><p>Welcome to your router</p>";
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn sign_in_explains_unreachable_and_foreign_servers_and_forgets_a_session_not_kept() {
+    let w = World::start().await;
+    w.general().await;
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-signin-{}", std::process::id());
+    let url = w.server.url();
+    let d = Driver::start(data.path(), &url, &keyring, "sign_in_errors").await;
+    d.until_text("#signin h1", "the sign-in screen", |t| t == "Parley")
+        .await;
+    d.type_into("#username", "alice").await;
+    d.type_into("#password", PASSWORD).await;
+    let try_server = |address: String| {
+        let d = &d;
+        async move {
+            d.replace_text("#server", &address).await;
+            d.script(
+                "document.getElementById('signin-error').textContent = '';",
+                json!([]),
+            )
+            .await;
+            d.click("#signin-button").await;
+            d.until_text("#signin-error", "an error", |t| !t.is_empty())
+                .await
+        }
+    };
+
+    // Nothing listens there.
+    let err = try_server("http://127.0.0.1:9".into()).await;
+    assert!(
+        err.to_lowercase().contains("cannot reach the server"),
+        "{err}"
+    );
+    d.screenshot("01-unreachable").await;
+    // Something answers, but it is not Parley.
+    let err = try_server(not_parley()).await;
+    assert!(
+        err.to_lowercase()
+            .contains("does not look like a parley server"),
+        "{err}"
+    );
+    d.screenshot("02-not-parley").await;
+    // Not a URL at all: the form itself says so, and nothing is sent.
+    d.replace_text("#server", "parley server please").await;
+    d.click("#signin-button").await;
+    let validity = d
+        .script(
+            "const e = document.getElementById('server'); return [e.validity.valid, e.validationMessage];",
+            json!([]),
+        )
+        .await;
+    assert_eq!(validity[0], false, "{validity}");
+    assert!(
+        validity[1].as_str().is_some_and(|m| !m.is_empty()),
+        "a message for the field: {validity}"
+    );
+    d.screenshot("03-not-a-url").await;
+
+    // The right server, without "keep me signed in": nothing in the keyring,
+    // and the next start asks again.
+    d.replace_text("#server", &url).await;
+    d.click("#remember").await;
+    assert_eq!(
+        d.script(
+            "return document.getElementById('remember').checked;",
+            json!([])
+        )
+        .await,
+        false
+    );
+    d.click("#signin-button").await;
+    d.until_text("#channels", "signed in", |t| t.contains("general"))
+        .await;
+    assert!(
+        secret_tool_lookup(&keyring, &format!("{url}|alice")).is_none(),
+        "a session not kept leaves nothing in the keyring"
+    );
+    d.quit().await;
+    let d = Driver::start(data.path(), &url, &keyring, "sign_in_errors").await;
+    d.until_text("#signin h1", "the sign-in screen again", |t| t == "Parley")
+        .await;
+    d.screenshot("04-asked-again").await;
     d.quit().await;
 }

@@ -14,6 +14,7 @@ import {
   filterChannels,
   formatBytes,
   lastOwnEditable,
+  sentence,
   snippetParts,
   typingText,
 } from "./view";
@@ -27,7 +28,7 @@ const transfers = new Map<string, { done: number; total: number }>();
 let toastTimer: number | undefined;
 let draftTimer: number | undefined;
 
-const messageOf = (e: unknown) => (e as UiError)?.message ?? String(e);
+const messageOf = (e: unknown) => sentence((e as UiError)?.message ?? String(e));
 
 function toast(text: string) {
   const t = $("toast");

@@ -15,6 +15,7 @@ import {
   mediaKind,
   mediaUrl,
   receipts,
+  sentence,
   snippetParts,
   startsGroup,
   typingText,
@@ -178,5 +179,15 @@ describe("status", () => {
     expect(connectionText("offline", now.getTime() / 1000 - 30, now)).toBe("Offline · last synced just now");
     expect(connectionText("connecting", now.getTime() / 1000 - 600, now)).toBe("Connecting… · last synced 10 min ago");
     expect(connectionText("offline", null, now)).toBe("Offline");
+  });
+});
+
+describe("sentence", () => {
+  it("capitalises the first letter of an error message and keeps the rest", () => {
+    expect(sentence("cannot reach the server: 127.0.0.1:9 refused the connection")).toBe(
+      "Cannot reach the server: 127.0.0.1:9 refused the connection",
+    );
+    expect(sentence("")).toBe("");
+    expect(sentence("Invalid username or password")).toBe("Invalid username or password");
   });
 });

@@ -218,3 +218,8 @@ export function allowed(perms: string[], own: boolean): { edit: boolean; remove:
     remove: has("deleteAnyMessage") || (own && has("deleteOwnMessage")),
   };
 }
+
+/** An error message as a sentence: first letter capitalised. */
+export function sentence(text: string): string {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}

@@ -11,7 +11,10 @@ use serde_json::Value;
 use crate::error::{ClientError, Result};
 
 mod media;
+mod unreachable;
+
 pub use media::{Progress, UploadFile, Watch};
+use unreachable::unreachable;
 
 /// A REST client for one server.
 #[derive(Debug, Clone)]
@@ -37,7 +40,7 @@ impl Api {
             .timeout(std::time::Duration::from_secs(30))
             .user_agent(concat!("parley-client/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| unreachable(&e))?;
         Ok(Api { http, base })
     }
 
@@ -73,20 +76,14 @@ impl Api {
         if method == Method::POST {
             req = req.form(form);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let resp = req.send().await.map_err(|e| unreachable(&e))?;
         self.reply(resp).await
     }
 
     /// A reply's JSON body, or its Twilio-style error.
     async fn reply(&self, resp: reqwest::Response) -> Result<(StatusCode, Value)> {
         let status = resp.status();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let text = resp.text().await.map_err(|e| unreachable(&e))?;
         let body: Value = if text.is_empty() {
             Value::Null
         } else {
@@ -184,12 +181,9 @@ impl Api {
             .form(form)
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| unreachable(&e))?;
         let status = resp.status();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let text = resp.text().await.map_err(|e| unreachable(&e))?;
         let body: Value = serde_json::from_str(&text).map_err(|_| {
             ClientError::NotParley(format!(
                 "{} has no Parley sign-in endpoint ({status})",
@@ -243,7 +237,7 @@ impl Api {
             .form(&[("token", refresh_token)])
             .send()
             .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+            .map_err(|e| unreachable(&e))?;
         Ok(())
     }
 
