@@ -8,6 +8,7 @@ mod media_protocol;
 mod reveal;
 mod tray;
 mod webview_memory;
+mod window_place;
 
 use std::path::PathBuf;
 
@@ -63,11 +64,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_filename(state_file)
-                // Shown by `reveal` once the page has loaded.
-                .with_state_flags(
-                    tauri_plugin_window_state::StateFlags::all()
-                        - tauri_plugin_window_state::StateFlags::VISIBLE,
-                )
+                .with_state_flags(window_place::flags())
                 .build(),
         )
         .manage(commands::Shell::new(profile))
@@ -81,12 +78,16 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             },
         )
         .manage(reveal::Revealed::default())
+        .manage(window_place::Changes::default())
         .on_page_load(reveal::page_loaded)
         .on_window_event(|window, event| match event {
             tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
                 let shell = window.state::<commands::Shell>();
                 let files = commands::media::remember_drop(&shell, paths.clone());
                 let _ = window.emit("parley-dropped", files);
+            }
+            tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_) => {
+                window_place::changed(window.app_handle());
             }
             tauri::WindowEvent::Focused(focused) => {
                 let shell = window.state::<commands::Shell>();
@@ -147,6 +148,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
                 webview_memory::tune(&w);
             }
             reveal::arm_deadline(app.handle());
+            window_place::exit_on_signal(app.handle());
             let started = std::time::Instant::now();
             if let Err(e) = tray::build(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");

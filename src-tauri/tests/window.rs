@@ -1520,3 +1520,89 @@ async fn sign_in_explains_unreachable_and_foreign_servers_and_forgets_a_session_
     d.screenshot("04-asked-again").await;
     d.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn the_window_keeps_its_size_and_place_and_a_second_start_wakes_the_first() {
+    let w = World::start().await;
+    w.general().await;
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-window-{}", std::process::id());
+    let url = w.server.url();
+    let d = Driver::start(data.path(), &url, &keyring, "window_state").await;
+    d.sign_in("alice").await;
+    d.cmd(
+        reqwest::Method::POST,
+        "/window/rect",
+        json!({"x": 60, "y": 40, "width": 900, "height": 640}),
+    )
+    .await;
+    let rect = |v: &Value| {
+        (
+            v["x"].as_i64().unwrap_or(-1),
+            v["y"].as_i64().unwrap_or(-1),
+            v["width"].as_i64().unwrap_or(-1),
+            v["height"].as_i64().unwrap_or(-1),
+        )
+    };
+    let mut set = (0, 0, 0, 0);
+    for _ in 0..50 {
+        set = rect(&d.cmd(reqwest::Method::GET, "/window/rect", json!({})).await);
+        if set.2 == 900 && set.3 == 640 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!((set.2, set.3), (900, 640), "the window was resized");
+    // Written once the window has settled: ending the WebDriver session
+    // kills the app, like a crash or a power cut, with no normal exit.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // A second start of the same profile does not open another window: it
+    // wakes the first and exits.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
+        .args([std::ffi::OsStr::new("--data-dir"), data.path().as_os_str()])
+        .env("PARLEY_KEYRING_SERVICE", &keyring)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("second start");
+    let mut exited = None;
+    for _ in 0..300 {
+        if let Ok(Some(status)) = child.try_wait() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if exited.is_none() {
+        let _ = child.kill();
+    }
+    let second = child.wait_with_output().expect("its output");
+    assert!(exited.is_some(), "the second start exits by itself");
+    assert!(second.status.success(), "{second:?}");
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("already running"),
+        "{second:?}"
+    );
+    assert!(
+        d.text("#channels").await.contains("general"),
+        "the first window carries on"
+    );
+    d.quit().await;
+
+    // The next start opens at the same size and place.
+    let d = Driver::start(data.path(), &url, &keyring, "window_state").await;
+    d.until_text("#channels", "the cached channels", |t| {
+        t.contains("general")
+    })
+    .await;
+    let again = rect(&d.cmd(reqwest::Method::GET, "/window/rect", json!({})).await);
+    assert_eq!((again.2, again.3), (900, 640), "size remembered: {again:?}");
+    assert_eq!(
+        (again.0, again.1),
+        (set.0, set.1),
+        "place remembered: {again:?}"
+    );
+    d.quit().await;
+}
