@@ -1606,3 +1606,74 @@ async fn the_window_keeps_its_size_and_place_and_a_second_start_wakes_the_first(
     );
     d.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn a_send_the_server_refuses_shows_why_and_can_be_discarded_or_retried() {
+    let w = World::start().await;
+    let svc = w.service.clone();
+    w.general().await;
+    // In general, alice may only listen for now.
+    let roles = format!("/v2/Services/{svc}/Roles");
+    let listener = w
+        .post(
+            &roles,
+            &[
+                ("FriendlyName", "listener"),
+                ("Type", "channel"),
+                ("Permission", "leaveChannel"),
+            ],
+        )
+        .await;
+    let listener = listener["sid"].as_str().expect("role").to_owned();
+    let alice = format!("/v2/Services/{svc}/Channels/general/Members/alice");
+    w.post(&alice, &[("RoleSid", listener.as_str())]).await;
+
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-refused-{}", std::process::id());
+    let d = Driver::start(data.path(), &w.server.url(), &keyring, "refused_send").await;
+    d.sign_in("alice").await;
+    d.switch_to("general").await;
+
+    // Refused: the reason shows with Retry and Discard; Discard removes it.
+    d.type_into("#composer", "can I speak?\u{E007}").await;
+    let failed = d
+        .until_text("#messages", "the refusal", |t| t.contains("Not sent"))
+        .await;
+    assert!(failed.contains("can I speak?"), "{failed}");
+    assert!(
+        failed.contains("Retry") && failed.contains("Discard"),
+        "{failed}"
+    );
+    d.screenshot("01-not-sent").await;
+    d.click("#messages .send-error button:last-child").await;
+    d.until_text("#messages", "the discarded message gone", |t| {
+        !t.contains("can I speak?")
+    })
+    .await;
+
+    // Refused again; once alice may speak, Retry delivers it, once.
+    d.type_into("#composer", "now may I?\u{E007}").await;
+    d.until_text("#messages", "the refusal", |t| t.contains("Not sent"))
+        .await;
+    let all = w.get(&roles).await;
+    let user_role = all["roles"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["friendly_name"] == "channel user"))
+        .and_then(|r| r["sid"].as_str())
+        .expect("the channel user role")
+        .to_owned();
+    w.post(&alice, &[("RoleSid", user_role.as_str())]).await;
+    d.click("#messages .send-error button").await;
+    d.until_text("#messages", "delivered", |t| {
+        t.contains("now may I?") && !t.contains("Not sent")
+    })
+    .await;
+    assert_eq!(w.count_on_server("now may I?").await, 1, "delivered once");
+    assert!(
+        !bodies(&w.messages("general").await).contains(&"can I speak?".to_owned()),
+        "the discarded message never reached the server"
+    );
+    d.screenshot("02-retried").await;
+    d.quit().await;
+}
