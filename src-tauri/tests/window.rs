@@ -1011,6 +1011,12 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
     let w = World::start().await;
     let svc = w.service.clone();
     w.general().await;
+    // Presence is tracked only where the service says so (as on Twilio).
+    w.post(
+        &format!("/v2/Services/{svc}"),
+        &[("ReachabilityEnabled", "true")],
+    )
+    .await;
     let channels = format!("/v2/Services/{svc}/Channels");
     for (name, kind) in [
         ("lounge", "public"),
@@ -1151,7 +1157,19 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
     })
     .await;
     d.screenshot("03-seen").await;
+
+    // The members panel shows bob online, and offline once his client
+    // disconnects, without being opened again.
+    const BOB_ONLINE: &str = "const li = [...document.querySelectorAll('#panel .members li')].find(l => l.innerText.includes('bob')); return li ? li.querySelector('.presence').classList.contains('online') : null;";
+    d.click("#members-toggle").await;
+    d.until_script(BOB_ONLINE, "bob shown online", |v| v == true)
+        .await;
     bob.stop();
+    drop(bob);
+    d.until_script(BOB_ONLINE, "bob shown offline", |v| v == false)
+        .await;
+    d.screenshot("04-bob-offline").await;
+    d.type_into("#composer", "\u{E00C}").await;
 
     // Leave lounge from its members panel: asked first, then gone here and
     // on the server.

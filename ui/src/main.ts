@@ -14,6 +14,8 @@ import {
   filterChannels,
   formatBytes,
   lastOwnEditable,
+  presence,
+  presenceTitle,
   sentence,
   snippetParts,
   typingText,
@@ -172,7 +174,7 @@ async function renderPanel() {
       h("ul", { class: "members" },
         ...members.map((m) =>
           h("li", {},
-            h("span", { class: "presence " + (m.online ? "online" : "away"), title: m.online ? "online" : "offline" }),
+            h("span", { class: "presence " + presence(m.online), title: presenceTitle(m.online) }),
             m.friendly_name ? `${m.friendly_name} (${m.identity})` : m.identity,
             m.identity === me ? " — you" : "",
             m.identity !== me && perms.includes("removeMember")
@@ -468,7 +470,13 @@ function onClientEvent(ev: ClientEvent) {
       if (ev.channel_sid === current) {
         void timeline.refresh();
         if (document.hasFocus() && timeline.atNewest) void invoke("mark_read", { channel: current }).catch(() => {});
+        // Members joining, leaving or reading show in an open members panel.
+        if (panel === "members") void renderPanel();
       }
+      break;
+    case "userChanged":
+      // Presence and names in an open members panel stay current.
+      if (panel === "members") void renderPanel();
       break;
     case "typing":
       if (ev.channel_sid === current) $("typing").textContent = typingText(ev.identities.filter((i) => i !== me));

@@ -15,6 +15,7 @@ import {
   mediaKind,
   mediaUrl,
   receipts,
+  presence,
   sentence,
   snippetParts,
   startsGroup,
@@ -189,5 +190,13 @@ describe("sentence", () => {
     );
     expect(sentence("")).toBe("");
     expect(sentence("Invalid username or password")).toBe("Invalid username or password");
+  });
+});
+
+describe("presence", () => {
+  it("is unknown, not offline, when the server does not track it", () => {
+    expect(presence(null)).toBe("unknown");
+    expect(presence(true)).toBe("online");
+    expect(presence(false)).toBe("offline");
   });
 });

@@ -223,3 +223,13 @@ export function allowed(perms: string[], own: boolean): { edit: boolean; remove:
 export function sentence(text: string): string {
   return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
+
+/** The presence dot's class: unknown when the service does not track
+ *  presence (reachability off), so nobody is shown as offline by default. */
+export function presence(online: boolean | null): "online" | "offline" | "unknown" {
+  return online === null ? "unknown" : online ? "online" : "offline";
+}
+
+export function presenceTitle(online: boolean | null): string {
+  return online === null ? "presence not tracked on this server" : online ? "online" : "offline";
+}

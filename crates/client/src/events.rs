@@ -21,6 +21,8 @@ pub enum ClientEvent {
     ChannelsChanged,
     /// Messages of a channel changed (new, edited, deleted, read receipts, outbox).
     MessagesChanged { channel_sid: String },
+    /// A user's profile or presence (online or not) changed.
+    UserChanged { identity: String },
     /// Who is typing in a channel now.
     Typing {
         channel_sid: String,

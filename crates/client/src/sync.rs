@@ -380,6 +380,11 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             channel_sid: ch.clone(),
         });
     }
+    if let Some(identity) = &a.user_changed {
+        inner.emit(ClientEvent::UserChanged {
+            identity: identity.clone(),
+        });
+    }
     let ctx = inner
         .notify_ctx
         .lock()
