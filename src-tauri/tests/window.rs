@@ -10,6 +10,22 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Evaluates `$value` (it may `.await`) every 100 ms until `$done` holds for
+/// it, for at most 10 s, and gives the last value, for the test to assert.
+macro_rules! eventually {
+    ($value:expr, |$v:ident| $done:expr) => {{
+        let mut $v = $value;
+        for _ in 0..100 {
+            if $done {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            $v = $value;
+        }
+        $v
+    }};
+}
 const PASSWORD: &str = "correct horse battery";
 
 #[path = "../../crates/client/tests/support/notification_server.rs"]
@@ -863,14 +879,8 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
         })
         .await;
     assert!(!edited.contains("first plan"), "{edited}");
-    let mut on_server = Vec::new();
-    for _ in 0..50 {
-        on_server = bodies(&w.messages("design").await);
-        if on_server == ["second plan"] {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let on_server = eventually!(bodies(&w.messages("design").await), |b| b
+        == ["second plan"]);
     assert_eq!(on_server, ["second plan"], "the edit reached the server");
     d.screenshot("01-edited").await;
 
@@ -910,13 +920,7 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
         t.contains("This message was deleted")
     })
     .await;
-    for _ in 0..50 {
-        on_server = bodies(&w.messages("design").await);
-        if on_server.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let on_server = eventually!(bodies(&w.messages("design").await), |b| b.is_empty());
     assert!(on_server.is_empty(), "deleted on the server: {on_server:?}");
 
     // Ctrl+K, a few letters and Enter switch channels.
@@ -1133,19 +1137,14 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
     }
     assert!(typing.contains("bob"), "bob's typing shows: {typing:?}");
     d.screenshot("02-typing").await;
-    let mut index = None;
-    for _ in 0..50 {
-        index = w
-            .messages("general")
+    let index = eventually!(
+        w.messages("general")
             .await
             .iter()
             .find(|m| m["body"] == "did you read this?")
-            .and_then(|m| m["index"].as_i64());
-        if index.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .and_then(|m| m["index"].as_i64()),
+        |i| i.is_some()
+    );
     let index = index.expect("alice's message on the server").to_string();
     w.post(
         &format!("{channels}/general/Members/bob"),
@@ -1293,14 +1292,7 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
     d.switch_to("general").await;
     w.bob_says("news", "muted chatter").await;
     w.bob_says("random", "loud news").await;
-    let mut random_badge = Value::Null;
-    for _ in 0..100 {
-        random_badge = d.script(BADGE_OF, json!(["random"])).await;
-        if random_badge == "1" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let random_badge = eventually!(d.script(BADGE_OF, json!(["random"])).await, |b| b == "1");
     assert_eq!(random_badge, "1", "random's unread badge");
     assert_eq!(
         d.script(BADGE_OF, json!(["news"])).await,
@@ -1328,14 +1320,8 @@ async fn settings_mute_unread_divider_links_and_removing_a_member_in_the_real_wi
     )
     .await;
     d.click("#messages a[href^='https://example.com']").await;
-    let mut seen = String::new();
-    for _ in 0..100 {
-        seen = std::fs::read_to_string(&opened).unwrap_or_default();
-        if !seen.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = eventually!(std::fs::read_to_string(&opened).unwrap_or_default(), |s| !s
+        .is_empty());
     assert_eq!(
         seen.trim(),
         "https://example.com/docs?page=2",
@@ -1374,14 +1360,7 @@ async fn a_message_elsewhere_raises_a_notification_and_clicking_it_opens_that_ch
     d.switch_to("general").await;
 
     w.bob_says("random", "lunch at noon?").await;
-    let mut shown = Vec::new();
-    for _ in 0..100 {
-        shown = notifications.notified();
-        if !shown.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let shown = eventually!(notifications.notified(), |n| !n.is_empty());
     assert_eq!(shown.len(), 1, "one notification: {shown:?}");
     let (summary, body) = &shown[0];
     assert!(
@@ -1414,13 +1393,7 @@ async fn a_message_elsewhere_raises_a_notification_and_clicking_it_opens_that_ch
     );
     d.click("#dnd").await;
     w.bob_says("random", "back yet?").await;
-    for _ in 0..100 {
-        if notifications.notified().len() > 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let shown = notifications.notified();
+    let shown = eventually!(notifications.notified(), |n| n.len() > 1);
     assert_eq!(
         shown.len(),
         2,
@@ -1563,14 +1536,10 @@ async fn the_window_keeps_its_size_and_place_and_a_second_start_wakes_the_first(
             v["height"].as_i64().unwrap_or(-1),
         )
     };
-    let mut set = (0, 0, 0, 0);
-    for _ in 0..50 {
-        set = rect(&d.cmd(reqwest::Method::GET, "/window/rect", json!({})).await);
-        if set.2 == 900 && set.3 == 640 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let set = eventually!(
+        rect(&d.cmd(reqwest::Method::GET, "/window/rect", json!({})).await),
+        |r| r.2 == 900 && r.3 == 640
+    );
     assert_eq!((set.2, set.3), (900, 640), "the window was resized");
     // Written once the window has settled: ending the WebDriver session
     // kills the app, like a crash or a power cut, with no normal exit.
