@@ -5,10 +5,12 @@
 //! Admin callers (account credentials, API keys) may do everything. A private
 //! channel is invisible (404) to users who are neither members nor invitees.
 
-use crate::store::Cached;
 use std::collections::HashSet;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::StoreResult;
 
 use crate::api::channels::ChannelRow;
 use crate::api::services::ServiceRow;
@@ -16,12 +18,12 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 
 /// The permissions of a role, or none if it does not exist.
-pub fn role_permissions(conn: &Connection, role_sid: Option<&str>) -> ApiResult<HashSet<String>> {
+pub fn role_permissions(conn: &Conn<'_>, role_sid: Option<&str>) -> ApiResult<HashSet<String>> {
     let Some(sid) = role_sid else {
         return Ok(HashSet::new());
     };
     let json: Option<String> = conn
-        .query_row_cached("SELECT permissions FROM roles WHERE sid = ?1", [sid], |r| {
+        .query_row("SELECT permissions FROM roles WHERE sid = ?1", args![sid], |r| {
             r.get(0)
         })
         .optional()?;
@@ -42,7 +44,7 @@ pub struct Caller {
 
 impl Caller {
     /// Resolves the principal's rights in `service`.
-    pub fn load(conn: &Connection, service: &ServiceRow, p: &Principal) -> ApiResult<Caller> {
+    pub fn load(conn: &Conn<'_>, service: &ServiceRow, p: &Principal) -> ApiResult<Caller> {
         match p {
             Principal::Admin => Ok(Caller {
                 admin: true,
@@ -52,9 +54,9 @@ impl Caller {
             Principal::User(u) => {
                 p.check_service(&service.sid)?;
                 let role: Option<Option<String>> = conn
-                    .query_row_cached(
+                    .query_row(
                         "SELECT role_sid FROM users WHERE service_sid = ?1 AND identity = ?2",
-                        params![service.sid, u.identity],
+                        args![service.sid, u.identity],
                         |r| r.get(0),
                     )
                     .optional()?;
@@ -99,7 +101,7 @@ impl Caller {
     }
 
     /// The caller's standing in one channel.
-    pub fn in_channel(&self, conn: &Connection, ch: &ChannelRow) -> ApiResult<ChannelView> {
+    pub fn in_channel(&self, conn: &Conn<'_>, ch: &ChannelRow) -> ApiResult<ChannelView> {
         let public = ch.kind == "public";
         let Some(identity) = &self.identity else {
             return Ok(ChannelView {
@@ -111,17 +113,17 @@ impl Caller {
             });
         };
         let member: Option<(String, Option<String>)> = conn
-            .query_row_cached(
+            .query_row(
                 "SELECT sid, role_sid FROM members WHERE channel_sid = ?1 AND identity = ?2",
-                params![ch.sid, identity],
+                args![ch.sid, identity],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         let invited = member.is_none()
             && conn
-                .query_row_cached(
+                .query_row(
                     "SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-                    params![ch.sid, identity],
+                    args![ch.sid, identity],
                     |_| Ok(()),
                 )
                 .optional()?
@@ -141,7 +143,7 @@ impl Caller {
 
     /// Like [`Caller::in_channel`], but a channel the caller may not see is
     /// reported as not found.
-    pub fn see_channel(&self, conn: &Connection, ch: &ChannelRow) -> ApiResult<ChannelView> {
+    pub fn see_channel(&self, conn: &Conn<'_>, ch: &ChannelRow) -> ApiResult<ChannelView> {
         let view = self.in_channel(conn, ch)?;
         if view.visible() {
             Ok(view)

@@ -2,7 +2,10 @@
 //! including the internal key that signs tokens issued by `/auth/token`.
 
 use rand::distr::{Alphanumeric, SampleString};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::StoreResult;
 
 use parley_protocol::SidKind;
 
@@ -21,9 +24,9 @@ fn random_secret() -> String {
 }
 
 /// The account, if the server was initialised.
-pub fn load(conn: &Connection) -> Result<Option<Account>, ApiError> {
+pub fn load(conn: &Conn<'_>) -> Result<Option<Account>, ApiError> {
     Ok(conn
-        .query_row("SELECT sid, auth_token FROM account LIMIT 1", [], |r| {
+        .query_row("SELECT sid, auth_token FROM account LIMIT 1", args![], |r| {
             Ok(Account {
                 sid: r.get(0)?,
                 auth_token: r.get(1)?,
@@ -35,7 +38,7 @@ pub fn load(conn: &Connection) -> Result<Option<Account>, ApiError> {
 /// Creates the account (from the given SID/token, or fresh random ones) and
 /// the internal signing key; returns it and whether it was created now.
 pub fn init(
-    conn: &Connection,
+    conn: &Conn<'_>,
     sid: Option<&str>,
     token: Option<&str>,
 ) -> Result<(Account, bool), ApiError> {
@@ -62,7 +65,7 @@ pub fn init(
     };
     conn.execute(
         "INSERT INTO account (sid, auth_token, date_created) VALUES (?1, ?2, ?3)",
-        params![sid, token, now()],
+        args![sid, token, now()],
     )?;
     create_key(conn, Some("parley-internal token signing"), true)?;
     Ok((
@@ -76,7 +79,7 @@ pub fn init(
 
 /// Creates an API key; returns (SID, secret). The secret is shown only once.
 pub fn create_key(
-    conn: &Connection,
+    conn: &Conn<'_>,
     friendly_name: Option<&str>,
     internal: bool,
 ) -> Result<(String, String), ApiError> {
@@ -84,17 +87,17 @@ pub fn create_key(
     let secret = random_secret();
     conn.execute(
         "INSERT INTO api_keys (sid, secret, friendly_name, internal, date_created) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![sid, secret, friendly_name, internal, now()],
+        args![sid, secret, friendly_name, internal, now()],
     )?;
     Ok((sid, secret))
 }
 
 /// The internal key that signs tokens from `/auth/token`.
-pub fn signing_key(conn: &Connection) -> Result<(String, String), ApiError> {
+pub fn signing_key(conn: &Conn<'_>) -> Result<(String, String), ApiError> {
     if let Some(k) = conn
         .query_row(
             "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
-            [],
+            args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?

@@ -66,9 +66,9 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
         creds.push((identity.to_string(), pw, phc));
     }
     db.write(move |c| {
-        let existing: Option<String> = rusqlite::OptionalExtension::optional(c.query_row(
+        let existing: Option<String> = crate::store::OptionalExt::optional(c.query_row(
             "SELECT sid FROM services WHERE friendly_name = 'Parley Demo' ORDER BY rowid LIMIT 1",
-            [],
+            args![],
             |r| r.get(0),
         ))?;
         let (service, created) = match existing {
@@ -79,7 +79,7 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
             let u = users::set_password(c, &service, identity, phc)?;
             c.execute(
                 "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
-                rusqlite::params![u.sid, friendly],
+                rusqlite::args![u.sid, friendly],
             )?;
         }
         if created {

@@ -326,7 +326,7 @@ async fn main() -> Result<()> {
                     if let Some(n) = friendly_name {
                         c.execute(
                             "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
-                            rusqlite::params![u.sid, n],
+                            rusqlite::args![u.sid, n],
                         )?;
                     }
                     Ok::<_, parley_server::error::ApiError>(u)
@@ -361,7 +361,7 @@ async fn main() -> Result<()> {
                     let a = account::load(c)?.ok_or_else(|| parley_server::error::ApiError::invalid_param("run `parley-server init` first"))?;
                     let k: (String, String) = c.query_row(
                         "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
-                        [],
+                        args![],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
                     Ok::<_, parley_server::error::ApiError>((a, k))

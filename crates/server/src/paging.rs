@@ -3,8 +3,11 @@
 //! Builds the `meta` object with absolute URLs from the server's public URL.
 
 use parley_protocol::Meta;
-use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
+use crate::store::Param as Value;
+use crate::store::Conn;
+use crate::store::Row;
+use crate::store::StoreResult;
+use crate::store::paging::Bound;
 
 use crate::error::{ApiError, ApiResult};
 use crate::form::Params;
@@ -74,73 +77,23 @@ impl PageRequest {
     }
 }
 
-/// One page of records and whether pages exist on either side.
-#[derive(Debug)]
-pub struct Window<T> {
-    pub items: Vec<T>,
-    pub first_key: Option<i64>,
-    pub last_key: Option<i64>,
-    pub has_next: bool,
-    pub has_prev: bool,
-}
+pub use crate::store::paging::Window;
 
-/// Fetches one page. `sql` is a `SELECT` whose last column is the integer
-/// key and which ends in a `WHERE` clause (use `WHERE 1` for none);
-/// `descending` lists newest key first.
+/// Fetches one page; see [`crate::store::paging::fetch`].
 pub fn fetch<T>(
-    conn: &Connection,
+    conn: &Conn<'_>,
     sql: &str,
     key_col: &str,
-    mut params: Vec<Value>,
+    params: Vec<Value>,
     descending: bool,
     req: &PageRequest,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Window<T>> {
-    // `forward` = walking in the listing's order.
-    let (forward, bound) = match req.cursor {
-        None => (true, None),
-        Some(Cursor::After(k)) => (true, Some(k)),
-        Some(Cursor::Before(k)) => (false, Some(k)),
-    };
-    let ascending_scan = forward != descending;
-    let mut q = String::from(sql);
-    if let Some(k) = bound {
-        q.push_str(" AND ");
-        q.push_str(key_col);
-        q.push_str(if ascending_scan { " > ?" } else { " < ?" });
-        params.push(Value::Integer(k));
-    }
-    q.push_str(" ORDER BY ");
-    q.push_str(key_col);
-    q.push_str(if ascending_scan { " ASC" } else { " DESC" });
-    q.push_str(" LIMIT ?");
-    params.push(Value::Integer(req.size as i64 + 1));
-
-    let mut stmt = conn.prepare_cached(&q)?;
-    let cols = stmt.column_count();
-    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-    let mut got: Vec<(i64, T)> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let key: i64 = row.get(cols - 1)?;
-        got.push((key, map(row)?));
-    }
-    let more = got.len() > req.size as usize;
-    got.truncate(req.size as usize);
-    if !forward {
-        got.reverse();
-    }
-    let (has_next, has_prev) = if forward {
-        (more, bound.is_some())
-    } else {
-        (true, more)
-    };
-    Ok(Window {
-        first_key: got.first().map(|(k, _)| *k),
-        last_key: got.last().map(|(k, _)| *k),
-        items: got.into_iter().map(|(_, t)| t).collect(),
-        has_next,
-        has_prev,
-    })
+    map: impl Fn(&Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Window<T>> {
+    let bound = req.cursor.map(|c| match c {
+        Cursor::After(k) => Bound::After(k),
+        Cursor::Before(k) => Bound::Before(k),
+    });
+    crate::store::paging::fetch(conn, sql, key_col, params, descending, bound, req.size, map)
 }
 
 /// Builds `meta` for a window of `path` (e.g. `/v2/Services`), keeping the

@@ -10,8 +10,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Binding, BindingLinks, UserBinding};
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::Param as Value;
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::access::Caller;
@@ -47,7 +51,7 @@ struct BindingRow {
 }
 
 impl BindingRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         let types: String = r.get(7)?;
         Ok(BindingRow {
             sid: r.get(0)?,
@@ -132,10 +136,10 @@ fn in_list(sql: &mut String, args: &mut Vec<Value>, column: &str, values: Vec<St
     }
 }
 
-fn load(conn: &Connection, service: &str, sid: &str) -> ApiResult<BindingRow> {
+fn load(conn: &Conn<'_>, service: &str, sid: &str) -> ApiResult<BindingRow> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM bindings WHERE service_sid = ?1 AND sid = ?2"),
-        params![service, sid],
+        args![service, sid],
         BindingRow::from_row,
     )
     .optional()?
@@ -225,14 +229,14 @@ pub async fn delete(
             let (_, caller) = load_with_caller(c, &service, &p)?;
             let b = load(c, &service, &sid)?;
             visible(&caller, &b)?;
-            c.execute("DELETE FROM bindings WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM bindings WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await
 }
 
 fn own_user(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     key: &str,
     p: &Principal,
@@ -314,7 +318,7 @@ pub async fn create_for_user(
         .write(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             if let Some(cr) = &credential {
-                let ok: bool = c.query_row("SELECT EXISTS(SELECT 1 FROM credentials WHERE sid = ?1)", [cr], |r| r.get(0))?;
+                let ok: bool = c.query_row("SELECT EXISTS(SELECT 1 FROM credentials WHERE sid = ?1)", args![cr], |r| r.get(0))?;
                 if !ok {
                     return Err(ApiError::invalid_param(format!("Credential {cr} not found")));
                 }
@@ -322,13 +326,13 @@ pub async fn create_for_user(
             // One binding per endpoint and type: registering again replaces it.
             c.execute(
                 "DELETE FROM bindings WHERE user_sid = ?1 AND endpoint = ?2 AND binding_type = ?3",
-                params![user.sid, endpoint, kind],
+                args![user.sid, endpoint, kind],
             )?;
             let sid = SidKind::Binding.generate();
             c.execute(
                 "INSERT INTO bindings (sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                params![sid, service, user.sid, user.identity, endpoint, credential, kind, serde_json::to_string(&types).unwrap_or_default(), now()],
+                args![sid, service, user.sid, user.identity, endpoint, credential, kind, serde_json::to_string(&types).unwrap_or_default(), now()],
             )?;
             Ok(created(load(c, &service, &sid)?.user_view(&a)))
         })
@@ -371,7 +375,7 @@ pub async fn delete_for_user(
                     "/Services/{service}/Users/{key}/Bindings/{sid}"
                 )));
             }
-            c.execute("DELETE FROM bindings WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM bindings WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -3,15 +3,18 @@
 //! invitees; a user who creates a channel joins it with the service's
 //! channel-creator role.
 
-use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Channel, ChannelLinks};
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::Param as Value;
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::app::{created, now, App};
@@ -44,7 +47,7 @@ const COLUMNS: &str = "sid, service_sid, unique_name, friendly_name, attributes,
     (SELECT COUNT(*) FROM members m WHERE m.channel_sid = channels.sid), last_message_sid, date_created, date_updated";
 
 impl ChannelRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         Ok(ChannelRow {
             sid: r.get(0)?,
             service_sid: r.get(1)?,
@@ -150,12 +153,12 @@ pub fn channel_not_found(key: &str) -> ApiError {
 }
 
 /// Finds a channel by SID or unique name, failing with 50300.
-pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<ChannelRow> {
+pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<ChannelRow> {
     let by_sid = SidKind::Channel.matches(key);
     let column = if by_sid { "sid" } else { "unique_name" };
-    conn.query_row_cached(
+    conn.query_row(
         &format!("SELECT {COLUMNS} FROM channels WHERE service_sid = ?1 AND {column} = ?2"),
-        params![service, key],
+        args![service, key],
         ChannelRow::from_row,
     )
     .optional()?
@@ -164,7 +167,7 @@ pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<Channel
 
 /// Loads the service, the caller and a channel the caller may see.
 pub fn load_visible(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     key: &str,
     p: &Principal,
@@ -213,15 +216,15 @@ fn check_names(f: &Params, max: usize) -> ApiResult<()> {
 }
 
 fn unique_name_taken(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     name: &str,
     except: Option<&str>,
 ) -> ApiResult<()> {
     let other: Option<String> = conn
-        .query_row_cached(
+        .query_row(
             "SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2",
-            params![service, name],
+            args![service, name],
             |r| r.get(0),
         )
         .optional()?;
@@ -248,13 +251,13 @@ pub struct NewChannel<'a> {
 }
 
 /// Inserts a channel (names already validated and unique).
-pub fn insert(conn: &Connection, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
+pub fn insert(conn: &Conn<'_>, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
     let sid = SidKind::Channel.generate();
     let dc = n.date_created.unwrap_or_else(now);
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO channels (sid, service_sid, unique_name, friendly_name, attributes, type, created_by, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![sid, n.service_sid, n.unique_name, n.friendly_name, n.attributes, n.kind, n.created_by, dc, n.date_updated.unwrap_or(dc)],
+        args![sid, n.service_sid, n.unique_name, n.friendly_name, n.attributes, n.kind, n.created_by, dc, n.date_updated.unwrap_or(dc)],
     )?;
     resolve(conn, n.service_sid, &sid)
 }
@@ -429,7 +432,7 @@ pub async fn update(
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
-            c.execute_cached(
+            c.execute(
                 "UPDATE channels SET
                    friendly_name = CASE WHEN ?2 THEN ?3 ELSE friendly_name END,
                    unique_name = CASE WHEN ?4 THEN ?5 ELSE unique_name END,
@@ -438,7 +441,7 @@ pub async fn update(
                    date_created = COALESCE(?8, date_created),
                    date_updated = COALESCE(?9, ?10)
                  WHERE sid = ?1",
-                params![
+                args![
                     ch.sid,
                     f.has("FriendlyName"),
                     f.str("FriendlyName").filter(|n| !n.is_empty()),
@@ -486,7 +489,7 @@ pub async fn delete(
                 Audience::Users(ids)
             };
             announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
-            c.execute_cached("DELETE FROM channels WHERE sid = ?1", [&ch.sid])?;
+            c.execute("DELETE FROM channels WHERE sid = ?1", args![&ch.sid])?;
             let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &ch.render(&a));
             Ok((StatusCode::NO_CONTENT, hook))
         })

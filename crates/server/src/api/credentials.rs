@@ -8,7 +8,11 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::Credential;
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use crate::app::{created, now, App};
 use crate::auth::Principal;
@@ -18,7 +22,7 @@ use crate::paging::{self as pg, PageRequest};
 
 const COLUMNS: &str = "sid, friendly_name, type, sandbox, date_created, date_updated";
 
-fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Credential> {
+fn render(app: &App, r: &Row<'_>) -> StoreResult<Credential> {
     let sid: String = r.get(0)?;
     let sandbox: Option<bool> = r.get(3)?;
     Ok(Credential {
@@ -33,10 +37,10 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Credential> {
     })
 }
 
-fn load(conn: &Connection, app: &App, sid: &str) -> ApiResult<Credential> {
+fn load(conn: &Conn<'_>, app: &App, sid: &str) -> ApiResult<Credential> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM credentials WHERE sid = ?1"),
-        [sid],
+        args![sid],
         |r| render(app, r),
     )
     .optional()?
@@ -55,7 +59,7 @@ fn check_name(f: &Params) -> ApiResult<()> {
     Ok(())
 }
 
-fn apply(conn: &Connection, sid: &str, f: &Params) -> ApiResult<()> {
+fn apply(conn: &Conn<'_>, sid: &str, f: &Params) -> ApiResult<()> {
     for (param, column) in [
         ("FriendlyName", "friendly_name"),
         ("Certificate", "certificate"),
@@ -66,19 +70,19 @@ fn apply(conn: &Connection, sid: &str, f: &Params) -> ApiResult<()> {
         if let Some(v) = f.str(param) {
             conn.execute(
                 &format!("UPDATE credentials SET {column} = ?2 WHERE sid = ?1"),
-                params![sid, v],
+                args![sid, v],
             )?;
         }
     }
     if let Some(b) = f.bool("Sandbox")? {
         conn.execute(
             "UPDATE credentials SET sandbox = ?2 WHERE sid = ?1",
-            params![sid, b],
+            args![sid, b],
         )?;
     }
     conn.execute(
         "UPDATE credentials SET date_updated = ?2 WHERE sid = ?1",
-        params![sid, now()],
+        args![sid, now()],
     )?;
     Ok(())
 }
@@ -96,7 +100,7 @@ pub async fn list(
         .read(move |c| {
             let w = pg::fetch(
                 c,
-                &format!("SELECT {COLUMNS}, rowid FROM credentials WHERE 1"),
+                &format!("SELECT {COLUMNS}, rowid FROM credentials WHERE TRUE"),
                 "rowid",
                 vec![],
                 false,
@@ -131,7 +135,7 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
             let t = now();
             c.execute(
                 "INSERT INTO credentials (sid, type, date_created, date_updated) VALUES (?1, ?2, ?3, ?3)",
-                params![sid, kind, t],
+                args![sid, kind, t],
             )?;
             apply(c, &sid, &f)?;
             Ok(created(load(c, &a, &sid)?))
@@ -180,7 +184,7 @@ pub async fn delete(
     app.db
         .write(move |c| {
             load(c, &a, &sid)?;
-            c.execute("DELETE FROM credentials WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM credentials WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -9,8 +9,12 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Invite;
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::Param as Value;
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::channels::load_visible;
 use crate::app::{created, now, App};
@@ -24,7 +28,7 @@ use parley_protocol::realtime::EventKind;
 const COLUMNS: &str =
     "sid, service_sid, channel_sid, identity, role_sid, created_by, date_created, date_updated";
 
-fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Invite> {
+fn render(app: &App, r: &Row<'_>) -> StoreResult<Invite> {
     let sid: String = r.get(0)?;
     let service: String = r.get(1)?;
     let channel: String = r.get(2)?;
@@ -45,10 +49,10 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Invite> {
     })
 }
 
-fn load(conn: &Connection, app: &App, channel: &str, sid: &str) -> ApiResult<Invite> {
+fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<Invite> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM invites WHERE channel_sid = ?1 AND sid = ?2"),
-        params![channel, sid],
+        args![channel, sid],
         |r| render(app, r),
     )
     .optional()?
@@ -57,7 +61,7 @@ fn load(conn: &Connection, app: &App, channel: &str, sid: &str) -> ApiResult<Inv
 
 /// The pending invite of `identity` to `channel`, if any.
 pub fn find(
-    conn: &Connection,
+    conn: &Conn<'_>,
     app: &App,
     channel: &str,
     identity: &str,
@@ -65,7 +69,7 @@ pub fn find(
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM invites WHERE channel_sid = ?1 AND identity = ?2"),
-            params![channel, identity],
+            args![channel, identity],
             |r| render(app, r),
         )
         .optional()?)
@@ -104,7 +108,7 @@ pub fn remove(
     let Some(inv) = find(tx, app, channel, identity)? else {
         return Ok(false);
     };
-    tx.execute("DELETE FROM invites WHERE sid = ?1", [&inv.sid])?;
+    tx.execute("DELETE FROM invites WHERE sid = ?1", args![&inv.sid])?;
     announce(tx, EventKind::InviteRemoved, &inv)?;
     Ok(true)
 }
@@ -174,7 +178,7 @@ pub async fn create(
             }
             let exists: bool = c.query_row(
                 "SELECT EXISTS(SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2)",
-                params![ch.sid, identity],
+                args![ch.sid, identity],
                 |r| r.get(0),
             )?;
             if exists {
@@ -186,7 +190,7 @@ pub async fn create(
             c.execute(
                 "INSERT INTO invites (sid, service_sid, channel_sid, identity, role_sid, created_by, date_created, date_updated)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![sid, service, ch.sid, identity, role, created_by, now()],
+                args![sid, service, ch.sid, identity, role, created_by, now()],
             )?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             announce(c, EventKind::InviteAdded, &inv)?;
@@ -235,7 +239,7 @@ pub async fn delete(
             if !caller.is(&inv.identity) && !view.allows("removeMember") {
                 view.require("inviteMember")?;
             }
-            c.execute("DELETE FROM invites WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM invites WHERE sid = ?1", args![&sid])?;
             announce(c, EventKind::InviteRemoved, &inv)?;
             Ok(StatusCode::NO_CONTENT)
         })

@@ -3,7 +3,6 @@
 //! (`last_consumed_message_index`). Joining enforces the service's limits
 //! (members per channel, channels per user) and consumes a pending invite.
 
-use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,8 +10,12 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Member;
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::Param as Value;
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::channels::{load_visible, ChannelRow};
 use super::services::ServiceRow;
@@ -46,7 +49,7 @@ pub const COLUMNS: &str =
     last_consumption_timestamp, notification_level, date_created, date_updated";
 
 impl MemberRow {
-    pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    pub fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         Ok(MemberRow {
             sid: r.get(0)?,
             service_sid: r.get(1)?,
@@ -104,23 +107,23 @@ fn member_hook(
 }
 
 /// Finds a member of `channel` by SID or identity.
-pub fn find(conn: &Connection, channel: &str, key: &str) -> ApiResult<Option<MemberRow>> {
+pub fn find(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<Option<MemberRow>> {
     let column = if SidKind::Member.matches(key) {
         "sid"
     } else {
         "identity"
     };
     Ok(conn
-        .query_row_cached(
+        .query_row(
             &format!("SELECT {COLUMNS} FROM members WHERE channel_sid = ?1 AND {column} = ?2"),
-            params![channel, key],
+            args![channel, key],
             MemberRow::from_row,
         )
         .optional()?)
 }
 
 /// Like [`find`], failing with 50402.
-pub fn resolve(conn: &Connection, channel: &str, key: &str) -> ApiResult<MemberRow> {
+pub fn resolve(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<MemberRow> {
     find(conn, channel, key)?
         .ok_or_else(|| ApiError::not_found(50402, format!("Member {key} not found")))
 }
@@ -154,9 +157,9 @@ pub fn insert(
             format!("Member {identity} already exists"),
         ));
     }
-    let members: i64 = conn.query_row_cached(
+    let members: i64 = conn.query_row(
         "SELECT COUNT(*) FROM members WHERE channel_sid = ?1",
-        [&ch.sid],
+        args![&ch.sid],
         |r| r.get(0),
     )?;
     if members >= s.limit_channel_members {
@@ -176,9 +179,9 @@ pub fn insert(
         ));
     }
     let invite_role: Option<Option<String>> = conn
-        .query_row_cached(
+        .query_row(
             "SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-            params![ch.sid, identity],
+            args![ch.sid, identity],
             |r| r.get(0),
         )
         .optional()?;
@@ -194,9 +197,9 @@ pub fn insert(
             )?;
         }
     }
-    conn.execute_cached(
+    conn.execute(
         "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-        params![ch.sid, identity],
+        args![ch.sid, identity],
     )?;
     let role = role
         .map(str::to_owned)
@@ -207,11 +210,11 @@ pub fn insert(
     let sid = SidKind::Member.generate();
     let dc = init.date_created.unwrap_or(t);
     let horizon = init.last_consumed_message_index.flatten();
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO members (sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
              last_consumption_timestamp, date_created, date_updated, joined_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+        args![
             sid, s.sid, ch.sid, identity, role,
             init.attributes.unwrap_or_else(|| "{}".into()),
             horizon,
@@ -402,7 +405,7 @@ pub fn remove(
     ch: &ChannelRow,
     m: &MemberRow,
 ) -> ApiResult<()> {
-    tx.execute_cached("DELETE FROM members WHERE sid = ?1", [&m.sid])?;
+    tx.execute("DELETE FROM members WHERE sid = ?1", args![&m.sid])?;
     feed::append(
         tx,
         &m.service_sid,
@@ -424,15 +427,15 @@ pub fn remove(
 
 /// Sets a member's read horizon (index `None` = nothing read).
 pub fn set_horizon(
-    conn: &Connection,
+    conn: &Conn<'_>,
     member_sid: &str,
     index: Option<i64>,
     ts: Option<i64>,
 ) -> ApiResult<()> {
     let t = now();
-    conn.execute_cached(
+    conn.execute(
         "UPDATE members SET last_consumed_message_index = ?2, last_consumption_timestamp = ?3, date_updated = ?4 WHERE sid = ?1",
-        params![member_sid, index, ts.or(index.map(|_| t)), t],
+        args![member_sid, index, ts.or(index.map(|_| t)), t],
     )?;
     Ok(())
 }
@@ -475,12 +478,12 @@ pub async fn update(
             if let Some(i) = index {
                 set_horizon(c, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
-                c.execute_cached("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", params![m.sid, t])?;
+                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", args![m.sid, t])?;
             }
-            c.execute_cached(
+            c.execute(
                 "UPDATE members SET attributes = COALESCE(?2, attributes), role_sid = COALESCE(?3, role_sid),
                  date_created = COALESCE(?4, date_created), date_updated = COALESCE(?5, ?6) WHERE sid = ?1",
-                params![m.sid, attributes, role, date_created, date_updated, now()],
+                args![m.sid, attributes, role, date_created, date_updated, now()],
             )?;
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;

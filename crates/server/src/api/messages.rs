@@ -3,14 +3,17 @@
 //! the channel's `messages_count` and last message move in the same
 //! transaction. Listing is keyset-paged by index, `Order=asc|desc`.
 
-use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Message, MessageMedia};
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::channels::{load_visible, ChannelRow};
 use crate::app::{created, now, App};
@@ -107,7 +110,7 @@ const COLUMNS: &str =
     "sid, service_sid, channel_sid, idx, author, body, attributes, media, last_updated_by, was_edited, date_created, date_updated";
 
 impl MessageRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         let media: Option<String> = r.get(7)?;
         Ok(MessageRow {
             sid: r.get(0)?,
@@ -155,10 +158,10 @@ impl MessageRow {
 }
 
 /// Finds a message of `channel`, failing with 50500.
-pub fn resolve(conn: &Connection, channel: &str, sid: &str) -> ApiResult<MessageRow> {
-    conn.query_row_cached(
+pub fn resolve(conn: &Conn<'_>, channel: &str, sid: &str) -> ApiResult<MessageRow> {
+    conn.query_row(
         &format!("SELECT {COLUMNS} FROM messages WHERE channel_sid = ?1 AND sid = ?2"),
-        params![channel, sid],
+        args![channel, sid],
         MessageRow::from_row,
     )
     .optional()?
@@ -201,24 +204,24 @@ pub struct NewMessage {
 }
 
 /// Appends a message to `ch` with the next index.
-pub fn insert(conn: &Connection, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
-    let index: i64 = conn.query_row_cached(
+pub fn insert(conn: &Conn<'_>, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
+    let index: i64 = conn.query_row(
         "SELECT next_index FROM channels WHERE sid = ?1",
-        [&ch.sid],
+        args![&ch.sid],
         |r| r.get(0),
     )?;
     let sid = SidKind::Message.generate();
     let t = now();
     let dc = m.date_created.unwrap_or(t);
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc),
+        args![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc),
             m.media.as_ref().and_then(|x| serde_json::to_string(x).ok())],
     )?;
-    conn.execute_cached(
+    conn.execute(
         "UPDATE channels SET next_index = ?2, messages_count = messages_count + 1, last_message_sid = ?3 WHERE sid = ?1",
-        params![ch.sid, index + 1, sid],
+        args![ch.sid, index + 1, sid],
     )?;
     Ok(MessageRow {
         sid,
@@ -310,9 +313,9 @@ pub async fn create(
             let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
             if let Some(key) = &idem {
                 let seen: Option<(String, String)> = c
-                    .query_row_cached(
+                    .query_row(
                         "SELECT message_sid, channel_sid FROM idempotency_keys WHERE service_sid = ?1 AND scope = ?2 AND key = ?3",
-                        params![service, scope, key],
+                        args![service, scope, key],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .optional()?;
@@ -379,10 +382,10 @@ pub async fn create(
                 crate::media::mark_sent(c, &md.sid, &ch.sid, &m.sid)?;
             }
             if let Some(key) = &idem {
-                c.execute_cached(
+                c.execute(
                     "INSERT INTO idempotency_keys (service_sid, scope, key, message_sid, channel_sid, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![service, scope, key, m.sid, ch.sid, now()],
+                    args![service, scope, key, m.sid, ch.sid, now()],
                 )?;
             }
             announce(c, &a, EventKind::MessageAdded, &m)?;
@@ -449,13 +452,13 @@ pub async fn update(
                 .identity
                 .clone()
                 .or_else(|| f.str("LastUpdatedBy").filter(|x| !x.is_empty()).map(str::to_owned));
-            c.execute_cached(
+            c.execute(
                 "UPDATE messages SET body = COALESCE(?2, body), attributes = COALESCE(?3, attributes),
                    author = COALESCE(?4, author), date_created = COALESCE(?5, date_created),
                    date_updated = COALESCE(?6, ?7), last_updated_by = COALESCE(?8, last_updated_by),
                    was_edited = was_edited OR ?9
                  WHERE sid = ?1",
-                params![
+                args![
                     m.sid, body, attributes, f.str("From").filter(|x| !x.is_empty()),
                     date_created, date_updated, now(), updated_by, edited,
                 ],
@@ -487,14 +490,14 @@ pub async fn delete(
             if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
                 view.require("deleteAnyMessage")?;
             }
-            c.execute_cached("DELETE FROM messages WHERE sid = ?1", [&m.sid])?;
+            c.execute("DELETE FROM messages WHERE sid = ?1", args![&m.sid])?;
             // The message's file goes with it.
-            c.execute_cached("DELETE FROM media WHERE message_sid = ?1", [&m.sid])?;
-            c.execute_cached(
+            c.execute("DELETE FROM media WHERE message_sid = ?1", args![&m.sid])?;
+            c.execute(
                 "UPDATE channels SET messages_count = messages_count - 1,
                    last_message_sid = (SELECT sid FROM messages WHERE channel_sid = ?1 ORDER BY idx DESC LIMIT 1)
                  WHERE sid = ?1",
-                [&ch.sid],
+                args![&ch.sid],
             )?;
             announce(c, &a, EventKind::MessageRemoved, &m)?;
             let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));

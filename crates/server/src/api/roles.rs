@@ -9,7 +9,11 @@ use axum::Json;
 use parley_protocol::permission::{is_valid, RoleType};
 use parley_protocol::resources::Role;
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::app::{created, now, App};
@@ -21,7 +25,7 @@ use crate::paging::{self as pg, PageRequest};
 const COLUMNS: &str =
     "sid, service_sid, friendly_name, type, permissions, date_created, date_updated";
 
-fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Role> {
+fn render(app: &App, r: &Row<'_>) -> StoreResult<Role> {
     let sid: String = r.get(0)?;
     let service: String = r.get(1)?;
     let perms: String = r.get(4)?;
@@ -38,10 +42,10 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<Role> {
     })
 }
 
-fn load(conn: &Connection, app: &App, service: &str, sid: &str) -> ApiResult<Role> {
+fn load(conn: &Conn<'_>, app: &App, service: &str, sid: &str) -> ApiResult<Role> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM roles WHERE sid = ?1 AND service_sid = ?2"),
-        params![sid, service],
+        args![sid, service],
         |r| render(app, r),
     )
     .optional()?
@@ -49,11 +53,11 @@ fn load(conn: &Connection, app: &App, service: &str, sid: &str) -> ApiResult<Rol
 }
 
 /// Checks that `sid` names a role of `kind` in `service` (for RoleSid parameters).
-pub fn check_role(conn: &Connection, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
+pub fn check_role(conn: &Conn<'_>, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
     let found: Option<String> = conn
         .query_row(
             "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
-            params![sid, service],
+            args![sid, service],
             |r| r.get(0),
         )
         .optional()?;
@@ -166,7 +170,7 @@ pub async fn create(
             c.execute(
                 "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![sid, service, name, kind.as_str(), serde_json::to_string(&perms).unwrap_or_default(), now()],
+                args![sid, service, name, kind.as_str(), serde_json::to_string(&perms).unwrap_or_default(), now()],
             )?;
             Ok(created(load(c, &a, &service, &sid)?))
         })
@@ -205,7 +209,7 @@ pub async fn update(
             let perms = permissions(&f, kind)?;
             c.execute(
                 "UPDATE roles SET permissions = ?2, date_updated = ?3 WHERE sid = ?1",
-                params![
+                args![
                     sid,
                     serde_json::to_string(&perms).unwrap_or_default(),
                     now()
@@ -240,7 +244,7 @@ pub async fn delete(
                 "SELECT EXISTS(SELECT 1 FROM users WHERE role_sid = ?1)
                      OR EXISTS(SELECT 1 FROM members WHERE role_sid = ?1)
                      OR EXISTS(SELECT 1 FROM invites WHERE role_sid = ?1)",
-                [&sid],
+                args![&sid],
                 |r| r.get(0),
             )?;
             if is_default || in_use {
@@ -249,7 +253,7 @@ pub async fn delete(
                     format!("Role {sid} is in use and cannot be deleted"),
                 ));
             }
-            c.execute("DELETE FROM roles WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM roles WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -1,7 +1,6 @@
 //! Services: `/v2/Services` and `/v2/Services/{Sid}`, the root of every chat
 //! resource. Creating a service also creates its four default roles.
 
-use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +10,11 @@ use parley_protocol::resources::{
     MediaSettings, Notifications, Service, ServiceLimits, ServiceLinks,
 };
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use crate::access::Caller;
 use crate::app::{created, now, App};
@@ -25,68 +28,7 @@ pub const MAX_LIMIT: i64 = 1000;
 /// Default media size limit of every service, in MB (MiB).
 pub const MEDIA_SIZE_LIMIT_MB: u32 = 150;
 
-/// A service as stored.
-#[derive(Debug, Clone)]
-pub struct ServiceRow {
-    pub sid: String,
-    pub friendly_name: String,
-    pub default_service_role_sid: Option<String>,
-    pub default_channel_role_sid: Option<String>,
-    pub default_channel_creator_role_sid: Option<String>,
-    pub read_status_enabled: bool,
-    pub reachability_enabled: bool,
-    pub typing_indicator_timeout: i64,
-    pub consumption_report_interval: i64,
-    pub limit_channel_members: i64,
-    pub limit_user_channels: i64,
-    pub pre_webhook_url: Option<String>,
-    pub post_webhook_url: Option<String>,
-    pub webhook_method: Option<String>,
-    pub webhook_filters: Option<Vec<String>>,
-    pub pre_webhook_retry_count: i64,
-    pub post_webhook_retry_count: i64,
-    pub notifications: Notifications,
-    pub media_compatibility_message: Option<String>,
-    pub date_created: i64,
-    pub date_updated: i64,
-}
-
-const COLUMNS: &str = "sid, friendly_name, default_service_role_sid, default_channel_role_sid,
-    default_channel_creator_role_sid, read_status_enabled, reachability_enabled,
-    typing_indicator_timeout, consumption_report_interval, limit_channel_members,
-    limit_user_channels, pre_webhook_url, post_webhook_url, webhook_method, webhook_filters,
-    pre_webhook_retry_count, post_webhook_retry_count, notifications,
-    media_compatibility_message, date_created, date_updated";
-
 impl ServiceRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let filters: Option<String> = r.get(14)?;
-        let notifications: String = r.get(17)?;
-        Ok(ServiceRow {
-            sid: r.get(0)?,
-            friendly_name: r.get(1)?,
-            default_service_role_sid: r.get(2)?,
-            default_channel_role_sid: r.get(3)?,
-            default_channel_creator_role_sid: r.get(4)?,
-            read_status_enabled: r.get(5)?,
-            reachability_enabled: r.get(6)?,
-            typing_indicator_timeout: r.get(7)?,
-            consumption_report_interval: r.get(8)?,
-            limit_channel_members: r.get(9)?,
-            limit_user_channels: r.get(10)?,
-            pre_webhook_url: r.get(11)?,
-            post_webhook_url: r.get(12)?,
-            webhook_method: r.get(13)?,
-            webhook_filters: filters.and_then(|f| serde_json::from_str(&f).ok()),
-            pre_webhook_retry_count: r.get(15)?,
-            post_webhook_retry_count: r.get(16)?,
-            notifications: serde_json::from_str(&notifications).unwrap_or_default(),
-            media_compatibility_message: r.get(18)?,
-            date_created: r.get(19)?,
-            date_updated: r.get(20)?,
-        })
-    }
-
     /// The wire shape.
     pub fn render(&self, app: &App) -> Service {
         let url = format!("{}/v2/Services/{}", app.public_url, self.sid);
@@ -130,10 +72,10 @@ impl ServiceRow {
 }
 
 /// Loads a service or fails with 20404.
-pub fn load(conn: &Connection, sid: &str) -> ApiResult<ServiceRow> {
-    conn.query_row_cached(
+pub fn load(conn: &Conn<'_>, sid: &str) -> ApiResult<ServiceRow> {
+    conn.query_row(
         &format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"),
-        [sid],
+        args![sid],
         ServiceRow::from_row,
     )
     .optional()?
@@ -142,7 +84,7 @@ pub fn load(conn: &Connection, sid: &str) -> ApiResult<ServiceRow> {
 
 /// Loads the service and the caller's rights in it.
 pub fn load_with_caller(
-    conn: &Connection,
+    conn: &Conn<'_>,
     sid: &str,
     p: &Principal,
 ) -> ApiResult<(ServiceRow, Caller)> {
@@ -153,30 +95,30 @@ pub fn load_with_caller(
 }
 
 fn insert_role(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     name: &str,
     kind: &str,
     perms: &[&str],
     t: i64,
-) -> rusqlite::Result<String> {
+) -> StoreResult<String> {
     let sid = SidKind::Role.generate();
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![sid, service, name, kind, serde_json::to_string(perms).unwrap_or_default(), t],
+        args![sid, service, name, kind, serde_json::to_string(perms).unwrap_or_default(), t],
     )?;
     Ok(sid)
 }
 
 /// Creates a service with its default roles.
-pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<ServiceRow> {
+pub fn create_service(conn: &Conn<'_>, friendly_name: &str) -> ApiResult<ServiceRow> {
     let sid = SidKind::Service.generate();
     let t = now();
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![
+        args![
             sid,
             friendly_name,
             serde_json::to_string(&Notifications::default()).unwrap_or_default(),
@@ -187,10 +129,10 @@ pub fn create_service(conn: &Connection, friendly_name: &str) -> ApiResult<Servi
     insert_role(conn, &sid, "service admin", "deployment", SERVICE_ADMIN, t)?;
     let channel_user = insert_role(conn, &sid, "channel user", "channel", CHANNEL_USER, t)?;
     let channel_admin = insert_role(conn, &sid, "channel admin", "channel", CHANNEL_ADMIN, t)?;
-    conn.execute_cached(
+    conn.execute(
         "UPDATE services SET default_service_role_sid = ?2, default_channel_role_sid = ?3,
          default_channel_creator_role_sid = ?4 WHERE sid = ?1",
-        params![sid, service_user, channel_user, channel_admin],
+        args![sid, service_user, channel_user, channel_admin],
     )?;
     load(conn, &sid)
 }
@@ -218,7 +160,7 @@ pub async fn list(
         .read(move |c| {
             let w = pg::fetch(
                 c,
-                &format!("SELECT {COLUMNS}, rowid FROM services WHERE 1"),
+                &format!("SELECT {COLUMNS}, rowid FROM services WHERE TRUE"),
                 "rowid",
                 vec![],
                 false,
@@ -257,16 +199,16 @@ pub async fn fetch(
 }
 
 fn role_of_type(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     sid: &str,
     kind: &str,
     code: u32,
 ) -> ApiResult<()> {
     let found: Option<String> = conn
-        .query_row_cached(
+        .query_row(
             "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
-            params![sid, service],
+            args![sid, service],
             |r| r.get(0),
         )
         .optional()?;
@@ -325,7 +267,7 @@ fn apply_notification(
     Ok(())
 }
 
-fn apply_update(conn: &Connection, s: &mut ServiceRow, f: &Params) -> ApiResult<()> {
+fn apply_update(conn: &Conn<'_>, s: &mut ServiceRow, f: &Params) -> ApiResult<()> {
     if let Some(n) = f.str("FriendlyName") {
         check_friendly_name(n)?;
         s.friendly_name = n.to_owned();
@@ -465,14 +407,14 @@ pub async fn update(
         .write(move |c| {
             let mut s = load(c, &sid)?;
             apply_update(c, &mut s, &f)?;
-            c.execute_cached(
+            c.execute(
                 "UPDATE services SET friendly_name=?2, default_service_role_sid=?3, default_channel_role_sid=?4,
                  default_channel_creator_role_sid=?5, read_status_enabled=?6, reachability_enabled=?7,
                  typing_indicator_timeout=?8, consumption_report_interval=?9, limit_channel_members=?10,
                  limit_user_channels=?11, pre_webhook_url=?12, post_webhook_url=?13, webhook_method=?14,
                  webhook_filters=?15, pre_webhook_retry_count=?16, post_webhook_retry_count=?17,
                  notifications=?18, media_compatibility_message=?19, date_updated=?20 WHERE sid=?1",
-                params![
+                args![
                     s.sid, s.friendly_name, s.default_service_role_sid, s.default_channel_role_sid,
                     s.default_channel_creator_role_sid, s.read_status_enabled, s.reachability_enabled,
                     s.typing_indicator_timeout, s.consumption_report_interval, s.limit_channel_members,
@@ -505,12 +447,12 @@ pub async fn delete(
                 "channel_webhooks",
                 "refresh_tokens",
             ] {
-                c.execute_cached(
+                c.execute(
                     &format!("DELETE FROM {table} WHERE service_sid = ?1"),
-                    [&sid],
+                    args![&sid],
                 )?;
             }
-            c.execute_cached("DELETE FROM services WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM services WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

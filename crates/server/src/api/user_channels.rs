@@ -7,7 +7,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::paging;
 use parley_protocol::resources::{UserChannel, UserChannelLinks};
-use rusqlite::{params, Connection, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::channels::{load_visible, ChannelRow};
 use super::services::load_with_caller;
@@ -33,7 +36,7 @@ type Entry = (
 const UNREAD: &str =
     "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1))";
 
-fn entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
+fn entry(r: &Row<'_>) -> StoreResult<Entry> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -73,7 +76,7 @@ fn render(app: &App, service: &str, user: &UserRow, e: Entry) -> UserChannel {
 
 /// Loads the user, allowing users only their own.
 fn own_user(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &str,
     key: &str,
     p: &Principal,
@@ -86,13 +89,13 @@ fn own_user(
     Ok((caller, user))
 }
 
-fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
+fn one(conn: &Conn<'_>, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
     let joined = conn.query_row(
         &format!(
             "SELECT m.channel_sid, 'joined', m.sid, m.last_consumed_message_index, {UNREAD}, m.notification_level
              FROM members m WHERE m.channel_sid = ?1 AND m.identity = ?2"
         ),
-        params![ch.sid, user.identity],
+        args![ch.sid, user.identity],
         entry,
     );
     match joined {
@@ -100,7 +103,7 @@ fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
         Err(rusqlite::Error::QueryReturnedNoRows) => {
             let invited: bool = conn.query_row(
                 "SELECT EXISTS(SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2)",
-                params![ch.sid, user.identity],
+                args![ch.sid, user.identity],
                 |r| r.get(0),
             )?;
             let status = if invited {
@@ -116,7 +119,7 @@ fn one(conn: &Connection, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
 
 /// The user channel of `identity` in `ch`, when the user exists.
 pub fn view(
-    conn: &Connection,
+    conn: &Conn<'_>,
     app: &App,
     service: &str,
     identity: &str,
@@ -148,7 +151,7 @@ pub async fn list(
                    UNION ALL
                    SELECT i.channel_sid, 'invited', NULL, NULL, NULL, NULL, i.rowid * 2 + 1 AS k
                      FROM invites i WHERE i.service_sid = ?1 AND i.identity = ?2
-                 ) WHERE 1"
+                 ) WHERE TRUE"
             );
             let w = pg::fetch(c, &sql, "k", vec![service.clone().into(), user.identity.clone().into()], false, &req, entry)?;
             let items: Vec<UserChannel> = w.items.iter().cloned().map(|e| render(&a, &service, &user, e)).collect();
@@ -214,7 +217,7 @@ pub async fn update(
                 view.require("editNotificationLevel")?;
                 c.execute(
                     "UPDATE members SET notification_level = ?2 WHERE sid = ?1",
-                    params![member.sid, l],
+                    args![member.sid, l],
                 )?;
             }
             if let Some(i) = index {
@@ -222,7 +225,7 @@ pub async fn update(
             } else if let Some(t) = ts {
                 c.execute(
                     "UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1",
-                    params![member.sid, t],
+                    args![member.sid, t],
                 )?;
             }
             let updated = super::members::resolve(c, &ch.sid, &member.sid)?;

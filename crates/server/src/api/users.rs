@@ -2,7 +2,6 @@
 //! Admins manage users; a user may edit their own friendly name and
 //! attributes (editOwnUserInfo), or anyone's with editAnyUserInfo.
 
-use crate::store::Cached;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -10,7 +9,11 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::{User, UserLinks};
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::services::{load_with_caller, ServiceRow};
 use crate::app::{created, now, App};
@@ -41,7 +44,7 @@ const COLUMNS: &str = "sid, service_sid, identity, friendly_name, attributes, ro
     (SELECT COUNT(*) FROM members m WHERE m.service_sid = users.service_sid AND m.identity = users.identity)";
 
 impl UserRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         Ok(UserRow {
             sid: r.get(0)?,
             service_sid: r.get(1)?,
@@ -101,23 +104,23 @@ fn user_hook(
 }
 
 /// Finds a user by SID or identity.
-pub fn find(conn: &Connection, service: &str, key: &str) -> ApiResult<Option<UserRow>> {
+pub fn find(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<Option<UserRow>> {
     let column = if SidKind::User.matches(key) {
         "sid"
     } else {
         "identity"
     };
     Ok(conn
-        .query_row_cached(
+        .query_row(
             &format!("SELECT {COLUMNS} FROM users WHERE service_sid = ?1 AND {column} = ?2"),
-            params![service, key],
+            args![service, key],
             UserRow::from_row,
         )
         .optional()?)
 }
 
 /// Like [`find`], failing with 50200.
-pub fn resolve(conn: &Connection, service: &str, key: &str) -> ApiResult<UserRow> {
+pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<UserRow> {
     find(conn, service, key)?
         .ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
 }
@@ -146,7 +149,7 @@ pub fn check_identity(identity: &str) -> ApiResult<()> {
 }
 
 fn insert(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &ServiceRow,
     identity: &str,
     role: Option<&str>,
@@ -154,17 +157,17 @@ fn insert(
     attributes: &str,
 ) -> ApiResult<UserRow> {
     let sid = SidKind::User.generate();
-    conn.execute_cached(
+    conn.execute(
         "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![sid, service.sid, identity, friendly, attributes, role.or(service.default_service_role_sid.as_deref()), now()],
+        args![sid, service.sid, identity, friendly, attributes, role.or(service.default_service_role_sid.as_deref()), now()],
     )?;
     resolve(conn, &service.sid, &sid)
 }
 
 /// The user `identity`, created with the default role if the service has
 /// not seen it yet (as happens when an access token is first used).
-pub fn ensure(conn: &Connection, service: &ServiceRow, identity: &str) -> ApiResult<UserRow> {
+pub fn ensure(conn: &Conn<'_>, service: &ServiceRow, identity: &str) -> ApiResult<UserRow> {
     match find(conn, &service.sid, identity)? {
         Some(u) => Ok(u),
         None => {
@@ -176,15 +179,15 @@ pub fn ensure(conn: &Connection, service: &ServiceRow, identity: &str) -> ApiRes
 
 /// Creates or updates the user's password (CLI and demo data).
 pub fn set_password(
-    conn: &Connection,
+    conn: &Conn<'_>,
     service: &ServiceRow,
     identity: &str,
     phc: &str,
 ) -> ApiResult<UserRow> {
     let u = ensure(conn, service, identity)?;
-    conn.execute_cached(
+    conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE sid = ?1",
-        params![u.sid, phc],
+        args![u.sid, phc],
     )?;
     Ok(u)
 }
@@ -286,7 +289,7 @@ pub async fn create(
 
 /// `(is_online, is_notifiable)` when the service has reachability enabled.
 pub fn reachability(
-    conn: &Connection,
+    conn: &Conn<'_>,
     app: &App,
     s: &ServiceRow,
     u: &UserRow,
@@ -294,9 +297,9 @@ pub fn reachability(
     if !s.reachability_enabled {
         return Ok(None);
     }
-    let notifiable: bool = conn.query_row_cached(
+    let notifiable: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)",
-        [&u.sid],
+        args![&u.sid],
         |r| r.get(0),
     )?;
     Ok(Some((
@@ -359,10 +362,10 @@ pub async fn update(
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
-            c.execute_cached(
+            c.execute(
                 "UPDATE users SET friendly_name = COALESCE(?2, friendly_name), attributes = COALESCE(?3, attributes),
                  role_sid = COALESCE(?4, role_sid), date_updated = ?5 WHERE sid = ?1",
-                params![u.sid, friendly, attributes, role, now()],
+                args![u.sid, friendly, attributes, role, now()],
             )?;
             let u = resolve(c, &service, &u.sid)?;
             let r = reachability(c, &a, &s, &u)?;
@@ -384,20 +387,20 @@ pub async fn update(
 }
 
 /// Removes everything tied to a user's identity in a service.
-pub fn delete_user(conn: &Connection, u: &UserRow) -> ApiResult<()> {
-    conn.execute_cached(
+pub fn delete_user(conn: &Conn<'_>, u: &UserRow) -> ApiResult<()> {
+    conn.execute(
         "DELETE FROM members WHERE service_sid = ?1 AND identity = ?2",
-        params![u.service_sid, u.identity],
+        args![u.service_sid, u.identity],
     )?;
-    conn.execute_cached(
+    conn.execute(
         "DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2",
-        params![u.service_sid, u.identity],
+        args![u.service_sid, u.identity],
     )?;
-    conn.execute_cached(
+    conn.execute(
         "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
-        params![u.service_sid, u.identity],
+        args![u.service_sid, u.identity],
     )?;
-    conn.execute_cached("DELETE FROM users WHERE sid = ?1", [&u.sid])?;
+    conn.execute("DELETE FROM users WHERE sid = ?1", args![&u.sid])?;
     Ok(())
 }
 

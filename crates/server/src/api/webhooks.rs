@@ -8,7 +8,11 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{ChannelWebhook, WebhookConfiguration};
 use parley_protocol::{paging, SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::Row;
+use crate::store::StoreResult;
 
 use super::channels::load_visible;
 use crate::app::{created, now, App};
@@ -45,7 +49,7 @@ pub const EVENTS: &[&str] = &[
 const COLUMNS: &str =
     "sid, service_sid, channel_sid, type, configuration, date_created, date_updated";
 
-fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<ChannelWebhook> {
+fn render(app: &App, r: &Row<'_>) -> StoreResult<ChannelWebhook> {
     let sid: String = r.get(0)?;
     let service: String = r.get(1)?;
     let channel: String = r.get(2)?;
@@ -66,10 +70,10 @@ fn render(app: &App, r: &Row<'_>) -> rusqlite::Result<ChannelWebhook> {
     })
 }
 
-fn load(conn: &Connection, app: &App, channel: &str, sid: &str) -> ApiResult<ChannelWebhook> {
+fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<ChannelWebhook> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM channel_webhooks WHERE channel_sid = ?1 AND sid = ?2"),
-        params![channel, sid],
+        args![channel, sid],
         |r| render(app, r),
     )
     .optional()?
@@ -251,7 +255,7 @@ pub async fn create(
     app.db
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
-            let n: i64 = c.query_row("SELECT COUNT(*) FROM channel_webhooks WHERE channel_sid = ?1", [&ch.sid], |r| r.get(0))?;
+            let n: i64 = c.query_row("SELECT COUNT(*) FROM channel_webhooks WHERE channel_sid = ?1", args![&ch.sid], |r| r.get(0))?;
             if n >= MAX_PER_CHANNEL {
                 return Err(ApiError::limit(50321, "Too many channel webhooks: at most 5 per channel"));
             }
@@ -259,7 +263,7 @@ pub async fn create(
             c.execute(
                 "INSERT INTO channel_webhooks (sid, service_sid, channel_sid, type, configuration, date_created, date_updated)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![sid, service, ch.sid, kind, serde_json::to_string(&cfg).unwrap_or_default(), now()],
+                args![sid, service, ch.sid, kind, serde_json::to_string(&cfg).unwrap_or_default(), now()],
             )?;
             Ok(created(load(c, &a, &ch.sid, &sid)?))
         })
@@ -298,7 +302,7 @@ pub async fn update(
             configure(&hook.kind, &mut hook.configuration, &f)?;
             c.execute(
                 "UPDATE channel_webhooks SET configuration = ?2, date_updated = ?3 WHERE sid = ?1",
-                params![
+                args![
                     sid,
                     serde_json::to_string(&hook.configuration).unwrap_or_default(),
                     now()
@@ -321,7 +325,7 @@ pub async fn delete(
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             load(c, &a, &ch.sid, &sid)?;
-            c.execute("DELETE FROM channel_webhooks WHERE sid = ?1", [&sid])?;
+            c.execute("DELETE FROM channel_webhooks WHERE sid = ?1", args![&sid])?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -13,7 +13,10 @@ use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use parley_protocol::token::{TokenError, TokenResponse};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::StoreResult;
 use sha2::{Digest, Sha256};
 
 use crate::app::{now, App};
@@ -48,17 +51,17 @@ fn new_refresh_token() -> String {
 
 /// Stores a fresh refresh token of `family` and returns it.
 fn store_refresh(
-    conn: &Connection,
+    conn: &Conn<'_>,
     family: &str,
     service: &str,
     identity: &str,
-) -> rusqlite::Result<String> {
+) -> StoreResult<String> {
     let token = new_refresh_token();
     let t = now();
     conn.execute(
         "INSERT INTO refresh_tokens (token_hash, family, service_sid, identity, expires_at, date_created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![hash_token(&token), family, service, identity, t + REFRESH_TTL, t],
+        args![hash_token(&token), family, service, identity, t + REFRESH_TTL, t],
     )?;
     Ok(token)
 }
@@ -86,10 +89,10 @@ fn respond(app: &App, service: String, identity: String, refresh: String) -> Res
 }
 
 /// Picks the service a login is for: the one named, or the only one.
-fn pick_service(conn: &Connection, named: Option<&str>) -> Result<Option<String>, ApiError> {
+fn pick_service(conn: &Conn<'_>, named: Option<&str>) -> Result<Option<String>, ApiError> {
     if let Some(s) = named.filter(|s| !s.is_empty()) {
         return Ok(conn
-            .query_row("SELECT sid FROM services WHERE sid = ?1", [s], |r| r.get(0))
+            .query_row("SELECT sid FROM services WHERE sid = ?1", args![s], |r| r.get(0))
             .optional()?);
     }
     let mut stmt = conn.prepare("SELECT sid FROM services LIMIT 2")?;
@@ -161,7 +164,7 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
             let hash: Option<Option<String>> = c
                 .query_row(
                     "SELECT password_hash FROM users WHERE service_sid = ?1 AND identity = ?2",
-                    params![service, who],
+                    args![service, who],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -229,7 +232,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
             let row: Option<(String, String, String, i64, bool)> = c
                 .query_row(
                     "SELECT family, service_sid, identity, expires_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
-                    [hash_token(&presented)],
+                    args![hash_token(&presented)],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()?;
@@ -237,7 +240,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
                 return Ok::<_, ApiError>(Refresh::Invalid("Unknown refresh token"));
             };
             if revoked {
-                c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1", [&family])?;
+                c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1", args![&family])?;
                 tracing::warn!(%identity, "a rotated refresh token was presented again; its family is revoked");
                 return Ok(Refresh::Invalid("Refresh token was revoked; sign in again"));
             }
@@ -247,7 +250,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
             let user_exists: bool = c
                 .query_row(
                     "SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2",
-                    params![service, identity],
+                    args![service, identity],
                     |_| Ok(true),
                 )
                 .optional()?
@@ -255,7 +258,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
             if !user_exists {
                 return Ok(Refresh::Invalid("The user no longer exists"));
             }
-            c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1", [hash_token(&presented)])?;
+            c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1", args![hash_token(&presented)])?;
             let token = store_refresh(c, &family, &service, &identity)?;
             Ok(Refresh::Issued { service, identity, token })
         })
@@ -292,7 +295,7 @@ pub async fn revoke(State(app): State<App>, Form(p): Form) -> Response {
             c.execute(
                 "UPDATE refresh_tokens SET revoked = 1 WHERE family =
                    (SELECT family FROM refresh_tokens WHERE token_hash = ?1)",
-                [hash_token(&presented)],
+                args![hash_token(&presented)],
             )
             .map_err(ApiError::from)
         })

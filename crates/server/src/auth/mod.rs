@@ -8,13 +8,12 @@ pub mod login;
 pub mod password;
 pub mod ratelimit;
 
-use crate::store::Cached;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rusqlite::OptionalExtension;
+use crate::store::OptionalExt;
 use subtle::ConstantTimeEq;
 
 use crate::app::App;
@@ -64,8 +63,8 @@ fn eq(a: &str, b: &str) -> bool {
 }
 
 /// Looks up an API key's secret.
-pub fn key_secret(conn: &rusqlite::Connection, sid: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row_cached("SELECT secret FROM api_keys WHERE sid = ?1", [sid], |r| {
+pub fn key_secret(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<String>> {
+    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", args![sid], |r| {
         r.get(0)
     })
     .optional()
@@ -101,14 +100,14 @@ async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
     let known = app
         .db
         .read(move |c| {
-            let service_exists: bool = c.query_row_cached(
+            let service_exists: bool = c.query_row(
                 "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
-                [&service],
+                args![&service],
                 |r| r.get(0),
             )?;
-            let user_exists: bool = c.query_row_cached(
+            let user_exists: bool = c.query_row(
                 "SELECT EXISTS(SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2)",
-                rusqlite::params![service, identity],
+                rusqlite::args![service, identity],
                 |r| r.get(0),
             )?;
             Ok::<_, ApiError>(!service_exists || user_exists)

@@ -16,7 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
 use parley_protocol::{SidKind, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::Conn;
+use crate::store::OptionalExt;
+use crate::store::StoreResult;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::access::Caller;
@@ -25,7 +28,6 @@ use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Query;
-use crate::store::Cached;
 use files::UploadError;
 
 /// Default lifetime of a temporary content link, seconds.
@@ -54,7 +56,7 @@ pub struct MediaRow {
 const COLUMNS: &str = "sid, service_sid, channel_sid, message_sid, author, size, content_type, filename, sha256, date_created, date_updated";
 
 impl MediaRow {
-    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         Ok(MediaRow {
             sid: r.get(0)?,
             service_sid: r.get(1)?,
@@ -131,10 +133,10 @@ fn not_found(sid: &str) -> ApiError {
 }
 
 /// Loads a media row of `service`.
-pub fn load(conn: &Connection, service: &str, sid: &str) -> ApiResult<MediaRow> {
-    conn.query_row_cached(
+pub fn load(conn: &Conn<'_>, service: &str, sid: &str) -> ApiResult<MediaRow> {
+    conn.query_row(
         &format!("SELECT {COLUMNS} FROM media WHERE sid = ?1 AND service_sid = ?2"),
-        params![sid, service],
+        args![sid, service],
         MediaRow::from_row,
     )
     .optional()?
@@ -143,7 +145,7 @@ pub fn load(conn: &Connection, service: &str, sid: &str) -> ApiResult<MediaRow> 
 
 /// Whether `caller` may read `m`: admins always; the uploader until a
 /// message carries it; then the members of the message's channel.
-fn require_read(conn: &Connection, caller: &Caller, m: &MediaRow) -> ApiResult<()> {
+fn require_read(conn: &Conn<'_>, caller: &Caller, m: &MediaRow) -> ApiResult<()> {
     if caller.admin {
         return Ok(());
     }
@@ -247,9 +249,9 @@ pub async fn upload(
     let stored = app
         .db
         .write(move |c| {
-            c.execute_cached(
+            c.execute(
                 &format!("INSERT INTO media ({COLUMNS}) VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
-                params![r.sid, r.service_sid, r.author, r.size as i64, r.content_type, r.filename, r.sha256, r.date_created],
+                args![r.sid, r.service_sid, r.author, r.size as i64, r.content_type, r.filename, r.sha256, r.date_created],
             )?;
             Ok(())
         })
@@ -300,7 +302,7 @@ pub async fn delete(
             if !(caller.admin || caller.is(&m.author)) {
                 return Err(ApiError::not_authorized("delete another user's media"));
             }
-            c.execute_cached("DELETE FROM media WHERE sid = ?1", [&m.sid])?;
+            c.execute("DELETE FROM media WHERE sid = ?1", args![&m.sid])?;
             Ok(())
         })
         .await?;
@@ -440,7 +442,7 @@ async fn serve(app: &App, m: &MediaRow, range: Option<&str>) -> ApiResult<Respon
 /// exist in the service (50507), belong to the sender unless an admin sends
 /// (50507 too, so other users' uploads stay invisible), and not be used yet
 /// (50508).
-pub fn attach(conn: &Connection, caller: &Caller, service: &str, sid: &str) -> ApiResult<MediaRow> {
+pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> ApiResult<MediaRow> {
     let m = load(conn, service, sid)?;
     if !(caller.admin || caller.is(&m.author)) {
         return Err(not_found(sid));
@@ -455,10 +457,10 @@ pub fn attach(conn: &Connection, caller: &Caller, service: &str, sid: &str) -> A
 }
 
 /// Records which message carries a media file.
-pub fn mark_sent(conn: &Connection, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
-    conn.execute_cached(
+pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
+    conn.execute(
         "UPDATE media SET channel_sid = ?2, message_sid = ?3, date_updated = ?4 WHERE sid = ?1",
-        params![sid, channel, message, now()],
+        args![sid, channel, message, now()],
     )?;
     Ok(())
 }
@@ -466,7 +468,7 @@ pub fn mark_sent(conn: &Connection, sid: &str, channel: &str, message: &str) -> 
 /// Removes media rows nothing needs any more: uploads no message took within
 /// `retention` seconds, and files of messages, channels or services that are
 /// gone. Returns their SIDs, whose files the caller deletes.
-pub fn prune(conn: &Connection, retention: i64) -> ApiResult<Vec<String>> {
+pub fn prune(conn: &Conn<'_>, retention: i64) -> ApiResult<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT sid FROM media
          WHERE (message_sid IS NULL AND date_created < ?1)
@@ -475,20 +477,20 @@ pub fn prune(conn: &Connection, retention: i64) -> ApiResult<Vec<String>> {
     )?;
     let sids: Vec<String> = stmt
         .query_map([now() - retention], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<StoreResult<_>>()?;
     for sid in &sids {
-        conn.execute_cached("DELETE FROM media WHERE sid = ?1", [sid])?;
+        conn.execute("DELETE FROM media WHERE sid = ?1", args![sid])?;
     }
     Ok(sids)
 }
 
 /// SIDs of files on disk without a row (left by a crash between writing
 /// the file and the row, or by pruning whose file deletion failed).
-pub fn orphans(conn: &Connection, on_disk: Vec<String>) -> ApiResult<Vec<String>> {
+pub fn orphans(conn: &Conn<'_>, on_disk: Vec<String>) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
     for sid in on_disk {
         let known = conn
-            .query_row_cached("SELECT 1 FROM media WHERE sid = ?1", [&sid], |_| Ok(()))
+            .query_row("SELECT 1 FROM media WHERE sid = ?1", args![&sid], |_| Ok(()))
             .optional()?
             .is_some();
         if !known {

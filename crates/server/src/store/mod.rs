@@ -1,28 +1,39 @@
-//! The SQLite store: one writer thread that commits concurrent writes together
-//! (group commit) and a small pool of read connections.
+//! The store: the only part of the server that speaks SQL, on SQLite (the
+//! embedded default, `sqlite/`) or PostgreSQL (several nodes, `postgres/`).
 //!
-//! A write is a closure run inside its own savepoint of the writer's current
-//! transaction; a closure that fails rolls back only its own changes. The
-//! reply is sent only after the transaction is committed with
-//! `synchronous=FULL`, so a 2xx answer means the change survives `kill -9`.
-//! Handlers only see [`Db::read`] and [`Db::write`]: swapping SQLite for
-//! another engine means reimplementing this module and the query modules.
+//! Above it, code sees [`Db::read`] and [`Db::write`] and the typed queries
+//! of the area modules (`services`, `channels`, `messages`, …), written once
+//! against [`sql::Conn`]. No engine type crosses this line.
 //!
-//! A write closure gets a [`Tx`]: the connection plus a list of feed changes
-//! it recorded. Changes of a closure that fails are dropped with its
-//! savepoint; the others are handed to the change sink after the commit, in
-//! commit order, so the realtime hub never announces what is not on disk.
+//! **Writes.** On both engines a write is a closure run inside its own
+//! savepoint of a writer's current transaction: one writer per process
+//! drains every queued write into one transaction (group commit), a closure
+//! that fails rolls back only its own changes, and each caller is answered
+//! only after the commit is durable (`synchronous=FULL` on SQLite,
+//! `synchronous_commit=on` on PostgreSQL). A permission check and the change
+//! it guards therefore see the same state. On PostgreSQL a batch first locks
+//! the feed head row, which serializes the batches of every node: that is
+//! what keeps the feed's cursor gap-free in commit order (see `feed`).
+//!
+//! A write closure gets a [`Tx`]: the connection plus the feed changes it
+//! recorded. Changes of a closure that fails are dropped with its savepoint;
+//! the others are handed to the change sink after the commit, in commit
+//! order, so the realtime hub never announces what is not durable.
 
-pub mod migrations;
+pub mod feed;
+pub mod paging;
+pub mod services;
+pub mod sql;
+pub mod sqlite;
+mod writer;
 
 use std::cell::RefCell;
 use std::ops::Deref;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{mpsc, oneshot};
+
+pub use sql::{Conn, Dialect, Param, Row};
 
 /// Failures of the storage layer itself.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +42,27 @@ pub enum StoreError {
     /// SQLite reported an error.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL reported an error.
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A column held a value of another type than the query expects.
+    #[error("column {index} holds {found}, expected {expected}")]
+    Column {
+        index: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// A query that must return a row returned none.
+    #[error("a row the store expected is missing")]
+    NoRow,
+    /// A stored value cannot be understood; names the row.
+    #[error("corrupt {what} in {table} row {key}: {detail}")]
+    Corrupt {
+        table: &'static str,
+        key: String,
+        what: &'static str,
+        detail: String,
+    },
     /// The database was written by a newer Parley and cannot be opened.
     #[error("database schema version {found} is newer than this server supports ({supported})")]
     TooNew { found: i64, supported: i64 },
@@ -40,32 +72,61 @@ pub enum StoreError {
     /// A read or write task panicked or was cancelled.
     #[error("a database task failed: {0}")]
     Task(String),
+    /// The database could not be reached or set up.
+    #[error("{0}")]
+    Open(String),
 }
 
-type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Tx<'_>) -> (bool, Finish) + Send>;
+/// Result of a store query.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// `query_row(…).optional()`: a missing row as `None`, like rusqlite's.
+pub trait OptionalExt<T> {
+    fn optional(self) -> StoreResult<Option<T>>;
+}
+
+impl<T> OptionalExt<T> for StoreResult<T> {
+    fn optional(self) -> StoreResult<Option<T>> {
+        match self {
+            Ok(t) => Ok(Some(t)),
+            Err(StoreError::NoRow) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
 
 /// Receives the changes of each committed batch, in commit order.
-pub type ChangeSink = tokio::sync::mpsc::UnboundedSender<Vec<crate::feed::Change>>;
+pub type ChangeSink = mpsc::UnboundedSender<Vec<crate::feed::Change>>;
 
-/// A write in progress: the connection inside the writer's transaction and
-/// the feed changes recorded so far. Derefs to the connection.
+/// A write in progress: a connection inside the writer's transaction and the
+/// feed changes recorded so far. Derefs to the connection.
 pub struct Tx<'a> {
-    conn: &'a Connection,
+    conn: Conn<'a>,
     changes: RefCell<Vec<crate::feed::Change>>,
 }
 
-impl Tx<'_> {
+impl<'a> Tx<'a> {
+    pub(crate) fn new(conn: Conn<'a>) -> Tx<'a> {
+        Tx {
+            conn,
+            changes: RefCell::new(Vec::new()),
+        }
+    }
+
     /// Records a change to announce once the transaction commits.
     pub fn record(&self, change: crate::feed::Change) {
         self.changes.borrow_mut().push(change);
     }
+
+    pub(crate) fn take_changes(&self) -> Vec<crate::feed::Change> {
+        std::mem::take(&mut self.changes.borrow_mut())
+    }
 }
 
-impl Deref for Tx<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
+impl<'a> Deref for Tx<'a> {
+    type Target = Conn<'a>;
+    fn deref(&self) -> &Conn<'a> {
+        &self.conn
     }
 }
 
@@ -77,10 +138,21 @@ impl std::fmt::Debug for Tx<'_> {
     }
 }
 
-/// Most writes committed in one transaction.
-const MAX_BATCH: usize = 512;
-/// Most read connections open at once.
-const MAX_READERS: usize = 8;
+/// Parses a JSON column; a value that does not parse is an error naming
+/// the row, never a silent default.
+pub fn json<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    what: &'static str,
+    text: &str,
+) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        table,
+        key: key.to_owned(),
+        what,
+        detail: e.to_string(),
+    })
+}
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
@@ -88,54 +160,53 @@ pub struct Db {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
-    writer: mpsc::Sender<Job>,
+    writer: mpsc::Sender<writer::Job>,
     sink: Arc<Mutex<Option<ChangeSink>>>,
-    path: PathBuf,
-    idle_readers: Mutex<Vec<Connection>>,
-    reader_slots: Semaphore,
+    readers: Readers,
 }
 
-impl std::fmt::Debug for Inner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.path).finish()
-    }
-}
-
-fn open_connection(path: &Path, read_only: bool) -> Result<Connection, rusqlite::Error> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-    )?;
-    if read_only {
-        conn.execute_batch("PRAGMA query_only=ON;")?;
-    }
-    Ok(conn)
+/// Where read closures run.
+#[derive(Debug)]
+enum Readers {
+    Sqlite(sqlite::Readers),
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path`, applies pending
-    /// migrations and starts the writer thread.
-    pub fn open(path: &Path) -> Result<Db, StoreError> {
-        let mut conn = open_connection(path, false)?;
-        migrations::apply(&mut conn)?;
-        let (tx, rx) = mpsc::channel::<Job>(4096);
+    /// Opens (creating if needed) the SQLite database at `path`, applies
+    /// pending migrations and starts the writer thread.
+    pub fn open_sqlite(path: &std::path::Path) -> Result<Db, StoreError> {
+        let engine = sqlite::Writer::open(path)?;
+        let readers = Readers::Sqlite(sqlite::Readers::new(path));
+        Db::start(engine, readers)
+    }
+
+    fn start<E: writer::Engine + Send + 'static>(
+        engine: E,
+        readers: Readers,
+    ) -> Result<Db, StoreError> {
+        let (tx, rx) = mpsc::channel::<writer::Job>(4096);
         let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
         let writer_sink = sink.clone();
         std::thread::Builder::new()
             .name("parley-db-writer".into())
-            .spawn(move || writer_loop(conn, rx, writer_sink))
+            .spawn(move || writer::run(engine, rx, writer_sink))
             .map_err(|e| StoreError::Task(e.to_string()))?;
         Ok(Db {
             inner: Arc::new(Inner {
                 writer: tx,
                 sink,
-                path: path.to_owned(),
-                idle_readers: Mutex::new(Vec::new()),
-                reader_slots: Semaphore::new(MAX_READERS),
+                readers,
             }),
         })
+    }
+
+    /// The engine this database runs on.
+    pub fn dialect(&self) -> Dialect {
+        match self.inner.readers {
+            Readers::Sqlite(_) => Dialect::Sqlite,
+        }
     }
 
     /// Sends every later batch of committed changes to `sink`.
@@ -145,34 +216,17 @@ impl Db {
         }
     }
 
-    /// Runs `f` on a read-only connection.
+    /// Runs `f` on a read-only connection, inside one snapshot: every query
+    /// of `f` sees the same committed state.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn<'_>) -> Result<T, E> + Send + 'static,
     {
-        let _slot = self
-            .inner
-            .reader_slots
-            .acquire()
-            .await
-            .map_err(|e| E::from(StoreError::Task(e.to_string())))?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let idle = inner.idle_readers.lock().ok().and_then(|mut v| v.pop());
-            let conn = match idle {
-                Some(c) => c,
-                None => open_connection(&inner.path, true).map_err(|e| E::from(e.into()))?,
-            };
-            let out = f(&conn);
-            if let Ok(mut v) = inner.idle_readers.lock() {
-                v.push(conn);
-            }
-            out
-        })
-        .await
-        .map_err(|e| E::from(StoreError::Task(e.to_string())))?
+        match &self.inner.readers {
+            Readers::Sqlite(r) => r.run(f).await,
+        }
     }
 
     /// Runs `f` in the writer's transaction; resolves after the commit.
@@ -184,119 +238,12 @@ impl Db {
         F: FnOnce(&Tx<'_>) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
-        let job: Job = Box::new(move |conn| {
-            let result = f(conn);
-            let ok = result.is_ok();
-            let finish: Finish = Box::new(move |commit| {
-                let out = match (commit, result) {
-                    (Ok(()), r) => r,
-                    (Err(_), Err(e)) => Err(e),
-                    (Err(msg), Ok(_)) => {
-                        Err(E::from(StoreError::Task(format!("commit failed: {msg}"))))
-                    }
-                };
-                let _ = reply.send(out);
-            });
-            (ok, finish)
-        });
+        let job = writer::job(f, reply);
         self.inner
             .writer
             .send(job)
             .await
             .map_err(|_| E::from(StoreError::WriterGone))?;
         answer.await.map_err(|_| E::from(StoreError::WriterGone))?
-    }
-}
-
-fn writer_loop(
-    conn: Connection,
-    mut rx: mpsc::Receiver<Job>,
-    sink: Arc<Mutex<Option<ChangeSink>>>,
-) {
-    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    let mut finishers: Vec<Finish> = Vec::with_capacity(MAX_BATCH);
-    let mut committed: Vec<crate::feed::Change> = Vec::new();
-    while let Some(first) = rx.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
-            let msg = e.to_string();
-            tracing::error!(error = %msg, "cannot begin a write transaction");
-            // Dropping the jobs closes their reply channels: callers see WriterGone.
-            batch.clear();
-            continue;
-        }
-        for job in batch.drain(..) {
-            if conn.execute_batch("SAVEPOINT job").is_err() {
-                continue;
-            }
-            let tx = Tx {
-                conn: &conn,
-                changes: RefCell::new(Vec::new()),
-            };
-            match catch_unwind(AssertUnwindSafe(|| job(&tx))) {
-                Ok((true, finish)) => {
-                    let _ = conn.execute_batch("RELEASE job");
-                    committed.append(&mut tx.changes.borrow_mut());
-                    finishers.push(finish);
-                }
-                Ok((false, finish)) => {
-                    let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
-                    finishers.push(finish);
-                }
-                Err(_) => {
-                    tracing::error!("a write job panicked; its changes were rolled back");
-                    let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
-                }
-            }
-        }
-        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
-        if let Err(msg) = &commit {
-            tracing::error!(error = %msg, "commit failed; rolling back the batch");
-            let _ = conn.execute_batch("ROLLBACK");
-            committed.clear();
-        }
-        if !committed.is_empty() {
-            let changes = std::mem::take(&mut committed);
-            if let Ok(s) = sink.lock() {
-                if let Some(s) = s.as_ref() {
-                    let _ = s.send(changes);
-                }
-            }
-        }
-        for finish in finishers.drain(..) {
-            finish(commit.clone());
-        }
-    }
-}
-
-/// Statement-cache shortcuts: the same SQL text is parsed once per
-/// connection, which matters on the hot paths (every message send runs a
-/// dozen statements).
-pub trait Cached {
-    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
-    where
-        P: rusqlite::Params,
-        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
-
-    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
-}
-
-impl Cached for Connection {
-    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
-    where
-        P: rusqlite::Params,
-        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    {
-        self.prepare_cached(sql)?.query_row(params, f)
-    }
-
-    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
-        self.prepare_cached(sql)?.execute(params)
     }
 }

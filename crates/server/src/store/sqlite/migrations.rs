@@ -7,9 +7,9 @@ use super::StoreError;
 
 /// Migrations in order; version N is `MIGRATIONS[N-1]`.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_init.sql"),
-    include_str!("../../migrations/0002_feed.sql"),
-    include_str!("../../migrations/0003_media.sql"),
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/sqlite/0002_feed.sql"),
+    include_str!("../../../migrations/sqlite/0003_media.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,154 @@
+//! The change feed's rows: `changes` (cursor = `seq`), the recipients of
+//! changes addressed to listed users, and the pruning horizon.
+//!
+//! Cursor allocation is where the engines differ. On SQLite the single
+//! writer makes `AUTOINCREMENT` gap-free and commit-ordered. On PostgreSQL
+//! several nodes write, and a sequence would hand a later-committing
+//! transaction a lower number than one that a reader has already passed;
+//! instead every write batch locks the one-row `feed_head` when it begins
+//! (see `postgres::Writer::begin`) and takes the next numbers from it, so
+//! numbers are handed out in the order batches commit and a rolled-back
+//! savepoint gives its number back.
+
+use super::{Conn, Dialect, StoreResult, Tx};
+use crate::args;
+
+/// The newest cursor ever issued (0 for none).
+pub fn head(conn: &Conn<'_>) -> StoreResult<i64> {
+    match conn.dialect() {
+        Dialect::Sqlite => conn.value(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)",
+            args![],
+        ),
+        Dialect::Postgres => conn.value("SELECT seq FROM feed_head", args![]),
+    }
+}
+
+/// Cursors at or below this were pruned: resuming from them needs a resync.
+pub fn pruned_through(conn: &Conn<'_>) -> StoreResult<i64> {
+    conn.value(
+        "SELECT value FROM feed_state WHERE key = 'pruned_through'",
+        args![],
+    )
+}
+
+/// Identities of the channel's members.
+pub fn member_identities(conn: &Conn<'_>, channel_sid: &str) -> StoreResult<Vec<String>> {
+    conn.query(
+        "SELECT identity FROM members WHERE channel_sid = ?1",
+        args![channel_sid],
+        |r| r.get(0),
+    )
+}
+
+/// Everyone who shares a channel with `identity` (including it, if it is
+/// a member of any).
+pub fn co_members(conn: &Conn<'_>, service_sid: &str, identity: &str) -> StoreResult<Vec<String>> {
+    conn.query(
+        "SELECT DISTINCT m2.identity FROM members m1 JOIN members m2 ON m1.channel_sid = m2.channel_sid
+         WHERE m1.service_sid = ?1 AND m1.identity = ?2",
+        args![service_sid, identity],
+        |r| r.get(0),
+    )
+}
+
+/// A change as it is written.
+#[derive(Debug)]
+pub struct NewChange<'a> {
+    pub service_sid: &'a str,
+    pub channel_sid: Option<&'a str>,
+    /// `channel`, `service` or `users`.
+    pub audience: &'static str,
+    pub kind: &'a str,
+    pub data: &'a str,
+    pub created_at: i64,
+    /// For `users`: who receives it.
+    pub recipients: &'a [String],
+}
+
+/// Writes a change and returns its cursor.
+pub fn insert(tx: &Tx<'_>, c: &NewChange<'_>) -> StoreResult<i64> {
+    let seq: i64 = match tx.dialect() {
+        Dialect::Sqlite => tx.value(
+            "INSERT INTO changes (service_sid, channel_sid, audience, type, data, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq",
+            args![c.service_sid, c.channel_sid, c.audience, c.kind, c.data, c.created_at],
+        )?,
+        Dialect::Postgres => {
+            // The batch holds the lock on feed_head (taken when it began).
+            let seq: i64 = tx.value("UPDATE feed_head SET seq = seq + 1 RETURNING seq", args![])?;
+            tx.execute(
+                "INSERT INTO changes (seq, service_sid, channel_sid, audience, type, data, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                args![seq, c.service_sid, c.channel_sid, c.audience, c.kind, c.data, c.created_at],
+            )?;
+            seq
+        }
+    };
+    for id in c.recipients {
+        tx.execute(
+            "INSERT INTO change_recipients (service_sid, identity, seq) VALUES (?1, ?2, ?3)",
+            args![c.service_sid, id, seq],
+        )?;
+    }
+    Ok(seq)
+}
+
+/// A stored change: cursor, type, channel and JSON data.
+#[derive(Debug)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub kind: String,
+    pub channel_sid: Option<String>,
+    pub data: String,
+}
+
+/// Up to `limit` changes `identity` may see after `since`, oldest first.
+pub fn backlog(
+    conn: &Conn<'_>,
+    service_sid: &str,
+    identity: &str,
+    since: i64,
+    limit: u32,
+) -> StoreResult<Vec<ChangeRow>> {
+    conn.query(
+        "SELECT c.seq, c.type, c.channel_sid, c.data FROM changes c
+         WHERE c.service_sid = ?1 AND c.seq > ?3 AND (
+               c.audience = 'service'
+            OR (c.audience = 'channel' AND EXISTS (SELECT 1 FROM members m
+                  WHERE m.channel_sid = c.channel_sid AND m.identity = ?2 AND m.joined_seq < c.seq))
+            OR (c.audience = 'users' AND EXISTS (SELECT 1 FROM change_recipients r
+                  WHERE r.service_sid = ?1 AND r.identity = ?2 AND r.seq = c.seq)))
+         ORDER BY c.seq LIMIT ?4",
+        args![service_sid, identity, since, limit],
+        |r| {
+            Ok(ChangeRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                channel_sid: r.get(2)?,
+                data: r.get(3)?,
+            })
+        },
+    )
+}
+
+/// Deletes changes created before `cutoff` (Unix seconds) and idempotency
+/// keys older than `key_cutoff`; returns how many changes went.
+pub fn prune(tx: &Tx<'_>, cutoff: i64, key_cutoff: i64) -> StoreResult<u64> {
+    let last: Option<i64> = tx.value(
+        "SELECT MAX(seq) FROM changes WHERE created_at < ?1",
+        args![cutoff],
+    )?;
+    tx.execute(
+        "DELETE FROM idempotency_keys WHERE created_at < ?1",
+        args![key_cutoff],
+    )?;
+    let Some(last) = last else { return Ok(0) };
+    let n = tx.execute("DELETE FROM changes WHERE seq <= ?1", args![last])?;
+    tx.execute("DELETE FROM change_recipients WHERE seq <= ?1", args![last])?;
+    tx.execute(
+        "UPDATE feed_state SET value = ?1 WHERE key = 'pruned_through' AND value < ?1",
+        args![last],
+    )?;
+    Ok(n)
+}
