@@ -7,31 +7,24 @@
 
 use std::collections::HashSet;
 
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::StoreResult;
+use crate::store::{self, Conn};
 
-use crate::api::channels::ChannelRow;
-use crate::api::services::ServiceRow;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::store::channels::ChannelRow;
+use crate::store::services::ServiceRow;
 
-/// The permissions of a role, or none if it does not exist.
+/// The permissions of a role, or none if it does not exist. A stored list
+/// that does not parse is an error naming the role.
 pub fn role_permissions(conn: &Conn<'_>, role_sid: Option<&str>) -> ApiResult<HashSet<String>> {
     let Some(sid) = role_sid else {
         return Ok(HashSet::new());
     };
-    let json: Option<String> = conn
-        .query_row("SELECT permissions FROM roles WHERE sid = ?1", args![sid], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(json
-        .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .collect())
+    let Some(text) = store::access::role_permissions(conn, sid)? else {
+        return Ok(HashSet::new());
+    };
+    let perms: Vec<String> = store::json("roles", sid, "permissions", &text)?;
+    Ok(perms.into_iter().collect())
 }
 
 /// The caller of a request within one service.
@@ -53,13 +46,7 @@ impl Caller {
             }),
             Principal::User(u) => {
                 p.check_service(&service.sid)?;
-                let role: Option<Option<String>> = conn
-                    .query_row(
-                        "SELECT role_sid FROM users WHERE service_sid = ?1 AND identity = ?2",
-                        args![service.sid, u.identity],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let role = store::access::user_role(conn, &service.sid, &u.identity)?;
                 // A user the service has not seen yet holds the default role.
                 let role = match role {
                     Some(r) => r,
@@ -112,22 +99,8 @@ impl Caller {
                 perms: HashSet::new(),
             });
         };
-        let member: Option<(String, Option<String>)> = conn
-            .query_row(
-                "SELECT sid, role_sid FROM members WHERE channel_sid = ?1 AND identity = ?2",
-                args![ch.sid, identity],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let invited = member.is_none()
-            && conn
-                .query_row(
-                    "SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-                    args![ch.sid, identity],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
+        let member = store::members::sid_and_role(conn, &ch.sid, identity)?;
+        let invited = member.is_none() && store::invites::exists(conn, &ch.sid, identity)?;
         let mut perms = self.service_perms.clone();
         if let Some((_, role)) = &member {
             perms.extend(role_permissions(conn, role.as_deref())?);

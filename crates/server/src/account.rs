@@ -1,11 +1,8 @@
 //! The account that owns the server (SID + auth token) and its API keys,
 //! including the internal key that signs tokens issued by `/auth/token`.
 
+use crate::store::{accounts, Conn, Tx};
 use rand::distr::{Alphanumeric, SampleString};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::StoreResult;
 
 use parley_protocol::SidKind;
 
@@ -13,11 +10,7 @@ use crate::app::now;
 use crate::error::ApiError;
 
 /// The account's credentials.
-#[derive(Debug, Clone)]
-pub struct Account {
-    pub sid: String,
-    pub auth_token: String,
-}
+pub use crate::store::accounts::AccountRow as Account;
 
 fn random_secret() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 32)
@@ -25,24 +18,17 @@ fn random_secret() -> String {
 
 /// The account, if the server was initialised.
 pub fn load(conn: &Conn<'_>) -> Result<Option<Account>, ApiError> {
-    Ok(conn
-        .query_row("SELECT sid, auth_token FROM account LIMIT 1", args![], |r| {
-            Ok(Account {
-                sid: r.get(0)?,
-                auth_token: r.get(1)?,
-            })
-        })
-        .optional()?)
+    Ok(accounts::get(conn)?)
 }
 
 /// Creates the account (from the given SID/token, or fresh random ones) and
 /// the internal signing key; returns it and whether it was created now.
 pub fn init(
-    conn: &Conn<'_>,
+    tx: &Tx<'_>,
     sid: Option<&str>,
     token: Option<&str>,
 ) -> Result<(Account, bool), ApiError> {
-    if let Some(a) = load(conn)? {
+    if let Some(a) = load(tx)? {
         return Ok((a, false));
     }
     let sid = match sid {
@@ -63,11 +49,8 @@ pub fn init(
         }
         None => hex::encode(rand::random::<[u8; 16]>()),
     };
-    conn.execute(
-        "INSERT INTO account (sid, auth_token, date_created) VALUES (?1, ?2, ?3)",
-        args![sid, token, now()],
-    )?;
-    create_key(conn, Some("parley-internal token signing"), true)?;
+    accounts::insert(tx, &sid, &token, now())?;
+    create_key(tx, Some("parley-internal token signing"), true)?;
     Ok((
         Account {
             sid,
@@ -79,30 +62,20 @@ pub fn init(
 
 /// Creates an API key; returns (SID, secret). The secret is shown only once.
 pub fn create_key(
-    conn: &Conn<'_>,
+    tx: &Tx<'_>,
     friendly_name: Option<&str>,
     internal: bool,
 ) -> Result<(String, String), ApiError> {
     let sid = SidKind::ApiKey.generate();
     let secret = random_secret();
-    conn.execute(
-        "INSERT INTO api_keys (sid, secret, friendly_name, internal, date_created) VALUES (?1, ?2, ?3, ?4, ?5)",
-        args![sid, secret, friendly_name, internal, now()],
-    )?;
+    accounts::insert_key(tx, &sid, &secret, friendly_name, internal, now())?;
     Ok((sid, secret))
 }
 
 /// The internal key that signs tokens from `/auth/token`.
-pub fn signing_key(conn: &Conn<'_>) -> Result<(String, String), ApiError> {
-    if let Some(k) = conn
-        .query_row(
-            "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
-            args![],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-    {
+pub fn signing_key(tx: &Tx<'_>) -> Result<(String, String), ApiError> {
+    if let Some(k) = accounts::signing_key(tx)? {
         return Ok(k);
     }
-    create_key(conn, Some("parley-internal token signing"), true)
+    create_key(tx, Some("parley-internal token signing"), true)
 }

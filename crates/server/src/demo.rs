@@ -6,7 +6,7 @@ use parley_protocol::Timestamp;
 
 use crate::api::{channels, members, messages, services, users};
 use crate::error::ApiError;
-use crate::store::Db;
+use crate::store::{self, Db};
 
 /// What was created, for printing.
 #[derive(Debug, Clone)]
@@ -66,21 +66,14 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
         creds.push((identity.to_string(), pw, phc));
     }
     db.write(move |c| {
-        let existing: Option<String> = crate::store::OptionalExt::optional(c.query_row(
-            "SELECT sid FROM services WHERE friendly_name = 'Parley Demo' ORDER BY rowid LIMIT 1",
-            args![],
-            |r| r.get(0),
-        ))?;
+        let existing = store::accounts::service_named(c, "Parley Demo")?;
         let (service, created) = match existing {
             Some(sid) => (services::load(c, &sid)?, false),
             None => (services::create_service(c, "Parley Demo")?, true),
         };
         for ((identity, friendly), (_, _, phc)) in USERS.iter().zip(&creds) {
             let u = users::set_password(c, &service, identity, phc)?;
-            c.execute(
-                "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
-                rusqlite::args![u.sid, friendly],
-            )?;
+            store::sessions::set_user_friendly_name(c, &u.sid, friendly)?;
         }
         if created {
             let start = Timestamp::now().0 - 3600;

@@ -109,9 +109,3 @@ impl From<StoreError> for ApiError {
         ApiError::internal()
     }
 }
-
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> Self {
-        ApiError::from(StoreError::Sqlite(e))
-    }
-}

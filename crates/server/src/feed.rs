@@ -166,3 +166,32 @@ pub fn backlog(
 }
 
 pub use crate::store::feed::prune;
+
+/// A change another node committed (or this one, on PostgreSQL, where every
+/// change reaches the hub by reading the feed table), rebuilt for the hub.
+pub fn from_tail(row: store::feed::TailRow, recipients: Vec<String>) -> Option<Change> {
+    let kind = EventKind::parse(&row.kind)?;
+    let data: serde_json::Value = match serde_json::from_str(&row.data) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(seq = row.seq, error = %e, "a feed change holds corrupt data; not announced");
+            return None;
+        }
+    };
+    let author = (kind == EventKind::MessageAdded)
+        .then(|| data.get("from").and_then(|f| f.as_str()).map(str::to_owned))
+        .flatten();
+    let recipients = match row.audience.as_str() {
+        "service" => Recipients::Service,
+        _ => Recipients::Identities(recipients),
+    };
+    Some(Change {
+        seq: row.seq,
+        frame: frame(kind, row.seq, row.channel_sid.as_deref(), data),
+        service_sid: row.service_sid,
+        kind,
+        channel_sid: row.channel_sid,
+        recipients,
+        author,
+    })
+}

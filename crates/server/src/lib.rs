@@ -137,7 +137,7 @@ impl RunningServer {
 /// Opens the data directory's database, creating directory and schema.
 pub fn open_db(data_dir: &std::path::Path) -> Result<Db, StartError> {
     std::fs::create_dir_all(data_dir).map_err(|e| StartError::DataDir(data_dir.to_owned(), e))?;
-    Ok(Db::open(&data_dir.join("parley.db"))?)
+    Ok(Db::open_sqlite(&data_dir.join("parley.db"))?)
 }
 
 /// Starts a server; account credentials come from `PARLEY_ACCOUNT_SID` /

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use parley_server::{account, api, auth, demo, open_db, ServeOptions};
+use parley_server::{account, api, auth, demo, open_db, store, ServeOptions};
 use serde::Deserialize;
 
 #[derive(Parser, Debug)]
@@ -153,10 +153,7 @@ async fn pick_service(
             if let Some(s) = named {
                 return api::services::load(c, &s).map(|s| vec![s]);
             }
-            let mut stmt = c.prepare("SELECT sid FROM services ORDER BY rowid LIMIT 2")?;
-            let sids: Vec<String> = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            let sids = store::services::first_sids(c, 2)?;
             sids.iter().map(|s| api::services::load(c, s)).collect()
         })
         .await
@@ -324,10 +321,7 @@ async fn main() -> Result<()> {
                 .write(move |c| {
                     let u = api::users::set_password(c, &s, &identity, &phc)?;
                     if let Some(n) = friendly_name {
-                        c.execute(
-                            "UPDATE users SET friendly_name = ?2 WHERE sid = ?1",
-                            rusqlite::args![u.sid, n],
-                        )?;
+                        store::sessions::set_user_friendly_name(c, &u.sid, &n)?;
                     }
                     Ok::<_, parley_server::error::ApiError>(u)
                 })
@@ -358,12 +352,12 @@ async fn main() -> Result<()> {
             let s = pick_service(&db, service).await?;
             let (a, key) = db
                 .read(|c| {
-                    let a = account::load(c)?.ok_or_else(|| parley_server::error::ApiError::invalid_param("run `parley-server init` first"))?;
-                    let k: (String, String) = c.query_row(
-                        "SELECT sid, secret FROM api_keys WHERE internal = 1 ORDER BY rowid LIMIT 1",
-                        args![],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
+                    let a = account::load(c)?.ok_or_else(|| {
+                        parley_server::error::ApiError::invalid_param(
+                            "run `parley-server init` first",
+                        )
+                    })?;
+                    let k = store::accounts::signing_key(c)?.ok_or(store::StoreError::NoRow)?;
                     Ok::<_, parley_server::error::ApiError>((a, k))
                 })
                 .await

@@ -2,12 +2,12 @@
 //! page starts after (or ends before), so page 500 costs the same as page 1.
 //! Builds the `meta` object with absolute URLs from the server's public URL.
 
-use parley_protocol::Meta;
-use crate::store::Param as Value;
+use crate::store::paging::Bound;
 use crate::store::Conn;
+use crate::store::Param as Value;
 use crate::store::Row;
 use crate::store::StoreResult;
-use crate::store::paging::Bound;
+use parley_protocol::Meta;
 
 use crate::error::{ApiError, ApiResult};
 use crate::form::Params;
@@ -75,6 +75,14 @@ impl PageRequest {
         };
         Ok(PageRequest { size, page, cursor })
     }
+
+    /// Where the page starts, for the store's keyset query.
+    pub fn bound(&self) -> Option<Bound> {
+        self.cursor.map(|c| match c {
+            Cursor::After(k) => Bound::After(k),
+            Cursor::Before(k) => Bound::Before(k),
+        })
+    }
 }
 
 pub use crate::store::paging::Window;
@@ -89,11 +97,16 @@ pub fn fetch<T>(
     req: &PageRequest,
     map: impl Fn(&Row<'_>) -> StoreResult<T>,
 ) -> StoreResult<Window<T>> {
-    let bound = req.cursor.map(|c| match c {
-        Cursor::After(k) => Bound::After(k),
-        Cursor::Before(k) => Bound::Before(k),
-    });
-    crate::store::paging::fetch(conn, sql, key_col, params, descending, bound, req.size, map)
+    crate::store::paging::fetch(
+        conn,
+        sql,
+        key_col,
+        params,
+        descending,
+        req.bound(),
+        req.size,
+        map,
+    )
 }
 
 /// Builds `meta` for a window of `path` (e.g. `/v2/Services`), keeping the

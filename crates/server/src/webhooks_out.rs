@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use parley_protocol::resources::{Channel, Member, Message, User, WebhookConfiguration};
+use parley_protocol::resources::{Channel, Member, Message, User};
 use sha1::Sha1;
 
 use crate::app::App;
@@ -216,7 +216,10 @@ pub fn fire(
             .read(move |c| {
                 let mut out = Vec::new();
                 let s = crate::api::services::load(c, &service)?;
-                let wanted = s.webhook_filters.as_ref().is_none_or(|f| f.is_empty() || f.iter().any(|x| x == event));
+                let wanted = s
+                    .webhook_filters
+                    .as_ref()
+                    .is_none_or(|f| f.is_empty() || f.iter().any(|x| x == event));
                 if let (Some(url), true) = (s.post_webhook_url.clone(), wanted) {
                     out.push(Target {
                         url,
@@ -226,17 +229,18 @@ pub fn fire(
                     });
                 }
                 if let Some(ch) = &channel {
-                    let mut stmt = c.prepare_cached("SELECT sid, type, configuration FROM channel_webhooks WHERE channel_sid = ?1")?;
-                    let rows = stmt.query_map([ch], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-                    for row in rows {
-                        let (sid, kind, cfg) = row?;
-                        let cfg: WebhookConfiguration = serde_json::from_str(&cfg).unwrap_or_default();
+                    for hook in crate::store::webhooks::for_channel(c, ch)? {
+                        let (sid, kind, cfg) = (hook.sid, hook.kind, hook.configuration);
                         let fires = match kind.as_str() {
-                            "webhook" => cfg.filters.as_ref().is_some_and(|f| f.iter().any(|x| x == event)),
+                            "webhook" => cfg
+                                .filters
+                                .as_ref()
+                                .is_some_and(|f| f.iter().any(|x| x == event)),
                             "trigger" => {
                                 event == "onMessageSent"
                                     && cfg.triggers.as_ref().is_some_and(|t| {
-                                        body.split_whitespace().any(|w| t.iter().any(|tr| tr.eq_ignore_ascii_case(w)))
+                                        body.split_whitespace()
+                                            .any(|w| t.iter().any(|tr| tr.eq_ignore_ascii_case(w)))
                                     })
                             }
                             _ => false,
@@ -254,7 +258,10 @@ pub fn fire(
                 Ok::<_, ApiError>(out)
             })
             .await
-            .unwrap_or_default();
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e.message, event, "could not read the webhooks to call");
+                Vec::new()
+            });
         for t in targets {
             let mut p = params.clone();
             if let Some((sid, kind)) = &t.channel_hook {

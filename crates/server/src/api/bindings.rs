@@ -10,12 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Binding, BindingLinks, UserBinding};
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::store::Param as Value;
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::access::Caller;
@@ -24,9 +18,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
-
-const COLUMNS: &str =
-    "sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated";
+use crate::store::bindings::{self as store, NewBinding};
+use crate::store::Conn;
 
 /// The push message types a binding may subscribe to.
 pub const MESSAGE_TYPES: &[&str] = &[
@@ -36,37 +29,9 @@ pub const MESSAGE_TYPES: &[&str] = &[
     "removed_from_channel",
 ];
 
-#[derive(Debug, Clone)]
-struct BindingRow {
-    sid: String,
-    service_sid: String,
-    user_sid: String,
-    identity: String,
-    endpoint: String,
-    credential_sid: Option<String>,
-    binding_type: String,
-    message_types: Vec<String>,
-    date_created: i64,
-    date_updated: i64,
-}
+pub use crate::store::bindings::BindingRow;
 
 impl BindingRow {
-    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        let types: String = r.get(7)?;
-        Ok(BindingRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            user_sid: r.get(2)?,
-            identity: r.get(3)?,
-            endpoint: r.get(4)?,
-            credential_sid: r.get(5)?,
-            binding_type: r.get(6)?,
-            message_types: serde_json::from_str(&types).unwrap_or_default(),
-            date_created: r.get(8)?,
-            date_updated: r.get(9)?,
-        })
-    }
-
     fn service_view(&self, app: &App) -> Binding {
         let base = format!("{}/v2/Services/{}", app.public_url, self.service_sid);
         Binding {
@@ -126,24 +91,9 @@ fn binding_types(q: &Params) -> ApiResult<Vec<String>> {
     Ok(types)
 }
 
-fn in_list(sql: &mut String, args: &mut Vec<Value>, column: &str, values: Vec<String>) {
-    if !values.is_empty() {
-        sql.push_str(&format!(
-            " AND {column} IN ({})",
-            vec!["?"; values.len()].join(",")
-        ));
-        args.extend(values.into_iter().map(Value::from));
-    }
-}
-
 fn load(conn: &Conn<'_>, service: &str, sid: &str) -> ApiResult<BindingRow> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM bindings WHERE service_sid = ?1 AND sid = ?2"),
-        args![service, sid],
-        BindingRow::from_row,
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::no_route(&format!("/Services/{service}/Bindings/{sid}")))
+    store::get(conn, service, sid)?
+        .ok_or_else(|| ApiError::no_route(&format!("/Services/{service}/Bindings/{sid}")))
 }
 
 fn visible(caller: &Caller, b: &BindingRow) -> ApiResult<()> {
@@ -170,23 +120,20 @@ pub async fn list(
     app.db
         .read(move |c| {
             let (_, caller) = load_with_caller(c, &service, &p)?;
-            let mut sql = format!("SELECT {COLUMNS}, rowid FROM bindings WHERE service_sid = ?");
-            let mut args: Vec<Value> = vec![service.clone().into()];
-            in_list(&mut sql, &mut args, "binding_type", types);
-            in_list(
-                &mut sql,
-                &mut args,
-                "identity",
-                q.all("Identity")
-                    .into_iter()
-                    .filter(|i| !i.is_empty())
-                    .collect(),
-            );
-            if let Some(me) = &caller.identity {
-                sql.push_str(" AND identity = ?");
-                args.push(me.clone().into());
-            }
-            let w = pg::fetch(c, &sql, "rowid", args, false, &req, BindingRow::from_row)?;
+            let identities: Vec<String> = q
+                .all("Identity")
+                .into_iter()
+                .filter(|i| !i.is_empty())
+                .collect();
+            let w = store::page_for_service(
+                c,
+                &service,
+                &types,
+                &identities,
+                caller.identity.as_deref(),
+                req.bound(),
+                req.size,
+            )?;
             let items: Vec<Binding> = w.items.iter().map(|b| b.service_view(&a)).collect();
             let meta = pg::meta(
                 &a.public_url,
@@ -229,7 +176,7 @@ pub async fn delete(
             let (_, caller) = load_with_caller(c, &service, &p)?;
             let b = load(c, &service, &sid)?;
             visible(&caller, &b)?;
-            c.execute("DELETE FROM bindings WHERE sid = ?1", args![&sid])?;
+            store::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await
@@ -262,10 +209,7 @@ pub async fn list_for_user(
     app.db
         .read(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
-            let mut sql = format!("SELECT {COLUMNS}, rowid FROM bindings WHERE user_sid = ?");
-            let mut args: Vec<Value> = vec![user.sid.clone().into()];
-            in_list(&mut sql, &mut args, "binding_type", types);
-            let w = pg::fetch(c, &sql, "rowid", args, false, &req, BindingRow::from_row)?;
+            let w = store::page_for_user(c, &user.sid, &types, req.bound(), req.size)?;
             let items: Vec<UserBinding> = w.items.iter().map(|b| b.user_view(&a)).collect();
             let path = format!("/v2/Services/{service}/Users/{key}/Bindings");
             let meta = pg::meta(&a.public_url, &path, "bindings", &q, &req, &w);
@@ -318,21 +262,28 @@ pub async fn create_for_user(
         .write(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             if let Some(cr) = &credential {
-                let ok: bool = c.query_row("SELECT EXISTS(SELECT 1 FROM credentials WHERE sid = ?1)", args![cr], |r| r.get(0))?;
-                if !ok {
-                    return Err(ApiError::invalid_param(format!("Credential {cr} not found")));
+                if !crate::store::credentials::exists(c, cr)? {
+                    return Err(ApiError::invalid_param(format!(
+                        "Credential {cr} not found"
+                    )));
                 }
             }
             // One binding per endpoint and type: registering again replaces it.
-            c.execute(
-                "DELETE FROM bindings WHERE user_sid = ?1 AND endpoint = ?2 AND binding_type = ?3",
-                args![user.sid, endpoint, kind],
-            )?;
+            store::delete_for_endpoint(c, &user.sid, &endpoint, &kind)?;
             let sid = SidKind::Binding.generate();
-            c.execute(
-                "INSERT INTO bindings (sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                args![sid, service, user.sid, user.identity, endpoint, credential, kind, serde_json::to_string(&types).unwrap_or_default(), now()],
+            store::insert(
+                c,
+                &NewBinding {
+                    sid: &sid,
+                    service_sid: &service,
+                    user_sid: &user.sid,
+                    identity: &user.identity,
+                    endpoint: &endpoint,
+                    credential_sid: credential.as_deref(),
+                    binding_type: &kind,
+                    message_types: &types,
+                    date_created: now(),
+                },
             )?;
             Ok(created(load(c, &service, &sid)?.user_view(&a)))
         })
@@ -375,7 +326,7 @@ pub async fn delete_for_user(
                     "/Services/{service}/Users/{key}/Bindings/{sid}"
                 )));
             }
-            c.execute("DELETE FROM bindings WHERE sid = ?1", args![&sid])?;
+            store::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -3,18 +3,13 @@
 //! invitees; a user who creates a channel joins it with the service's
 //! channel-creator role.
 
+use crate::store::{self, Conn, Tx};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Channel, ChannelLinks};
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::store::Param as Value;
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::app::{created, now, App};
@@ -26,44 +21,10 @@ use crate::paging::{self as pg, PageRequest};
 use crate::webhooks_out::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
-/// A channel as stored.
-#[derive(Debug, Clone)]
-pub struct ChannelRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub unique_name: Option<String>,
-    pub friendly_name: Option<String>,
-    pub attributes: String,
-    pub kind: String,
-    pub created_by: String,
-    pub messages_count: i64,
-    pub members_count: i64,
-    pub last_message_sid: Option<String>,
-    pub date_created: i64,
-    pub date_updated: i64,
-}
-
-const COLUMNS: &str = "sid, service_sid, unique_name, friendly_name, attributes, type, created_by, messages_count,
-    (SELECT COUNT(*) FROM members m WHERE m.channel_sid = channels.sid), last_message_sid, date_created, date_updated";
+use crate::store::channels::ChannelUpdate;
+pub use crate::store::channels::{ChannelRow, NewChannel};
 
 impl ChannelRow {
-    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        Ok(ChannelRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            unique_name: r.get(2)?,
-            friendly_name: r.get(3)?,
-            attributes: r.get(4)?,
-            kind: r.get(5)?,
-            created_by: r.get(6)?,
-            messages_count: r.get(7)?,
-            members_count: r.get(8)?,
-            last_message_sid: r.get(9)?,
-            date_created: r.get(10)?,
-            date_updated: r.get(11)?,
-        })
-    }
-
     /// The channel's absolute URL.
     pub fn url(&self, app: &App) -> String {
         format!(
@@ -114,7 +75,7 @@ pub fn audience(ch: &ChannelRow) -> Audience {
 
 /// Records a change to the channel resource in the feed.
 pub fn announce(
-    tx: &crate::store::Tx<'_>,
+    tx: &Tx<'_>,
     app: &App,
     kind: EventKind,
     ch: &ChannelRow,
@@ -154,15 +115,12 @@ pub fn channel_not_found(key: &str) -> ApiError {
 
 /// Finds a channel by SID or unique name, failing with 50300.
 pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<ChannelRow> {
-    let by_sid = SidKind::Channel.matches(key);
-    let column = if by_sid { "sid" } else { "unique_name" };
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM channels WHERE service_sid = ?1 AND {column} = ?2"),
-        args![service, key],
-        ChannelRow::from_row,
-    )
-    .optional()?
-    .ok_or_else(|| channel_not_found(key))
+    let found = if SidKind::Channel.matches(key) {
+        store::channels::get(conn, service, key)?
+    } else {
+        store::channels::by_unique_name(conn, service, key)?
+    };
+    found.ok_or_else(|| channel_not_found(key))
 }
 
 /// Loads the service, the caller and a channel the caller may see.
@@ -172,7 +130,7 @@ pub fn load_visible(
     key: &str,
     p: &Principal,
 ) -> ApiResult<(
-    super::services::ServiceRow,
+    store::services::ServiceRow,
     crate::access::Caller,
     ChannelRow,
     crate::access::ChannelView,
@@ -221,13 +179,7 @@ fn unique_name_taken(
     name: &str,
     except: Option<&str>,
 ) -> ApiResult<()> {
-    let other: Option<String> = conn
-        .query_row(
-            "SELECT sid FROM channels WHERE service_sid = ?1 AND unique_name = ?2",
-            args![service, name],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let other = store::channels::sid_by_unique_name(conn, service, name)?;
     match other {
         Some(sid) if Some(sid.as_str()) != except => Err(ApiError::conflict(
             50307,
@@ -237,29 +189,11 @@ fn unique_name_taken(
     }
 }
 
-/// What a new channel is made of.
-#[derive(Debug, Clone)]
-pub struct NewChannel<'a> {
-    pub service_sid: &'a str,
-    pub unique_name: Option<&'a str>,
-    pub friendly_name: Option<&'a str>,
-    pub attributes: &'a str,
-    pub kind: &'a str,
-    pub created_by: &'a str,
-    pub date_created: Option<i64>,
-    pub date_updated: Option<i64>,
-}
-
 /// Inserts a channel (names already validated and unique).
-pub fn insert(conn: &Conn<'_>, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
+pub fn insert(tx: &Tx<'_>, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
     let sid = SidKind::Channel.generate();
-    let dc = n.date_created.unwrap_or_else(now);
-    conn.execute(
-        "INSERT INTO channels (sid, service_sid, unique_name, friendly_name, attributes, type, created_by, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        args![sid, n.service_sid, n.unique_name, n.friendly_name, n.attributes, n.kind, n.created_by, dc, n.date_updated.unwrap_or(dc)],
-    )?;
-    resolve(conn, n.service_sid, &sid)
+    store::channels::insert(tx, &sid, &n, now())?;
+    resolve(tx, n.service_sid, &sid)
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels` — `Type` filter (default public).
@@ -287,24 +221,23 @@ pub async fn list(
     app.db
         .read(move |c| {
             let (_, caller) = load_with_caller(c, &service, &p)?;
-            let mut sql = format!("SELECT {COLUMNS}, rowid FROM channels WHERE service_sid = ?");
-            let mut args: Vec<Value> = vec![service.clone().into()];
-            sql.push_str(&format!(" AND type IN ({})", vec!["?"; types.len()].join(",")));
-            args.extend(types.iter().cloned().map(Value::from));
-            if let Some(me) = &caller.identity {
-                sql.push_str(
-                    " AND (type = 'public'
-                       OR sid IN (SELECT channel_sid FROM members WHERE service_sid = ? AND identity = ?)
-                       OR sid IN (SELECT channel_sid FROM invites WHERE service_sid = ? AND identity = ?))",
-                );
-                for _ in 0..2 {
-                    args.push(service.clone().into());
-                    args.push(me.clone().into());
-                }
-            }
-            let w = pg::fetch(c, &sql, "rowid", args, false, &req, ChannelRow::from_row)?;
+            let w = store::channels::page(
+                c,
+                &service,
+                &types,
+                caller.identity.as_deref(),
+                req.bound(),
+                req.size,
+            )?;
             let items: Vec<Channel> = w.items.iter().map(|ch| ch.render(&a)).collect();
-            let meta = pg::meta(&a.public_url, &format!("/v2/Services/{service}/Channels"), "channels", &q, &req, &w);
+            let meta = pg::meta(
+                &a.public_url,
+                &format!("/v2/Services/{service}/Channels"),
+                "channels",
+                &q,
+                &req,
+                &w,
+            );
             Ok(Json(paging::page_json(&items, &meta)))
         })
         .await
@@ -432,27 +365,20 @@ pub async fn update(
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
-            c.execute(
-                "UPDATE channels SET
-                   friendly_name = CASE WHEN ?2 THEN ?3 ELSE friendly_name END,
-                   unique_name = CASE WHEN ?4 THEN ?5 ELSE unique_name END,
-                   attributes = COALESCE(?6, attributes),
-                   created_by = COALESCE(?7, created_by),
-                   date_created = COALESCE(?8, date_created),
-                   date_updated = COALESCE(?9, ?10)
-                 WHERE sid = ?1",
-                args![
-                    ch.sid,
-                    f.has("FriendlyName"),
-                    f.str("FriendlyName").filter(|n| !n.is_empty()),
-                    unique.is_some(),
-                    unique.clone().flatten(),
-                    attributes,
-                    f.str("CreatedBy").filter(|x| !x.is_empty()),
-                    date_created.map(|d| d.0),
-                    date_updated.map(|d| d.0),
-                    now(),
-                ],
+            store::channels::update(
+                c,
+                &ch.sid,
+                &ChannelUpdate {
+                    friendly_name: f
+                        .has("FriendlyName")
+                        .then(|| f.str("FriendlyName").filter(|n| !n.is_empty())),
+                    unique_name: unique.as_ref().map(|u| u.as_deref()),
+                    attributes: attributes.as_deref(),
+                    created_by: f.str("CreatedBy").filter(|x| !x.is_empty()),
+                    date_created: date_created.map(|d| d.0),
+                    date_updated: date_updated.map(|d| d.0),
+                },
+                now(),
             )?;
             let ch = resolve(c, &service, &ch.sid)?;
             announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;
@@ -482,14 +408,11 @@ pub async fn delete(
                 Audience::Service
             } else {
                 let mut ids = feed::member_identities(c, &ch.sid)?;
-                let mut stmt = c.prepare("SELECT identity FROM invites WHERE channel_sid = ?1")?;
-                for id in stmt.query_map([&ch.sid], |r| r.get::<_, String>(0))? {
-                    ids.push(id?);
-                }
+                ids.extend(store::invites::identities(c, &ch.sid)?);
                 Audience::Users(ids)
             };
             announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
-            c.execute("DELETE FROM channels WHERE sid = ?1", args![&ch.sid])?;
+            store::channels::delete(c, &ch.sid)?;
             let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &ch.render(&a));
             Ok((StatusCode::NO_CONTENT, hook))
         })

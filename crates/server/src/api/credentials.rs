@@ -8,43 +8,34 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::Credential;
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::store::credentials::{self as store, CredentialRow, CredentialUpdate};
+use crate::store::Conn;
 
-const COLUMNS: &str = "sid, friendly_name, type, sandbox, date_created, date_updated";
-
-fn render(app: &App, r: &Row<'_>) -> StoreResult<Credential> {
-    let sid: String = r.get(0)?;
-    let sandbox: Option<bool> = r.get(3)?;
-    Ok(Credential {
-        url: format!("{}/v2/Credentials/{sid}", app.public_url),
-        sid,
+fn render(app: &App, c: &CredentialRow) -> Credential {
+    Credential {
+        url: format!("{}/v2/Credentials/{}", app.public_url, c.sid),
+        sid: c.sid.clone(),
         account_sid: app.account_sid.clone(),
-        friendly_name: r.get(1)?,
-        kind: r.get(2)?,
-        sandbox: sandbox.map(|b| if b { "True".into() } else { "False".into() }),
-        date_created: Timestamp(r.get(4)?),
-        date_updated: Timestamp(r.get(5)?),
-    })
+        friendly_name: c.friendly_name.clone(),
+        kind: c.kind.clone(),
+        sandbox: c
+            .sandbox
+            .map(|b| if b { "True".into() } else { "False".into() }),
+        date_created: Timestamp(c.date_created),
+        date_updated: Timestamp(c.date_updated),
+    }
 }
 
 fn load(conn: &Conn<'_>, app: &App, sid: &str) -> ApiResult<Credential> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM credentials WHERE sid = ?1"),
-        args![sid],
-        |r| render(app, r),
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::no_route(&format!("/Credentials/{sid}")))
+    store::get(conn, sid)?
+        .map(|c| render(app, &c))
+        .ok_or_else(|| ApiError::no_route(&format!("/Credentials/{sid}")))
 }
 
 fn check_name(f: &Params) -> ApiResult<()> {
@@ -59,32 +50,16 @@ fn check_name(f: &Params) -> ApiResult<()> {
     Ok(())
 }
 
-fn apply(conn: &Conn<'_>, sid: &str, f: &Params) -> ApiResult<()> {
-    for (param, column) in [
-        ("FriendlyName", "friendly_name"),
-        ("Certificate", "certificate"),
-        ("PrivateKey", "private_key"),
-        ("ApiKey", "api_key"),
-        ("Secret", "secret"),
-    ] {
-        if let Some(v) = f.str(param) {
-            conn.execute(
-                &format!("UPDATE credentials SET {column} = ?2 WHERE sid = ?1"),
-                args![sid, v],
-            )?;
-        }
-    }
-    if let Some(b) = f.bool("Sandbox")? {
-        conn.execute(
-            "UPDATE credentials SET sandbox = ?2 WHERE sid = ?1",
-            args![sid, b],
-        )?;
-    }
-    conn.execute(
-        "UPDATE credentials SET date_updated = ?2 WHERE sid = ?1",
-        args![sid, now()],
-    )?;
-    Ok(())
+/// The fields of a create or update request.
+fn changes(f: &Params) -> ApiResult<CredentialUpdate<'_>> {
+    Ok(CredentialUpdate {
+        friendly_name: f.str("FriendlyName"),
+        certificate: f.str("Certificate"),
+        private_key: f.str("PrivateKey"),
+        api_key: f.str("ApiKey"),
+        secret: f.str("Secret"),
+        sandbox: f.bool("Sandbox")?,
+    })
 }
 
 /// `GET /v2/Credentials`
@@ -98,15 +73,8 @@ pub async fn list(
     let a = app.clone();
     app.db
         .read(move |c| {
-            let w = pg::fetch(
-                c,
-                &format!("SELECT {COLUMNS}, rowid FROM credentials WHERE TRUE"),
-                "rowid",
-                vec![],
-                false,
-                &req,
-                |r| render(&a, r),
-            )?;
+            let w = store::page(c, req.bound(), req.size)?;
+            let items: Vec<Credential> = w.items.iter().map(|r| render(&a, r)).collect();
             let meta = pg::meta(
                 &a.public_url,
                 "/v2/Credentials",
@@ -115,7 +83,7 @@ pub async fn list(
                 &req,
                 &w,
             );
-            Ok(Json(paging::page_json(&w.items, &meta)))
+            Ok(Json(paging::page_json(&items, &meta)))
         })
         .await
 }
@@ -133,11 +101,8 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
         .write(move |c| {
             let sid = SidKind::Credential.generate();
             let t = now();
-            c.execute(
-                "INSERT INTO credentials (sid, type, date_created, date_updated) VALUES (?1, ?2, ?3, ?3)",
-                args![sid, kind, t],
-            )?;
-            apply(c, &sid, &f)?;
+            store::insert(c, &sid, &kind, t)?;
+            store::update(c, &sid, &changes(&f)?, now())?;
             Ok(created(load(c, &a, &sid)?))
         })
         .await
@@ -167,7 +132,7 @@ pub async fn update(
     app.db
         .write(move |c| {
             load(c, &a, &sid)?;
-            apply(c, &sid, &f)?;
+            store::update(c, &sid, &changes(&f)?, now())?;
             Ok(Json(load(c, &a, &sid)?))
         })
         .await
@@ -184,7 +149,7 @@ pub async fn delete(
     app.db
         .write(move |c| {
             load(c, &a, &sid)?;
-            c.execute("DELETE FROM credentials WHERE sid = ?1", args![&sid])?;
+            store::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -3,6 +3,7 @@
 //! (`last_consumed_message_index`). Joining enforces the service's limits
 //! (members per channel, channels per user) and consumes a pending invite.
 
+use crate::store::{self, Conn, Tx};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -10,61 +11,22 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Member;
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::store::Param as Value;
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::channels::{load_visible, ChannelRow};
-use super::services::ServiceRow;
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::store::members::{MemberUpdate, NewMember};
+use crate::store::services::ServiceRow;
 use crate::webhooks_out::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
-/// A member as stored.
-#[derive(Debug, Clone)]
-pub struct MemberRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
-    pub identity: String,
-    pub role_sid: Option<String>,
-    pub attributes: String,
-    pub last_consumed_message_index: Option<i64>,
-    pub last_consumption_timestamp: Option<i64>,
-    pub notification_level: String,
-    pub date_created: i64,
-    pub date_updated: i64,
-}
-
-pub const COLUMNS: &str =
-    "sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
-    last_consumption_timestamp, notification_level, date_created, date_updated";
+pub use crate::store::members::MemberRow;
 
 impl MemberRow {
-    pub fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        Ok(MemberRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            channel_sid: r.get(2)?,
-            identity: r.get(3)?,
-            role_sid: r.get(4)?,
-            attributes: r.get(5)?,
-            last_consumed_message_index: r.get(6)?,
-            last_consumption_timestamp: r.get(7)?,
-            notification_level: r.get(8)?,
-            date_created: r.get(9)?,
-            date_updated: r.get(10)?,
-        })
-    }
-
     pub fn url(&self, app: &App) -> String {
         format!(
             "{}/v2/Services/{}/Channels/{}/Members/{}",
@@ -108,18 +70,11 @@ fn member_hook(
 
 /// Finds a member of `channel` by SID or identity.
 pub fn find(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<Option<MemberRow>> {
-    let column = if SidKind::Member.matches(key) {
-        "sid"
+    Ok(if SidKind::Member.matches(key) {
+        store::members::get(conn, channel, key)?
     } else {
-        "identity"
-    };
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM members WHERE channel_sid = ?1 AND {column} = ?2"),
-            args![channel, key],
-            MemberRow::from_row,
-        )
-        .optional()?)
+        store::members::by_identity(conn, channel, key)?
+    })
 }
 
 /// Like [`find`], failing with 50402.
@@ -143,7 +98,7 @@ pub struct MemberInit {
 /// `app`, the join is recorded in the feed: `inviteRemoved` (if an invite was
 /// consumed) and `memberJoined` for the channel, `channelAdded` for the joiner.
 pub fn insert(
-    conn: &crate::store::Tx<'_>,
+    conn: &Tx<'_>,
     app: Option<&App>,
     s: &ServiceRow,
     ch: &ChannelRow,
@@ -157,11 +112,7 @@ pub fn insert(
             format!("Member {identity} already exists"),
         ));
     }
-    let members: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM members WHERE channel_sid = ?1",
-        args![&ch.sid],
-        |r| r.get(0),
-    )?;
+    let members = store::members::count_in_channel(conn, &ch.sid)?;
     if members >= s.limit_channel_members {
         return Err(ApiError::limit(
             50403,
@@ -178,13 +129,7 @@ pub fn insert(
             format!("User channel limit exceeded ({})", s.limit_user_channels),
         ));
     }
-    let invite_role: Option<Option<String>> = conn
-        .query_row(
-            "SELECT role_sid FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-            args![ch.sid, identity],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let invite_role = store::invites::role_of(conn, &ch.sid, identity)?;
     if let (Some(app), Some(_)) = (app, &invite_role) {
         if let Some(invite) = super::invites::find(conn, app, &ch.sid, identity)? {
             feed::append(
@@ -197,10 +142,7 @@ pub fn insert(
             )?;
         }
     }
-    conn.execute(
-        "DELETE FROM invites WHERE channel_sid = ?1 AND identity = ?2",
-        args![ch.sid, identity],
-    )?;
+    store::invites::delete_for(conn, &ch.sid, identity)?;
     let role = role
         .map(str::to_owned)
         .or(invite_role.flatten())
@@ -210,19 +152,21 @@ pub fn insert(
     let sid = SidKind::Member.generate();
     let dc = init.date_created.unwrap_or(t);
     let horizon = init.last_consumed_message_index.flatten();
-    conn.execute(
-        "INSERT INTO members (sid, service_sid, channel_sid, identity, role_sid, attributes, last_consumed_message_index,
-             last_consumption_timestamp, date_created, date_updated, joined_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        args![
-            sid, s.sid, ch.sid, identity, role,
-            init.attributes.unwrap_or_else(|| "{}".into()),
-            horizon,
-            init.last_consumption_timestamp.or(horizon.map(|_| t)),
-            dc,
-            init.date_updated.unwrap_or(dc),
-            feed::head(conn)?,
-        ],
+    let attributes = init.attributes.unwrap_or_else(|| "{}".into());
+    store::members::insert(
+        conn,
+        &NewMember {
+            sid: &sid,
+            service_sid: &s.sid,
+            channel_sid: &ch.sid,
+            identity,
+            role_sid: role.as_deref(),
+            attributes: &attributes,
+            last_consumed_message_index: horizon,
+            last_consumption_timestamp: init.last_consumption_timestamp.or(horizon.map(|_| t)),
+            date_created: dc,
+            date_updated: init.date_updated.unwrap_or(dc),
+        },
     )?;
     let m = resolve(conn, &ch.sid, &sid)?;
     if let Some(app) = app {
@@ -273,21 +217,12 @@ pub async fn list(
         .read(move |c| {
             let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
             view.require_read()?;
-            let mut sql = format!("SELECT {COLUMNS}, rowid FROM members WHERE channel_sid = ?");
-            let mut args: Vec<Value> = vec![ch.sid.clone().into()];
             let ids: Vec<String> = q
                 .all("Identity")
                 .into_iter()
                 .filter(|i| !i.is_empty())
                 .collect();
-            if !ids.is_empty() {
-                sql.push_str(&format!(
-                    " AND identity IN ({})",
-                    vec!["?"; ids.len()].join(",")
-                ));
-                args.extend(ids.into_iter().map(Value::from));
-            }
-            let w = pg::fetch(c, &sql, "rowid", args, false, &req, MemberRow::from_row)?;
+            let w = store::members::page(c, &ch.sid, &ids, req.bound(), req.size)?;
             let items: Vec<Member> = w.items.iter().map(|m| m.render(&a)).collect();
             let path = format!("/v2/Services/{service}/Channels/{channel}/Members");
             let meta = pg::meta(&a.public_url, &path, "members", &q, &req, &w);
@@ -368,7 +303,7 @@ pub async fn fetch(
 /// member's own view changed (read horizon, notification level),
 /// `userChannelUpdated` for the member's other devices.
 pub fn announce_update(
-    tx: &crate::store::Tx<'_>,
+    tx: &Tx<'_>,
     app: &App,
     ch: &ChannelRow,
     m: &MemberRow,
@@ -399,13 +334,8 @@ pub fn announce_update(
 
 /// Removes a member and records it: `memberLeft` for those who stay,
 /// `channelRemoved` for the one who left.
-pub fn remove(
-    tx: &crate::store::Tx<'_>,
-    app: &App,
-    ch: &ChannelRow,
-    m: &MemberRow,
-) -> ApiResult<()> {
-    tx.execute("DELETE FROM members WHERE sid = ?1", args![&m.sid])?;
+pub fn remove(tx: &Tx<'_>, app: &App, ch: &ChannelRow, m: &MemberRow) -> ApiResult<()> {
+    store::members::delete(tx, &m.sid)?;
     feed::append(
         tx,
         &m.service_sid,
@@ -427,16 +357,13 @@ pub fn remove(
 
 /// Sets a member's read horizon (index `None` = nothing read).
 pub fn set_horizon(
-    conn: &Conn<'_>,
+    tx: &Tx<'_>,
     member_sid: &str,
     index: Option<i64>,
     ts: Option<i64>,
 ) -> ApiResult<()> {
     let t = now();
-    conn.execute(
-        "UPDATE members SET last_consumed_message_index = ?2, last_consumption_timestamp = ?3, date_updated = ?4 WHERE sid = ?1",
-        args![member_sid, index, ts.or(index.map(|_| t)), t],
-    )?;
+    store::members::set_horizon(tx, member_sid, index, ts.or(index.map(|_| t)), t)?;
     Ok(())
 }
 
@@ -478,12 +405,18 @@ pub async fn update(
             if let Some(i) = index {
                 set_horizon(c, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
-                c.execute("UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1", args![m.sid, t])?;
+                store::members::set_consumption_timestamp(c, &m.sid, t)?;
             }
-            c.execute(
-                "UPDATE members SET attributes = COALESCE(?2, attributes), role_sid = COALESCE(?3, role_sid),
-                 date_created = COALESCE(?4, date_created), date_updated = COALESCE(?5, ?6) WHERE sid = ?1",
-                args![m.sid, attributes, role, date_created, date_updated, now()],
+            store::members::update(
+                c,
+                &m.sid,
+                &MemberUpdate {
+                    attributes: attributes.as_deref(),
+                    role_sid: role.as_deref(),
+                    date_created,
+                    date_updated,
+                },
+                now(),
             )?;
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;

@@ -8,12 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Message, MessageMedia};
-use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
+use parley_protocol::{paging, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
 use crate::app::{created, now, App};
@@ -22,6 +17,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+pub use crate::store::messages::MessageRow;
+use crate::store::{self, Conn, Tx};
 use crate::webhooks_out;
 use parley_protocol::realtime::EventKind;
 
@@ -72,12 +69,7 @@ fn hook_for(
 }
 
 /// Records a message change in the channel's feed.
-fn announce(
-    tx: &crate::store::Tx<'_>,
-    app: &App,
-    kind: EventKind,
-    m: &MessageRow,
-) -> ApiResult<()> {
+fn announce(tx: &Tx<'_>, app: &App, kind: EventKind, m: &MessageRow) -> ApiResult<()> {
     feed::append(
         tx,
         &m.service_sid,
@@ -89,45 +81,7 @@ fn announce(
     Ok(())
 }
 
-/// A message as stored.
-#[derive(Debug, Clone)]
-pub struct MessageRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
-    pub index: i64,
-    pub author: String,
-    pub body: String,
-    pub attributes: String,
-    pub media: Option<MessageMedia>,
-    pub last_updated_by: Option<String>,
-    pub was_edited: bool,
-    pub date_created: i64,
-    pub date_updated: i64,
-}
-
-const COLUMNS: &str =
-    "sid, service_sid, channel_sid, idx, author, body, attributes, media, last_updated_by, was_edited, date_created, date_updated";
-
 impl MessageRow {
-    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        let media: Option<String> = r.get(7)?;
-        Ok(MessageRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            channel_sid: r.get(2)?,
-            index: r.get(3)?,
-            author: r.get(4)?,
-            body: r.get(5)?,
-            attributes: r.get(6)?,
-            media: media.and_then(|m| serde_json::from_str(&m).ok()),
-            last_updated_by: r.get(8)?,
-            was_edited: r.get(9)?,
-            date_created: r.get(10)?,
-            date_updated: r.get(11)?,
-        })
-    }
-
     pub fn render(&self, app: &App) -> Message {
         Message {
             sid: self.sid.clone(),
@@ -159,13 +113,8 @@ impl MessageRow {
 
 /// Finds a message of `channel`, failing with 50500.
 pub fn resolve(conn: &Conn<'_>, channel: &str, sid: &str) -> ApiResult<MessageRow> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM messages WHERE channel_sid = ?1 AND sid = ?2"),
-        args![channel, sid],
-        MessageRow::from_row,
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found(50500, format!("Message {sid} not found")))
+    store::messages::get(conn, channel, sid)?
+        .ok_or_else(|| ApiError::not_found(50500, format!("Message {sid} not found")))
 }
 
 fn check_body(body: &str) -> ApiResult<()> {
@@ -204,39 +153,23 @@ pub struct NewMessage {
 }
 
 /// Appends a message to `ch` with the next index.
-pub fn insert(conn: &Conn<'_>, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
-    let index: i64 = conn.query_row(
-        "SELECT next_index FROM channels WHERE sid = ?1",
-        args![&ch.sid],
-        |r| r.get(0),
+pub fn insert(tx: &Tx<'_>, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
+    let dc = m.date_created.unwrap_or_else(now);
+    let row = store::messages::insert(
+        tx,
+        &ch.service_sid,
+        &ch.sid,
+        store::messages::NewMessage {
+            author: m.author,
+            body: m.body,
+            attributes: m.attributes,
+            date_created: dc,
+            date_updated: m.date_updated.unwrap_or(dc),
+            last_updated_by: m.last_updated_by,
+            media: m.media,
+        },
     )?;
-    let sid = SidKind::Message.generate();
-    let t = now();
-    let dc = m.date_created.unwrap_or(t);
-    conn.execute(
-        "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        args![sid, ch.service_sid, ch.sid, index, m.author, m.body, m.attributes, m.last_updated_by, dc, m.date_updated.unwrap_or(dc),
-            m.media.as_ref().and_then(|x| serde_json::to_string(x).ok())],
-    )?;
-    conn.execute(
-        "UPDATE channels SET next_index = ?2, messages_count = messages_count + 1, last_message_sid = ?3 WHERE sid = ?1",
-        args![ch.sid, index + 1, sid],
-    )?;
-    Ok(MessageRow {
-        sid,
-        service_sid: ch.service_sid.clone(),
-        channel_sid: ch.sid.clone(),
-        index,
-        author: m.author,
-        body: m.body,
-        attributes: m.attributes,
-        media: m.media,
-        last_updated_by: m.last_updated_by,
-        was_edited: false,
-        date_created: dc,
-        date_updated: m.date_updated.unwrap_or(dc),
-    })
+    Ok(row)
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages` — `Order=asc|desc`.
@@ -261,16 +194,7 @@ pub async fn list(
         .read(move |c| {
             let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
             view.require_read()?;
-            let sql = format!("SELECT {COLUMNS}, idx FROM messages WHERE channel_sid = ?");
-            let w = pg::fetch(
-                c,
-                &sql,
-                "idx",
-                vec![ch.sid.clone().into()],
-                descending,
-                &req,
-                MessageRow::from_row,
-            )?;
+            let w = store::messages::page(c, &ch.sid, descending, req.bound(), req.size)?;
             let items: Vec<Message> = w.items.iter().map(|m| m.render(&a)).collect();
             let path = format!("/v2/Services/{service}/Channels/{channel}/Messages");
             let meta = pg::meta(&a.public_url, &path, "messages", &q, &req, &w);
@@ -312,16 +236,14 @@ pub async fn create(
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
             if let Some(key) = &idem {
-                let seen: Option<(String, String)> = c
-                    .query_row(
-                        "SELECT message_sid, channel_sid FROM idempotency_keys WHERE service_sid = ?1 AND scope = ?2 AND key = ?3",
-                        args![service, scope, key],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                if let Some((message_sid, channel_sid)) = seen {
+                if let Some((message_sid, channel_sid)) =
+                    store::messages::by_idempotency_key(c, &service, &scope, key)?
+                {
                     if channel_sid != ch.sid {
-                        return Err(ApiError::conflict(20409, "Idempotency-Key was already used for a message in another channel"));
+                        return Err(ApiError::conflict(
+                            20409,
+                            "Idempotency-Key was already used for a message in another channel",
+                        ));
                     }
                     // A retry: answer exactly as the first time.
                     return Ok((created(resolve(c, &ch.sid, &message_sid)?.render(&a)), None));
@@ -382,15 +304,23 @@ pub async fn create(
                 crate::media::mark_sent(c, &md.sid, &ch.sid, &m.sid)?;
             }
             if let Some(key) = &idem {
-                c.execute(
-                    "INSERT INTO idempotency_keys (service_sid, scope, key, message_sid, channel_sid, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    args![service, scope, key, m.sid, ch.sid, now()],
+                store::messages::remember_idempotency_key(
+                    c,
+                    &service,
+                    &scope,
+                    key,
+                    &m.sid,
+                    &ch.sid,
+                    now(),
                 )?;
             }
             announce(c, &a, EventKind::MessageAdded, &m)?;
             let r = m.render(&a);
-            let event = if r.media.is_some() { "onMediaMessageSent" } else { "onMessageSent" };
+            let event = if r.media.is_some() {
+                "onMediaMessageSent"
+            } else {
+                "onMessageSent"
+            };
             let hook = hook_for(event, &a, origin.as_ref(), &r);
             Ok((created(r), hook))
         })
@@ -448,21 +378,21 @@ pub async fn update(
                 caller.require_admin("change a message's author or dates")?;
             }
             let edited = body.is_some_and(|b| b != m.body);
-            let updated_by = caller
-                .identity
-                .clone()
-                .or_else(|| f.str("LastUpdatedBy").filter(|x| !x.is_empty()).map(str::to_owned));
-            c.execute(
-                "UPDATE messages SET body = COALESCE(?2, body), attributes = COALESCE(?3, attributes),
-                   author = COALESCE(?4, author), date_created = COALESCE(?5, date_created),
-                   date_updated = COALESCE(?6, ?7), last_updated_by = COALESCE(?8, last_updated_by),
-                   was_edited = was_edited OR ?9
-                 WHERE sid = ?1",
-                args![
-                    m.sid, body, attributes, f.str("From").filter(|x| !x.is_empty()),
-                    date_created, date_updated, now(), updated_by, edited,
-                ],
-            )?;
+            let updated_by = caller.identity.clone().or_else(|| {
+                f.str("LastUpdatedBy")
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+            });
+            let edit = store::messages::MessageEdit {
+                body,
+                attributes: attributes.as_deref(),
+                author: f.str("From").filter(|x| !x.is_empty()),
+                date_created,
+                date_updated,
+                last_updated_by: updated_by.as_deref(),
+                edited,
+            };
+            store::messages::update(c, &m.sid, &edit, now())?;
             let m = resolve(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageUpdated, &m)?;
             let r = m.render(&a);
@@ -490,15 +420,8 @@ pub async fn delete(
             if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
                 view.require("deleteAnyMessage")?;
             }
-            c.execute("DELETE FROM messages WHERE sid = ?1", args![&m.sid])?;
             // The message's file goes with it.
-            c.execute("DELETE FROM media WHERE message_sid = ?1", args![&m.sid])?;
-            c.execute(
-                "UPDATE channels SET messages_count = messages_count - 1,
-                   last_message_sid = (SELECT sid FROM messages WHERE channel_sid = ?1 ORDER BY idx DESC LIMIT 1)
-                 WHERE sid = ?1",
-                args![&ch.sid],
-            )?;
+            store::messages::delete(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageRemoved, &m)?;
             let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
             Ok::<_, ApiError>(((StatusCode::NO_CONTENT, m.media.map(|x| x.sid)), hook))

@@ -2,6 +2,8 @@
 //! what they may do); only admins change them. Permission names are checked
 //! against the vocabulary of the role's type.
 
+use crate::store::roles::RoleRow;
+use crate::store::{self, Conn};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -9,11 +11,6 @@ use axum::Json;
 use parley_protocol::permission::{is_valid, RoleType};
 use parley_protocol::resources::Role;
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::services::load_with_caller;
 use crate::app::{created, now, App};
@@ -22,46 +19,32 @@ use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
 
-const COLUMNS: &str =
-    "sid, service_sid, friendly_name, type, permissions, date_created, date_updated";
-
-fn render(app: &App, r: &Row<'_>) -> StoreResult<Role> {
-    let sid: String = r.get(0)?;
-    let service: String = r.get(1)?;
-    let perms: String = r.get(4)?;
-    Ok(Role {
-        url: format!("{}/v2/Services/{service}/Roles/{sid}", app.public_url),
-        sid,
+fn render(app: &App, r: RoleRow) -> Role {
+    Role {
+        url: format!(
+            "{}/v2/Services/{}/Roles/{}",
+            app.public_url, r.service_sid, r.sid
+        ),
+        sid: r.sid,
         account_sid: app.account_sid.clone(),
-        service_sid: service,
-        friendly_name: r.get(2)?,
-        kind: r.get(3)?,
-        permissions: serde_json::from_str(&perms).unwrap_or_default(),
-        date_created: Timestamp(r.get(5)?),
-        date_updated: Timestamp(r.get(6)?),
-    })
+        service_sid: r.service_sid,
+        friendly_name: r.friendly_name,
+        kind: r.kind,
+        permissions: r.permissions,
+        date_created: Timestamp(r.date_created),
+        date_updated: Timestamp(r.date_updated),
+    }
 }
 
 fn load(conn: &Conn<'_>, app: &App, service: &str, sid: &str) -> ApiResult<Role> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM roles WHERE sid = ?1 AND service_sid = ?2"),
-        args![sid, service],
-        |r| render(app, r),
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found(50100, format!("Role {sid} not found")))
+    let role = store::roles::get(conn, service, sid)?
+        .ok_or_else(|| ApiError::not_found(50100, format!("Role {sid} not found")))?;
+    Ok(render(app, role))
 }
 
 /// Checks that `sid` names a role of `kind` in `service` (for RoleSid parameters).
 pub fn check_role(conn: &Conn<'_>, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
-    let found: Option<String> = conn
-        .query_row(
-            "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
-            args![sid, service],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match found {
+    match store::roles::kind(conn, service, sid)? {
         Some(t) if t == kind.as_str() => Ok(()),
         Some(_) => Err(ApiError::bad_request(
             50105,
@@ -117,15 +100,8 @@ pub async fn list(
     app.db
         .read(move |c| {
             load_with_caller(c, &service, &p)?;
-            let w = pg::fetch(
-                c,
-                &format!("SELECT {COLUMNS}, rowid FROM roles WHERE service_sid = ?"),
-                "rowid",
-                vec![service.clone().into()],
-                false,
-                &req,
-                |r| render(&a, r),
-            )?;
+            let w = store::roles::page(c, &service, req.bound(), req.size)?;
+            let w = w.map(|r| render(&a, r));
             let meta = pg::meta(
                 &a.public_url,
                 &format!("/v2/Services/{service}/Roles"),
@@ -167,11 +143,7 @@ pub async fn create(
             let (_, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("create roles")?;
             let sid = SidKind::Role.generate();
-            c.execute(
-                "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                args![sid, service, name, kind.as_str(), serde_json::to_string(&perms).unwrap_or_default(), now()],
-            )?;
+            store::roles::insert(c, &sid, &service, &name, kind.as_str(), &perms, now())?;
             Ok(created(load(c, &a, &service, &sid)?))
         })
         .await
@@ -207,14 +179,7 @@ pub async fn update(
             let role = load(c, &a, &service, &sid)?;
             let kind = RoleType::parse(&role.kind).unwrap_or(RoleType::Channel);
             let perms = permissions(&f, kind)?;
-            c.execute(
-                "UPDATE roles SET permissions = ?2, date_updated = ?3 WHERE sid = ?1",
-                args![
-                    sid,
-                    serde_json::to_string(&perms).unwrap_or_default(),
-                    now()
-                ],
-            )?;
+            store::roles::set_permissions(c, &sid, &perms, now())?;
             Ok(Json(load(c, &a, &service, &sid)?))
         })
         .await
@@ -240,20 +205,14 @@ pub async fn delete(
             ]
             .iter()
             .any(|d| d.as_deref() == Some(sid.as_str()));
-            let in_use: bool = c.query_row(
-                "SELECT EXISTS(SELECT 1 FROM users WHERE role_sid = ?1)
-                     OR EXISTS(SELECT 1 FROM members WHERE role_sid = ?1)
-                     OR EXISTS(SELECT 1 FROM invites WHERE role_sid = ?1)",
-                args![&sid],
-                |r| r.get(0),
-            )?;
+            let in_use = store::roles::in_use(c, &sid)?;
             if is_default || in_use {
                 return Err(ApiError::conflict(
                     20409,
                     format!("Role {sid} is in use and cannot be deleted"),
                 ));
             }
-            c.execute("DELETE FROM roles WHERE sid = ?1", args![&sid])?;
+            store::roles::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

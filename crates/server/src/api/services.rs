@@ -6,15 +6,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
-use parley_protocol::resources::{
-    MediaSettings, Notifications, Service, ServiceLimits, ServiceLinks,
-};
+use parley_protocol::resources::{MediaSettings, Service, ServiceLimits, ServiceLinks};
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use crate::access::Caller;
 use crate::app::{created, now, App};
@@ -22,6 +15,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+pub use crate::store::services::ServiceRow;
+use crate::store::{self, Conn, Tx};
 
 /// Upper bound of both service limits.
 pub const MAX_LIMIT: i64 = 1000;
@@ -73,13 +68,7 @@ impl ServiceRow {
 
 /// Loads a service or fails with 20404.
 pub fn load(conn: &Conn<'_>, sid: &str) -> ApiResult<ServiceRow> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"),
-        args![sid],
-        ServiceRow::from_row,
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::no_route(&format!("/Services/{sid}")))
+    store::services::get(conn, sid)?.ok_or_else(|| ApiError::no_route(&format!("/Services/{sid}")))
 }
 
 /// Loads the service and the caller's rights in it.
@@ -94,47 +83,22 @@ pub fn load_with_caller(
     Ok((s, caller))
 }
 
-fn insert_role(
-    conn: &Conn<'_>,
-    service: &str,
-    name: &str,
-    kind: &str,
-    perms: &[&str],
-    t: i64,
-) -> StoreResult<String> {
-    let sid = SidKind::Role.generate();
-    conn.execute(
-        "INSERT INTO roles (sid, service_sid, friendly_name, type, permissions, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        args![sid, service, name, kind, serde_json::to_string(perms).unwrap_or_default(), t],
-    )?;
-    Ok(sid)
-}
-
 /// Creates a service with its default roles.
-pub fn create_service(conn: &Conn<'_>, friendly_name: &str) -> ApiResult<ServiceRow> {
+pub fn create_service(tx: &Tx<'_>, friendly_name: &str) -> ApiResult<ServiceRow> {
     let sid = SidKind::Service.generate();
     let t = now();
-    conn.execute(
-        "INSERT INTO services (sid, friendly_name, notifications, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
-        args![
-            sid,
-            friendly_name,
-            serde_json::to_string(&Notifications::default()).unwrap_or_default(),
-            t
-        ],
-    )?;
-    let service_user = insert_role(conn, &sid, "service user", "deployment", SERVICE_USER, t)?;
-    insert_role(conn, &sid, "service admin", "deployment", SERVICE_ADMIN, t)?;
-    let channel_user = insert_role(conn, &sid, "channel user", "channel", CHANNEL_USER, t)?;
-    let channel_admin = insert_role(conn, &sid, "channel admin", "channel", CHANNEL_ADMIN, t)?;
-    conn.execute(
-        "UPDATE services SET default_service_role_sid = ?2, default_channel_role_sid = ?3,
-         default_channel_creator_role_sid = ?4 WHERE sid = ?1",
-        args![sid, service_user, channel_user, channel_admin],
-    )?;
-    load(conn, &sid)
+    store::services::insert(tx, &sid, friendly_name, t)?;
+    let role = |name: &str, kind: &str, perms: &[&str]| -> ApiResult<String> {
+        let role_sid = SidKind::Role.generate();
+        store::roles::insert(tx, &role_sid, &sid, name, kind, perms, t)?;
+        Ok(role_sid)
+    };
+    let service_user = role("service user", "deployment", SERVICE_USER)?;
+    role("service admin", "deployment", SERVICE_ADMIN)?;
+    let channel_user = role("channel user", "channel", CHANNEL_USER)?;
+    let channel_admin = role("channel admin", "channel", CHANNEL_ADMIN)?;
+    store::services::set_default_roles(tx, &sid, &service_user, &channel_user, &channel_admin)?;
+    load(tx, &sid)
 }
 
 fn check_friendly_name(name: &str) -> ApiResult<()> {
@@ -158,15 +122,7 @@ pub async fn list(
     let a = app.clone();
     app.db
         .read(move |c| {
-            let w = pg::fetch(
-                c,
-                &format!("SELECT {COLUMNS}, rowid FROM services WHERE TRUE"),
-                "rowid",
-                vec![],
-                false,
-                &req,
-                ServiceRow::from_row,
-            )?;
+            let w = store::services::page(c, req.bound(), req.size)?;
             let items: Vec<Service> = w.items.iter().map(|s| s.render(&a)).collect();
             let meta = pg::meta(&a.public_url, "/v2/Services", "services", &q, &req, &w);
             Ok(Json(paging::page_json(&items, &meta)))
@@ -198,21 +154,8 @@ pub async fn fetch(
         .await
 }
 
-fn role_of_type(
-    conn: &Conn<'_>,
-    service: &str,
-    sid: &str,
-    kind: &str,
-    code: u32,
-) -> ApiResult<()> {
-    let found: Option<String> = conn
-        .query_row(
-            "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
-            args![sid, service],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match found {
+fn role_of_type(conn: &Conn<'_>, service: &str, sid: &str, kind: &str, code: u32) -> ApiResult<()> {
+    match store::roles::kind(conn, service, sid)? {
         Some(t) if t == kind => Ok(()),
         Some(_) => Err(ApiError::bad_request(
             50105,
@@ -407,24 +350,7 @@ pub async fn update(
         .write(move |c| {
             let mut s = load(c, &sid)?;
             apply_update(c, &mut s, &f)?;
-            c.execute(
-                "UPDATE services SET friendly_name=?2, default_service_role_sid=?3, default_channel_role_sid=?4,
-                 default_channel_creator_role_sid=?5, read_status_enabled=?6, reachability_enabled=?7,
-                 typing_indicator_timeout=?8, consumption_report_interval=?9, limit_channel_members=?10,
-                 limit_user_channels=?11, pre_webhook_url=?12, post_webhook_url=?13, webhook_method=?14,
-                 webhook_filters=?15, pre_webhook_retry_count=?16, post_webhook_retry_count=?17,
-                 notifications=?18, media_compatibility_message=?19, date_updated=?20 WHERE sid=?1",
-                args![
-                    s.sid, s.friendly_name, s.default_service_role_sid, s.default_channel_role_sid,
-                    s.default_channel_creator_role_sid, s.read_status_enabled, s.reachability_enabled,
-                    s.typing_indicator_timeout, s.consumption_report_interval, s.limit_channel_members,
-                    s.limit_user_channels, s.pre_webhook_url, s.post_webhook_url, s.webhook_method,
-                    s.webhook_filters.as_ref().map(|f| serde_json::to_string(f).unwrap_or_default()),
-                    s.pre_webhook_retry_count, s.post_webhook_retry_count,
-                    serde_json::to_string(&s.notifications).unwrap_or_default(),
-                    s.media_compatibility_message, now(),
-                ],
-            )?;
+            store::services::update(c, &s, now())?;
             Ok(Json(load(c, &sid)?.render(&a)))
         })
         .await
@@ -440,19 +366,7 @@ pub async fn delete(
     app.db
         .write(move |c| {
             load(c, &sid)?;
-            for table in [
-                "members",
-                "messages",
-                "invites",
-                "channel_webhooks",
-                "refresh_tokens",
-            ] {
-                c.execute(
-                    &format!("DELETE FROM {table} WHERE service_sid = ?1"),
-                    args![&sid],
-                )?;
-            }
-            c.execute("DELETE FROM services WHERE sid = ?1", args![&sid])?;
+            store::services::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

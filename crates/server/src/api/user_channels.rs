@@ -2,15 +2,12 @@
 //! user's view of the channels they joined or were invited to, with read
 //! horizon, unread count and notification level. Users see only their own.
 
+use crate::store::{self, Conn};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::paging;
 use parley_protocol::resources::{UserChannel, UserChannelLinks};
-use crate::args;
-use crate::store::Conn;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::channels::{load_visible, ChannelRow};
 use super::services::load_with_caller;
@@ -21,34 +18,17 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::store::members::UserChannelRow;
 
-/// The user-channel columns of one channel for one identity:
-/// (channel_sid, status, member_sid, horizon, unread, notification_level).
-type Entry = (
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
-
-const UNREAD: &str =
-    "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1))";
-
-fn entry(r: &Row<'_>) -> StoreResult<Entry> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-    ))
-}
-
-fn render(app: &App, service: &str, user: &UserRow, e: Entry) -> UserChannel {
-    let (channel, status, member, horizon, unread, level) = e;
+fn render(app: &App, service: &str, user: &UserRow, e: UserChannelRow) -> UserChannel {
+    let UserChannelRow {
+        channel_sid: channel,
+        status,
+        member_sid: member,
+        last_consumed_message_index: horizon,
+        unread_messages_count: unread,
+        notification_level: level,
+    } = e;
     let ch_url = format!(
         "{}/v2/Services/{service}/Channels/{channel}",
         app.public_url
@@ -89,32 +69,24 @@ fn own_user(
     Ok((caller, user))
 }
 
-fn one(conn: &Conn<'_>, user: &UserRow, ch: &ChannelRow) -> ApiResult<Entry> {
-    let joined = conn.query_row(
-        &format!(
-            "SELECT m.channel_sid, 'joined', m.sid, m.last_consumed_message_index, {UNREAD}, m.notification_level
-             FROM members m WHERE m.channel_sid = ?1 AND m.identity = ?2"
-        ),
-        args![ch.sid, user.identity],
-        entry,
-    );
-    match joined {
-        Ok(e) => Ok(e),
-        Err(rusqlite::Error::QueryReturnedNoRows) => {
-            let invited: bool = conn.query_row(
-                "SELECT EXISTS(SELECT 1 FROM invites WHERE channel_sid = ?1 AND identity = ?2)",
-                args![ch.sid, user.identity],
-                |r| r.get(0),
-            )?;
-            let status = if invited {
-                "invited"
-            } else {
-                "notParticipating"
-            };
-            Ok((ch.sid.clone(), status.into(), None, None, None, None))
-        }
-        Err(e) => Err(e.into()),
+/// The user's entry for `ch`: joined, invited or not participating.
+fn one(conn: &Conn<'_>, user: &UserRow, ch: &ChannelRow) -> ApiResult<UserChannelRow> {
+    if let Some(e) = store::members::user_channel(conn, &ch.sid, &user.identity)? {
+        return Ok(e);
     }
+    let status = if store::invites::exists(conn, &ch.sid, &user.identity)? {
+        "invited"
+    } else {
+        "notParticipating"
+    };
+    Ok(UserChannelRow {
+        channel_sid: ch.sid.clone(),
+        status: status.into(),
+        member_sid: None,
+        last_consumed_message_index: None,
+        unread_messages_count: None,
+        notification_level: None,
+    })
 }
 
 /// The user channel of `identity` in `ch`, when the user exists.
@@ -144,17 +116,19 @@ pub async fn list(
     app.db
         .read(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
-            let sql = format!(
-                "SELECT * FROM (
-                   SELECT m.channel_sid, 'joined', m.sid, m.last_consumed_message_index, {UNREAD}, m.notification_level, m.rowid * 2 AS k
-                     FROM members m WHERE m.service_sid = ?1 AND m.identity = ?2
-                   UNION ALL
-                   SELECT i.channel_sid, 'invited', NULL, NULL, NULL, NULL, i.rowid * 2 + 1 AS k
-                     FROM invites i WHERE i.service_sid = ?1 AND i.identity = ?2
-                 ) WHERE TRUE"
-            );
-            let w = pg::fetch(c, &sql, "k", vec![service.clone().into(), user.identity.clone().into()], false, &req, entry)?;
-            let items: Vec<UserChannel> = w.items.iter().cloned().map(|e| render(&a, &service, &user, e)).collect();
+            let w = store::members::user_channels_page(
+                c,
+                &service,
+                &user.identity,
+                req.bound(),
+                req.size,
+            )?;
+            let items: Vec<UserChannel> = w
+                .items
+                .iter()
+                .cloned()
+                .map(|e| render(&a, &service, &user, e))
+                .collect();
             let path = format!("/v2/Services/{service}/Users/{key}/Channels");
             let meta = pg::meta(&a.public_url, &path, "channels", &q, &req, &w);
             Ok(Json(paging::page_json(&items, &meta)))
@@ -215,18 +189,12 @@ pub async fn update(
                 .ok_or_else(|| ApiError::limit(50400, "User not member of channel"))?;
             if let Some(l) = &level {
                 view.require("editNotificationLevel")?;
-                c.execute(
-                    "UPDATE members SET notification_level = ?2 WHERE sid = ?1",
-                    args![member.sid, l],
-                )?;
+                store::members::set_notification_level(c, &member.sid, l)?;
             }
             if let Some(i) = index {
                 super::members::set_horizon(c, &member.sid, i, ts)?;
             } else if let Some(t) = ts {
-                c.execute(
-                    "UPDATE members SET last_consumption_timestamp = ?2 WHERE sid = ?1",
-                    args![member.sid, t],
-                )?;
+                store::members::set_consumption_timestamp(c, &member.sid, t)?;
             }
             let updated = super::members::resolve(c, &ch.sid, &member.sid)?;
             super::members::announce_update(c, &a, &ch, &updated, true)?;

@@ -9,11 +9,6 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::{User, UserLinks};
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::services::{load_with_caller, ServiceRow};
 use crate::app::{created, now, App};
@@ -21,43 +16,16 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::store::users::{self as store, NewUser};
+use crate::store::Conn;
 use crate::webhooks_out::{self, Hook};
 
 /// Longest identity accepted.
 pub const MAX_IDENTITY: usize = 256;
 
-/// A user as stored.
-#[derive(Debug, Clone)]
-pub struct UserRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub identity: String,
-    pub friendly_name: Option<String>,
-    pub attributes: String,
-    pub role_sid: Option<String>,
-    pub date_created: i64,
-    pub date_updated: i64,
-    pub joined_channels_count: i64,
-}
-
-const COLUMNS: &str = "sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated,
-    (SELECT COUNT(*) FROM members m WHERE m.service_sid = users.service_sid AND m.identity = users.identity)";
+pub use crate::store::users::UserRow;
 
 impl UserRow {
-    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        Ok(UserRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            identity: r.get(2)?,
-            friendly_name: r.get(3)?,
-            attributes: r.get(4)?,
-            role_sid: r.get(5)?,
-            date_created: r.get(6)?,
-            date_updated: r.get(7)?,
-            joined_channels_count: r.get(8)?,
-        })
-    }
-
     /// The wire shape; `reachability` is `Some((online, notifiable))` on a
     /// single fetch with reachability enabled.
     pub fn render(&self, app: &App, reachability: Option<(bool, bool)>) -> User {
@@ -105,18 +73,11 @@ fn user_hook(
 
 /// Finds a user by SID or identity.
 pub fn find(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<Option<UserRow>> {
-    let column = if SidKind::User.matches(key) {
-        "sid"
+    Ok(if SidKind::User.matches(key) {
+        store::by_sid(conn, service, key)?
     } else {
-        "identity"
-    };
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM users WHERE service_sid = ?1 AND {column} = ?2"),
-            args![service, key],
-            UserRow::from_row,
-        )
-        .optional()?)
+        store::by_identity(conn, service, key)?
+    })
 }
 
 /// Like [`find`], failing with 50200.
@@ -157,10 +118,17 @@ fn insert(
     attributes: &str,
 ) -> ApiResult<UserRow> {
     let sid = SidKind::User.generate();
-    conn.execute(
-        "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        args![sid, service.sid, identity, friendly, attributes, role.or(service.default_service_role_sid.as_deref()), now()],
+    store::insert(
+        conn,
+        &NewUser {
+            sid: &sid,
+            service_sid: &service.sid,
+            identity,
+            friendly_name: friendly,
+            attributes,
+            role_sid: role.or(service.default_service_role_sid.as_deref()),
+            date_created: now(),
+        },
     )?;
     resolve(conn, &service.sid, &sid)
 }
@@ -185,10 +153,7 @@ pub fn set_password(
     phc: &str,
 ) -> ApiResult<UserRow> {
     let u = ensure(conn, service, identity)?;
-    conn.execute(
-        "UPDATE users SET password_hash = ?2 WHERE sid = ?1",
-        args![u.sid, phc],
-    )?;
+    store::set_password(conn, &u.sid, phc)?;
     Ok(u)
 }
 
@@ -214,15 +179,7 @@ pub async fn list(
     app.db
         .read(move |c| {
             load_with_caller(c, &service, &p)?;
-            let w = pg::fetch(
-                c,
-                &format!("SELECT {COLUMNS}, rowid FROM users WHERE service_sid = ?"),
-                "rowid",
-                vec![service.clone().into()],
-                false,
-                &req,
-                UserRow::from_row,
-            )?;
+            let w = store::page(c, &service, req.bound(), req.size)?;
             let items: Vec<User> = w.items.iter().map(|u| u.render(&a, None)).collect();
             let meta = pg::meta(
                 &a.public_url,
@@ -297,11 +254,7 @@ pub fn reachability(
     if !s.reachability_enabled {
         return Ok(None);
     }
-    let notifiable: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM bindings WHERE user_sid = ?1)",
-        args![&u.sid],
-        |r| r.get(0),
-    )?;
+    let notifiable = crate::store::bindings::any_for_user(conn, &u.sid)?;
     Ok(Some((
         app.presence.is_online(&s.sid, &u.identity),
         notifiable,
@@ -362,10 +315,13 @@ pub async fn update(
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
-            c.execute(
-                "UPDATE users SET friendly_name = COALESCE(?2, friendly_name), attributes = COALESCE(?3, attributes),
-                 role_sid = COALESCE(?4, role_sid), date_updated = ?5 WHERE sid = ?1",
-                args![u.sid, friendly, attributes, role, now()],
+            store::update(
+                c,
+                &u.sid,
+                friendly.as_deref(),
+                attributes.as_deref(),
+                role.as_deref(),
+                now(),
             )?;
             let u = resolve(c, &service, &u.sid)?;
             let r = reachability(c, &a, &s, &u)?;
@@ -388,19 +344,7 @@ pub async fn update(
 
 /// Removes everything tied to a user's identity in a service.
 pub fn delete_user(conn: &Conn<'_>, u: &UserRow) -> ApiResult<()> {
-    conn.execute(
-        "DELETE FROM members WHERE service_sid = ?1 AND identity = ?2",
-        args![u.service_sid, u.identity],
-    )?;
-    conn.execute(
-        "DELETE FROM invites WHERE service_sid = ?1 AND identity = ?2",
-        args![u.service_sid, u.identity],
-    )?;
-    conn.execute(
-        "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
-        args![u.service_sid, u.identity],
-    )?;
-    conn.execute("DELETE FROM users WHERE sid = ?1", args![&u.sid])?;
+    store::delete(conn, &u.service_sid, &u.identity, &u.sid)?;
     Ok(())
 }
 

@@ -8,11 +8,6 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{ChannelWebhook, WebhookConfiguration};
 use parley_protocol::{paging, SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::Row;
-use crate::store::StoreResult;
 
 use super::channels::load_visible;
 use crate::app::{created, now, App};
@@ -20,6 +15,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::store::webhooks::{self as store, WebhookRow};
+use crate::store::Conn;
 
 /// Most webhooks per channel.
 pub const MAX_PER_CHANNEL: i64 = 5;
@@ -46,38 +43,27 @@ pub const EVENTS: &[&str] = &[
     "onMemberRemove",
 ];
 
-const COLUMNS: &str =
-    "sid, service_sid, channel_sid, type, configuration, date_created, date_updated";
-
-fn render(app: &App, r: &Row<'_>) -> StoreResult<ChannelWebhook> {
-    let sid: String = r.get(0)?;
-    let service: String = r.get(1)?;
-    let channel: String = r.get(2)?;
-    let config: String = r.get(4)?;
-    Ok(ChannelWebhook {
+fn render(app: &App, w: WebhookRow) -> ChannelWebhook {
+    ChannelWebhook {
         url: format!(
-            "{}/v2/Services/{service}/Channels/{channel}/Webhooks/{sid}",
-            app.public_url
+            "{}/v2/Services/{}/Channels/{}/Webhooks/{}",
+            app.public_url, w.service_sid, w.channel_sid, w.sid
         ),
-        sid,
+        sid: w.sid,
         account_sid: app.account_sid.clone(),
-        service_sid: service,
-        channel_sid: channel,
-        kind: r.get(3)?,
-        configuration: serde_json::from_str(&config).unwrap_or_default(),
-        date_created: Timestamp(r.get(5)?),
-        date_updated: Timestamp(r.get(6)?),
-    })
+        service_sid: w.service_sid,
+        channel_sid: w.channel_sid,
+        kind: w.kind,
+        configuration: w.configuration,
+        date_created: Timestamp(w.date_created),
+        date_updated: Timestamp(w.date_updated),
+    }
 }
 
 fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<ChannelWebhook> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM channel_webhooks WHERE channel_sid = ?1 AND sid = ?2"),
-        args![channel, sid],
-        |r| render(app, r),
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::not_found(50320, format!("Channel webhook {sid} not found")))
+    store::get(conn, channel, sid)?
+        .map(|w| render(app, w))
+        .ok_or_else(|| ApiError::not_found(50320, format!("Channel webhook {sid} not found")))
 }
 
 /// Applies `Configuration.*` parameters to `cfg` and validates the result.
@@ -222,20 +208,11 @@ pub async fn list(
     app.db
         .read(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
-            let sql =
-                format!("SELECT {COLUMNS}, rowid FROM channel_webhooks WHERE channel_sid = ?");
-            let w = pg::fetch(
-                c,
-                &sql,
-                "rowid",
-                vec![ch.sid.clone().into()],
-                false,
-                &req,
-                |r| render(&a, r),
-            )?;
+            let w = store::page(c, &ch.sid, req.bound(), req.size)?;
             let path = format!("/v2/Services/{service}/Channels/{channel}/Webhooks");
             let meta = pg::meta(&a.public_url, &path, "webhooks", &q, &req, &w);
-            Ok(Json(paging::page_json(&w.items, &meta)))
+            let items: Vec<ChannelWebhook> = w.items.into_iter().map(|h| render(&a, h)).collect();
+            Ok(Json(paging::page_json(&items, &meta)))
         })
         .await
 }
@@ -255,16 +232,15 @@ pub async fn create(
     app.db
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
-            let n: i64 = c.query_row("SELECT COUNT(*) FROM channel_webhooks WHERE channel_sid = ?1", args![&ch.sid], |r| r.get(0))?;
+            let n = store::count_for_channel(c, &ch.sid)?;
             if n >= MAX_PER_CHANNEL {
-                return Err(ApiError::limit(50321, "Too many channel webhooks: at most 5 per channel"));
+                return Err(ApiError::limit(
+                    50321,
+                    "Too many channel webhooks: at most 5 per channel",
+                ));
             }
             let sid = SidKind::Webhook.generate();
-            c.execute(
-                "INSERT INTO channel_webhooks (sid, service_sid, channel_sid, type, configuration, date_created, date_updated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                args![sid, service, ch.sid, kind, serde_json::to_string(&cfg).unwrap_or_default(), now()],
-            )?;
+            store::insert(c, &sid, &service, &ch.sid, &kind, &cfg, now())?;
             Ok(created(load(c, &a, &ch.sid, &sid)?))
         })
         .await
@@ -300,14 +276,7 @@ pub async fn update(
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             let mut hook = load(c, &a, &ch.sid, &sid)?;
             configure(&hook.kind, &mut hook.configuration, &f)?;
-            c.execute(
-                "UPDATE channel_webhooks SET configuration = ?2, date_updated = ?3 WHERE sid = ?1",
-                args![
-                    sid,
-                    serde_json::to_string(&hook.configuration).unwrap_or_default(),
-                    now()
-                ],
-            )?;
+            store::set_configuration(c, &sid, &hook.configuration, now())?;
             Ok(Json(load(c, &a, &ch.sid, &sid)?))
         })
         .await
@@ -325,7 +294,7 @@ pub async fn delete(
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             load(c, &a, &ch.sid, &sid)?;
-            c.execute("DELETE FROM channel_webhooks WHERE sid = ?1", args![&sid])?;
+            store::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })
         .await

@@ -6,6 +6,8 @@
 
 use std::net::SocketAddr;
 
+use crate::store::sessions::{self, NewRefresh};
+use crate::store::{Conn, StoreResult, Tx};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,10 +15,6 @@ use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use parley_protocol::token::{TokenError, TokenResponse};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::StoreResult;
 use sha2::{Digest, Sha256};
 
 use crate::app::{now, App};
@@ -50,18 +48,19 @@ fn new_refresh_token() -> String {
 }
 
 /// Stores a fresh refresh token of `family` and returns it.
-fn store_refresh(
-    conn: &Conn<'_>,
-    family: &str,
-    service: &str,
-    identity: &str,
-) -> StoreResult<String> {
+fn store_refresh(tx: &Tx<'_>, family: &str, service: &str, identity: &str) -> StoreResult<String> {
     let token = new_refresh_token();
     let t = now();
-    conn.execute(
-        "INSERT INTO refresh_tokens (token_hash, family, service_sid, identity, expires_at, date_created)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        args![hash_token(&token), family, service, identity, t + REFRESH_TTL, t],
+    sessions::insert_refresh(
+        tx,
+        &NewRefresh {
+            token_hash: &hash_token(&token),
+            family,
+            service_sid: service,
+            identity,
+            expires_at: t + REFRESH_TTL,
+            date_created: t,
+        },
     )?;
     Ok(token)
 }
@@ -91,19 +90,9 @@ fn respond(app: &App, service: String, identity: String, refresh: String) -> Res
 /// Picks the service a login is for: the one named, or the only one.
 fn pick_service(conn: &Conn<'_>, named: Option<&str>) -> Result<Option<String>, ApiError> {
     if let Some(s) = named.filter(|s| !s.is_empty()) {
-        return Ok(conn
-            .query_row("SELECT sid FROM services WHERE sid = ?1", args![s], |r| r.get(0))
-            .optional()?);
+        return Ok(sessions::service_exists(conn, s)?.then(|| s.to_owned()));
     }
-    let mut stmt = conn.prepare("SELECT sid FROM services LIMIT 2")?;
-    let sids: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(if sids.len() == 1 {
-        sids.into_iter().next()
-    } else {
-        None
-    })
+    Ok(sessions::only_service(conn)?)
 }
 
 /// `POST /auth/token`
@@ -161,13 +150,7 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
             let Some(service) = pick_service(c, named.as_deref())? else {
                 return Ok::<_, ApiError>(Err("service"));
             };
-            let hash: Option<Option<String>> = c
-                .query_row(
-                    "SELECT password_hash FROM users WHERE service_sid = ?1 AND identity = ?2",
-                    args![service, who],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let hash = sessions::password_hash(c, &service, &who)?;
             Ok(Ok((service, hash.flatten())))
         })
         .await;
@@ -229,36 +212,23 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
     let result = app
         .db
         .write(move |c| {
-            let row: Option<(String, String, String, i64, bool)> = c
-                .query_row(
-                    "SELECT family, service_sid, identity, expires_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
-                    args![hash_token(&presented)],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?;
-            let Some((family, service, identity, expires_at, revoked)) = row else {
+            let presented_hash = hash_token(&presented);
+            let Some(row) = sessions::find_refresh(c, &presented_hash)? else {
                 return Ok::<_, ApiError>(Refresh::Invalid("Unknown refresh token"));
             };
+            let sessions::RefreshRow { family, service_sid: service, identity, expires_at, revoked } = row;
             if revoked {
-                c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1", args![&family])?;
+                sessions::revoke_family(c, &family)?;
                 tracing::warn!(%identity, "a rotated refresh token was presented again; its family is revoked");
                 return Ok(Refresh::Invalid("Refresh token was revoked; sign in again"));
             }
             if expires_at <= now() {
                 return Ok(Refresh::Invalid("Refresh token expired; sign in again"));
             }
-            let user_exists: bool = c
-                .query_row(
-                    "SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2",
-                    args![service, identity],
-                    |_| Ok(true),
-                )
-                .optional()?
-                .unwrap_or(false);
-            if !user_exists {
+            if !sessions::user_exists(c, &service, &identity)? {
                 return Ok(Refresh::Invalid("The user no longer exists"));
             }
-            c.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1", args![hash_token(&presented)])?;
+            sessions::revoke_refresh(c, &presented_hash)?;
             let token = store_refresh(c, &family, &service, &identity)?;
             Ok(Refresh::Issued { service, identity, token })
         })
@@ -292,12 +262,7 @@ pub async fn revoke(State(app): State<App>, Form(p): Form) -> Response {
     let r = app
         .db
         .write(move |c| {
-            c.execute(
-                "UPDATE refresh_tokens SET revoked = 1 WHERE family =
-                   (SELECT family FROM refresh_tokens WHERE token_hash = ?1)",
-                args![hash_token(&presented)],
-            )
-            .map_err(ApiError::from)
+            sessions::revoke_family_of(c, &hash_token(&presented)).map_err(ApiError::from)
         })
         .await;
     match r {

@@ -8,12 +8,12 @@ pub mod login;
 pub mod password;
 pub mod ratelimit;
 
+use crate::store::{accounts, sessions, Conn, StoreResult};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use crate::store::OptionalExt;
 use subtle::ConstantTimeEq;
 
 use crate::app::App;
@@ -64,10 +64,7 @@ fn eq(a: &str, b: &str) -> bool {
 
 /// Looks up an API key's secret.
 pub fn key_secret(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<String>> {
-    conn.query_row("SELECT secret FROM api_keys WHERE sid = ?1", args![sid], |r| {
-        r.get(0)
-    })
-    .optional()
+    accounts::key_secret(conn, sid)
 }
 
 /// Verifies an access token against this server's keys.
@@ -100,16 +97,8 @@ async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
     let known = app
         .db
         .read(move |c| {
-            let service_exists: bool = c.query_row(
-                "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
-                args![&service],
-                |r| r.get(0),
-            )?;
-            let user_exists: bool = c.query_row(
-                "SELECT EXISTS(SELECT 1 FROM users WHERE service_sid = ?1 AND identity = ?2)",
-                rusqlite::args![service, identity],
-                |r| r.get(0),
-            )?;
+            let service_exists = sessions::service_exists(c, &service)?;
+            let user_exists = sessions::user_exists(c, &service, &identity)?;
             Ok::<_, ApiError>(!service_exists || user_exists)
         })
         .await?;

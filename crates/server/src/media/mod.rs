@@ -9,6 +9,7 @@ pub mod names;
 pub mod range;
 pub mod signed;
 
+use crate::store::{self, Conn, Tx};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -16,10 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
 use parley_protocol::{SidKind, Timestamp};
-use crate::args;
-use crate::store::Conn;
-use crate::store::OptionalExt;
-use crate::store::StoreResult;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::access::Caller;
@@ -37,41 +34,9 @@ pub const DEFAULT_RETENTION: i64 = 24 * 3600;
 /// Bytes per read when streaming a file out.
 const READ_CHUNK: usize = 64 * 1024;
 
-/// A row of the media table.
-#[derive(Debug, Clone)]
-pub struct MediaRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: Option<String>,
-    pub message_sid: Option<String>,
-    pub author: String,
-    pub size: u64,
-    pub content_type: String,
-    pub filename: Option<String>,
-    pub sha256: String,
-    pub date_created: i64,
-    pub date_updated: i64,
-}
-
-const COLUMNS: &str = "sid, service_sid, channel_sid, message_sid, author, size, content_type, filename, sha256, date_created, date_updated";
+pub use crate::store::media::MediaRow;
 
 impl MediaRow {
-    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        Ok(MediaRow {
-            sid: r.get(0)?,
-            service_sid: r.get(1)?,
-            channel_sid: r.get(2)?,
-            message_sid: r.get(3)?,
-            author: r.get(4)?,
-            size: r.get::<_, i64>(5)?.max(0) as u64,
-            content_type: r.get(6)?,
-            filename: r.get(7)?,
-            sha256: r.get(8)?,
-            date_created: r.get(9)?,
-            date_updated: r.get(10)?,
-        })
-    }
-
     /// The resource, with a fresh temporary link.
     pub fn render(&self, app: &App) -> Media {
         let url = format!(
@@ -134,13 +99,7 @@ fn not_found(sid: &str) -> ApiError {
 
 /// Loads a media row of `service`.
 pub fn load(conn: &Conn<'_>, service: &str, sid: &str) -> ApiResult<MediaRow> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM media WHERE sid = ?1 AND service_sid = ?2"),
-        args![sid, service],
-        MediaRow::from_row,
-    )
-    .optional()?
-    .ok_or_else(|| not_found(sid))
+    store::media::get(conn, service, sid)?.ok_or_else(|| not_found(sid))
 }
 
 /// Whether `caller` may read `m`: admins always; the uploader until a
@@ -248,13 +207,7 @@ pub async fn upload(
     let r = row.clone();
     let stored = app
         .db
-        .write(move |c| {
-            c.execute(
-                &format!("INSERT INTO media ({COLUMNS}) VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
-                args![r.sid, r.service_sid, r.author, r.size as i64, r.content_type, r.filename, r.sha256, r.date_created],
-            )?;
-            Ok(())
-        })
+        .write(move |c| store::media::insert(c, &r).map_err(ApiError::from))
         .await;
     if let Err(e) = stored {
         let _ = app.media.files.remove(&sid).await;
@@ -302,7 +255,7 @@ pub async fn delete(
             if !(caller.admin || caller.is(&m.author)) {
                 return Err(ApiError::not_authorized("delete another user's media"));
             }
-            c.execute("DELETE FROM media WHERE sid = ?1", args![&m.sid])?;
+            store::media::delete(c, &m.sid)?;
             Ok(())
         })
         .await?;
@@ -458,28 +411,17 @@ pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> Api
 
 /// Records which message carries a media file.
 pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
-    conn.execute(
-        "UPDATE media SET channel_sid = ?2, message_sid = ?3, date_updated = ?4 WHERE sid = ?1",
-        args![sid, channel, message, now()],
-    )?;
+    store::media::mark_sent(conn, sid, channel, message, now())?;
     Ok(())
 }
 
 /// Removes media rows nothing needs any more: uploads no message took within
 /// `retention` seconds, and files of messages, channels or services that are
 /// gone. Returns their SIDs, whose files the caller deletes.
-pub fn prune(conn: &Conn<'_>, retention: i64) -> ApiResult<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT sid FROM media
-         WHERE (message_sid IS NULL AND date_created < ?1)
-            OR (message_sid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.sid = media.message_sid))
-            OR NOT EXISTS (SELECT 1 FROM services WHERE services.sid = media.service_sid)",
-    )?;
-    let sids: Vec<String> = stmt
-        .query_map([now() - retention], |r| r.get(0))?
-        .collect::<StoreResult<_>>()?;
+pub fn prune(tx: &Tx<'_>, retention: i64) -> ApiResult<Vec<String>> {
+    let sids = store::media::unneeded(tx, now() - retention)?;
     for sid in &sids {
-        conn.execute("DELETE FROM media WHERE sid = ?1", args![sid])?;
+        store::media::delete(tx, sid)?;
     }
     Ok(sids)
 }
@@ -489,11 +431,7 @@ pub fn prune(conn: &Conn<'_>, retention: i64) -> ApiResult<Vec<String>> {
 pub fn orphans(conn: &Conn<'_>, on_disk: Vec<String>) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
     for sid in on_disk {
-        let known = conn
-            .query_row("SELECT 1 FROM media WHERE sid = ?1", args![&sid], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if !known {
+        if !store::media::exists(conn, &sid)? {
             out.push(sid);
         }
     }

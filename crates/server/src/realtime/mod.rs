@@ -86,9 +86,7 @@ pub async fn changes(
     let since = q.int("Since", 20001)?;
     let size = q.int("PageSize", 20001)?.unwrap_or(100).clamp(1, 1000) as u32;
     app.db
-        .read(move |conn| {
-            let snapshot = conn.unchecked_transaction()?;
-            let c = &*snapshot;
+        .read(move |c| {
             let (_, caller) = services::load_with_caller(c, &service, &p)?;
             let identity = match users::find(c, &service, &key)? {
                 Some(u) => u.identity,

@@ -207,12 +207,11 @@ async fn run(
     let (head, pruned, typing_timeout) = match app
         .db
         .read(move |c| {
-            let snapshot = c.unchecked_transaction()?;
-            let s = crate::api::services::load(&snapshot, &svc)?;
-            crate::api::users::find(&snapshot, &svc, &ident)?;
+            let s = crate::api::services::load(c, &svc)?;
+            crate::api::users::find(c, &svc, &ident)?;
             let out = (
-                feed::head(&snapshot)?,
-                feed::pruned_through(&snapshot)?,
+                feed::head(c)?,
+                feed::pruned_through(c)?,
                 s.typing_indicator_timeout as u32,
             );
             Ok::<_, ApiError>(out)

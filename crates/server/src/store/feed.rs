@@ -72,7 +72,14 @@ pub fn insert(tx: &Tx<'_>, c: &NewChange<'_>) -> StoreResult<i64> {
         Dialect::Sqlite => tx.value(
             "INSERT INTO changes (service_sid, channel_sid, audience, type, data, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq",
-            args![c.service_sid, c.channel_sid, c.audience, c.kind, c.data, c.created_at],
+            args![
+                c.service_sid,
+                c.channel_sid,
+                c.audience,
+                c.kind,
+                c.data,
+                c.created_at
+            ],
         )?,
         Dialect::Postgres => {
             // The batch holds the lock on feed_head (taken when it began).
@@ -151,4 +158,51 @@ pub fn prune(tx: &Tx<'_>, cutoff: i64, key_cutoff: i64) -> StoreResult<u64> {
         args![last],
     )?;
     Ok(n)
+}
+
+/// A committed change as another node reads it, with whom it is for.
+#[derive(Debug)]
+pub struct TailRow {
+    pub seq: i64,
+    pub service_sid: String,
+    pub channel_sid: Option<String>,
+    pub audience: String,
+    pub kind: String,
+    pub data: String,
+}
+
+/// Up to `limit` changes after `since`, oldest first, of every service.
+pub fn after(conn: &Conn<'_>, since: i64, limit: u32) -> StoreResult<Vec<TailRow>> {
+    conn.query(
+        "SELECT seq, service_sid, channel_sid, audience, type, data FROM changes
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        args![since, limit],
+        |r| {
+            Ok(TailRow {
+                seq: r.get(0)?,
+                service_sid: r.get(1)?,
+                channel_sid: r.get(2)?,
+                audience: r.get(3)?,
+                kind: r.get(4)?,
+                data: r.get(5)?,
+            })
+        },
+    )
+}
+
+/// Who receives change `seq`: the channel's members who joined before it
+/// (`channel`) or the listed identities (`users`).
+pub fn recipients_of(conn: &Conn<'_>, row: &TailRow) -> StoreResult<Vec<String>> {
+    match (row.audience.as_str(), &row.channel_sid) {
+        ("channel", Some(ch)) => conn.query(
+            "SELECT identity FROM members WHERE channel_sid = ?1 AND joined_seq < ?2",
+            args![ch, row.seq],
+            |r| r.get(0),
+        ),
+        _ => conn.query(
+            "SELECT identity FROM change_recipients WHERE service_sid = ?1 AND seq = ?2",
+            args![row.service_sid, row.seq],
+            |r| r.get(0),
+        ),
+    }
 }

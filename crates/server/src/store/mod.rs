@@ -20,15 +20,30 @@
 //! the others are handed to the change sink after the commit, in commit
 //! order, so the realtime hub never announces what is not durable.
 
+pub mod access;
+pub mod accounts;
+pub mod bindings;
+pub mod channels;
+pub mod credentials;
 pub mod feed;
+pub mod invites;
+pub mod media;
+pub mod members;
+pub mod messages;
 pub mod paging;
+pub mod postgres;
+pub mod roles;
 pub mod services;
+pub mod sessions;
 pub mod sql;
 pub mod sqlite;
+pub mod users;
+pub mod webhooks;
 mod writer;
 
 use std::cell::RefCell;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
@@ -44,7 +59,7 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL reported an error.
     #[error("postgres: {0}")]
-    Postgres(#[from] postgres::Error),
+    Postgres(#[from] ::postgres::Error),
     /// A column held a value of another type than the query expects.
     #[error("column {index} holds {found}, expected {expected}")]
     Column {
@@ -165,12 +180,21 @@ struct Inner {
     writer: mpsc::Sender<writer::Job>,
     sink: Arc<Mutex<Option<ChangeSink>>>,
     readers: Readers,
+    /// Tells background threads (the PostgreSQL feed tailer) to end.
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Where read closures run.
 #[derive(Debug)]
 enum Readers {
     Sqlite(sqlite::Readers),
+    Postgres(postgres::Readers),
 }
 
 impl Db {
@@ -179,15 +203,34 @@ impl Db {
     pub fn open_sqlite(path: &std::path::Path) -> Result<Db, StoreError> {
         let engine = sqlite::Writer::open(path)?;
         let readers = Readers::Sqlite(sqlite::Readers::new(path));
-        Db::start(engine, readers)
+        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
+        Db::start(engine, readers, sink, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// Connects to PostgreSQL, applies pending migrations, starts this
+    /// node's writer and the tailer that hands every node's committed
+    /// changes to the change sink.
+    pub fn open_postgres(config: &postgres::Config) -> Result<Db, StoreError> {
+        let mut engine = postgres::Writer::open(&config.url)?;
+        let head = feed::head(&writer::Engine::conn(&mut engine))?;
+        let readers = Readers::Postgres(postgres::Readers::new(config));
+        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (url, tail_sink, tail_stop) = (config.url.clone(), sink.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("parley-feed-tail".into())
+            .spawn(move || postgres::tail::run(url, head, tail_sink, tail_stop))
+            .map_err(|e| StoreError::Task(e.to_string()))?;
+        Db::start(engine, readers, sink, stop)
     }
 
     fn start<E: writer::Engine + Send + 'static>(
         engine: E,
         readers: Readers,
+        sink: Arc<Mutex<Option<ChangeSink>>>,
+        stop: Arc<AtomicBool>,
     ) -> Result<Db, StoreError> {
         let (tx, rx) = mpsc::channel::<writer::Job>(4096);
-        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
         let writer_sink = sink.clone();
         std::thread::Builder::new()
             .name("parley-db-writer".into())
@@ -198,6 +241,7 @@ impl Db {
                 writer: tx,
                 sink,
                 readers,
+                stop,
             }),
         })
     }
@@ -206,6 +250,7 @@ impl Db {
     pub fn dialect(&self) -> Dialect {
         match self.inner.readers {
             Readers::Sqlite(_) => Dialect::Sqlite,
+            Readers::Postgres(_) => Dialect::Postgres,
         }
     }
 
@@ -226,6 +271,7 @@ impl Db {
     {
         match &self.inner.readers {
             Readers::Sqlite(r) => r.run(f).await,
+            Readers::Postgres(r) => r.run(f).await,
         }
     }
 

@@ -2,8 +2,8 @@
 //! page 500 is an index seek like page 1. The HTTP side (`crate::paging`)
 //! turns `PageToken`s into a [`Bound`] and a [`Window`] into `meta`.
 
-use super::{Conn, Param, Row, StoreResult};
 use super::sql::ToValue;
+use super::{Conn, Param, Row, StoreResult};
 
 /// Where a page starts, in the listing's own order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,4 +80,17 @@ pub fn fetch<T>(
         has_next,
         has_prev,
     })
+}
+
+impl<T> Window<T> {
+    /// The same window with every item converted.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Window<U> {
+        Window {
+            items: self.items.into_iter().map(f).collect(),
+            first_key: self.first_key,
+            last_key: self.last_key,
+            has_next: self.has_next,
+            has_prev: self.has_prev,
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use parley_protocol::resources::Notifications;
 
-use super::{json, Conn, StoreResult, Tx};
+use super::{json, Conn, Row, StoreResult, Tx};
 use crate::args;
 
 /// A service as stored.
@@ -69,7 +69,6 @@ impl ServiceRow {
             date_updated: r.get(20)?,
         })
     }
-
 }
 
 /// The service, if it exists.
@@ -163,8 +162,17 @@ pub fn set_default_roles(
 
 /// Deletes a service and everything in it.
 pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
-    for table in ["members", "messages", "invites", "channel_webhooks", "refresh_tokens"] {
-        tx.execute(&format!("DELETE FROM {table} WHERE service_sid = ?1"), args![sid])?;
+    for table in [
+        "members",
+        "messages",
+        "invites",
+        "channel_webhooks",
+        "refresh_tokens",
+    ] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE service_sid = ?1"),
+            args![sid],
+        )?;
     }
     tx.execute("DELETE FROM services WHERE sid = ?1", args![sid])?;
     Ok(())

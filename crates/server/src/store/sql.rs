@@ -285,13 +285,13 @@ impl Row<'_> {
                     V::Null => ValueRef::Null,
                     V::Integer(i) => ValueRef::Int(i),
                     V::Real(f) => ValueRef::Real(f),
-                    V::Text(t) => ValueRef::Text(std::str::from_utf8(t).map_err(|_| {
-                        StoreError::Column {
+                    V::Text(t) => {
+                        ValueRef::Text(std::str::from_utf8(t).map_err(|_| StoreError::Column {
                             index: idx,
                             expected: "UTF-8 text",
                             found: "bytes",
-                        }
-                    })?),
+                        })?)
+                    }
                     V::Blob(b) => ValueRef::Blob(b),
                 })
             }
@@ -311,15 +311,19 @@ fn pg_value(r: &postgres::Row, idx: usize) -> Result<ValueRef<'_>, StoreError> {
     let v = if ty == Type::INT8 {
         r.try_get::<_, Option<i64>>(idx)?.map(ValueRef::Int)
     } else if ty == Type::INT4 {
-        r.try_get::<_, Option<i32>>(idx)?.map(|i| ValueRef::Int(i64::from(i)))
+        r.try_get::<_, Option<i32>>(idx)?
+            .map(|i| ValueRef::Int(i64::from(i)))
     } else if ty == Type::INT2 {
-        r.try_get::<_, Option<i16>>(idx)?.map(|i| ValueRef::Int(i64::from(i)))
+        r.try_get::<_, Option<i16>>(idx)?
+            .map(|i| ValueRef::Int(i64::from(i)))
     } else if ty == Type::BOOL {
-        r.try_get::<_, Option<bool>>(idx)?.map(|b| ValueRef::Int(i64::from(b)))
+        r.try_get::<_, Option<bool>>(idx)?
+            .map(|b| ValueRef::Int(i64::from(b)))
     } else if ty == Type::FLOAT8 {
         r.try_get::<_, Option<f64>>(idx)?.map(ValueRef::Real)
     } else if ty == Type::FLOAT4 {
-        r.try_get::<_, Option<f32>>(idx)?.map(|f| ValueRef::Real(f64::from(f)))
+        r.try_get::<_, Option<f32>>(idx)?
+            .map(|f| ValueRef::Real(f64::from(f)))
     } else if ty == Type::BYTEA {
         r.try_get::<_, Option<&[u8]>>(idx)?.map(ValueRef::Blob)
     } else {
@@ -467,7 +471,7 @@ pub struct Conn<'c> {
 
 enum ConnInner<'c> {
     Sqlite(&'c rusqlite::Connection),
-    Postgres(&'c RefCell<PgConn>),
+    Postgres(RefCell<&'c mut PgConn>),
 }
 
 impl std::fmt::Debug for Conn<'_> {
@@ -487,9 +491,9 @@ impl<'c> Conn<'c> {
         }
     }
 
-    pub(crate) fn postgres(conn: &'c RefCell<PgConn>) -> Conn<'c> {
+    pub(crate) fn postgres(conn: &'c mut PgConn) -> Conn<'c> {
         Conn {
-            inner: ConnInner::Postgres(conn),
+            inner: ConnInner::Postgres(RefCell::new(conn)),
         }
     }
 
@@ -597,12 +601,15 @@ impl<'c> Conn<'c> {
         params: &[&dyn ToValue],
         map: impl FnOnce(&Row<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.query_opt(sql, params, map)?
-            .ok_or(StoreError::NoRow)
+        self.query_opt(sql, params, map)?.ok_or(StoreError::NoRow)
     }
 
     /// A single value (e.g. `SELECT COUNT(*) …`).
-    pub fn value<T: FromColumn>(&self, sql: &str, params: &[&dyn ToValue]) -> Result<T, StoreError> {
+    pub fn value<T: FromColumn>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToValue],
+    ) -> Result<T, StoreError> {
         self.query_row(sql, params, |r| r.get(0))
     }
 }

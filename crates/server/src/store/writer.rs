@@ -15,10 +15,17 @@ pub trait Engine {
     fn begin(&mut self) -> Result<(), StoreError>;
     /// Runs transaction-control SQL (`SAVEPOINT job`, `RELEASE job`, …).
     fn control(&mut self, sql: &str) -> Result<(), StoreError>;
-    /// Commits the batch; returns only once it is durable.
-    fn commit(&mut self) -> Result<(), StoreError>;
+    /// Commits the batch; returns only once it is durable. `last_seq` is
+    /// the newest feed cursor the batch issued, if it recorded changes.
+    fn commit(&mut self, last_seq: Option<i64>) -> Result<(), StoreError>;
+    /// Whether the writer hands committed changes to the sink itself
+    /// (`false` where another reader tails the feed table, as on PostgreSQL,
+    /// so that changes of every node arrive in one order).
+    fn announces_commits(&self) -> bool {
+        true
+    }
     /// The connection the batch's writes run on.
-    fn conn(&self) -> Conn<'_>;
+    fn conn(&mut self) -> Conn<'_>;
     /// Makes the engine usable again after a failure (e.g. reconnects).
     fn recover(&mut self) {}
 }
@@ -45,7 +52,9 @@ where
             let out = match (commit, result) {
                 (Ok(()), r) => r,
                 (Err(_), Err(e)) => Err(e),
-                (Err(msg), Ok(_)) => Err(E::from(StoreError::Task(format!("commit failed: {msg}")))),
+                (Err(msg), Ok(_)) => {
+                    Err(E::from(StoreError::Task(format!("commit failed: {msg}"))))
+                }
             };
             let _ = reply.send(out);
         });
@@ -102,14 +111,16 @@ pub fn run<E: Engine>(
                 }
             }
         }
-        let commit = engine.commit().map_err(|e| e.to_string());
+        let commit = engine
+            .commit(committed.last().map(|c| c.seq))
+            .map_err(|e| e.to_string());
         if let Err(msg) = &commit {
             tracing::error!(error = %msg, "commit failed; rolling back the batch");
             let _ = engine.control("ROLLBACK");
             committed.clear();
             engine.recover();
         }
-        if !committed.is_empty() {
+        if !committed.is_empty() && engine.announces_commits() {
             let changes = std::mem::take(&mut committed);
             if let Ok(s) = sink.lock() {
                 if let Some(s) = s.as_ref() {
@@ -117,6 +128,7 @@ pub fn run<E: Engine>(
                 }
             }
         }
+        committed.clear();
         for finish in finishers.drain(..) {
             finish(commit.clone());
         }

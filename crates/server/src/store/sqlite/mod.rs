@@ -52,11 +52,11 @@ impl Engine for Writer {
         Ok(self.conn.execute_batch(sql)?)
     }
 
-    fn commit(&mut self) -> Result<(), StoreError> {
+    fn commit(&mut self, _last_seq: Option<i64>) -> Result<(), StoreError> {
         Ok(self.conn.execute_batch("COMMIT")?)
     }
 
-    fn conn(&self) -> Conn<'_> {
+    fn conn(&mut self) -> Conn<'_> {
         Conn::sqlite(&self.conn)
     }
 }
@@ -100,8 +100,7 @@ impl Readers {
                 Some(c) => c,
                 None => open_connection(&path, true).map_err(|e| E::from(e.into()))?,
             };
-            conn.execute_batch("BEGIN")
-                .map_err(|e| E::from(e.into()))?;
+            conn.execute_batch("BEGIN").map_err(|e| E::from(e.into()))?;
             let out = f(&Conn::sqlite(&conn));
             // A read-only transaction: ending it cannot lose anything.
             if conn.execute_batch("COMMIT").is_ok() {
