@@ -1,5 +1,5 @@
 //! parley-server: a self-hosted chat service speaking the Programmable Chat v2
-//! REST API over SQLite.
+//! REST API, on SQLite (one node) or PostgreSQL (any number of nodes).
 //!
 //! [`start`] opens the store, initialises the account if needed and serves
 //! the [`app::router`] on a listener; the binary and the tests both use it.
@@ -32,10 +32,58 @@ use crate::store::{Db, StoreError};
 /// Shortest and longest access-token lifetime `/auth/token` may be set to.
 pub const TOKEN_TTL_RANGE: std::ops::RangeInclusive<i64> = 180..=86_400;
 
+/// Where the data lives.
+#[derive(Debug, Clone, Default)]
+pub enum Database {
+    /// `parley.db` in the data directory (the default).
+    #[default]
+    Sqlite,
+    /// A PostgreSQL database that any number of nodes share.
+    Postgres(store::postgres::Config),
+}
+
+/// Default number of read connections per node on PostgreSQL.
+pub const DEFAULT_POOL_SIZE: usize = 16;
+
+impl Database {
+    /// PostgreSQL when a URL is given, SQLite otherwise.
+    pub fn from_url(url: Option<String>, pool_size: Option<usize>) -> Result<Database, StartError> {
+        match url.filter(|u| !u.trim().is_empty()) {
+            None => Ok(Database::Sqlite),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let pool_size = pool_size.unwrap_or(DEFAULT_POOL_SIZE);
+                if !(1..=1024).contains(&pool_size) {
+                    return Err(StartError::Store(StoreError::Open(
+                        "the database pool size must be between 1 and 1024".into(),
+                    )));
+                }
+                Ok(Database::Postgres(store::postgres::Config { url, pool_size }))
+            }
+            Some(url) => Err(StartError::Store(StoreError::Open(format!(
+                "unsupported database URL {:?}: use postgres://user@host:port/db",
+                url.split("://").next().unwrap_or("")
+            )))),
+        }
+    }
+
+    /// Where the data is, for messages (never with a password).
+    pub fn describe(&self, data_dir: &std::path::Path) -> String {
+        match self {
+            Database::Sqlite => data_dir.join("parley.db").display().to_string(),
+            Database::Postgres(c) => store::postgres::redact(&c.url),
+        }
+    }
+}
+
 /// How to run a server.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub data_dir: PathBuf,
+    /// SQLite in `data_dir` or a PostgreSQL database.
+    pub database: Database,
+    /// Where media files live (default `data_dir/media`); nodes on one
+    /// PostgreSQL database share it (a shared filesystem).
+    pub media_dir: Option<PathBuf>,
     pub listen: SocketAddr,
     /// Base of absolute URLs in responses; defaults to `http://{listen}`.
     pub public_url: Option<String>,
@@ -71,6 +119,8 @@ impl ServeOptions {
     pub fn new(data_dir: PathBuf, listen: SocketAddr) -> Self {
         ServeOptions {
             data_dir,
+            database: Database::Sqlite,
+            media_dir: None,
             listen,
             public_url: None,
             token_ttl: 3600,
@@ -134,10 +184,17 @@ impl RunningServer {
     }
 }
 
-/// Opens the data directory's database, creating directory and schema.
-pub fn open_db(data_dir: &std::path::Path) -> Result<Db, StartError> {
-    std::fs::create_dir_all(data_dir).map_err(|e| StartError::DataDir(data_dir.to_owned(), e))?;
-    Ok(Db::open_sqlite(&data_dir.join("parley.db"))?)
+/// Opens the database — SQLite in the data directory (creating directory
+/// and schema) or PostgreSQL — and brings its schema up to date.
+pub fn open_db(data_dir: &std::path::Path, database: &Database) -> Result<Db, StartError> {
+    match database {
+        Database::Sqlite => {
+            std::fs::create_dir_all(data_dir)
+                .map_err(|e| StartError::DataDir(data_dir.to_owned(), e))?;
+            Ok(Db::open_sqlite(&data_dir.join("parley.db"))?)
+        }
+        Database::Postgres(config) => Ok(Db::open_postgres(config)?),
+    }
 }
 
 /// Starts a server; account credentials come from `PARLEY_ACCOUNT_SID` /
@@ -147,8 +204,12 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     if !(1..=*TOKEN_TTL_RANGE.end()).contains(&opts.token_ttl) {
         return Err(StartError::TokenTtl(opts.token_ttl));
     }
-    let db = open_db(&opts.data_dir)?;
-    let media_files = media::files::MediaFiles::open(&opts.data_dir).map_err(StartError::Media)?;
+    let db = open_db(&opts.data_dir, &opts.database)?;
+    let media_dir = opts
+        .media_dir
+        .clone()
+        .unwrap_or_else(|| opts.data_dir.join("media"));
+    let media_files = media::files::MediaFiles::open(&media_dir).map_err(StartError::Media)?;
     let env_sid = std::env::var("PARLEY_ACCOUNT_SID").ok();
     let env_token = std::env::var("PARLEY_AUTH_TOKEN").ok();
     let ((acct, created), key) = db

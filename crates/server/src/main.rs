@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use parley_server::{account, api, auth, demo, open_db, store, ServeOptions};
+use parley_server::{account, api, auth, demo, open_db, store, Database, ServeOptions};
 use serde::Deserialize;
 
 #[derive(Parser, Debug)]
@@ -21,7 +21,15 @@ struct Cli {
     /// Directory holding the database (parley.db). Default: ./parley-data
     #[arg(long, global = true, env = "PARLEY_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// TOML file with any of: data_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention.
+    /// PostgreSQL database to use instead of SQLite in the data directory:
+    /// postgres://user[:password]@host:port/db[?sslmode=require]. Several
+    /// servers may share one.
+    #[arg(long, global = true, env = "PARLEY_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Most read connections a server keeps open to PostgreSQL. Default: 16
+    #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
+    database_pool_size: Option<usize>,
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -60,6 +68,10 @@ enum Command {
         /// How long an upload that no message takes is kept, in seconds. Default: 86400
         #[arg(long, env = "PARLEY_MEDIA_RETENTION")]
         media_retention: Option<i64>,
+        /// Folder of media files. Default: media/ in the data directory. Servers
+        /// sharing a PostgreSQL database must share this folder too.
+        #[arg(long, env = "PARLEY_MEDIA_DIR")]
+        media_dir: Option<PathBuf>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -125,6 +137,9 @@ enum KeyCommand {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    database_pool_size: Option<usize>,
+    media_dir: Option<PathBuf>,
     listen: Option<SocketAddr>,
     public_url: Option<String>,
     token_ttl: Option<i64>,
@@ -180,6 +195,10 @@ async fn main() -> Result<()> {
         .data_dir
         .or(file.data_dir)
         .unwrap_or_else(|| PathBuf::from("parley-data"));
+    let database = Database::from_url(
+        cli.database_url.or(file.database_url),
+        cli.database_pool_size.or(file.database_pool_size),
+    )?;
 
     match cli.command {
         Command::Serve {
@@ -191,11 +210,14 @@ async fn main() -> Result<()> {
             media_size_limit_mb,
             media_link_ttl,
             media_retention,
+            media_dir,
         } => {
             let listen = listen
                 .or(file.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
             let mut opts = ServeOptions::new(data_dir.clone(), listen);
+            opts.database = database.clone();
+            opts.media_dir = media_dir.or(file.media_dir);
             opts.public_url = public_url.or(file.public_url);
             opts.token_ttl = token_ttl.or(file.token_ttl).unwrap_or(3600);
             if !parley_server::TOKEN_TTL_RANGE.contains(&opts.token_ttl) {
@@ -241,7 +263,7 @@ async fn main() -> Result<()> {
                 );
                 println!(
                     "(shown once; it is stored in {})",
-                    data_dir.join("parley.db").display()
+                    database.describe(&data_dir)
                 );
             }
             println!(
@@ -255,7 +277,7 @@ async fn main() -> Result<()> {
             server.stop().await;
         }
         Command::Init => {
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let sid = std::env::var("PARLEY_ACCOUNT_SID").ok();
             let token = std::env::var("PARLEY_AUTH_TOKEN").ok();
             let (a, created) = db
@@ -270,7 +292,7 @@ async fn main() -> Result<()> {
             }
         }
         Command::Account => {
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let a = db
                 .read(account::load)
                 .await
@@ -280,7 +302,7 @@ async fn main() -> Result<()> {
             println!("PARLEY_AUTH_TOKEN={}", a.auth_token);
         }
         Command::Demo { password } => {
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let (a, created) = db
                 .write(|c| account::init(c, None, None))
                 .await
@@ -314,7 +336,7 @@ async fn main() -> Result<()> {
                 bail!("the password must be at least 8 characters");
             }
             api::users::check_identity(&identity).map_err(|e| anyhow::anyhow!(e.message))?;
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let s = pick_service(&db, service).await?;
             let phc = auth::password::hash(&password).map_err(|e| anyhow::anyhow!(e))?;
             let u = db
@@ -332,7 +354,7 @@ async fn main() -> Result<()> {
         Command::Key {
             command: KeyCommand::Create { friendly_name },
         } => {
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let (sid, secret) = db
                 .write(move |c| account::create_key(c, friendly_name.as_deref(), false))
                 .await
@@ -348,7 +370,7 @@ async fn main() -> Result<()> {
             if !parley_server::TOKEN_TTL_RANGE.contains(&ttl) {
                 bail!("--ttl must be between 180 and 86400 seconds");
             }
-            let db = open_db(&data_dir)?;
+            let db = open_db(&data_dir, &database)?;
             let s = pick_service(&db, service).await?;
             let (a, key) = db
                 .read(|c| {

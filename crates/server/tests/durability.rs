@@ -4,6 +4,8 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
 struct Proc(Child);
 
 impl Drop for Proc {
@@ -16,9 +18,10 @@ impl Drop for Proc {
 const SID: &str = "AC00000000000000000000000000000042";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
-fn spawn(dir: &std::path::Path, port: u16) -> Proc {
+fn spawn(dir: &std::path::Path, port: u16, database_url: &str) -> Proc {
     Proc(
         Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .env("PARLEY_DATABASE_URL", database_url)
             .args([
                 "--data-dir",
                 &dir.display().to_string(),
@@ -59,7 +62,8 @@ async fn acknowledged_messages_survive_kill_9() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut server = spawn(dir.path(), port);
+    let database_url = common::postgres::fresh_database().unwrap_or_default();
+    let mut server = spawn(dir.path(), port, &database_url);
     wait_ready(&http, &base).await;
 
     let post = |path: String, form: Vec<(&'static str, String)>| {
@@ -109,7 +113,7 @@ async fn acknowledged_messages_survive_kill_9() {
     server.0.kill().expect("kill -9");
     let _ = server.0.wait();
 
-    let _server = spawn(dir.path(), port);
+    let _server = spawn(dir.path(), port, &database_url);
     wait_ready(&http, &base).await;
     let ch: serde_json::Value = http
         .get(format!("{base}/v2/Services/{svc}/Channels/log"))
@@ -155,12 +159,26 @@ async fn acknowledged_messages_survive_kill_9() {
 #[tokio::test]
 async fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
-    {
+    let database_url = common::postgres::fresh_database().unwrap_or_default();
+    if database_url.is_empty() {
         let conn = rusqlite::Connection::open(dir.path().join("parley.db")).expect("open");
         conn.execute_batch("PRAGMA user_version = 999")
             .expect("bump");
+    } else {
+        let url = database_url.clone();
+        std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+            c.batch_execute(
+                "CREATE TABLE parley_schema (version BIGINT NOT NULL);
+                 INSERT INTO parley_schema VALUES (999);",
+            )
+            .expect("bump");
+        })
+        .join()
+        .expect("thread");
     }
     let out = Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .env("PARLEY_DATABASE_URL", &database_url)
         .args(["--data-dir", &dir.path().display().to_string(), "init"])
         .output()
         .expect("ran");

@@ -664,10 +664,16 @@ async fn an_idempotent_retry_returns_the_original_message_even_after_a_restart()
         (first["sid"].clone(), first["index"].clone())
     );
 
-    let TestServer { server, dir, .. } = t;
+    let TestServer {
+        server,
+        dir,
+        database,
+        ..
+    } = t;
     server.stop().await;
     let mut opts = parley_server::ServeOptions::new(path, "127.0.0.1:0".parse().expect("addr"));
     opts.token_ttl = 3600;
+    opts.database = database;
     let t = TestServer::start_opts(dir, opts).await;
     let after = send(&t, "Idempotency-Key").await;
     assert_eq!(after["sid"], first["sid"], "the key survives a restart");

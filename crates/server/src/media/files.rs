@@ -2,8 +2,10 @@
 //! `media/tmp/` while its size and SHA-256 are counted; it is refused the
 //! moment it crosses the limit, fsynced and renamed to `media/{sid}` only
 //! when complete. A temporary file is removed when its upload is dropped for
-//! any reason (refused, interrupted, the client gone), and the folder is
-//! emptied at start-up, so no partial file outlives a request or a crash.
+//! any reason (refused, interrupted, the client gone), and what a crash
+//! left behind is removed at start-up. Several nodes may share the folder:
+//! at start-up a node removes only temporary files nobody has written to
+//! for [`STALE_UPLOAD`], so another node's upload in progress is kept.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use futures_util::StreamExt;
 use parley_protocol::SidKind;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWriteExt, BufWriter};
+
+/// A temporary file untouched this long belongs to no upload in progress.
+pub const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Writes are batched into blocks of this size.
 const WRITE_BUFFER: usize = 256 * 1024;
@@ -28,7 +33,7 @@ pub enum UploadError {
     Io(#[from] io::Error),
 }
 
-/// The media folder of a data directory.
+/// The media folder.
 #[derive(Debug)]
 pub struct MediaFiles {
     dir: PathBuf,
@@ -36,15 +41,23 @@ pub struct MediaFiles {
 }
 
 impl MediaFiles {
-    /// Creates `media/` and `media/tmp/` under `data_dir`, removing whatever
-    /// uploads a previous run left unfinished.
-    pub fn open(data_dir: &Path) -> io::Result<MediaFiles> {
-        let dir = data_dir.join("media");
+    /// Creates `dir` and `dir/tmp/`, removing the unfinished uploads of
+    /// earlier runs (of any node) that nobody has written to for
+    /// [`STALE_UPLOAD`].
+    pub fn open(dir: &Path) -> io::Result<MediaFiles> {
+        let dir = dir.to_owned();
         let tmp = dir.join("tmp");
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
-        }
         std::fs::create_dir_all(&tmp)?;
+        for entry in std::fs::read_dir(&tmp)?.flatten() {
+            let idle = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok());
+            if idle.is_some_and(|d| d >= STALE_UPLOAD) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         Ok(MediaFiles { dir, tmp })
     }
 

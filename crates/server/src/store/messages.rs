@@ -146,7 +146,7 @@ pub fn update(tx: &Tx<'_>, sid: &str, e: &MessageEdit<'_>, now: i64) -> StoreRes
     tx.execute(
         "UPDATE messages SET body = COALESCE(?2, body), attributes = COALESCE(?3, attributes),
            author = COALESCE(?4, author), date_created = COALESCE(?5, date_created),
-           date_updated = COALESCE(?6, ?7), last_updated_by = COALESCE(?8, last_updated_by),
+           date_updated = COALESCE(CAST(?6 AS BIGINT), ?7), last_updated_by = COALESCE(?8, last_updated_by),
            was_edited = CASE WHEN ?9 = 1 THEN 1 ELSE was_edited END
          WHERE sid = ?1",
         args![

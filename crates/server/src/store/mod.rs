@@ -211,8 +211,16 @@ impl Db {
     /// node's writer and the tailer that hands every node's committed
     /// changes to the change sink.
     pub fn open_postgres(config: &postgres::Config) -> Result<Db, StoreError> {
-        let mut engine = postgres::Writer::open(&config.url)?;
-        let head = feed::head(&writer::Engine::conn(&mut engine))?;
+        // The sync client drives its own runtime: connect off the caller's
+        // (which may be a tokio worker).
+        let url = config.url.clone();
+        let (engine, head) = std::thread::spawn(move || {
+            let mut engine = postgres::Writer::open(&url)?;
+            let head = feed::head(&writer::Engine::conn(&mut engine))?;
+            Ok::<_, StoreError>((engine, head))
+        })
+        .join()
+        .map_err(|_| StoreError::Task("connecting to PostgreSQL panicked".into()))??;
         let readers = Readers::Postgres(postgres::Readers::new(config));
         let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
         let stop = Arc::new(AtomicBool::new(false));

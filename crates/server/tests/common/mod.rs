@@ -1,7 +1,11 @@
 //! Shared test harness: a real parley-server on 127.0.0.1 (port 0) with a
-//! SQLite file in a temp dir, and a small HTTP client for it.
+//! SQLite file in a temp dir — or, with `PARLEY_TEST_POSTGRES` set, a fresh
+//! PostgreSQL database of its own (see `postgres.rs`) — and a small HTTP
+//! client for it.
 
 #![allow(dead_code)]
+
+pub mod postgres;
 
 use parley_server::{start, RunningServer, ServeOptions};
 use reqwest::{Method, StatusCode};
@@ -9,6 +13,8 @@ use serde_json::Value;
 
 pub struct TestServer {
     pub server: RunningServer,
+    /// Where its data lives (reuse it to restart on the same data).
+    pub database: parley_server::Database,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
 }
@@ -44,10 +50,18 @@ impl TestServer {
         Self::start_opts(dir, opts).await
     }
 
-    pub async fn start_opts(dir: tempfile::TempDir, opts: ServeOptions) -> TestServer {
+    pub async fn start_opts(dir: tempfile::TempDir, mut opts: ServeOptions) -> TestServer {
+        if matches!(opts.database, parley_server::Database::Sqlite) {
+            if let Some(url) = postgres::fresh_database() {
+                opts.database = parley_server::Database::from_url(Some(url), Some(4))
+                    .expect("postgres URL");
+            }
+        }
+        let database = opts.database.clone();
         let server = start(opts).await.expect("server starts");
         TestServer {
             server,
+            database,
             dir,
             http: reqwest::Client::new(),
         }
@@ -288,6 +302,8 @@ pub const SPAWN_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// or kill it), with a fixed account.
 pub struct Spawned {
     pub child: std::process::Child,
+    /// The PostgreSQL database it runs on ("" for SQLite in `dir`).
+    pub database_url: String,
     pub dir: tempfile::TempDir,
     pub port: u16,
     pub base: String,
@@ -325,6 +341,7 @@ impl Spawned {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("port");
+        let database_url = postgres::fresh_database().unwrap_or_default();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
             .args([
                 "--data-dir",
@@ -334,6 +351,7 @@ impl Spawned {
                 &format!("127.0.0.1:{port}"),
             ])
             .args(extra)
+            .env("PARLEY_DATABASE_URL", &database_url)
             .env("PARLEY_ACCOUNT_SID", SPAWN_SID)
             .env("PARLEY_AUTH_TOKEN", SPAWN_TOKEN)
             .env("PARLEY_LOG", "warn")
@@ -350,6 +368,7 @@ impl Spawned {
         }
         Spawned {
             child,
+            database_url,
             dir,
             port,
             base,
@@ -407,6 +426,7 @@ impl Spawned {
                 "--service",
                 service,
             ])
+            .env("PARLEY_DATABASE_URL", &self.database_url)
             .output()
             .expect("token minted");
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
