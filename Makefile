@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
 	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
-	xvfb webkit2gtk-driver imagemagick
+	xvfb webkit2gtk-driver imagemagick postgresql nginx
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
@@ -89,6 +89,11 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	  exec $(CARGO) test -p parley-desktop --test window -- --ignored --test-threads=1)
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
+	@# The same server suites on PostgreSQL (a private cluster each run), and
+	@# the multi-node tests: three nodes behind nginx.
+	tests/support/with-postgres $(CARGO) test -p parley-server --tests -- --include-ignored
+	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server tests/support/with-postgres $(VENV)/bin/python -m pytest -q tests/conformance
+	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server ../support/with-postgres node --test
 
 ## Start a local server with demo data and open the desktop app; closing
 ## the app stops the server.

@@ -57,7 +57,10 @@ impl Database {
                         "the database pool size must be between 1 and 1024".into(),
                     )));
                 }
-                Ok(Database::Postgres(store::postgres::Config { url, pool_size }))
+                Ok(Database::Postgres(store::postgres::Config {
+                    url,
+                    pool_size,
+                }))
             }
             Some(url) => Err(StartError::Store(StoreError::Open(format!(
                 "unsupported database URL {:?}: use postgres://user@host:port/db",
@@ -257,6 +260,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
             link_ttl: opts.media_link_ttl,
         },
     });
+    realtime::spawn_typing_relay(app.clone());
     spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -24,7 +24,12 @@ struct Cli {
     /// PostgreSQL database to use instead of SQLite in the data directory:
     /// postgres://user[:password]@host:port/db[?sslmode=require]. Several
     /// servers may share one.
-    #[arg(long, global = true, env = "PARLEY_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "PARLEY_DATABASE_URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]

@@ -16,6 +16,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::Query;
+use crate::store::Typing;
 
 /// Checks that `identity` may type in the channel and tells its members.
 pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> ApiResult<()> {
@@ -35,9 +36,40 @@ pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> 
             ))
         })
         .await?;
-    app.hub
-        .typing(service, &channel_sid, identity, timeout, recipients);
+    let signal = Typing {
+        service: service.to_owned(),
+        channel: channel_sid.clone(),
+        identity: identity.to_owned(),
+        timeout,
+    };
+    // With several nodes every node (this one too) hears it from the
+    // database and delivers it to its own sockets.
+    if !app.db.announce_typing(&signal).await? {
+        app.hub
+            .typing(service, &channel_sid, identity, timeout, recipients);
+    }
     Ok(())
+}
+
+/// Delivers typing indicators announced by any node to this node's sockets.
+pub fn spawn_typing_relay(app: App) {
+    let (sink, mut signals) = tokio::sync::mpsc::unbounded_channel::<Typing>();
+    app.db.set_typing_sink(sink);
+    tokio::spawn(async move {
+        while let Some(t) = signals.recv().await {
+            let channel = t.channel.clone();
+            let recipients = app
+                .db
+                .read(move |c| feed::member_identities(c, &channel))
+                .await;
+            match recipients {
+                Ok(r) => app
+                    .hub
+                    .typing(&t.service, &t.channel, &t.identity, t.timeout, r),
+                Err(e) => tracing::warn!(error = %e, "cannot deliver a typing indicator"),
+            }
+        }
+    });
 }
 
 /// Records a `userUpdated` change for a presence transition (when the

@@ -113,6 +113,18 @@ impl<T> OptionalExt<T> for StoreResult<T> {
 /// Receives the changes of each committed batch, in commit order.
 pub type ChangeSink = mpsc::UnboundedSender<Vec<crate::feed::Change>>;
 
+/// A typing indicator crossing nodes (typing is not stored).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Typing {
+    pub service: String,
+    pub channel: String,
+    pub identity: String,
+    pub timeout: u32,
+}
+
+/// Receives typing indicators sent by any node (on PostgreSQL).
+pub type TypingSink = mpsc::UnboundedSender<Typing>;
+
 /// A write in progress: a connection inside the writer's transaction and the
 /// feed changes recorded so far. Derefs to the connection.
 pub struct Tx<'a> {
@@ -182,6 +194,7 @@ struct Inner {
     readers: Readers,
     /// Tells background threads (the PostgreSQL feed tailer) to end.
     stop: Arc<AtomicBool>,
+    typing: Arc<Mutex<Option<TypingSink>>>,
 }
 
 impl Drop for Inner {
@@ -203,8 +216,12 @@ impl Db {
     pub fn open_sqlite(path: &std::path::Path) -> Result<Db, StoreError> {
         let engine = sqlite::Writer::open(path)?;
         let readers = Readers::Sqlite(sqlite::Readers::new(path));
-        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
-        Db::start(engine, readers, sink, Arc::new(AtomicBool::new(false)))
+        Db::start(
+            engine,
+            readers,
+            Default::default(),
+            Arc::new(AtomicBool::new(false)),
+        )
     }
 
     /// Connects to PostgreSQL, applies pending migrations, starts this
@@ -222,23 +239,24 @@ impl Db {
         .join()
         .map_err(|_| StoreError::Task("connecting to PostgreSQL panicked".into()))??;
         let readers = Readers::Postgres(postgres::Readers::new(config));
-        let sink: Arc<Mutex<Option<ChangeSink>>> = Arc::new(Mutex::new(None));
+        let sinks = postgres::tail::Sinks::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (url, tail_sink, tail_stop) = (config.url.clone(), sink.clone(), stop.clone());
+        let (url, tail_sinks, tail_stop) = (config.url.clone(), sinks.clone(), stop.clone());
         std::thread::Builder::new()
             .name("parley-feed-tail".into())
-            .spawn(move || postgres::tail::run(url, head, tail_sink, tail_stop))
+            .spawn(move || postgres::tail::run(url, head, tail_sinks, tail_stop))
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        Db::start(engine, readers, sink, stop)
+        Db::start(engine, readers, sinks, stop)
     }
 
     fn start<E: writer::Engine + Send + 'static>(
         engine: E,
         readers: Readers,
-        sink: Arc<Mutex<Option<ChangeSink>>>,
+        sinks: postgres::tail::Sinks,
         stop: Arc<AtomicBool>,
     ) -> Result<Db, StoreError> {
         let (tx, rx) = mpsc::channel::<writer::Job>(4096);
+        let sink = sinks.changes;
         let writer_sink = sink.clone();
         std::thread::Builder::new()
             .name("parley-db-writer".into())
@@ -250,6 +268,7 @@ impl Db {
                 sink,
                 readers,
                 stop,
+                typing: sinks.typing,
             }),
         })
     }
@@ -266,6 +285,26 @@ impl Db {
     pub fn set_change_sink(&self, sink: ChangeSink) {
         if let Ok(mut s) = self.inner.sink.lock() {
             *s = Some(sink);
+        }
+    }
+
+    /// Sends every typing indicator any node announces (on PostgreSQL) to `sink`.
+    pub fn set_typing_sink(&self, sink: TypingSink) {
+        if let Ok(mut s) = self.inner.typing.lock() {
+            *s = Some(sink);
+        }
+    }
+
+    /// Announces a typing indicator to every node. `Ok(false)` when this
+    /// database has one node only (SQLite): the caller delivers it itself.
+    pub async fn announce_typing(&self, t: &Typing) -> StoreResult<bool> {
+        match &self.inner.readers {
+            Readers::Sqlite(_) => Ok(false),
+            Readers::Postgres(r) => {
+                let payload = serde_json::to_string(t).unwrap_or_default();
+                r.notify(postgres::notify::TYPING_CHANNEL, payload).await?;
+                Ok(true)
+            }
         }
     }
 

@@ -421,8 +421,23 @@ pub fn to_postgres_placeholders(sql: &str) -> String {
 
 /// A PostgreSQL connection with its prepared statements.
 pub struct PgConn {
-    pub(crate) client: postgres::Client,
+    /// Always `Some` until dropped.
+    client: Option<postgres::Client>,
     statements: HashMap<String, postgres::Statement>,
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        // Closing a sync client blocks on its own runtime, which panics on
+        // a tokio worker (a pool dropped in async code): close it elsewhere.
+        if let Some(c) = self.client.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::Builder::new()
+                    .name("parley-pg-close".into())
+                    .spawn(move || drop(c));
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for PgConn {
@@ -436,23 +451,35 @@ impl std::fmt::Debug for PgConn {
 impl PgConn {
     pub fn new(client: postgres::Client) -> PgConn {
         PgConn {
-            client,
+            client: Some(client),
             statements: HashMap::new(),
         }
+    }
+
+    /// The client.
+    pub fn client(&mut self) -> Result<&mut postgres::Client, StoreError> {
+        self.client
+            .as_mut()
+            .ok_or_else(|| StoreError::Open("the database connection is closed".into()))
+    }
+
+    /// Whether the connection is gone.
+    pub fn is_closed(&self) -> bool {
+        self.client.as_ref().is_none_or(|c| c.is_closed())
     }
 
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(&to_postgres_placeholders(sql))?;
+        let s = self.client()?.prepare(&to_postgres_placeholders(sql))?;
         self.statements.insert(sql.to_owned(), s.clone());
         Ok(s)
     }
 
     /// Runs statements without parameters (transaction control, DDL).
     pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.client.batch_execute(sql)?)
+        Ok(self.client()?.batch_execute(sql)?)
     }
 
     fn params<'p>(params: &'p [Value<'p>]) -> Vec<&'p (dyn postgres::types::ToSql + Sync)> {
@@ -518,7 +545,7 @@ impl<'c> Conn<'c> {
             ConnInner::Postgres(c) => {
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
-                Ok(c.client.execute(&stmt, &PgConn::params(&vals))?)
+                Ok(c.client()?.execute(&stmt, &PgConn::params(&vals))?)
             }
         }
     }
@@ -546,7 +573,7 @@ impl<'c> Conn<'c> {
             ConnInner::Postgres(c) => {
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
-                let rows = c.client.query(&stmt, &PgConn::params(&vals))?;
+                let rows = c.client()?.query(&stmt, &PgConn::params(&vals))?;
                 drop(c);
                 rows.iter()
                     .map(|r| {
@@ -581,7 +608,7 @@ impl<'c> Conn<'c> {
             ConnInner::Postgres(c) => {
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
-                let row = c.client.query_opt(&stmt, &PgConn::params(&vals))?;
+                let row = c.client()?.query_opt(&stmt, &PgConn::params(&vals))?;
                 drop(c);
                 match row {
                     Some(r) => Ok(Some(map(&Row {

@@ -53,8 +53,8 @@ impl TestServer {
     pub async fn start_opts(dir: tempfile::TempDir, mut opts: ServeOptions) -> TestServer {
         if matches!(opts.database, parley_server::Database::Sqlite) {
             if let Some(url) = postgres::fresh_database() {
-                opts.database = parley_server::Database::from_url(Some(url), Some(4))
-                    .expect("postgres URL");
+                opts.database =
+                    parley_server::Database::from_url(Some(url), Some(4)).expect("postgres URL");
             }
         }
         let database = opts.database.clone();

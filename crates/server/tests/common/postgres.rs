@@ -17,7 +17,8 @@ pub fn fresh_database() -> Option<String> {
     let sql = format!("CREATE DATABASE {name}");
     // The sync client runs its own runtime: keep it off the test's.
     std::thread::spawn(move || {
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("test cluster reachable");
+        let mut c =
+            postgres::Client::connect(&url, postgres::NoTls).expect("test cluster reachable");
         c.batch_execute(&sql).expect("database created");
     })
     .join()

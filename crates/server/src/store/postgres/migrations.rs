@@ -32,7 +32,12 @@ pub fn version(client: &mut postgres::Client) -> Result<i64, StoreError> {
 pub fn apply(client: &mut postgres::Client) -> Result<(), StoreError> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS parley_schema (version BIGINT NOT NULL)")?;
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('parley_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        tx.batch_execute("CREATE TABLE parley_schema (version BIGINT NOT NULL)")?;
+    }
     let current: i64 = tx
         .query_one("SELECT COALESCE(MAX(version), 0) FROM parley_schema", &[])?
         .get(0);

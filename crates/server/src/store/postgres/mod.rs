@@ -151,7 +151,7 @@ impl Engine for Writer {
     }
 
     fn recover(&mut self) {
-        if self.conn.client.is_closed() {
+        if self.conn.is_closed() {
             match connect(&self.url) {
                 Ok(c) => self.conn = PgConn::new(c),
                 Err(e) => tracing::error!(error = %e, "the database writer cannot reconnect"),
@@ -178,7 +178,7 @@ impl r2d2::ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.is_closed()
+        conn.is_closed()
     }
 }
 
@@ -206,6 +206,21 @@ impl Readers {
                 url: config.url.clone(),
             });
         Readers { pool }
+    }
+
+    /// Sends a notification to every node's listener.
+    pub async fn notify(&self, channel: &'static str, payload: String) -> Result<(), StoreError> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| StoreError::Open(format!("no database connection: {e}")))?;
+            conn.client()?
+                .execute("SELECT pg_notify($1, $2)", &[&channel, &payload])?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Runs `f` on a pooled connection inside a read-only snapshot.

@@ -18,20 +18,30 @@ pub const POLL: Duration = Duration::from_secs(1);
 /// Most changes read per query.
 const PAGE: u32 = 1000;
 
+/// Where the tailer hands on what it reads.
+#[derive(Debug, Default, Clone)]
+pub struct Sinks {
+    pub changes: Arc<Mutex<Option<ChangeSink>>>,
+    pub typing: Arc<Mutex<Option<crate::store::TypingSink>>>,
+}
+
 /// Runs until `stop` is set; starts after cursor `from`.
-pub fn run(url: String, from: i64, sink: Arc<Mutex<Option<ChangeSink>>>, stop: Arc<AtomicBool>) {
+pub fn run(url: String, from: i64, sinks: Sinks, stop: Arc<AtomicBool>) {
     let mut listener = Listener::new(&url);
     let mut conn: Option<PgConn> = None;
     let mut last = from;
     while !stop.load(Ordering::Relaxed) {
-        if let Err(e) = listener.wait(POLL) {
-            tracing::warn!(error = %e, "feed wake-ups interrupted; polling");
-            std::thread::sleep(POLL);
+        match listener.wait(POLL) {
+            Ok(woken) => forward_typing(woken.typing, &sinks),
+            Err(e) => {
+                tracing::warn!(error = %e, "feed wake-ups interrupted; polling");
+                std::thread::sleep(POLL);
+            }
         }
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        if conn.as_ref().is_none_or(|c| c.client.is_closed()) {
+        if conn.as_ref().is_none_or(|c| c.is_closed()) {
             match connect(&url) {
                 Ok(c) => conn = Some(PgConn::new(c)),
                 Err(e) => {
@@ -41,8 +51,26 @@ pub fn run(url: String, from: i64, sink: Arc<Mutex<Option<ChangeSink>>>, stop: A
             }
         }
         let Some(c) = conn.as_mut() else { continue };
-        if let Err(e) = catch_up(&Conn::postgres(c), &mut last, &sink) {
+        if let Err(e) = catch_up(&Conn::postgres(c), &mut last, &sinks.changes) {
             tracing::warn!(error = %e, "reading the feed failed; retrying");
+        }
+    }
+}
+
+fn forward_typing(payloads: Vec<String>, sinks: &Sinks) {
+    if payloads.is_empty() {
+        return;
+    }
+    let Ok(sink) = sinks.typing.lock() else {
+        return;
+    };
+    let Some(sink) = sink.as_ref() else { return };
+    for p in payloads {
+        match serde_json::from_str::<crate::store::Typing>(&p) {
+            Ok(t) => {
+                let _ = sink.send(t);
+            }
+            Err(e) => tracing::warn!(error = %e, "an unreadable typing notification"),
         }
     }
 }

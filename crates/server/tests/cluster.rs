@@ -1,0 +1,682 @@
+//! Several nodes on one PostgreSQL database behind nginx: sends through
+//! every node get unique contiguous indexes, every client's feed holds every
+//! change once and in order, a node killed with SIGKILL loses nothing
+//! acknowledged and its clients resume on another node, media uploaded
+//! through one node downloads through another, typing crosses nodes, and a
+//! transaction that commits late is never skipped by a reader.
+//!
+//! These need a PostgreSQL cluster (`PARLEY_TEST_POSTGRES`) and nginx;
+//! `make test` runs them under `tests/support/with-postgres … --ignored`.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+const SID: &str = "AC0000000000000000000000000000c1a5";
+const TOKEN: &str = "feedc0defeedc0defeedc0defeedc0de";
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// Three nodes, a shared media folder and nginx in front.
+struct Cluster {
+    dir: tempfile::TempDir,
+    database_url: String,
+    nodes: Vec<(u16, Option<Proc>)>,
+    _nginx: Proc,
+    base: String,
+    http: reqwest::Client,
+}
+
+fn spawn_node(dir: &Path, database_url: &str, port: u16, n: usize) -> Proc {
+    let data = dir.join(format!("node{n}"));
+    std::fs::create_dir_all(&data).expect("node dir");
+    let log = std::fs::File::create(dir.join(format!("node{n}.log"))).expect("log");
+    Proc(
+        Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args([
+                "--data-dir",
+                &data.display().to_string(),
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--media-dir",
+                &dir.join("media").display().to_string(),
+            ])
+            .env("PARLEY_DATABASE_URL", database_url)
+            .env("PARLEY_DATABASE_POOL_SIZE", "4")
+            .env("PARLEY_ACCOUNT_SID", SID)
+            .env("PARLEY_AUTH_TOKEN", TOKEN)
+            .env("PARLEY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("node spawned"),
+    )
+}
+
+fn nginx_config(dir: &Path, listen: u16, nodes: &[u16]) -> PathBuf {
+    // The same proxy settings as deploy/nginx/parley.conf.
+    let upstream: String = nodes
+        .iter()
+        .map(|p| format!("        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;\n"))
+        .collect();
+    let d = dir.display();
+    let conf = format!(
+        "daemon off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/nginx-body;
+    proxy_temp_path {d}/nginx-proxy;
+    fastcgi_temp_path {d}/nginx-fastcgi;
+    uwsgi_temp_path {d}/nginx-uwsgi;
+    scgi_temp_path {d}/nginx-scgi;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    upstream parley {{
+{upstream}        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{listen};
+        client_max_body_size 151m;
+        location / {{
+            proxy_pass http://parley;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 3600s;
+            proxy_request_buffering off;
+            proxy_buffering off;
+            proxy_next_upstream error timeout;
+        }}
+    }}
+}}
+"
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).expect("nginx.conf");
+    path
+}
+
+async fn wait_ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..400 {
+        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{base} did not come up");
+}
+
+impl Cluster {
+    async fn start() -> Cluster {
+        let dir = tempfile::tempdir().expect("dir");
+        let database_url = common::postgres::fresh_database()
+            .expect("PARLEY_TEST_POSTGRES names the test cluster (make test sets it)");
+        let http = reqwest::Client::new();
+        let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+        let mut nodes = Vec::new();
+        for (n, port) in ports.iter().enumerate() {
+            // One at a time: the first creates the schema and the account.
+            let p = spawn_node(dir.path(), &database_url, *port, n);
+            wait_ready(&http, &format!("http://127.0.0.1:{port}")).await;
+            nodes.push((*port, Some(p)));
+        }
+        let listen = free_port();
+        let conf = nginx_config(dir.path(), listen, &ports);
+        let nginx = Proc(
+            Command::new("nginx")
+                .args([
+                    "-c",
+                    &conf.display().to_string(),
+                    "-p",
+                    &dir.path().display().to_string(),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("nginx (apt install nginx)"),
+        );
+        let base = format!("http://127.0.0.1:{listen}");
+        wait_ready(&http, &base).await;
+        Cluster {
+            dir,
+            database_url,
+            nodes,
+            _nginx: nginx,
+            base,
+            http,
+        }
+    }
+
+    fn node_url(&self, n: usize) -> String {
+        format!("http://127.0.0.1:{}", self.nodes[n].0)
+    }
+
+    async fn post_to(
+        &self,
+        base: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .post(format!("{base}{path}"))
+            .basic_auth(SID, Some(TOKEN))
+            .form(form)
+            .send()
+            .await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let r = self.post_to(&self.base, path, form).await.expect("sent");
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.expect("json")
+    }
+
+    /// A service with channel "room" that alice, bob and carol joined.
+    async fn room(&self) -> String {
+        let svc = self
+            .post("/v2/Services", &[("FriendlyName", "cluster")])
+            .await;
+        let svc = svc["sid"].as_str().expect("sid").to_owned();
+        self.post(
+            &format!("/v2/Services/{svc}/Channels"),
+            &[("UniqueName", "room")],
+        )
+        .await;
+        for who in ["alice", "bob", "carol"] {
+            self.post(
+                &format!("/v2/Services/{svc}/Channels/room/Members"),
+                &[("Identity", who)],
+            )
+            .await;
+        }
+        svc
+    }
+
+    fn token(&self, service: &str, identity: &str) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args([
+                "--data-dir",
+                &self.dir.path().join("node0").display().to_string(),
+            ])
+            .args(["token", "--identity", identity, "--service", service])
+            .env("PARLEY_DATABASE_URL", &self.database_url)
+            .output()
+            .expect("token minted");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Every message of the channel over REST, by index.
+    async fn history(&self, svc: &str) -> Vec<(i64, String)> {
+        let mut out = Vec::new();
+        let mut next = Some(format!(
+            "{}/v2/Services/{svc}/Channels/room/Messages?PageSize=100",
+            self.base
+        ));
+        while let Some(url) = next {
+            let page: Value = self
+                .http
+                .get(&url)
+                .basic_auth(SID, Some(TOKEN))
+                .send()
+                .await
+                .expect("sent")
+                .json()
+                .await
+                .expect("json");
+            for m in page["messages"].as_array().into_iter().flatten() {
+                out.push((
+                    m["index"].as_i64().expect("index"),
+                    m["sid"].as_str().expect("sid").to_owned(),
+                ));
+            }
+            next = page["meta"]["next_page_url"].as_str().map(str::to_owned);
+        }
+        out
+    }
+}
+
+/// A client's stream: reconnects through nginx from its cursor when cut.
+struct Client {
+    base_ws: String,
+    service: String,
+    token: String,
+    cursor: Option<i64>,
+    /// Every event received, in order: (cursor, type, message sid).
+    events: Vec<(i64, String, Option<String>)>,
+    stream: Option<
+        tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    >,
+    reconnects: usize,
+}
+
+impl Client {
+    async fn connect(base: &str, service: &str, token: &str) -> Client {
+        let mut c = Client {
+            base_ws: base.replacen("http://", "ws://", 1),
+            service: service.to_owned(),
+            token: token.to_owned(),
+            cursor: None,
+            events: Vec::new(),
+            stream: None,
+            reconnects: 0,
+        };
+        c.open().await;
+        c
+    }
+
+    async fn open(&mut self) {
+        let mut url = format!("{}/v2/Services/{}/Stream", self.base_ws, self.service);
+        if let Some(s) = self.cursor {
+            url.push_str(&format!("?since={s}"));
+        }
+        for _ in 0..200 {
+            let mut req = url.as_str().into_client_request().expect("request");
+            req.headers_mut().insert(
+                "sec-websocket-protocol",
+                format!("parley.v1, access_token.{}", self.token)
+                    .parse()
+                    .expect("header"),
+            );
+            if let Ok((mut s, _)) = tokio_tungstenite::connect_async(req).await {
+                // Wait for `connected`: the node has registered the socket.
+                loop {
+                    match tokio::time::timeout(WAIT, s.next()).await {
+                        Ok(Some(Ok(Message::Text(t)))) => {
+                            let f: Value = serde_json::from_str(t.as_str()).expect("json");
+                            if f["type"] == "connected" {
+                                if self.cursor.is_none() {
+                                    self.cursor = f["cursor"].as_i64();
+                                }
+                                self.stream = Some(s);
+                                return;
+                            }
+                        }
+                        Ok(Some(Ok(_))) => continue,
+                        _ => break,
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("could not (re)connect to {url}");
+    }
+
+    /// Reads frames until `done` holds for the events so far, reconnecting
+    /// from the last cursor whenever the socket drops.
+    async fn read_until(&mut self, done: impl Fn(&[(i64, String, Option<String>)]) -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !done(&self.events) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out with {} events",
+                self.events.len()
+            );
+            let Some(s) = self.stream.as_mut() else {
+                self.reconnects += 1;
+                self.open().await;
+                continue;
+            };
+            match tokio::time::timeout(Duration::from_secs(2), s.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    let f: Value = serde_json::from_str(t.as_str()).expect("json");
+                    if let Some(c) = f["cursor"].as_i64() {
+                        if f["data"].is_object() {
+                            self.cursor = Some(c);
+                            let sid = f["data"]["sid"].as_str().map(str::to_owned);
+                            self.events
+                                .push((c, f["type"].as_str().unwrap_or("").to_owned(), sid));
+                        }
+                    }
+                }
+                Ok(Some(Ok(_))) => {}
+                Ok(None) | Ok(Some(Err(_))) => self.stream = None,
+                Err(_) => {}
+            }
+        }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter(|(_, t, _)| t == "messageAdded")
+            .filter_map(|(_, _, s)| s.clone())
+            .collect()
+    }
+
+    fn assert_in_order_once(&self) {
+        let cursors: Vec<i64> = self.events.iter().map(|e| e.0).collect();
+        let mut sorted = cursors.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(cursors, sorted, "every change once, in cursor order");
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and nginx: make test runs it with tests/support/with-postgres"]
+async fn sends_through_every_node_reach_every_client_once_and_in_order() {
+    let c = Cluster::start().await;
+    let svc = c.room().await;
+    let mut clients = Vec::new();
+    for who in ["alice", "alice", "bob", "bob", "carol", "carol"] {
+        clients.push(Client::connect(&c.base, &svc, &c.token(&svc, who)).await);
+    }
+    // 300 sends, 30 at a time, spread over the three nodes by nginx.
+    let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
+    let mut acked: BTreeMap<i64, String> = BTreeMap::new();
+    for round in 0..10 {
+        let mut sends = Vec::new();
+        for i in 0..30 {
+            let (http, url, body) = (
+                c.http.clone(),
+                format!("{}{msgs}", c.base),
+                format!("m{round}-{i}"),
+            );
+            sends.push(tokio::spawn(async move {
+                http.post(url)
+                    .basic_auth(SID, Some(TOKEN))
+                    .form(&[("Body", body.as_str()), ("From", "alice")])
+                    .send()
+                    .await
+                    .expect("sent")
+                    .json::<Value>()
+                    .await
+                    .expect("json")
+            }));
+        }
+        for s in sends {
+            let m = s.await.expect("task");
+            let index = m["index"].as_i64().expect("index");
+            assert!(
+                acked
+                    .insert(index, m["sid"].as_str().expect("sid").to_owned())
+                    .is_none(),
+                "index {index} given twice"
+            );
+        }
+    }
+    let indexes: Vec<i64> = acked.keys().copied().collect();
+    assert_eq!(
+        indexes,
+        (0..300).collect::<Vec<_>>(),
+        "unique, contiguous indexes"
+    );
+    let expected: Vec<String> = acked.values().cloned().collect();
+    for client in &mut clients {
+        client
+            .read_until(|e| e.iter().filter(|x| x.1 == "messageAdded").count() >= 300)
+            .await;
+        client.assert_in_order_once();
+        assert_eq!(
+            client.messages(),
+            expected,
+            "each client got every message, once, in index order"
+        );
+    }
+
+    // A file uploaded through one node downloads through another.
+    let body = vec![7u8; 300_000];
+    let up: Value = c
+        .http
+        .post(format!("{}/v1/Services/{svc}/Media", c.node_url(0)))
+        .basic_auth(SID, Some(TOKEN))
+        .header("content-type", "application/octet-stream")
+        .body(body.clone())
+        .send()
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let me = up["sid"].as_str().expect("media sid");
+    let down = c
+        .http
+        .get(format!(
+            "{}/v1/Services/{svc}/Media/{me}/Content",
+            c.node_url(2)
+        ))
+        .basic_auth(SID, Some(TOKEN))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(down.status(), 200);
+    assert_eq!(down.bytes().await.expect("bytes").as_ref(), body.as_slice());
+
+    // Typing on one node reaches a socket on another.
+    let bob_token = c.token(&svc, "bob");
+    let alice_token = c.token(&svc, "alice");
+    let mut on_node1 = Client::connect(&c.node_url(1), &svc, &alice_token).await;
+    let mut typer = Client::connect(&c.node_url(2), &svc, &bob_token).await;
+    let s = typer.stream.as_mut().expect("open");
+    s.send(Message::text(
+        serde_json::json!({"type": "typing", "channel_sid": "room"}).to_string(),
+    ))
+    .await
+    .expect("typing sent");
+    let s = on_node1.stream.as_mut().expect("open");
+    let seen = tokio::time::timeout(WAIT, async {
+        while let Some(Ok(m)) = s.next().await {
+            if let Message::Text(t) = m {
+                let f: Value = serde_json::from_str(t.as_str()).expect("json");
+                if f["type"] == "typingStarted" {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .expect("alice on node 1 sees bob typing on node 2");
+    assert_eq!(seen["identity"], "bob");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and nginx: make test runs it with tests/support/with-postgres"]
+async fn a_node_killed_under_load_loses_nothing_acknowledged_and_its_clients_resume_elsewhere() {
+    let mut c = Cluster::start().await;
+    let svc = c.room().await;
+    let mut clients = Vec::new();
+    for who in ["alice", "bob", "carol", "alice", "bob", "carol"] {
+        clients.push(Client::connect(&c.base, &svc, &c.token(&svc, who)).await);
+    }
+    let msgs = format!("{}/v2/Services/{svc}/Channels/room/Messages", c.base);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut senders = Vec::new();
+    for w in 0..8 {
+        let (http, url, stop) = (c.http.clone(), msgs.clone(), stop.clone());
+        senders.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                i += 1;
+                let r = http
+                    .post(&url)
+                    .basic_auth(SID, Some(TOKEN))
+                    .form(&[("Body", format!("w{w}-{i}").as_str()), ("From", "bob")])
+                    .send()
+                    .await;
+                if let Ok(r) = r {
+                    if r.status() == 201 {
+                        if let Ok(v) = r.json::<Value>().await {
+                            acked.push(v["sid"].as_str().unwrap_or("").to_owned());
+                        }
+                    }
+                }
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // SIGKILL: nothing of the node's shutdown runs.
+    if let Some(mut p) = c.nodes[1].1.take() {
+        p.0.kill().expect("kill -9");
+        let _ = p.0.wait();
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut acked = HashSet::new();
+    for s in senders {
+        acked.extend(s.await.expect("sender"));
+    }
+    assert!(
+        acked.len() > 50,
+        "the cluster kept taking sends: {}",
+        acked.len()
+    );
+
+    let history = c.history(&svc).await;
+    let stored: HashSet<String> = history.iter().map(|(_, s)| s.clone()).collect();
+    let lost: Vec<&String> = acked.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    let indexes: Vec<i64> = history.iter().map(|(i, _)| *i).collect();
+    assert_eq!(
+        indexes,
+        (0..history.len() as i64).collect::<Vec<_>>(),
+        "no gap in indexes"
+    );
+    let expected: Vec<String> = history.into_iter().map(|(_, s)| s).collect();
+    let mut resumed = 0;
+    for client in &mut clients {
+        let n = expected.len();
+        client
+            .read_until(|e| e.iter().filter(|x| x.1 == "messageAdded").count() >= n)
+            .await;
+        client.assert_in_order_once();
+        assert_eq!(
+            client.messages(),
+            expected,
+            "no gap, no repeat after resuming"
+        );
+        resumed += client.reconnects;
+    }
+    assert!(
+        resumed > 0,
+        "some clients were on the killed node and resumed elsewhere"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: make test runs it with tests/support/with-postgres"]
+async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
+    use parley_protocol::realtime::EventKind;
+    use parley_server::feed::{self, Audience};
+    use parley_server::store::{self, Db};
+
+    let url = common::postgres::fresh_database().expect("PARLEY_TEST_POSTGRES");
+    let config = store::postgres::Config {
+        url: url.clone(),
+        pool_size: 2,
+    };
+    // Two writers on one database: two nodes.
+    let (a, b) = (
+        Db::open_postgres(&config).expect("node a"),
+        Db::open_postgres(&config).expect("node b"),
+    );
+    let record = |db: &Db, hold: Duration, n: i64| {
+        let db = db.clone();
+        async move {
+            db.write(move |tx| {
+                let seq = feed::append(
+                    tx,
+                    "IS0",
+                    EventKind::UserUpdated,
+                    None,
+                    Audience::Service,
+                    &serde_json::json!({ "n": n }),
+                )?;
+                // A slow transaction: it has its cursor and has not committed.
+                std::thread::sleep(hold);
+                Ok::<_, parley_server::error::ApiError>(seq)
+            })
+            .await
+            .expect("committed")
+        }
+    };
+    // A reader that polls "everything after my cursor" as fast as it can.
+    let reader_db = Db::open_postgres(&config).expect("reader");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut last = 0;
+            let mut seen = Vec::new();
+            loop {
+                let done = stop.load(std::sync::atomic::Ordering::Relaxed);
+                let rows = reader_db
+                    .read(move |c| store::feed::after(c, last, 1000))
+                    .await
+                    .expect("read");
+                for r in rows {
+                    last = r.seq;
+                    seen.push(r.seq);
+                }
+                if done {
+                    return seen;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+    };
+    let slow = tokio::spawn(record(&a, Duration::from_millis(800), 0));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut fast = Vec::new();
+    for n in 1..=20 {
+        fast.push(tokio::spawn(record(&b, Duration::ZERO, n)));
+    }
+    let slow_seq = slow.await.expect("slow");
+    let mut all = vec![slow_seq];
+    for f in fast {
+        all.push(f.await.expect("fast"));
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = reader.await.expect("reader");
+    all.sort_unstable();
+    assert_eq!(all, (1..=21).collect::<Vec<i64>>(), "cursors are dense");
+    assert_eq!(
+        seen, all,
+        "the reader saw every change, the slow one included, once and in order"
+    );
+    assert_eq!(slow_seq, 1, "the slow transaction took the first cursor");
+}
