@@ -98,6 +98,17 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Copy a SQLite installation (its data dir) into an empty PostgreSQL
+    /// database, keeping every SID, message index and feed cursor, and check
+    /// the counts. Stop the server first.
+    Migrate {
+        /// Data directory of the SQLite installation (holds parley.db).
+        #[arg(long)]
+        from_data_dir: PathBuf,
+        /// The PostgreSQL database to fill: postgres://user@host:port/db
+        #[arg(long)]
+        to: String,
+    },
     /// Mint an access token for an identity (as Twilio's token tutorial does).
     Token {
         /// The identity the token speaks for.
@@ -366,6 +377,38 @@ async fn main() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("API key SID: {sid}");
             println!("API key secret (shown once): {secret}");
+        }
+        Command::Migrate { from_data_dir, to } => {
+            let Database::Postgres(target) = Database::from_url(Some(to), None)? else {
+                bail!("--to must be a postgres:// URL");
+            };
+            let source = from_data_dir.join("parley.db");
+            let url = target.url.clone();
+            let report = tokio::task::spawn_blocking(move || {
+                store::copy::sqlite_to_postgres(&source, &url)
+            })
+            .await
+            .context("the copy stopped")?
+            .with_context(|| {
+                format!(
+                    "copying {} to {}",
+                    from_data_dir.join("parley.db").display(),
+                    store::postgres::redact(&target.url)
+                )
+            })?;
+            println!(
+                "Copied {} into {}:",
+                from_data_dir.join("parley.db").display(),
+                store::postgres::redact(&target.url)
+            );
+            for (table, n) in &report.tables {
+                println!("  {table:<18} {n:>10} rows");
+            }
+            println!("Counts verified. The feed continues after cursor {}, so connected clients resume without a resync.", report.head);
+            println!(
+                "Media files stay in {}: start every server with --media-dir pointing there (or at a shared copy of it).",
+                from_data_dir.join("media").display()
+            );
         }
         Command::Token {
             identity,

@@ -24,6 +24,7 @@ pub mod access;
 pub mod accounts;
 pub mod bindings;
 pub mod channels;
+pub mod copy;
 pub mod credentials;
 pub mod feed;
 pub mod invites;
