@@ -300,6 +300,7 @@ fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
             let r = app
                 .db
                 .write(move |tx| {
+                    store::throttle::prune(tx, t - 24 * 3600)?;
                     feed::prune(tx, t - retention, t - api::messages::IDEMPOTENCY_RETENTION)
                         .map_err(error::ApiError::from)
                 })

@@ -384,18 +384,17 @@ async fn main() -> Result<()> {
             };
             let source = from_data_dir.join("parley.db");
             let url = target.url.clone();
-            let report = tokio::task::spawn_blocking(move || {
-                store::copy::sqlite_to_postgres(&source, &url)
-            })
-            .await
-            .context("the copy stopped")?
-            .with_context(|| {
-                format!(
-                    "copying {} to {}",
-                    from_data_dir.join("parley.db").display(),
-                    store::postgres::redact(&target.url)
-                )
-            })?;
+            let report =
+                tokio::task::spawn_blocking(move || store::copy::sqlite_to_postgres(&source, &url))
+                    .await
+                    .context("the copy stopped")?
+                    .with_context(|| {
+                        format!(
+                            "copying {} to {}",
+                            from_data_dir.join("parley.db").display(),
+                            store::postgres::redact(&target.url)
+                        )
+                    })?;
             println!(
                 "Copied {} into {}:",
                 from_data_dir.join("parley.db").display(),

@@ -71,7 +71,9 @@ async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Val
 
 async fn messages(http: &reqwest::Client, base: &str, svc: &str) -> Vec<(i64, String, String)> {
     let page: Value = http
-        .get(format!("{base}/v2/Services/{svc}/Channels/room/Messages?PageSize=100"))
+        .get(format!(
+            "{base}/v2/Services/{svc}/Channels/room/Messages?PageSize=100"
+        ))
         .basic_auth(SID, Some(TOKEN))
         .send()
         .await
@@ -100,7 +102,11 @@ fn token(dir: &std::path::Path, database_url: &str, svc: &str, identity: &str) -
         .env("PARLEY_DATABASE_URL", database_url)
         .output()
         .expect("token");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
@@ -113,7 +119,9 @@ async fn resume(base: &str, svc: &str, token: &str, since: i64) -> Vec<Value> {
     let mut req = url.into_client_request().expect("request");
     req.headers_mut().insert(
         "sec-websocket-protocol",
-        format!("parley.v1, access_token.{token}").parse().expect("header"),
+        format!("parley.v1, access_token.{token}")
+            .parse()
+            .expect("header"),
     );
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("socket");
     let mut frames = Vec::new();
@@ -140,9 +148,19 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
     // A SQLite installation with history.
     let server = serve(dir.path(), port, "");
     ready(&http, &base).await;
-    let svc = post(&http, format!("{base}/v2/Services"), &[("FriendlyName", "moving")]).await;
+    let svc = post(
+        &http,
+        format!("{base}/v2/Services"),
+        &[("FriendlyName", "moving")],
+    )
+    .await;
     let svc = svc["sid"].as_str().expect("sid").to_owned();
-    post(&http, format!("{base}/v2/Services/{svc}/Channels"), &[("UniqueName", "room")]).await;
+    post(
+        &http,
+        format!("{base}/v2/Services/{svc}/Channels"),
+        &[("UniqueName", "room")],
+    )
+    .await;
     for who in ["alice", "bob"] {
         post(
             &http,
@@ -153,7 +171,15 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
     }
     let mut add = bin()
         .args(["--data-dir", &dir.path().display().to_string()])
-        .args(["user", "add", "--identity", "alice", "--password-stdin", "--service", &svc])
+        .args([
+            "user",
+            "add",
+            "--identity",
+            "alice",
+            "--password-stdin",
+            "--service",
+            &svc,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -166,7 +192,12 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
     assert!(add.wait().expect("user add ran").success());
     let msgs = format!("{base}/v2/Services/{svc}/Channels/room/Messages");
     for i in 0..30 {
-        post(&http, msgs.clone(), &[("Body", &format!("before {i}")), ("From", "bob")]).await;
+        post(
+            &http,
+            msgs.clone(),
+            &[("Body", &format!("before {i}")), ("From", "bob")],
+        )
+        .await;
     }
     // Alice's client has applied everything up to here.
     let alice = token(dir.path(), "", &svc, "alice");
@@ -177,7 +208,12 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
         .max()
         .expect("a cursor");
     for i in 30..40 {
-        post(&http, msgs.clone(), &[("Body", &format!("before {i}")), ("From", "bob")]).await;
+        post(
+            &http,
+            msgs.clone(),
+            &[("Body", &format!("before {i}")), ("From", "bob")],
+        )
+        .await;
     }
     let picture = vec![42u8; 70_000];
     let up: Value = http
@@ -192,19 +228,37 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
         .await
         .expect("json");
     let media = up["sid"].as_str().expect("media sid").to_owned();
-    post(&http, msgs.clone(), &[("MediaSid", &media), ("From", "bob")]).await;
+    post(
+        &http,
+        msgs.clone(),
+        &[("MediaSid", &media), ("From", "bob")],
+    )
+    .await;
     let history = messages(&http, &base, &svc).await;
     assert_eq!(history.len(), 41);
     drop(server);
 
     // The move.
     let out = bin()
-        .args(["migrate", "--from-data-dir", &dir.path().display().to_string(), "--to", &target])
+        .args([
+            "migrate",
+            "--from-data-dir",
+            &dir.path().display().to_string(),
+            "--to",
+            &target,
+        ])
         .output()
         .expect("migrate ran");
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(said.contains("messages") && said.contains("41 rows"), "it says what it copied: {said}");
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("messages") && said.contains("41 rows"),
+        "it says what it copied: {said}"
+    );
 
     // The same data on PostgreSQL.
     let _server = serve(dir.path(), port, &target);
@@ -232,17 +286,27 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
         .await
         .expect("sent");
     assert_eq!(content.status(), 200);
-    assert_eq!(content.bytes().await.expect("bytes").as_ref(), picture.as_slice());
+    assert_eq!(
+        content.bytes().await.expect("bytes").as_ref(),
+        picture.as_slice()
+    );
 
     // A send continues the channel's indexes.
-    let next = post(&http, msgs.clone(), &[("Body", "after the move"), ("From", "bob")]).await;
+    let next = post(
+        &http,
+        msgs.clone(),
+        &[("Body", "after the move"), ("From", "bob")],
+    )
+    .await;
     assert_eq!(next["index"], 41);
 
     // Alice's client resumes from its old cursor: what it missed, no resync.
     let alice = token(dir.path(), &target, &svc, "alice");
     let frames = resume(&base, &svc, &alice, cursor).await;
     assert!(
-        frames.iter().all(|f| f["type"] != "resyncRequired" && f["code"] != 20410),
+        frames
+            .iter()
+            .all(|f| f["type"] != "resyncRequired" && f["code"] != 20410),
         "no resync: {frames:?}"
     );
     let bodies: Vec<String> = frames
@@ -254,12 +318,22 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
     expected.push(String::new());
     expected.push("after the move".into());
     assert_eq!(bodies.len(), expected.len(), "{bodies:?}");
-    assert_eq!(bodies[..10], expected[..10], "exactly what it missed, in order");
+    assert_eq!(
+        bodies[..10],
+        expected[..10],
+        "exactly what it missed, in order"
+    );
     assert_eq!(bodies[11], "after the move");
 
     // A second move into the same database is refused.
     let again = bin()
-        .args(["migrate", "--from-data-dir", &dir.path().display().to_string(), "--to", &target])
+        .args([
+            "migrate",
+            "--from-data-dir",
+            &dir.path().display().to_string(),
+            "--to",
+            &target,
+        ])
         .output()
         .expect("migrate ran");
     assert!(!again.status.success());

@@ -130,7 +130,16 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
     };
     let (username, password) = (username.to_owned(), password.to_owned());
     let address = peer.ip().to_string();
-    if let Some(wait) = app.limiter.blocked(&username, &address) {
+    let (limiter, who, from) = (app.limiter.clone(), username.clone(), address.clone());
+    let counted = app
+        .db
+        .write(move |tx| Ok::<_, ApiError>(limiter.attempt(tx, &who, &from, now())?))
+        .await;
+    let counted = match counted {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(wait) = counted {
         let mut r = oauth_error(
             StatusCode::TOO_MANY_REQUESTS,
             "slow_down",
@@ -174,16 +183,18 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
     .await
     .unwrap_or(false);
     if !ok {
-        app.limiter.failed(&username, &address);
         tracing::info!(identity = %username, %address, "failed sign-in");
         return invalid_grant("Invalid username or password");
     }
-    app.limiter.succeeded(&username);
     let (svc, id) = (service.clone(), username.clone());
     let family = hex::encode(rand::random::<[u8; 16]>());
+    let limiter = app.limiter.clone();
     match app
         .db
-        .write(move |c| store_refresh(c, &family, &svc, &id).map_err(ApiError::from))
+        .write(move |c| {
+            limiter.succeeded(c, &id, &address)?;
+            store_refresh(c, &family, &svc, &id).map_err(ApiError::from)
+        })
         .await
     {
         Ok(refresh) => respond(&app, service, username, refresh),

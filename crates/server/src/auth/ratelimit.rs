@@ -1,105 +1,136 @@
-//! Failed-login throttling per identity and per client address: after too
-//! many failures in a window, further attempts are refused until it ends.
+//! Sign-in throttling per identity and per client address: an attempt is
+//! counted *before* its password is checked, in the database (so it holds
+//! across restarts and nodes, and concurrent guesses cannot race past the
+//! limit); past the limit, attempts are refused until the window ends. A
+//! correct password takes its attempt back and clears the identity's count.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::store::{throttle, StoreResult, Tx};
 
-/// Counts failures per key in fixed windows.
-#[derive(Debug)]
+/// The limits.
+#[derive(Debug, Clone)]
 pub struct LoginLimiter {
-    window: Duration,
-    per_identity: u32,
-    per_address: u32,
-    failures: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Window length, seconds.
+    pub window: i64,
+    pub per_identity: i64,
+    pub per_address: i64,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
-        LoginLimiter::new(Duration::from_secs(15 * 60), 5, 30)
+        LoginLimiter {
+            window: 15 * 60,
+            per_identity: 5,
+            per_address: 30,
+        }
     }
 }
 
+fn keys(identity: &str, address: &str) -> [String; 2] {
+    [format!("id:{identity}"), format!("ip:{address}")]
+}
+
 impl LoginLimiter {
-    pub fn new(window: Duration, per_identity: u32, per_address: u32) -> Self {
-        LoginLimiter {
-            window,
-            per_identity,
-            per_address,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn keys(identity: &str, address: &str) -> [String; 2] {
-        [format!("id:{identity}"), format!("ip:{address}")]
-    }
-
-    /// Seconds to wait if either key is over its limit, else `None`.
-    pub fn blocked(&self, identity: &str, address: &str) -> Option<u64> {
-        let now = Instant::now();
-        let map = self.failures.lock().ok()?;
-        let [id, ip] = Self::keys(identity, address);
-        [(id, self.per_identity), (ip, self.per_address)]
-            .into_iter()
-            .filter_map(|(k, limit)| {
-                let (start, n) = map.get(&k)?;
-                let left = self.window.checked_sub(now.duration_since(*start))?;
-                (*n >= limit).then(|| left.as_secs().max(1))
-            })
-            .max()
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, identity: &str, address: &str) {
-        let now = Instant::now();
-        if let Ok(mut map) = self.failures.lock() {
-            if map.len() > 100_000 {
-                map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-            }
-            for k in Self::keys(identity, address) {
-                let e = map.entry(k).or_insert((now, 0));
-                if now.duration_since(e.0) >= self.window {
-                    *e = (now, 0);
-                }
-                e.1 += 1;
+    /// Counts an attempt, or returns the seconds to wait if either key is
+    /// already at its limit (then nothing is counted).
+    pub fn attempt(
+        &self,
+        tx: &Tx<'_>,
+        identity: &str,
+        address: &str,
+        now: i64,
+    ) -> StoreResult<Result<(), u64>> {
+        let [id, ip] = keys(identity, address);
+        let mut wait = 0;
+        for (key, limit) in [(&id, self.per_identity), (&ip, self.per_address)] {
+            let (start, n) = throttle::attempts(tx, key, now, self.window)?;
+            if n >= limit {
+                wait = wait.max((start + self.window - now).max(1) as u64);
             }
         }
+        if wait > 0 {
+            return Ok(Err(wait));
+        }
+        for key in [&id, &ip] {
+            throttle::count(tx, key, now, self.window)?;
+        }
+        Ok(Ok(()))
     }
 
-    /// Clears the identity's count after a successful login.
-    pub fn succeeded(&self, identity: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(&format!("id:{identity}"));
-        }
+    /// A correct password: the attempt does not count against the address,
+    /// and the identity starts afresh.
+    pub fn succeeded(&self, tx: &Tx<'_>, identity: &str, address: &str) -> StoreResult<()> {
+        let [id, ip] = keys(identity, address);
+        throttle::clear(tx, &id)?;
+        throttle::uncount(tx, &ip)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Db, StoreError};
 
-    #[test]
-    fn an_identity_is_blocked_after_its_limit_and_freed_by_success() {
-        let l = LoginLimiter::new(Duration::from_secs(60), 3, 100);
-        for _ in 0..2 {
-            l.failed("alice", "1.2.3.4");
-        }
-        assert_eq!(l.blocked("alice", "1.2.3.4"), None);
-        l.failed("alice", "1.2.3.4");
-        assert!(
-            l.blocked("alice", "5.6.7.8").is_some(),
-            "blocked from any address"
-        );
-        assert_eq!(l.blocked("bob", "5.6.7.8"), None);
-        l.succeeded("alice");
-        assert_eq!(l.blocked("alice", "5.6.7.8"), None);
+    async fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Db::open_sqlite(&dir.path().join("t.db")).expect("db");
+        (dir, db)
     }
 
-    #[test]
-    fn an_address_is_blocked_across_identities() {
-        let l = LoginLimiter::new(Duration::from_secs(60), 100, 2);
-        l.failed("a", "9.9.9.9");
-        l.failed("b", "9.9.9.9");
-        assert!(l.blocked("c", "9.9.9.9").is_some());
+    async fn attempt(
+        db: &Db,
+        l: &LoginLimiter,
+        who: &'static str,
+        ip: &'static str,
+        now: i64,
+    ) -> Result<(), u64> {
+        let l = l.clone();
+        db.write(move |tx| Ok::<_, StoreError>(l.attempt(tx, who, ip, now)?))
+            .await
+            .expect("write")
+    }
+
+    #[tokio::test]
+    async fn an_identity_is_blocked_after_its_limit_and_freed_by_success() {
+        let (_d, db) = db().await;
+        let l = LoginLimiter {
+            window: 60,
+            per_identity: 3,
+            per_address: 100,
+        };
+        for _ in 0..3 {
+            assert_eq!(attempt(&db, &l, "alice", "1.2.3.4", 1000).await, Ok(()));
+        }
+        assert!(
+            attempt(&db, &l, "alice", "5.6.7.8", 1010).await.is_err(),
+            "blocked from any address"
+        );
+        assert_eq!(attempt(&db, &l, "bob", "5.6.7.8", 1010).await, Ok(()));
+        let l2 = l.clone();
+        db.write(move |tx| l2.succeeded(tx, "alice", "1.2.3.4"))
+            .await
+            .expect("ok");
+        assert_eq!(attempt(&db, &l, "alice", "5.6.7.8", 1011).await, Ok(()));
+        assert_eq!(
+            attempt(&db, &l, "carol", "9.9.9.9", 1000 + 60).await,
+            Ok(()),
+            "a new window starts afresh"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_address_is_blocked_across_identities() {
+        let (_d, db) = db().await;
+        let l = LoginLimiter {
+            window: 60,
+            per_identity: 100,
+            per_address: 2,
+        };
+        assert_eq!(attempt(&db, &l, "a", "9.9.9.9", 5).await, Ok(()));
+        assert_eq!(attempt(&db, &l, "b", "9.9.9.9", 5).await, Ok(()));
+        assert_eq!(
+            attempt(&db, &l, "c", "9.9.9.9", 20).await,
+            Err(45),
+            "seconds left in the window"
+        );
     }
 }

@@ -29,6 +29,7 @@ const TABLES: &[(&str, bool)] = &[
     ("changes", false),
     ("change_recipients", false),
     ("idempotency_keys", false),
+    ("login_throttle", false),
 ];
 
 /// Rows per `INSERT` statement.

@@ -38,6 +38,7 @@ pub mod services;
 pub mod sessions;
 pub mod sql;
 pub mod sqlite;
+pub mod throttle;
 pub mod users;
 pub mod webhooks;
 mod writer;
