@@ -241,10 +241,14 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     let mut allowed_origins: Vec<String> = DESKTOP_ORIGINS.iter().map(|s| s.to_string()).collect();
     allowed_origins.push(public_url.clone());
     allowed_origins.extend(opts.allowed_origins.iter().cloned());
+    let presence = match db.dialect() {
+        store::Dialect::Sqlite => realtime::presence::Presence::local(),
+        store::Dialect::Postgres => realtime::presence::Presence::shared(),
+    };
     let app = Arc::new(AppState {
         db,
         hub,
-        presence: Default::default(),
+        presence,
         allowed_origins,
         heartbeat: opts.heartbeat,
         shutdown: tokio::sync::watch::channel(false).0,
@@ -261,6 +265,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         },
     });
     realtime::spawn_typing_relay(app.clone());
+    realtime::spawn_presence_relay(app.clone());
     spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();

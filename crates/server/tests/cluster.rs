@@ -69,7 +69,7 @@ fn spawn_node(dir: &Path, database_url: &str, port: u16, n: usize) -> Proc {
             .env("PARLEY_DATABASE_POOL_SIZE", "4")
             .env("PARLEY_ACCOUNT_SID", SID)
             .env("PARLEY_AUTH_TOKEN", TOKEN)
-            .env("PARLEY_LOG", "warn")
+            .env("PARLEY_LOG", "info,tower_http=warn")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -136,6 +136,19 @@ async fn wait_ready(http: &reqwest::Client, base: &str) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("{base} did not come up");
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // A failing test shows what the nodes logged.
+        if std::thread::panicking() {
+            for n in 0..self.nodes.len() {
+                let log = std::fs::read_to_string(self.dir.path().join(format!("node{n}.log")))
+                    .unwrap_or_default();
+                eprintln!("--- node {n} log ---\n{log}");
+            }
+        }
+    }
 }
 
 impl Cluster {
@@ -280,6 +293,8 @@ struct Client {
     cursor: Option<i64>,
     /// Every event received, in order: (cursor, type, message sid).
     events: Vec<(i64, String, Option<String>)>,
+    /// The `data` of each of `events`.
+    data: Vec<Value>,
     stream: Option<
         tokio_tungstenite::WebSocketStream<
             tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
@@ -296,6 +311,7 @@ impl Client {
             token: token.to_owned(),
             cursor: None,
             events: Vec::new(),
+            data: Vec::new(),
             stream: None,
             reconnects: 0,
         };
@@ -343,8 +359,15 @@ impl Client {
     /// Reads frames until `done` holds for the events so far, reconnecting
     /// from the last cursor whenever the socket drops.
     async fn read_until(&mut self, done: impl Fn(&[(i64, String, Option<String>)]) -> bool) {
+        self.read_until_data(|e, _| done(e)).await
+    }
+
+    async fn read_until_data(
+        &mut self,
+        done: impl Fn(&[(i64, String, Option<String>)], &[Value]) -> bool,
+    ) {
         let deadline = tokio::time::Instant::now() + WAIT;
-        while !done(&self.events) {
+        while !done(&self.events, &self.data) {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "timed out with {} events",
@@ -364,6 +387,7 @@ impl Client {
                             let sid = f["data"]["sid"].as_str().map(str::to_owned);
                             self.events
                                 .push((c, f["type"].as_str().unwrap_or("").to_owned(), sid));
+                            self.data.push(f["data"].clone());
                         }
                     }
                 }
@@ -453,6 +477,9 @@ async fn sends_through_every_node_reach_every_client_once_and_in_order() {
         );
     }
 
+    // Their sockets close (the presence check below counts bob's).
+    clients.clear();
+
     // A file uploaded through one node downloads through another.
     let body = vec![7u8; 300_000];
     let up: Value = c
@@ -509,6 +536,57 @@ async fn sends_through_every_node_reach_every_client_once_and_in_order() {
     .flatten()
     .expect("alice on node 1 sees bob typing on node 2");
     assert_eq!(seen["identity"], "bob");
+
+    // Presence is the same on every node: bob's socket on node 2 makes him
+    // online for a reader of node 0, and his leaving is announced across.
+    c.post(
+        &format!("/v2/Services/{svc}"),
+        &[("ReachabilityEnabled", "true")],
+    )
+    .await;
+    let carol_token = c.token(&svc, "carol");
+    let mut watcher = Client::connect(&c.node_url(0), &svc, &carol_token).await;
+    let mut bob = Client::connect(&c.node_url(2), &svc, &bob_token).await;
+    let user = |n: usize| {
+        let (http, url) = (
+            c.http.clone(),
+            format!("{}/v2/Services/{svc}/Users/bob", c.node_url(n)),
+        );
+        async move {
+            http.get(url)
+                .basic_auth(SID, Some(TOKEN))
+                .send()
+                .await
+                .expect("sent")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    assert_eq!(
+        user(0).await["is_online"],
+        true,
+        "online as seen from node 0"
+    );
+    bob.stream.take();
+    typer.stream.take();
+    drop(bob);
+    drop(typer);
+    watcher
+        .read_until_data(|e, d| {
+            e.iter().zip(d).any(|(x, data)| {
+                x.1 == "userUpdated" && data["identity"] == "bob" && data["is_online"] == false
+            })
+        })
+        .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while user(1).await["is_online"] != false {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "bob goes offline everywhere"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

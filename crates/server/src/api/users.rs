@@ -256,7 +256,7 @@ pub fn reachability(
     }
     let notifiable = crate::store::bindings::any_for_user(conn, &u.sid)?;
     Ok(Some((
-        app.presence.is_online(&s.sid, &u.identity),
+        app.presence.is_online(conn, &s.sid, &u.identity)?,
         notifiable,
     )))
 }

@@ -72,37 +72,99 @@ pub fn spawn_typing_relay(app: App) {
     });
 }
 
-/// Records a `userUpdated` change for a presence transition (when the
-/// service has reachability enabled), for the user and everyone who shares
-/// a channel with them.
-pub fn announce_presence(app: App, service: String, identity: String) {
+/// Records a `userUpdated` change for a user whose presence changed (when
+/// the service has reachability enabled), for the user and everyone who
+/// shares a channel with them.
+fn announce_user(
+    tx: &crate::store::Tx<'_>,
+    app: &App,
+    service: &str,
+    identity: &str,
+) -> ApiResult<()> {
+    let s = services::load(tx, service)?;
+    if !s.reachability_enabled {
+        return Ok(());
+    }
+    let Some(u) = users::find(tx, service, identity)? else {
+        return Ok(());
+    };
+    let reach = users::reachability(tx, app, &s, &u)?;
+    let audience = feed::co_members(tx, service, identity)?;
+    feed::append(
+        tx,
+        service,
+        EventKind::UserUpdated,
+        None,
+        Audience::Users(audience),
+        &u.render(app, reach),
+    )?;
+    Ok(())
+}
+
+/// Applies this node's presence transitions one after another: on
+/// PostgreSQL it records them in the shared table and announces only
+/// transitions of the user as a whole (their first socket anywhere, their
+/// last); a heartbeat keeps the node counted and sweeps nodes that died.
+pub fn spawn_presence_relay(app: App) {
+    let (relay, mut transitions) = tokio::sync::mpsc::unbounded_channel::<presence::Transition>();
+    app.presence.set_relay(relay);
+    let a = app.clone();
     tokio::spawn(async move {
-        let a = app.clone();
-        let r = app
-            .db
-            .write(move |tx| {
-                let s = services::load(tx, &service)?;
-                if !s.reachability_enabled {
-                    return Ok(());
-                }
-                let Some(u) = users::find(tx, &service, &identity)? else {
-                    return Ok(());
-                };
-                let reach = users::reachability(tx, &a, &s, &u)?;
-                let audience = feed::co_members(tx, &service, &identity)?;
-                feed::append(
-                    tx,
-                    &service,
-                    EventKind::UserUpdated,
-                    None,
-                    Audience::Users(audience),
-                    &u.render(&a, reach),
-                )?;
-                Ok::<_, ApiError>(())
-            })
-            .await;
-        if let Err(e) = r {
-            tracing::warn!(error = %e.message, "could not announce a presence change");
+        while let Some(t) = transitions.recv().await {
+            let app = a.clone();
+            let r =
+                a.db.write(move |tx| {
+                    if let Some(node) = app.presence.node() {
+                        let now = crate::app::now();
+                        crate::store::presence::heartbeat(tx, node, now)?;
+                        let live = now - presence::STALE_AFTER;
+                        let before =
+                            crate::store::presence::online(tx, &t.service, &t.identity, live)?;
+                        if t.online {
+                            crate::store::presence::add(tx, &t.service, &t.identity, node)?;
+                        } else {
+                            crate::store::presence::remove(tx, &t.service, &t.identity, node)?;
+                        }
+                        let after =
+                            crate::store::presence::online(tx, &t.service, &t.identity, live)?;
+                        if before == after {
+                            return Ok(());
+                        }
+                    }
+                    announce_user(tx, &app, &t.service, &t.identity)
+                })
+                .await;
+            if let Err(e) = r {
+                tracing::warn!(error = %e.message, "could not record a presence change");
+            }
+        }
+    });
+    if app.presence.node().is_none() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(presence::HEARTBEAT);
+        loop {
+            every.tick().await;
+            let a = app.clone();
+            let r = app
+                .db
+                .write(move |tx| {
+                    let now = crate::app::now();
+                    if let Some(node) = a.presence.node() {
+                        crate::store::presence::heartbeat(tx, node, now)?;
+                    }
+                    for (service, identity) in
+                        crate::store::presence::sweep(tx, now - presence::STALE_AFTER)?
+                    {
+                        announce_user(tx, &a, &service, &identity)?;
+                    }
+                    Ok::<_, ApiError>(())
+                })
+                .await;
+            if let Err(e) = r {
+                tracing::warn!(error = %e.message, "presence heartbeat failed");
+            }
         }
     });
 }

@@ -158,9 +158,7 @@ async fn session(
     }
     let reg = app.hub.register(&service, &user.identity).await;
     let id = reg.id;
-    if app.presence.connect(&service, &user.identity) {
-        super::announce_presence(app.clone(), service.clone(), user.identity.clone());
-    }
+    app.presence.connect(&service, &user.identity);
     // A send error means the peer is gone: nothing left to close.
     let (code, reason) = run(
         &app,
@@ -177,9 +175,7 @@ async fn session(
         close_with(socket, code, reason).await;
     }
     app.hub.unregister(id);
-    if app.presence.disconnect(&service, &user.identity) {
-        super::announce_presence(app.clone(), service, user.identity);
-    }
+    app.presence.disconnect(&service, &user.identity);
 }
 
 /// The token timers: warn three minutes before expiry (or at half the

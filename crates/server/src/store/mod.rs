@@ -33,6 +33,7 @@ pub mod members;
 pub mod messages;
 pub mod paging;
 pub mod postgres;
+pub mod presence;
 pub mod roles;
 pub mod services;
 pub mod sessions;

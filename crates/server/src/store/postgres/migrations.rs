@@ -9,6 +9,7 @@ use super::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_login_throttle.sql"),
+    include_str!("../../../migrations/postgres/0003_presence.sql"),
 ];
 
 /// The schema version this binary writes.
