@@ -77,12 +77,39 @@ fn spawn_node(dir: &Path, database_url: &str, port: u16, n: usize) -> Proc {
     )
 }
 
+/// nginx with the project's own deploy/nginx/parley.conf, its upstream
+/// pointed at the test nodes and its listener at a loopback port.
 fn nginx_config(dir: &Path, listen: u16, nodes: &[u16]) -> PathBuf {
-    // The same proxy settings as deploy/nginx/parley.conf.
-    let upstream: String = nodes
-        .iter()
-        .map(|p| format!("        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;\n"))
-        .collect();
+    let site = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/nginx/parley.conf"
+    ))
+    .expect("deploy/nginx/parley.conf");
+    let mut servers_written = false;
+    let mut out = String::new();
+    for line in site.lines() {
+        let t = line.trim_start();
+        if t.starts_with("server ") && t.contains(":8080") {
+            if !servers_written {
+                for p in nodes {
+                    out.push_str(&format!(
+                        "    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;\n"
+                    ));
+                }
+                servers_written = true;
+            }
+        } else if t.starts_with("listen 80;") {
+            out.push_str(&format!("    listen 127.0.0.1:{listen};\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(
+        servers_written,
+        "the deploy config has an upstream to point at the nodes"
+    );
+    std::fs::write(dir.join("parley-site.conf"), out).expect("site");
     let d = dir.display();
     let conf = format!(
         "daemon off;
@@ -97,27 +124,7 @@ http {{
     fastcgi_temp_path {d}/nginx-fastcgi;
     uwsgi_temp_path {d}/nginx-uwsgi;
     scgi_temp_path {d}/nginx-scgi;
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    upstream parley {{
-{upstream}        keepalive 32;
-    }}
-    server {{
-        listen 127.0.0.1:{listen};
-        client_max_body_size 151m;
-        location / {{
-            proxy_pass http://parley;
-            proxy_http_version 1.1;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_read_timeout 3600s;
-            proxy_request_buffering off;
-            proxy_buffering off;
-            proxy_next_upstream error timeout;
-        }}
-    }}
+    include {d}/parley-site.conf;
 }}
 "
     );

@@ -42,6 +42,7 @@ impl std::fmt::Debug for Config {
 
 /// The URL without its password, for messages and logs.
 pub fn redact(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or(url);
     match url.parse::<postgres::Config>() {
         Ok(c) => {
             let host = c
@@ -64,30 +65,106 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// What a database URL asks for, split into what the driver reads and the
+/// TLS settings Parley handles itself.
+#[derive(Debug)]
+struct Target {
+    config: postgres::Config,
+    /// Extra trust anchors (`sslrootcert=/path/ca.pem`).
+    root_cert: Option<std::path::PathBuf>,
+}
+
+/// Reads a `postgres://` URL. libpq's `sslmode` values are accepted; with
+/// any mode that uses TLS the certificate is verified (as libpq's
+/// `verify-full`), against the system's trust store plus `sslrootcert`.
+fn target(url: &str) -> Result<Target, StoreError> {
+    let bad = |e: String| StoreError::Open(format!("invalid database URL {}: {e}", redact(url)));
+    let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+    let mut root_cert = None;
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (k, v) in parsed.query_pairs() {
+        match k.as_ref() {
+            "sslrootcert" => root_cert = Some(std::path::PathBuf::from(v.as_ref())),
+            "sslmode" if v == "verify-ca" || v == "verify-full" => {
+                kept.push(("sslmode".into(), "require".into()))
+            }
+            _ => kept.push((k.into_owned(), v.into_owned())),
+        }
+    }
+    if kept.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    let config = parsed
+        .as_str()
+        .parse::<postgres::Config>()
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(Target { config, root_cert })
+}
+
 /// Opens one connection; TLS when the URL asks for it (`sslmode=require`).
 pub fn connect(url: &str) -> Result<postgres::Client, StoreError> {
-    let config: postgres::Config = url
-        .parse()
-        .map_err(|e| StoreError::Open(format!("invalid database URL {}: {e}", redact(url))))?;
-    let client = match config.get_ssl_mode() {
-        postgres::config::SslMode::Disable => config.connect(postgres::NoTls),
+    let t = target(url)?;
+    let client = match t.config.get_ssl_mode() {
+        postgres::config::SslMode::Disable => t.config.connect(postgres::NoTls),
         _ => {
-            let tls = tls::connector()?;
-            config.connect(tls)
+            let tls = tls::connector(t.root_cert.as_deref())?;
+            t.config.connect(tls)
         }
     };
-    client.map_err(|e| StoreError::Open(format!("cannot connect to {}: {e}", redact(url))))
+    client
+        .map_err(|e| StoreError::Open(format!("cannot connect to {}: {}", redact(url), causes(&e))))
+}
+
+/// An error with its causes ("error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer"), which the driver's message alone omits.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = s.source();
+    }
+    out
 }
 
 mod tls {
-    //! TLS to the database with the platform's trust roots (rustls).
+    //! TLS to the database (rustls): the system's trust roots plus an
+    //! optional CA file, and the host name checked.
     use super::StoreError;
 
-    pub fn connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
+    pub fn connector(
+        extra: Option<&std::path::Path>,
+    ) -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
         let mut roots = rustls::RootCertStore::empty();
-        let found = rustls_native_certs::load_native_certs();
-        for cert in found.certs {
+        for cert in rustls_native_certs::load_native_certs().certs {
             let _ = roots.add(cert);
+        }
+        if let Some(path) = extra {
+            let pem = std::fs::read(path).map_err(|e| {
+                StoreError::Open(format!("cannot read sslrootcert {}: {e}", path.display()))
+            })?;
+            let mut found = 0;
+            for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+                let cert = cert.map_err(|e| {
+                    StoreError::Open(format!("sslrootcert {}: {e}", path.display()))
+                })?;
+                roots.add(cert).map_err(|e| {
+                    StoreError::Open(format!("sslrootcert {}: {e}", path.display()))
+                })?;
+                found += 1;
+            }
+            if found == 0 {
+                return Err(StoreError::Open(format!(
+                    "sslrootcert {} holds no PEM certificate",
+                    path.display()
+                )));
+            }
         }
         let config = rustls::ClientConfig::builder()
             .with_root_certificates(roots)
