@@ -84,7 +84,7 @@ pub fn append(
     channel_sid: Option<&str>,
     audience: Audience,
     data: &impl Serialize,
-) -> ApiResult<i64> {
+) -> ApiResult<()> {
     let data = serde_json::to_value(data).unwrap_or(serde_json::Value::Null);
     let (audience_name, audience_channel) = match &audience {
         Audience::Channel(c) => ("channel", Some(c.as_str())),
@@ -113,6 +113,11 @@ pub fn append(
             recipients: &listed,
         },
     )?;
+    // On PostgreSQL the cursor comes at commit, and every node reads the
+    // change back from the table (see `from_tail`): nothing to announce here.
+    let Some(seq) = seq else {
+        return Ok(());
+    };
     let recipients = match audience {
         Audience::Channel(c) => Recipients::Identities(member_identities(tx, &c)?),
         Audience::Service => Recipients::Service,
@@ -130,7 +135,7 @@ pub fn append(
         frame: frame(kind, seq, channel_sid, data),
         author,
     });
-    Ok(seq)
+    Ok(())
 }
 
 /// Up to `limit` changes for `identity` after `since`, oldest first.

@@ -60,6 +60,7 @@ impl Database {
                 Ok(Database::Postgres(store::postgres::Config {
                     url,
                     pool_size,
+                    keyed_writers: store::postgres::KEYED_WRITERS,
                 }))
             }
             Some(url) => Err(StartError::Store(StoreError::Open(format!(

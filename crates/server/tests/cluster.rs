@@ -692,17 +692,20 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
     let config = store::postgres::Config {
         url: url.clone(),
         pool_size: 2,
+        keyed_writers: 2,
     };
     // Two writers on one database: two nodes.
     let (a, b) = (
         Db::open_postgres(&config).expect("node a"),
         Db::open_postgres(&config).expect("node b"),
     );
-    let record = |db: &Db, hold: Duration, n: i64| {
+    // The slow write goes to a keyed writer, which takes no cluster-wide
+    // lock: the fast ones really commit while it is still open.
+    let record = |db: &Db, hold: Duration, n: i64, keyed: bool| {
         let db = db.clone();
         async move {
-            db.write(move |tx| {
-                let seq = feed::append(
+            let job = move |tx: &store::Tx<'_>| {
+                feed::append(
                     tx,
                     "IS0",
                     EventKind::UserUpdated,
@@ -710,11 +713,15 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
                     Audience::Service,
                     &serde_json::json!({ "n": n }),
                 )?;
-                // A slow transaction: it has its cursor and has not committed.
+                // A slow transaction: its change is written, not committed.
                 std::thread::sleep(hold);
-                Ok::<_, parley_server::error::ApiError>(seq)
-            })
-            .await
+                Ok::<_, parley_server::error::ApiError>(())
+            };
+            if keyed {
+                db.write_keyed("slow", job).await
+            } else {
+                db.write(job).await
+            }
             .expect("committed")
         }
     };
@@ -725,7 +732,7 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
         let stop = stop.clone();
         tokio::spawn(async move {
             let mut last = 0;
-            let mut seen = Vec::new();
+            let mut seen: Vec<(i64, i64)> = Vec::new();
             loop {
                 let done = stop.load(std::sync::atomic::Ordering::Relaxed);
                 let rows = reader_db
@@ -734,7 +741,8 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
                     .expect("read");
                 for r in rows {
                     last = r.seq;
-                    seen.push(r.seq);
+                    let data: serde_json::Value = serde_json::from_str(&r.data).expect("json");
+                    seen.push((r.seq, data["n"].as_i64().expect("n")));
                 }
                 if done {
                     return seen;
@@ -743,25 +751,40 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
             }
         })
     };
-    let slow = tokio::spawn(record(&a, Duration::from_millis(800), 0));
+    let slow = tokio::spawn(record(&a, Duration::from_millis(800), 0, true));
     tokio::time::sleep(Duration::from_millis(100)).await;
     let mut fast = Vec::new();
     for n in 1..=20 {
-        fast.push(tokio::spawn(record(&b, Duration::ZERO, n)));
+        fast.push(tokio::spawn(record(&b, Duration::ZERO, n, false)));
     }
-    let slow_seq = slow.await.expect("slow");
-    let mut all = vec![slow_seq];
     for f in fast {
-        all.push(f.await.expect("fast"));
+        f.await.expect("fast");
     }
+    let fast_done = std::time::Instant::now();
+    slow.await.expect("slow");
+    assert!(
+        fast_done.elapsed() > Duration::from_millis(300),
+        "the others committed while the slow transaction was still open"
+    );
     tokio::time::sleep(Duration::from_millis(50)).await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let seen = reader.await.expect("reader");
-    all.sort_unstable();
-    assert_eq!(all, (1..=21).collect::<Vec<i64>>(), "cursors are dense");
+    let cursors: Vec<i64> = seen.iter().map(|(c, _)| *c).collect();
     assert_eq!(
-        seen, all,
-        "the reader saw every change, the slow one included, once and in order"
+        cursors,
+        (1..=21).collect::<Vec<i64>>(),
+        "the reader saw every change once, in order, with no gap"
     );
-    assert_eq!(slow_seq, 1, "the slow transaction took the first cursor");
+    let mut ns: Vec<i64> = seen.iter().map(|(_, n)| *n).collect();
+    assert_eq!(
+        ns.last(),
+        Some(&0),
+        "the slow change, committed last, has the last cursor"
+    );
+    ns.sort_unstable();
+    assert_eq!(
+        ns,
+        (0..=20).collect::<Vec<i64>>(),
+        "the slow change was not skipped"
+    );
 }

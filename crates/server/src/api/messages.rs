@@ -168,7 +168,12 @@ pub fn insert(tx: &Tx<'_>, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageR
             last_updated_by: m.last_updated_by,
             media: m.media,
         },
-    )?;
+    )
+    .map_err(|e| match e {
+        // The channel was deleted by a write that committed meanwhile.
+        crate::store::StoreError::NoRow => super::channels::channel_not_found(&ch.sid),
+        e => e.into(),
+    })?;
     Ok(row)
 }
 
@@ -231,8 +236,11 @@ pub async fn create(
     let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
     let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
     let a = app.clone();
+    // Sends to different channels commit in parallel on PostgreSQL: this
+    // write changes its channel only through atomic statements.
+    let key = format!("{service}/{channel}");
     app.db
-        .write(move |c| {
+        .write_keyed(&key, move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
             if let Some(key) = &idem {

@@ -409,9 +409,15 @@ pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> Api
     Ok(m)
 }
 
-/// Records which message carries a media file.
+/// Records which message carries a media file (50508 if another send took
+/// it meanwhile).
 pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
-    store::media::mark_sent(conn, sid, channel, message, now())?;
+    if !store::media::mark_sent(conn, sid, channel, message, now())? {
+        return Err(ApiError::bad_request(
+            50508,
+            format!("Media {sid} was already sent with another message"),
+        ));
+    }
     Ok(())
 }
 

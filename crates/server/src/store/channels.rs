@@ -203,6 +203,8 @@ pub fn update(tx: &Tx<'_>, sid: &str, u: &ChannelUpdate<'_>, t: i64) -> StoreRes
 /// Deletes the channel (its members, messages, invites and webhooks go with
 /// it by the schema's cascades).
 pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
+    // Messages first: on PostgreSQL no foreign key cascades to them.
+    tx.execute("DELETE FROM messages WHERE channel_sid = ?1", args![sid])?;
     tx.execute("DELETE FROM channels WHERE sid = ?1", args![sid])?;
     Ok(())
 }

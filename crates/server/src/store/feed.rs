@@ -3,12 +3,13 @@
 //!
 //! Cursor allocation is where the engines differ. On SQLite the single
 //! writer makes `AUTOINCREMENT` gap-free and commit-ordered. On PostgreSQL
-//! several nodes write, and a sequence would hand a later-committing
-//! transaction a lower number than one that a reader has already passed;
-//! instead every write batch locks the one-row `feed_head` when it begins
-//! (see `postgres::Writer::begin`) and takes the next numbers from it, so
-//! numbers are handed out in the order batches commit and a rolled-back
-//! savepoint gives its number back.
+//! several writers commit in parallel, and a sequence would hand a
+//! later-committing transaction a lower number than one that a reader has
+//! already passed. Instead a write records its changes as [`Pending`], and
+//! its batch, as the very last thing before `COMMIT`, locks the one-row
+//! `feed_head`, takes the next numbers from it and inserts the rows
+//! ([`write_pending`]). The lock is held to the commit, so numbers are
+//! handed out in commit order; a write rolled back never took one.
 
 use super::{Conn, Dialect, StoreResult, Tx};
 use crate::args;
@@ -66,39 +67,109 @@ pub struct NewChange<'a> {
     pub recipients: &'a [String],
 }
 
-/// Writes a change and returns its cursor.
-pub fn insert(tx: &Tx<'_>, c: &NewChange<'_>) -> StoreResult<i64> {
-    let seq: i64 = match tx.dialect() {
-        Dialect::Sqlite => tx.value(
-            "INSERT INTO changes (service_sid, channel_sid, audience, type, data, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq",
-            args![
-                c.service_sid,
-                c.channel_sid,
-                c.audience,
-                c.kind,
-                c.data,
-                c.created_at
-            ],
-        )?,
-        Dialect::Postgres => {
-            // The batch holds the lock on feed_head (taken when it began).
-            let seq: i64 = tx.value("UPDATE feed_head SET seq = seq + 1 RETURNING seq", args![])?;
-            tx.execute(
-                "INSERT INTO changes (seq, service_sid, channel_sid, audience, type, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                args![seq, c.service_sid, c.channel_sid, c.audience, c.kind, c.data, c.created_at],
-            )?;
-            seq
-        }
-    };
+/// A change whose cursor is taken when its batch commits (PostgreSQL).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub service_sid: String,
+    pub channel_sid: Option<String>,
+    pub audience: &'static str,
+    pub kind: String,
+    pub data: String,
+    pub created_at: i64,
+    pub recipients: Vec<String>,
+}
+
+/// Writes a change and returns its cursor — on PostgreSQL `None`: the
+/// cursor is taken when the batch commits.
+pub fn insert(tx: &Tx<'_>, c: &NewChange<'_>) -> StoreResult<Option<i64>> {
+    if tx.dialect() == Dialect::Postgres {
+        tx.defer(Pending {
+            service_sid: c.service_sid.to_owned(),
+            channel_sid: c.channel_sid.map(str::to_owned),
+            audience: c.audience,
+            kind: c.kind.to_owned(),
+            data: c.data.to_owned(),
+            created_at: c.created_at,
+            recipients: c.recipients.to_vec(),
+        });
+        return Ok(None);
+    }
+    let seq: i64 = tx.value(
+        "INSERT INTO changes (service_sid, channel_sid, audience, type, data, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq",
+        args![
+            c.service_sid,
+            c.channel_sid,
+            c.audience,
+            c.kind,
+            c.data,
+            c.created_at
+        ],
+    )?;
     for id in c.recipients {
         tx.execute(
             "INSERT INTO change_recipients (service_sid, identity, seq) VALUES (?1, ?2, ?3)",
             args![c.service_sid, id, seq],
         )?;
     }
-    Ok(seq)
+    Ok(Some(seq))
+}
+
+/// Rows per multi-row `INSERT` (7 parameters each).
+const PENDING_CHUNK: usize = 500;
+
+/// Takes cursors for `pending` under the `feed_head` row lock and inserts
+/// the rows (PostgreSQL, right before `COMMIT`); returns the last cursor.
+pub fn write_pending(conn: &Conn<'_>, pending: &[Pending]) -> StoreResult<i64> {
+    let n = pending.len() as i64;
+    let last: i64 = conn.value(
+        "UPDATE feed_head SET seq = seq + ?1 RETURNING seq",
+        args![n],
+    )?;
+    let first = last - n + 1;
+    for (c, chunk) in pending.chunks(PENDING_CHUNK).enumerate() {
+        let base = first + (c * PENDING_CHUNK) as i64;
+        let seqs: Vec<i64> = (0..chunk.len() as i64).map(|i| base + i).collect();
+        let mut sql = String::from(
+            "INSERT INTO changes (seq, service_sid, channel_sid, audience, type, data, created_at) VALUES ",
+        );
+        let mut params: Vec<&dyn super::sql::ToValue> = Vec::with_capacity(chunk.len() * 7);
+        for (i, (p, seq)) in chunk.iter().zip(&seqs).enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let k = i * 7;
+            sql.push_str(&format!(
+                "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                k + 1,
+                k + 2,
+                k + 3,
+                k + 4,
+                k + 5,
+                k + 6,
+                k + 7
+            ));
+            params.extend([
+                seq as &dyn super::sql::ToValue,
+                &p.service_sid,
+                &p.channel_sid,
+                &p.audience,
+                &p.kind,
+                &p.data,
+                &p.created_at,
+            ]);
+        }
+        conn.execute(&sql, &params)?;
+        for (p, seq) in chunk.iter().zip(&seqs) {
+            for id in &p.recipients {
+                conn.execute(
+                    "INSERT INTO change_recipients (service_sid, identity, seq) VALUES (?1, ?2, ?3)",
+                    args![p.service_sid, id, seq],
+                )?;
+            }
+        }
+    }
+    Ok(last)
 }
 
 /// A stored change: cursor, type, channel and JSON data.

@@ -85,12 +85,14 @@ pub fn mark_sent(
     channel: &str,
     message: &str,
     t: i64,
-) -> StoreResult<()> {
-    conn.execute(
-        "UPDATE media SET channel_sid = ?2, message_sid = ?3, date_updated = ?4 WHERE sid = ?1",
+) -> StoreResult<bool> {
+    // Only an unsent upload: two sends of one file at once cannot both take it.
+    let n = conn.execute(
+        "UPDATE media SET channel_sid = ?2, message_sid = ?3, date_updated = ?4
+         WHERE sid = ?1 AND message_sid IS NULL",
         args![sid, channel, message, t],
     )?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Deletes the media row `sid`.

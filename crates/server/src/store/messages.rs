@@ -6,7 +6,7 @@ use parley_protocol::resources::MessageMedia;
 use parley_protocol::SidKind;
 
 use super::paging::{self, Bound, Window};
-use super::{json, Conn, StoreResult, Tx};
+use super::{json, Conn, Dialect, StoreResult, Tx};
 use crate::args;
 
 /// A message as stored.
@@ -96,22 +96,48 @@ pub struct NewMessage {
 /// Appends a message to channel `channel` of `service` with the channel's
 /// next index, and moves the channel's counters.
 pub fn insert(tx: &Tx<'_>, service: &str, channel: &str, m: NewMessage) -> StoreResult<MessageRow> {
-    let index: i64 = tx.value(
-        "SELECT next_index FROM channels WHERE sid = ?1",
-        args![channel],
-    )?;
     let sid = SidKind::Message.generate();
     let media = m.media.as_ref().and_then(|x| serde_json::to_string(x).ok());
-    tx.execute(
-        "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        args![sid, service, channel, index, m.author, m.body, m.attributes, m.last_updated_by,
-            m.date_created, m.date_updated, media],
-    )?;
-    tx.execute(
-        "UPDATE channels SET next_index = ?2, messages_count = messages_count + 1, last_message_sid = ?3 WHERE sid = ?1",
-        args![channel, index + 1, sid],
-    )?;
+    // One atomic statement takes the index (on PostgreSQL it locks the
+    // channel's row to the commit), so concurrent sends never share one.
+    let index: i64 = match tx.dialect() {
+        // PostgreSQL: index and row in one round trip.
+        Dialect::Postgres => tx.value(
+            "WITH ch AS (UPDATE channels SET next_index = next_index + 1,
+                           messages_count = messages_count + 1, last_message_sid = ?2
+                         WHERE sid = ?1 RETURNING next_index - 1 AS idx)
+             INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes,
+                                   last_updated_by, date_created, date_updated, media)
+             SELECT ?2, ?3, ?1, ch.idx, ?4, ?5, ?6, ?7, CAST(?8 AS BIGINT), CAST(?9 AS BIGINT), ?10
+             FROM ch RETURNING idx",
+            args![
+                channel,
+                sid,
+                service,
+                m.author,
+                m.body,
+                m.attributes,
+                m.last_updated_by,
+                m.date_created,
+                m.date_updated,
+                media
+            ],
+        )?,
+        Dialect::Sqlite => {
+            let index: i64 = tx.value(
+                "UPDATE channels SET next_index = next_index + 1, messages_count = messages_count + 1,
+                   last_message_sid = ?2 WHERE sid = ?1 RETURNING next_index - 1",
+                args![channel, sid],
+            )?;
+            tx.execute(
+                "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                args![sid, service, channel, index, m.author, m.body, m.attributes, m.last_updated_by,
+                    m.date_created, m.date_updated, media],
+            )?;
+            index
+        }
+    };
     Ok(MessageRow {
         sid,
         service_sid: service.to_owned(),

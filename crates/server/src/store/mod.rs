@@ -6,14 +6,17 @@
 //! against [`sql::Conn`]. No engine type crosses this line.
 //!
 //! **Writes.** On both engines a write is a closure run inside its own
-//! savepoint of a writer's current transaction: one writer per process
-//! drains every queued write into one transaction (group commit), a closure
-//! that fails rolls back only its own changes, and each caller is answered
-//! only after the commit is durable (`synchronous=FULL` on SQLite,
+//! savepoint of a writer's current transaction: a writer drains every
+//! queued write into one transaction (group commit), a closure that fails
+//! rolls back only its own changes, and each caller is answered only after
+//! the commit is durable (`synchronous=FULL` on SQLite,
 //! `synchronous_commit=on` on PostgreSQL). A permission check and the change
-//! it guards therefore see the same state. On PostgreSQL a batch first locks
-//! the feed head row, which serializes the batches of every node: that is
-//! what keeps the feed's cursor gap-free in commit order (see `feed`).
+//! it guards therefore see the same state. SQLite has one writer. PostgreSQL
+//! has one serial writer per node, whose batches run one at a time in the
+//! whole cluster (an advisory lock), and a few keyed writers for the hot
+//! path of sending messages ([`Db::write_keyed`]); every batch takes its feed
+//! cursors under the `feed_head` row lock as it commits, which keeps the
+//! cursor gap-free in commit order (see `feed`).
 //!
 //! A write closure gets a [`Tx`]: the connection plus the feed changes it
 //! recorded. Changes of a closure that fails are dropped with its savepoint;
@@ -133,6 +136,8 @@ pub type TypingSink = mpsc::UnboundedSender<Typing>;
 pub struct Tx<'a> {
     conn: Conn<'a>,
     changes: RefCell<Vec<crate::feed::Change>>,
+    /// Feed rows that get their cursor when the batch commits (PostgreSQL).
+    pending: RefCell<Vec<feed::Pending>>,
 }
 
 impl<'a> Tx<'a> {
@@ -140,7 +145,17 @@ impl<'a> Tx<'a> {
         Tx {
             conn,
             changes: RefCell::new(Vec::new()),
+            pending: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Queues a feed row whose cursor is taken at commit.
+    pub(crate) fn defer(&self, change: feed::Pending) {
+        self.pending.borrow_mut().push(change);
+    }
+
+    pub(crate) fn take_pending(&self) -> Vec<feed::Pending> {
+        std::mem::take(&mut self.pending.borrow_mut())
     }
 
     /// Records a change to announce once the transaction commits.
@@ -192,7 +207,10 @@ pub struct Db {
 
 #[derive(Debug)]
 struct Inner {
-    writer: mpsc::Sender<writer::Job>,
+    /// `writers[0]` takes every write that names no key, one batch at a
+    /// time in the whole cluster; the others take keyed writes (see
+    /// [`Db::write_keyed`]).
+    writers: Vec<mpsc::Sender<writer::Job>>,
     sink: Arc<Mutex<Option<ChangeSink>>>,
     readers: Readers,
     /// Tells background threads (the PostgreSQL feed tailer) to end.
@@ -220,7 +238,7 @@ impl Db {
         let engine = sqlite::Writer::open(path)?;
         let readers = Readers::Sqlite(sqlite::Readers::new(path));
         Db::start(
-            engine,
+            vec![engine],
             readers,
             Default::default(),
             Arc::new(AtomicBool::new(false)),
@@ -233,11 +251,15 @@ impl Db {
     pub fn open_postgres(config: &postgres::Config) -> Result<Db, StoreError> {
         // The sync client drives its own runtime: connect off the caller's
         // (which may be a tokio worker).
-        let url = config.url.clone();
-        let (engine, head) = std::thread::spawn(move || {
-            let mut engine = postgres::Writer::open(&url)?;
-            let head = feed::head(&writer::Engine::conn(&mut engine))?;
-            Ok::<_, StoreError>((engine, head))
+        let (url, keyed) = (config.url.clone(), config.keyed_writers);
+        let (engines, head) = std::thread::spawn(move || {
+            let mut serial = postgres::Writer::open(&url, postgres::Role::Serial)?;
+            let head = feed::head(&writer::Engine::conn(&mut serial))?;
+            let mut engines = vec![serial];
+            for _ in 0..keyed {
+                engines.push(postgres::Writer::open(&url, postgres::Role::Keyed)?);
+            }
+            Ok::<_, StoreError>((engines, head))
         })
         .join()
         .map_err(|_| StoreError::Task("connecting to PostgreSQL panicked".into()))??;
@@ -249,25 +271,29 @@ impl Db {
             .name("parley-feed-tail".into())
             .spawn(move || postgres::tail::run(url, head, tail_sinks, tail_stop))
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        Db::start(engine, readers, sinks, stop)
+        Db::start(engines, readers, sinks, stop)
     }
 
     fn start<E: writer::Engine + Send + 'static>(
-        engine: E,
+        engines: Vec<E>,
         readers: Readers,
         sinks: postgres::tail::Sinks,
         stop: Arc<AtomicBool>,
     ) -> Result<Db, StoreError> {
-        let (tx, rx) = mpsc::channel::<writer::Job>(4096);
         let sink = sinks.changes;
-        let writer_sink = sink.clone();
-        std::thread::Builder::new()
-            .name("parley-db-writer".into())
-            .spawn(move || writer::run(engine, rx, writer_sink))
-            .map_err(|e| StoreError::Task(e.to_string()))?;
+        let mut writers = Vec::new();
+        for (i, engine) in engines.into_iter().enumerate() {
+            let (tx, rx) = mpsc::channel::<writer::Job>(4096);
+            let writer_sink = sink.clone();
+            std::thread::Builder::new()
+                .name(format!("parley-db-writer-{i}"))
+                .spawn(move || writer::run(engine, rx, writer_sink))
+                .map_err(|e| StoreError::Task(e.to_string()))?;
+            writers.push(tx);
+        }
         Ok(Db {
             inner: Arc::new(Inner {
-                writer: tx,
+                writers,
                 sink,
                 readers,
                 stop,
@@ -327,7 +353,42 @@ impl Db {
 
     /// Runs `f` in the writer's transaction; resolves after the commit.
     /// If `f` fails, its changes are rolled back and its error returned.
+    /// On PostgreSQL these writes run one batch at a time in the whole
+    /// cluster, as on SQLite's single writer.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        self.send_to(0, f).await
+    }
+
+    /// Like [`Db::write`], for the hot path of a busy resource: on
+    /// PostgreSQL, writes with different keys commit in parallel on several
+    /// connections, while writes with the same key stay in order on one.
+    /// Only for writes that are safe beside concurrent ones: whatever they
+    /// change is changed by an atomic statement (`UPDATE … RETURNING`,
+    /// a row lock), never by a value read earlier. Sending a message is one.
+    pub async fn write_keyed<T, E, F>(&self, key: &str, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let keyed = self.inner.writers.len() - 1;
+        let i = if keyed == 0 {
+            0
+        } else {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            key.hash(&mut h);
+            1 + (h.finish() % keyed as u64) as usize
+        };
+        self.send_to(i, f).await
+    }
+
+    async fn send_to<T, E, F>(&self, writer: usize, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
@@ -335,8 +396,7 @@ impl Db {
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job = writer::job(f, reply);
-        self.inner
-            .writer
+        self.inner.writers[writer]
             .send(job)
             .await
             .map_err(|_| E::from(StoreError::WriterGone))?;

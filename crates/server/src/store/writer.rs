@@ -15,9 +15,10 @@ pub trait Engine {
     fn begin(&mut self) -> Result<(), StoreError>;
     /// Runs transaction-control SQL (`SAVEPOINT job`, `RELEASE job`, …).
     fn control(&mut self, sql: &str) -> Result<(), StoreError>;
-    /// Commits the batch; returns only once it is durable. `last_seq` is
-    /// the newest feed cursor the batch issued, if it recorded changes.
-    fn commit(&mut self, last_seq: Option<i64>) -> Result<(), StoreError>;
+    /// Commits the batch; returns only once it is durable. `pending` are
+    /// the feed rows of its successful writes that take their cursors now
+    /// (PostgreSQL; always empty on SQLite).
+    fn commit(&mut self, pending: Vec<super::feed::Pending>) -> Result<(), StoreError>;
     /// Whether the writer hands committed changes to the sink itself
     /// (`false` where another reader tails the feed table, as on PostgreSQL,
     /// so that changes of every node arrive in one order).
@@ -71,6 +72,7 @@ pub fn run<E: Engine>(
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut finishers: Vec<Finish> = Vec::with_capacity(MAX_BATCH);
     let mut committed: Vec<crate::feed::Change> = Vec::new();
+    let mut pending: Vec<super::feed::Pending> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
         while batch.len() < MAX_BATCH {
@@ -86,19 +88,30 @@ pub fn run<E: Engine>(
             engine.recover();
             continue;
         }
+        // A successful job's savepoint is released together with the next
+        // job's start (one round trip instead of two); COMMIT releases the last.
+        let mut unreleased = false;
         for job in batch.drain(..) {
-            if engine.control("SAVEPOINT job").is_err() {
+            let start = if unreleased {
+                "RELEASE job; SAVEPOINT job"
+            } else {
+                "SAVEPOINT job"
+            };
+            unreleased = false;
+            if engine.control(start).is_err() {
                 continue;
             }
             let conn = engine.conn();
             let tx = Tx::new(conn);
             let outcome = catch_unwind(AssertUnwindSafe(|| job(&tx)));
             let changes = tx.take_changes();
+            let deferred = tx.take_pending();
             drop(tx);
             match outcome {
                 Ok((true, finish)) => {
-                    let _ = engine.control("RELEASE job");
+                    unreleased = true;
                     committed.extend(changes);
+                    pending.extend(deferred);
                     finishers.push(finish);
                 }
                 Ok((false, finish)) => {
@@ -112,7 +125,7 @@ pub fn run<E: Engine>(
             }
         }
         let commit = engine
-            .commit(committed.last().map(|c| c.seq))
+            .commit(std::mem::take(&mut pending))
             .map_err(|e| e.to_string());
         if let Err(msg) = &commit {
             tracing::error!(error = %msg, "commit failed; rolling back the batch");

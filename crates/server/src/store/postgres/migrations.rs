@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_login_throttle.sql"),
     include_str!("../../../migrations/postgres/0003_presence.sql"),
+    include_str!("../../../migrations/postgres/0004_messages_channel_fk.sql"),
 ];
 
 /// The schema version this binary writes.

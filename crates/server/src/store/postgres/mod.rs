@@ -1,17 +1,21 @@
-//! PostgreSQL, for several server nodes on one database: a writer
-//! connection per node (group commit, as on SQLite), a pool of read
-//! connections, numbered migrations, and the wake-up other nodes get when
-//! a batch with feed changes commits.
+//! PostgreSQL, for several server nodes on one database: writer connections
+//! (group commit, as on SQLite), a pool of read connections, numbered
+//! migrations, and the wake-up other nodes get when a batch with feed
+//! changes commits.
 //!
-//! Every write batch begins by locking the one row of `feed_head`
-//! (`SELECT … FOR UPDATE`), and holds the lock to its commit. Batches of all
-//! nodes therefore run one after another, which gives PostgreSQL the same
-//! guarantees as SQLite's single writer: a permission check and the change
-//! it guards see the same state, and feed cursors are issued in commit
-//! order with no gaps (a later-numbered change can never become visible
-//! before an earlier-numbered one). The price is one writer at a time in the
-//! whole cluster; each batch carries up to 512 writes, and a commit waits
-//! for the WAL flush (`synchronous_commit=on`) like SQLite's `FULL`.
+//! Each node has one *serial* writer, whose batches begin by taking an
+//! advisory lock that they hold to their commit: serial batches of all
+//! nodes run one after another, which gives every ordinary write SQLite's
+//! guarantee that a permission check and the change it guards see the same
+//! state, cluster-wide. Sending a message — the hot path — goes to one of a
+//! few *keyed* writers instead (by channel), whose batches run in parallel
+//! with everything else: a send changes its channel only through atomic
+//! statements (`UPDATE channels … RETURNING next_index` takes the row lock),
+//! so concurrent batches cannot give two messages one index. Every batch
+//! takes its feed cursors last, under the `feed_head` row lock, and holds
+//! it to its commit (see `store::feed`), so cursors are issued in commit
+//! order with no gaps. A commit waits for the WAL flush
+//! (`synchronous_commit=on`) like SQLite's `FULL`.
 
 pub mod migrations;
 pub mod notify;
@@ -28,7 +32,24 @@ pub struct Config {
     pub url: String,
     /// Most read connections this node keeps open.
     pub pool_size: usize,
+    /// Writers for keyed writes (message sends), besides the serial one.
+    pub keyed_writers: usize,
 }
+
+/// Default number of keyed writers per node.
+pub const KEYED_WRITERS: usize = 4;
+
+/// What a writer connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Unkeyed writes: its batches run one at a time in the whole cluster.
+    Serial,
+    /// Keyed writes (see `Db::write_keyed`): batches run in parallel.
+    Keyed,
+}
+
+/// The advisory lock serial batches hold: an arbitrary constant ("PRLYWR").
+const SERIAL_LOCK: i64 = 0x5052_4C59_5752;
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,6 +57,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("url", &redact(&self.url))
             .field("pool_size", &self.pool_size)
+            .field("keyed_writers", &self.keyed_writers)
             .finish()
     }
 }
@@ -103,11 +125,18 @@ fn target(url: &str) -> Result<Target, StoreError> {
     Ok(Target { config, root_cert })
 }
 
-/// Opens one connection; TLS when the URL asks for it (`sslmode=require`).
+/// Opens one connection; TLS when the URL asks for it (`sslmode=require`,
+/// `verify-ca` or `verify-full`). Without `sslmode` (or with `disable` or
+/// `prefer`) the connection is plain: a TLS that would not check the
+/// certificate, as libpq's `prefer` does, only looks safe.
 pub fn connect(url: &str) -> Result<postgres::Client, StoreError> {
     let t = target(url)?;
     let client = match t.config.get_ssl_mode() {
-        postgres::config::SslMode::Disable => t.config.connect(postgres::NoTls),
+        postgres::config::SslMode::Disable | postgres::config::SslMode::Prefer => {
+            let mut plain = t.config.clone();
+            plain.ssl_mode(postgres::config::SslMode::Disable);
+            plain.connect(postgres::NoTls)
+        }
         _ => {
             let tls = tls::connector(t.root_cert.as_deref())?;
             t.config.connect(tls)
@@ -173,9 +202,10 @@ mod tls {
     }
 }
 
-/// A node's writer connection.
+/// One of a node's writer connections.
 pub struct Writer {
     url: String,
+    role: Role,
     conn: PgConn,
 }
 
@@ -189,11 +219,12 @@ impl std::fmt::Debug for Writer {
 
 impl Writer {
     /// Connects and brings the schema up to date.
-    pub fn open(url: &str) -> Result<Writer, StoreError> {
+    pub fn open(url: &str, role: Role) -> Result<Writer, StoreError> {
         let mut client = connect(url)?;
         migrations::apply(&mut client)?;
         Ok(Writer {
             url: url.to_owned(),
+            role,
             conn: PgConn::new(client),
         })
     }
@@ -201,22 +232,31 @@ impl Writer {
 
 impl Engine for Writer {
     fn begin(&mut self) -> Result<(), StoreError> {
-        let c = &mut self.conn;
-        // Serializes the batches of every node; see the module doc.
-        c.batch("BEGIN; SELECT seq FROM feed_head FOR UPDATE")
+        match self.role {
+            // Serial batches of every node run one after another.
+            Role::Serial => self.conn.batch(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({SERIAL_LOCK})"
+            )),
+            Role::Keyed => self.conn.batch("BEGIN"),
+        }
     }
 
     fn control(&mut self, sql: &str) -> Result<(), StoreError> {
         self.conn.batch(sql)
     }
 
-    fn commit(&mut self, last_seq: Option<i64>) -> Result<(), StoreError> {
-        let c = &mut self.conn;
-        match last_seq {
-            // Sent at commit; the lock on feed_head already orders commits.
-            Some(seq) => c.batch(&format!("NOTIFY {}, '{seq}'; COMMIT", notify::FEED_CHANNEL)),
-            None => c.batch("COMMIT"),
+    fn commit(&mut self, pending: Vec<super::feed::Pending>) -> Result<(), StoreError> {
+        if pending.is_empty() {
+            return self.conn.batch("COMMIT");
         }
+        // Cursors last: the feed_head lock is held only from here to the
+        // commit, and commits that carry changes are ordered by it.
+        let last = super::feed::write_pending(&Conn::postgres(&mut self.conn), &pending)?;
+        // Sent at commit, while the lock still orders commits.
+        self.conn.batch(&format!(
+            "NOTIFY {}, '{last}'; COMMIT",
+            notify::FEED_CHANNEL
+        ))
     }
 
     fn announces_commits(&self) -> bool {

@@ -52,7 +52,7 @@ impl Engine for Writer {
         Ok(self.conn.execute_batch(sql)?)
     }
 
-    fn commit(&mut self, _last_seq: Option<i64>) -> Result<(), StoreError> {
+    fn commit(&mut self, _pending: Vec<super::feed::Pending>) -> Result<(), StoreError> {
         Ok(self.conn.execute_batch("COMMIT")?)
     }
 
