@@ -507,6 +507,13 @@ impl std::fmt::Debug for Conn<'_> {
     }
 }
 
+/// Binds parameters on SQLite without collecting them first.
+fn sqlite_params<'a>(
+    params: &'a [&'a dyn ToValue],
+) -> rusqlite::ParamsFromIter<impl Iterator<Item = Value<'a>>> {
+    rusqlite::params_from_iter(params.iter().map(|p| p.to_value()))
+}
+
 fn values<'a>(params: &'a [&'a dyn ToValue]) -> Vec<Value<'a>> {
     params.iter().map(|p| p.to_value()).collect()
 }
@@ -534,15 +541,13 @@ impl<'c> Conn<'c> {
 
     /// Runs a statement; returns how many rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<u64, StoreError> {
-        let vals = values(params);
         match &self.inner {
             ConnInner::Sqlite(c) => {
-                let n = c
-                    .prepare_cached(sql)?
-                    .execute(rusqlite::params_from_iter(vals.iter()))?;
+                let n = c.prepare_cached(sql)?.execute(sqlite_params(params))?;
                 Ok(n as u64)
             }
             ConnInner::Postgres(c) => {
+                let vals = values(params);
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
                 Ok(c.client()?.execute(&stmt, &PgConn::params(&vals))?)
@@ -557,11 +562,10 @@ impl<'c> Conn<'c> {
         params: &[&dyn ToValue],
         mut map: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        let vals = values(params);
         match &self.inner {
             ConnInner::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
-                let mut rows = stmt.query(rusqlite::params_from_iter(vals.iter()))?;
+                let mut rows = stmt.query(sqlite_params(params))?;
                 let mut out = Vec::new();
                 while let Some(r) = rows.next()? {
                     out.push(map(&Row {
@@ -571,6 +575,7 @@ impl<'c> Conn<'c> {
                 Ok(out)
             }
             ConnInner::Postgres(c) => {
+                let vals = values(params);
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
                 let rows = c.client()?.query(&stmt, &PgConn::params(&vals))?;
@@ -593,11 +598,10 @@ impl<'c> Conn<'c> {
         params: &[&dyn ToValue],
         map: impl FnOnce(&Row<'_>) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
-        let vals = values(params);
         match &self.inner {
             ConnInner::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
-                let mut rows = stmt.query(rusqlite::params_from_iter(vals.iter()))?;
+                let mut rows = stmt.query(sqlite_params(params))?;
                 match rows.next()? {
                     Some(r) => Ok(Some(map(&Row {
                         inner: RowInner::Sqlite(r),
@@ -606,6 +610,7 @@ impl<'c> Conn<'c> {
                 }
             }
             ConnInner::Postgres(c) => {
+                let vals = values(params);
                 let mut c = c.borrow_mut();
                 let stmt = c.statement(sql)?;
                 let row = c.client()?.query_opt(&stmt, &PgConn::params(&vals))?;
