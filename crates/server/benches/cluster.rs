@@ -8,37 +8,18 @@
 //!
 //! Needs `PARLEY_TEST_POSTGRES` (an admin URL of a PostgreSQL cluster):
 //! `make bench` runs it under `tests/support/with-postgres`.
-//! Env: CLIENTS (64), MESSAGES (20000), CHANNELS (8), MEMBERS (1000),
+//! Env: CLIENTS (64), MESSAGES (40000), CHANNELS (8), MEMBERS (1000),
 //! FANOUT_MESSAGES (300), RATE (100 messages/s).
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+mod support;
 
 use futures_util::StreamExt;
 use parley_server::{start, Database, RunningServer, ServeOptions};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use support::{connect, env, micros_now, pct};
 use tokio_tungstenite::tungstenite::Message;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn micros_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
-}
-
-fn pct(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
-}
 
 /// A fresh database on the cluster named by PARLEY_TEST_POSTGRES.
 fn fresh_database(name: &str) -> String {
@@ -87,102 +68,18 @@ impl Admin {
     }
 }
 
-/// Durable sends through `bases` (clients take them in turn).
+/// Durable sends through `servers` (clients take them in turn).
 async fn sends(label: &str, servers: &[&RunningServer]) {
-    let clients = env("CLIENTS", 64);
-    let total = env("MESSAGES", 20_000);
-    let channels = env("CHANNELS", 8);
+    let bases: Vec<String> = servers.iter().map(|s| s.url()).collect();
     let first = servers[0];
-    let admin = Admin {
-        http: reqwest::Client::builder()
-            .pool_max_idle_per_host(clients)
-            .build()
-            .expect("client"),
-        sid: first.app.account_sid.clone(),
-        token: first.app.auth_token.clone(),
-    };
-    let base = first.url();
-    let svc = admin
-        .post(format!("{base}/v2/Services"), &[("FriendlyName", "bench")])
-        .await;
-    let svc = svc["sid"].as_str().expect("sid").to_owned();
-    for c in 0..channels {
-        admin
-            .post(
-                format!("{base}/v2/Services/{svc}/Channels"),
-                &[("UniqueName", &format!("c{c}"))],
-            )
-            .await;
-    }
-    let per_client = total / clients;
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for client in 0..clients {
-        let url = format!(
-            "{}/v2/Services/{svc}/Channels/c{}/Messages",
-            servers[client % servers.len()].url(),
-            client % channels
-        );
-        let (http, sid, token) = (admin.http.clone(), admin.sid.clone(), admin.token.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::with_capacity(per_client);
-            for i in 0..per_client {
-                let t = Instant::now();
-                let r = http
-                    .post(&url)
-                    .basic_auth(&sid, Some(&token))
-                    .form(&[("Body", format!("message {i} from client {client}"))])
-                    .send()
-                    .await
-                    .expect("send");
-                assert_eq!(r.status(), 201);
-                let _ = r.bytes().await;
-                lat.push(t.elapsed().as_micros() as u64);
-            }
-            lat
-        }));
-    }
-    let mut all = Vec::with_capacity(total);
-    for t in tasks {
-        all.extend(t.await.expect("client task"));
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
+    let s = support::sends(&bases, &first.app.account_sid, &first.app.auth_token).await;
     println!(
         "  {label:<22} {:>7.0} sends/s   p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>7.2} ms",
-        all.len() as f64 / elapsed,
-        pct(&all, 0.5),
-        pct(&all, 0.99),
-        pct(&all, 1.0)
+        s.per_second(),
+        pct(&s.latency, 0.5),
+        pct(&s.latency, 0.99),
+        pct(&s.latency, 1.0)
     );
-}
-
-async fn connect(
-    base: &str,
-    svc: &str,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut req = format!(
-        "{}/v2/Services/{svc}/Stream",
-        base.replacen("http", "ws", 1)
-    )
-    .into_client_request()
-    .expect("req");
-    req.headers_mut().insert(
-        "sec-websocket-protocol",
-        format!("parley.v1, access_token.{token}")
-            .parse()
-            .expect("h"),
-    );
-    let config =
-        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
-        .await
-        .expect("socket");
-    for _ in 0..2 {
-        ws.next().await; // connected, caughtUp
-    }
-    ws
 }
 
 /// Fan-out to `MEMBERS` sockets split over two nodes; the sender posts to
@@ -334,7 +231,7 @@ async fn run() {
     let dir = tempfile::tempdir().expect("dir");
     println!(
         "sends: {} durable POST …/Messages from {} concurrent clients into {} channels",
-        env("MESSAGES", 20_000),
+        env("MESSAGES", 40_000),
         env("CLIENTS", 64),
         env("CHANNELS", 8)
     );

@@ -5,29 +5,18 @@
 //! so that its memory is measured alone. Run with `cargo bench --bench fanout`
 //! (env: MEMBERS, MESSAGES, RATE messages/s per sender (default 120), SENDERS, IDLE).
 
+mod support;
+
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use support::{connect, env, micros_now, pct};
 
 use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 const SID: &str = "AC000000000000000000000000000000be";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn micros_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
-}
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -38,13 +27,6 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn pct(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
 }
 
 struct Server {
@@ -69,34 +51,6 @@ async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> ser
         .json()
         .await
         .unwrap_or_default()
-}
-
-async fn connect(
-    port: u16,
-    svc: &str,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut req = format!("ws://127.0.0.1:{port}/v2/Services/{svc}/Stream")
-        .into_client_request()
-        .expect("req");
-    req.headers_mut().insert(
-        "sec-websocket-protocol",
-        format!("parley.v1, access_token.{token}")
-            .parse()
-            .expect("h"),
-    );
-    // Small read buffers: the default 128 KiB one is zeroed on every read, and
-    // this load generator shares the two cores with the server it measures.
-    let config =
-        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
-        .await
-        .expect("socket");
-    // connected, caughtUp
-    for _ in 0..2 {
-        ws.next().await;
-    }
-    ws
 }
 
 fn main() {
@@ -204,7 +158,7 @@ async fn run() {
     let last_delivery = Arc::new(Mutex::new(Instant::now()));
     let mut readers = Vec::new();
     for i in 0..members {
-        let mut ws = connect(port, &svc, &mint(&svc, &format!("u{i}"))).await;
+        let mut ws = connect(&base, &svc, &mint(&svc, &format!("u{i}"))).await;
         let (lat, last) = (latencies.clone(), last_delivery.clone());
         readers.push(tokio::spawn(async move {
             let mut got = 0;
@@ -314,7 +268,7 @@ async fn run() {
     let token = mint(&svc, "idle");
     let mut sockets = Vec::with_capacity(idle);
     for _ in 0..idle {
-        sockets.push(connect(port, &svc, &token).await);
+        sockets.push(connect(&base, &svc, &token).await);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(server.child.id());

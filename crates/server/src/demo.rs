@@ -66,7 +66,7 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
         creds.push((identity.to_string(), pw, phc));
     }
     db.write(move |c| {
-        let existing = store::accounts::service_named(c, "Parley Demo")?;
+        let existing = store::services::named(c, "Parley Demo")?;
         let (service, created) = match existing {
             Some(sid) => (services::load(c, &sid)?, false),
             None => (services::create_service(c, "Parley Demo")?, true),

@@ -10,9 +10,11 @@
 
 mod common;
 
+use common::{free_port, wait_ready, Proc};
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -23,22 +25,6 @@ use tokio_tungstenite::tungstenite::Message;
 const SID: &str = "AC0000000000000000000000000000c1a5";
 const TOKEN: &str = "feedc0defeedc0defeedc0defeedc0de";
 const WAIT: Duration = Duration::from_secs(20);
-
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
 
 /// Three nodes, a shared media folder and nginx in front.
 struct Cluster {
@@ -131,18 +117,6 @@ http {{
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).expect("nginx.conf");
     path
-}
-
-async fn wait_ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..400 {
-        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{base} did not come up");
 }
 
 impl Drop for Cluster {

@@ -73,8 +73,7 @@ async fn a_password_in_the_url_is_never_shown() {
     let dir = tempfile::tempdir().expect("dir");
     let err = start(options(&dir, url.clone()))
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("s3cr3t-pw"), "{shown}");
     assert!(

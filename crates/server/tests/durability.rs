@@ -1,19 +1,11 @@
 //! Acknowledged writes survive `kill -9` of the real binary, and a database
 //! written by a newer version is refused.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 mod common;
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::{free_port, wait_ready, Proc};
 
 const SID: &str = "AC00000000000000000000000000000042";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -37,23 +29,6 @@ fn spawn(dir: &std::path::Path, port: u16, database_url: &str) -> Proc {
             .spawn()
             .expect("server spawned"),
     )
-}
-
-async fn wait_ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("server at {base} did not start");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 #[tokio::test]

@@ -8,7 +8,9 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use common::{free_port, wait_ready, Proc};
+
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -19,17 +21,12 @@ use tokio_tungstenite::tungstenite::Message;
 const SID: &str = "AC00000000000000000000000000000777";
 const TOKEN: &str = "77777777777777777777777777777777";
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
+/// The binary, on SQLite unless a call names a database (the suite may run
+/// with PARLEY_DATABASE_URL set).
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parley-server"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_parley-server"));
+    c.env("PARLEY_DATABASE_URL", "");
+    c
 }
 
 fn serve(dir: &std::path::Path, port: u16, database_url: &str) -> Proc {
@@ -45,16 +42,6 @@ fn serve(dir: &std::path::Path, port: u16, database_url: &str) -> Proc {
             .spawn()
             .expect("server spawned"),
     )
-}
-
-async fn ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..400 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{base} did not start");
 }
 
 async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Value {
@@ -139,15 +126,12 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
     let target = common::postgres::fresh_database().expect("PARLEY_TEST_POSTGRES");
     let dir = tempfile::tempdir().expect("dir");
     let http = reqwest::Client::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port");
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
 
     // A SQLite installation with history.
     let server = serve(dir.path(), port, "");
-    ready(&http, &base).await;
+    wait_ready(&http, &base).await;
     let svc = post(
         &http,
         format!("{base}/v2/Services"),
@@ -262,7 +246,7 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
 
     // The same data on PostgreSQL.
     let _server = serve(dir.path(), port, &target);
-    ready(&http, &base).await;
+    wait_ready(&http, &base).await;
     assert_eq!(
         messages(&http, &base, &svc).await,
         history,

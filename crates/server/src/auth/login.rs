@@ -90,9 +90,9 @@ fn respond(app: &App, service: String, identity: String, refresh: String) -> Res
 /// Picks the service a login is for: the one named, or the only one.
 fn pick_service(conn: &Conn<'_>, named: Option<&str>) -> Result<Option<String>, ApiError> {
     if let Some(s) = named.filter(|s| !s.is_empty()) {
-        return Ok(sessions::service_exists(conn, s)?.then(|| s.to_owned()));
+        return Ok(crate::store::services::exists(conn, s)?.then(|| s.to_owned()));
     }
-    Ok(sessions::only_service(conn)?)
+    Ok(crate::store::services::only_service(conn)?)
 }
 
 /// `POST /auth/token`

@@ -97,7 +97,7 @@ async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
     let known = app
         .db
         .read(move |c| {
-            let service_exists = sessions::service_exists(c, &service)?;
+            let service_exists = crate::store::services::exists(c, &service)?;
             let user_exists = sessions::user_exists(c, &service, &identity)?;
             Ok::<_, ApiError>(!service_exists || user_exists)
         })

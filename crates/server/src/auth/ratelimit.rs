@@ -68,7 +68,7 @@ impl LoginLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Db, StoreError};
+    use crate::store::Db;
 
     async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("dir");
@@ -84,7 +84,7 @@ mod tests {
         now: i64,
     ) -> Result<(), u64> {
         let l = l.clone();
-        db.write(move |tx| Ok::<_, StoreError>(l.attempt(tx, who, ip, now)?))
+        db.write(move |tx| l.attempt(tx, who, ip, now))
             .await
             .expect("write")
     }

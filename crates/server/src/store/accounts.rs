@@ -74,12 +74,3 @@ pub fn signing_key(conn: &Conn<'_>) -> StoreResult<Option<(String, String)>> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
-
-/// SID of the oldest service called `friendly_name` (the demo data's).
-pub fn service_named(conn: &Conn<'_>, friendly_name: &str) -> StoreResult<Option<String>> {
-    conn.query_opt(
-        "SELECT sid FROM services WHERE friendly_name = ?1 ORDER BY rowid LIMIT 1",
-        args![friendly_name],
-        |r| r.get(0),
-    )
-}

@@ -177,3 +177,31 @@ pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
     tx.execute("DELETE FROM services WHERE sid = ?1", args![sid])?;
     Ok(())
 }
+
+/// Whether the service `sid` exists.
+pub fn exists(conn: &Conn<'_>, sid: &str) -> StoreResult<bool> {
+    conn.value(
+        "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
+        args![sid],
+    )
+}
+
+/// The only service's SID when the server has exactly one, else `None`.
+pub fn only_service(conn: &Conn<'_>) -> StoreResult<Option<String>> {
+    let sids: Vec<String> =
+        conn.query("SELECT sid FROM services LIMIT 2", args![], |r| r.get(0))?;
+    Ok(if sids.len() == 1 {
+        sids.into_iter().next()
+    } else {
+        None
+    })
+}
+
+/// SID of the oldest service called `friendly_name` (the demo data's).
+pub fn named(conn: &Conn<'_>, friendly_name: &str) -> StoreResult<Option<String>> {
+    conn.query_opt(
+        "SELECT sid FROM services WHERE friendly_name = ?1 ORDER BY rowid LIMIT 1",
+        args![friendly_name],
+        |r| r.get(0),
+    )
+}

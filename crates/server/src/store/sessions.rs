@@ -88,25 +88,6 @@ pub fn revoke_family_of(tx: &Tx<'_>, token_hash: &str) -> StoreResult<u64> {
     )
 }
 
-/// Whether the service `sid` exists.
-pub fn service_exists(conn: &Conn<'_>, sid: &str) -> StoreResult<bool> {
-    conn.value(
-        "SELECT EXISTS(SELECT 1 FROM services WHERE sid = ?1)",
-        args![sid],
-    )
-}
-
-/// The only service's SID when the server has exactly one, else `None`.
-pub fn only_service(conn: &Conn<'_>) -> StoreResult<Option<String>> {
-    let sids: Vec<String> =
-        conn.query("SELECT sid FROM services LIMIT 2", args![], |r| r.get(0))?;
-    Ok(if sids.len() == 1 {
-        sids.into_iter().next()
-    } else {
-        None
-    })
-}
-
 /// Whether the service has a user `identity`.
 pub fn user_exists(conn: &Conn<'_>, service_sid: &str, identity: &str) -> StoreResult<bool> {
     conn.value(

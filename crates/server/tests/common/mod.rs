@@ -432,3 +432,34 @@ impl Spawned {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 }
+
+/// A child process killed (SIGKILL) and reaped when dropped.
+pub struct Proc(pub std::process::Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A loopback port nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// Waits until `base` answers `/healthz` with a success.
+pub async fn wait_ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..400 {
+        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{base} did not come up");
+}

@@ -1,0 +1,152 @@
+//! What the server's benchmarks share: settings from the environment,
+//! percentiles, a WebSocket connection as a client opens one, and the
+//! durable-send workload (many concurrent clients posting messages).
+
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// A number from the environment, or `default`.
+pub fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Wall-clock microseconds (for send→receive latency carried in a body).
+pub fn micros_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+/// The `p` quantile of sorted microseconds, in milliseconds.
+pub fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
+}
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the stream of `svc` at `base` (http://…) with `token` and reads
+/// past `connected` and `caughtUp`.
+pub async fn connect(base: &str, svc: &str, token: &str) -> Socket {
+    let mut req = format!(
+        "{}/v2/Services/{svc}/Stream",
+        base.replacen("http", "ws", 1)
+    )
+    .into_client_request()
+    .expect("req");
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        format!("parley.v1, access_token.{token}")
+            .parse()
+            .expect("h"),
+    );
+    // Small read buffers: the default 128 KiB one is zeroed on every read, and
+    // this load generator shares the two cores with the server it measures.
+    let config =
+        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
+        .await
+        .expect("socket");
+    for _ in 0..2 {
+        ws.next().await;
+    }
+    ws
+}
+
+/// What the send workload measured.
+#[derive(Debug)]
+pub struct Sends {
+    pub count: usize,
+    pub elapsed: Duration,
+    /// Latency of each send in microseconds, sorted.
+    pub latency: Vec<u64>,
+}
+
+impl Sends {
+    pub fn per_second(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// CLIENTS concurrent clients post MESSAGES messages in all into CHANNELS
+/// channels of a new service, each waiting for its reply (a durable
+/// commit); client `i` goes to `bases[i % bases.len()]`.
+pub async fn sends(bases: &[String], sid: &str, token: &str) -> Sends {
+    let clients = env("CLIENTS", 64);
+    let total = env("MESSAGES", 40_000);
+    let channels = env("CHANNELS", 8);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .expect("client");
+    let base = &bases[0];
+    let svc: serde_json::Value = http
+        .post(format!("{base}/v2/Services"))
+        .basic_auth(sid, Some(token))
+        .form(&[("FriendlyName", "bench")])
+        .send()
+        .await
+        .expect("service")
+        .json()
+        .await
+        .expect("json");
+    let svc = svc["sid"].as_str().expect("sid").to_owned();
+    for c in 0..channels {
+        http.post(format!("{base}/v2/Services/{svc}/Channels"))
+            .basic_auth(sid, Some(token))
+            .form(&[("UniqueName", format!("c{c}"))])
+            .send()
+            .await
+            .expect("channel");
+    }
+    let per_client = total / clients;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let url = format!(
+            "{}/v2/Services/{svc}/Channels/c{}/Messages",
+            bases[client % bases.len()],
+            client % channels
+        );
+        let (http, sid, token) = (http.clone(), sid.to_owned(), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per_client);
+            for i in 0..per_client {
+                let t = Instant::now();
+                let r = http
+                    .post(&url)
+                    .basic_auth(&sid, Some(&token))
+                    .form(&[("Body", format!("message {i} from client {client}"))])
+                    .send()
+                    .await
+                    .expect("send");
+                assert_eq!(r.status(), 201);
+                let _ = r.bytes().await;
+                lat.push(t.elapsed().as_micros() as u64);
+            }
+            lat
+        }));
+    }
+    let mut latency = Vec::with_capacity(total);
+    for t in tasks {
+        latency.extend(t.await.expect("client task"));
+    }
+    let elapsed = started.elapsed();
+    latency.sort_unstable();
+    Sends {
+        count: latency.len(),
+        elapsed,
+        latency,
+    }
+}
