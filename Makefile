@@ -112,6 +112,7 @@ run: deps ui
 bench: deps ui tauri-driver
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
+	tests/support/with-postgres $(CARGO) bench --bench cluster
 	$(CARGO) bench -p parley-client --bench cache
 	$(CARGO) build --release -p parley-desktop --example blank_webview
 	$(call desktop_session,exec $(CARGO) bench -p parley-desktop --bench startup)
