@@ -161,3 +161,65 @@ async fn a_database_from_a_newer_version_is_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("newer"), "the error says why: {err}");
 }
+
+#[tokio::test]
+async fn concurrent_sends_by_sid_and_by_unique_name_get_unique_contiguous_indexes() {
+    // On PostgreSQL sends to different channels commit in parallel; one
+    // channel's sends must still be numbered one after another, whichever
+    // way the channel is named.
+    let t = common::TestServer::start().await;
+    let svc = t.service().await;
+    let mut sids = Vec::new();
+    for name in ["left", "right"] {
+        let r = t
+            .post(
+                &format!("/v2/Services/{svc}/Channels"),
+                common::Auth::Admin,
+                &[("UniqueName", name)],
+            )
+            .await;
+        sids.push(r.body["sid"].as_str().expect("sid").to_owned());
+    }
+    let mut sends = Vec::new();
+    for i in 0..120 {
+        let key = match i % 4 {
+            0 => sids[0].clone(),
+            1 => "left".to_owned(),
+            2 => sids[1].clone(),
+            _ => "right".to_owned(),
+        };
+        let (http, url) = (
+            t.http.clone(),
+            t.url(&format!("/v2/Services/{svc}/Channels/{key}/Messages")),
+        );
+        let (sid, token) = (t.server.app.account_sid.clone(), t.server.app.auth_token.clone());
+        sends.push(tokio::spawn(async move {
+            let r = http
+                .post(url)
+                .basic_auth(sid, Some(token))
+                .form(&[("Body", format!("m{i}"))])
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(r.status(), 201, "every send is accepted");
+            let v: serde_json::Value = r.json().await.expect("json");
+            (
+                v["channel_sid"].as_str().expect("channel").to_owned(),
+                v["index"].as_i64().expect("index"),
+            )
+        }));
+    }
+    let mut per_channel: std::collections::HashMap<String, Vec<i64>> = Default::default();
+    for s in sends {
+        let (ch, index) = s.await.expect("task");
+        per_channel.entry(ch).or_default().push(index);
+    }
+    for (ch, mut indexes) in per_channel {
+        indexes.sort_unstable();
+        assert_eq!(indexes, (0..60).collect::<Vec<i64>>(), "{ch}: unique and contiguous");
+        let c = t
+            .get(&format!("/v2/Services/{svc}/Channels/{ch}"), common::Auth::Admin)
+            .await;
+        assert_eq!(c.body["messages_count"], 60);
+    }
+}

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Message, MessageMedia};
-use parley_protocol::{paging, Timestamp};
+use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
 use crate::app::{created, now, App};
@@ -237,8 +237,20 @@ pub async fn create(
     let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
     let a = app.clone();
     // Sends to different channels commit in parallel on PostgreSQL: this
-    // write changes its channel only through atomic statements.
-    let key = format!("{service}/{channel}");
+    // write changes its channel only through atomic statements. The key is
+    // the channel's SID, so that one channel's sends, by SID or by unique
+    // name, go to one writer (two writers taking the same channel rows in
+    // different orders could deadlock).
+    let key = if SidKind::Channel.matches(&channel) || app.db.dialect() == crate::store::Dialect::Sqlite {
+        format!("{service}/{channel}")
+    } else {
+        let (svc, name) = (service.clone(), channel.clone());
+        let sid = app
+            .db
+            .read(move |c| crate::store::channels::sid_by_unique_name(c, &svc, &name))
+            .await?;
+        format!("{service}/{}", sid.unwrap_or_else(|| channel.clone()))
+    };
     app.db
         .write_keyed(&key, move |c| {
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;

@@ -29,6 +29,10 @@ pub trait Engine {
     fn conn(&mut self) -> Conn<'_>;
     /// Makes the engine usable again after a failure (e.g. reconnects).
     fn recover(&mut self) {}
+    /// Most writes committed in one transaction.
+    fn max_batch(&self) -> usize {
+        MAX_BATCH
+    }
 }
 
 type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -75,7 +79,7 @@ pub fn run<E: Engine>(
     let mut pending: Vec<super::feed::Pending> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
-        while batch.len() < MAX_BATCH {
+        while batch.len() < engine.max_batch() {
             match rx.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,

@@ -48,6 +48,9 @@ pub enum Role {
     Keyed,
 }
 
+/// Most writes in one batch (see `max_batch`).
+const MAX_BATCH: usize = 60;
+
 /// The advisory lock serial batches hold: an arbitrary constant ("PRLYWR").
 const SERIAL_LOCK: i64 = 0x5052_4C59_5752;
 
@@ -261,6 +264,13 @@ impl Engine for Writer {
 
     fn announces_commits(&self) -> bool {
         false
+    }
+
+    fn max_batch(&self) -> usize {
+        // Each write is a savepoint, i.e. a subtransaction; past 64 in one
+        // transaction PostgreSQL's subtransaction cache overflows and every
+        // other session's snapshots slow down.
+        MAX_BATCH
     }
 
     fn conn(&mut self) -> Conn<'_> {
