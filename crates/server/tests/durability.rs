@@ -192,7 +192,10 @@ async fn concurrent_sends_by_sid_and_by_unique_name_get_unique_contiguous_indexe
             t.http.clone(),
             t.url(&format!("/v2/Services/{svc}/Channels/{key}/Messages")),
         );
-        let (sid, token) = (t.server.app.account_sid.clone(), t.server.app.auth_token.clone());
+        let (sid, token) = (
+            t.server.app.account_sid.clone(),
+            t.server.app.auth_token.clone(),
+        );
         sends.push(tokio::spawn(async move {
             let r = http
                 .post(url)
@@ -216,9 +219,16 @@ async fn concurrent_sends_by_sid_and_by_unique_name_get_unique_contiguous_indexe
     }
     for (ch, mut indexes) in per_channel {
         indexes.sort_unstable();
-        assert_eq!(indexes, (0..60).collect::<Vec<i64>>(), "{ch}: unique and contiguous");
+        assert_eq!(
+            indexes,
+            (0..60).collect::<Vec<i64>>(),
+            "{ch}: unique and contiguous"
+        );
         let c = t
-            .get(&format!("/v2/Services/{svc}/Channels/{ch}"), common::Auth::Admin)
+            .get(
+                &format!("/v2/Services/{svc}/Channels/{ch}"),
+                common::Auth::Admin,
+            )
             .await;
         assert_eq!(c.body["messages_count"], 60);
     }

@@ -241,7 +241,9 @@ pub async fn create(
     // the channel's SID, so that one channel's sends, by SID or by unique
     // name, go to one writer (two writers taking the same channel rows in
     // different orders could deadlock).
-    let key = if SidKind::Channel.matches(&channel) || app.db.dialect() == crate::store::Dialect::Sqlite {
+    let key = if SidKind::Channel.matches(&channel)
+        || app.db.dialect() == crate::store::Dialect::Sqlite
+    {
         format!("{service}/{channel}")
     } else {
         let (svc, name) = (service.clone(), channel.clone());

@@ -64,7 +64,7 @@ pub enum StoreError {
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL reported an error.
-    #[error("postgres: {0}")]
+    #[error("postgres: {}", postgres_detail(.0))]
     Postgres(#[from] ::postgres::Error),
     /// A column held a value of another type than the query expects.
     #[error("column {index} holds {found}, expected {expected}")]
@@ -96,6 +96,24 @@ pub enum StoreError {
     /// The database could not be reached or set up.
     #[error("{0}")]
     Open(String),
+}
+
+/// A PostgreSQL error with what the server said (the driver's own message
+/// is only "db error").
+fn postgres_detail(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({}): {}", db.severity(), db.code().code(), db.message()),
+        None => {
+            let mut out = e.to_string();
+            let mut next = std::error::Error::source(e);
+            while let Some(s) = next {
+                out.push_str(": ");
+                out.push_str(&s.to_string());
+                next = s.source();
+            }
+            out
+        }
+    }
 }
 
 /// Result of a store query.

@@ -85,7 +85,13 @@ pub fn run<E: Engine>(
                 Err(_) => break,
             }
         }
-        if let Err(e) = engine.begin() {
+        // A connection that broke since the last batch (the database
+        // restarted) is replaced once before the batch is given up.
+        let begun = engine.begin().or_else(|_| {
+            engine.recover();
+            engine.begin()
+        });
+        if let Err(e) = begun {
             tracing::error!(error = %e, "cannot begin a write transaction");
             // Dropping the jobs closes their reply channels: callers see WriterGone.
             batch.clear();

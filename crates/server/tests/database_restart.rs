@@ -1,0 +1,61 @@
+//! The database restarts under a running server (every connection cut):
+//! the next writes succeed, reads too, and the feed keeps flowing to open
+//! sockets. Alone in its binary: the restart cuts every test's connections.
+//!
+//! Needs the test cluster (`PARLEY_TEST_POSTGRES`, `PARLEY_TEST_POSTGRES_DIR`);
+//! `make test` runs it under `tests/support/with-postgres … --include-ignored`.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Auth, TestServer, WsAuth};
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: make test runs it with tests/support/with-postgres"]
+async fn a_database_restart_loses_no_request_and_the_feed_keeps_flowing() {
+    let cluster = std::env::var("PARLEY_TEST_POSTGRES_DIR").expect("PARLEY_TEST_POSTGRES_DIR");
+    let t = TestServer::start().await;
+    assert!(matches!(t.database, parley_server::Database::Postgres(_)));
+    let svc = t.service().await;
+    let room = format!("/v2/Services/{svc}/Channels");
+    t.post(&room, Auth::Admin, &[("UniqueName", "room")]).await;
+    t.post(
+        &format!("{room}/room/Members"),
+        Auth::Admin,
+        &[("Identity", "alice")],
+    )
+    .await;
+    let token = t.token(&svc, "alice");
+    let mut ws = t.ws(&svc, WsAuth::Header(&token), None).await;
+    ws.until("caughtUp", Duration::from_secs(5)).await;
+
+    let restarted = std::process::Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/pg-cluster"
+    ))
+    .args(["restart", &cluster])
+    .status()
+    .expect("pg-cluster ran");
+    assert!(restarted.success(), "the cluster restarted");
+
+    for i in 0..3 {
+        let r = t
+            .post(
+                &format!("{room}/room/Messages"),
+                Auth::Admin,
+                &[("Body", &format!("after the restart {i}"))],
+            )
+            .await;
+        assert_eq!(
+            r.status, 201,
+            "a write right after the restart: {:?}",
+            r.body
+        );
+        let (added, _) = ws.until("messageAdded", Duration::from_secs(10)).await;
+        assert_eq!(added["data"]["body"], format!("after the restart {i}"));
+    }
+    let list = t.get(&format!("{room}/room/Messages"), Auth::Admin).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(list.body["messages"].as_array().map(Vec::len), Some(3));
+}
