@@ -762,3 +762,94 @@ async fn a_change_that_commits_late_is_never_skipped_by_a_reader() {
         "the slow change was not skipped"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and nginx: make test runs it with tests/support/with-postgres"]
+async fn idempotent_retries_and_sign_in_throttling_hold_across_nodes() {
+    let c = Cluster::start().await;
+    let svc = c.room().await;
+    // A send, and its retry with the same key through another node.
+    let send = |n: usize| {
+        let (http, url) = (
+            c.http.clone(),
+            format!("{}/v2/Services/{svc}/Channels/room/Messages", c.node_url(n)),
+        );
+        async move {
+            http.post(url)
+                .basic_auth(SID, Some(TOKEN))
+                .header("Idempotency-Key", "once-only")
+                .form(&[("Body", "exactly once"), ("From", "alice")])
+                .send()
+                .await
+                .expect("sent")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let first = send(0).await;
+    let retry = send(1).await;
+    assert_eq!(
+        retry["sid"], first["sid"],
+        "the retry through node 1 returns node 0's message"
+    );
+    assert_eq!(
+        c.history(&svc).await.len(),
+        1,
+        "one message however many retries"
+    );
+
+    // Wrong passwords, spread over the nodes, count together.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .args([
+            "--data-dir",
+            &c.dir.path().join("node0").display().to_string(),
+        ])
+        .args([
+            "user",
+            "add",
+            "--identity",
+            "alice",
+            "--password-stdin",
+            "--service",
+            &svc,
+        ])
+        .env("PARLEY_DATABASE_URL", &c.database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    {
+        use std::io::Write;
+        let mut stdin = add.stdin.take().expect("stdin");
+        writeln!(stdin, "correct horse battery").expect("password");
+    }
+    assert!(add.wait().expect("user add ran").success());
+    let sign_in = |n: usize, password: &'static str| {
+        let (http, url) = (c.http.clone(), format!("{}/auth/token", c.node_url(n)));
+        async move {
+            http.post(url)
+                .form(&[
+                    ("grant_type", "password"),
+                    ("username", "alice"),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .expect("sent")
+                .status()
+        }
+    };
+    for n in 0..5 {
+        assert_eq!(
+            sign_in(n % 3, "wrong guess").await,
+            400,
+            "guess {n} is checked"
+        );
+    }
+    assert_eq!(
+        sign_in(2, "correct horse battery").await,
+        429,
+        "five guesses over three nodes lock the identity on every node"
+    );
+}
