@@ -853,3 +853,68 @@ async fn idempotent_retries_and_sign_in_throttling_hold_across_nodes() {
         "five guesses over three nodes lock the identity on every node"
     );
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and nginx: make test runs it with tests/support/with-postgres"]
+async fn a_node_starting_on_the_shared_media_folder_keeps_another_nodes_upload_in_progress() {
+    let c = Cluster::start().await;
+    let svc = c.room().await;
+    // An upload to node 0 that arrives in two halves.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    let body = reqwest::Body::wrap_stream(tokio_stream_from(rx));
+    let upload = {
+        let (http, url) = (
+            c.http.clone(),
+            format!("{}/v1/Services/{svc}/Media", c.node_url(0)),
+        );
+        tokio::spawn(async move {
+            http.post(url)
+                .basic_auth(SID, Some(TOKEN))
+                .header("content-type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .expect("upload sent")
+        })
+    };
+    let half = vec![1u8; 2_000_000];
+    tx.send(Ok(half.clone())).await.expect("first half");
+    // Wait until node 0 has the temporary file, then start another node.
+    let tmp = c.dir.path().join("media").join("tmp");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0) == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the upload began");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let port = free_port();
+    let _late = spawn_node(c.dir.path(), &c.database_url, port, 3);
+    wait_ready(&c.http, &format!("http://127.0.0.1:{port}")).await;
+    tx.send(Ok(half.clone())).await.expect("second half");
+    drop(tx);
+    let r = upload.await.expect("upload task");
+    assert_eq!(
+        r.status(),
+        201,
+        "the upload in progress survived the other node's start"
+    );
+    let me: Value = r.json().await.expect("json");
+    let me = me["sid"].as_str().expect("sid");
+    let down = c
+        .http
+        .get(format!(
+            "http://127.0.0.1:{port}/v1/Services/{svc}/Media/{me}/Content"
+        ))
+        .basic_auth(SID, Some(TOKEN))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(down.status(), 200);
+    assert_eq!(down.bytes().await.expect("bytes").len(), 4_000_000);
+}
+
+/// The chunks of a channel as a stream (for a request body sent in parts).
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
