@@ -52,6 +52,24 @@ pub fn created<T: serde::Serialize>(t: T) -> Response {
     (StatusCode::CREATED, Json(t)).into_response()
 }
 
+/// `GET /readyz` — 200 while this node can reach its database, else 503:
+/// what a load balancer's health check should ask (`/healthz` only says the
+/// process runs).
+async fn ready(axum::extract::State(app): axum::extract::State<App>) -> Response {
+    match app.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                20503,
+                "Service unavailable: the database does not answer",
+            )
+            .into_response()
+        }
+    }
+}
+
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::no_route(uri.path())
 }
@@ -72,6 +90,7 @@ pub fn router(app: App) -> Router {
     let ch = "/v2/Services/{service}/Channels/{channel}";
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .route("/auth/token", post(login::token))
         .route("/auth/revoke", post(login::revoke))
         .route("/v2/Services", get(services::list).post(services::create))

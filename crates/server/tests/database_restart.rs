@@ -30,14 +30,33 @@ async fn a_database_restart_loses_no_request_and_the_feed_keeps_flowing() {
     let mut ws = t.ws(&svc, WsAuth::Header(&token), None).await;
     ws.until("caughtUp", Duration::from_secs(5)).await;
 
-    let restarted = std::process::Command::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/support/pg-cluster"
-    ))
-    .args(["restart", &cluster])
-    .status()
-    .expect("pg-cluster ran");
-    assert!(restarted.success(), "the cluster restarted");
+    let pg = |what: &str| {
+        let done = std::process::Command::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/support/pg-cluster"
+        ))
+        .args([what, &cluster])
+        .status()
+        .expect("pg-cluster ran");
+        assert!(done.success(), "pg-cluster {what}");
+    };
+    let ready = || async { t.get("/readyz", Auth::None).await.status.as_u16() };
+    assert_eq!(ready().await, 200, "ready while the database answers");
+
+    // Down: the node says so to its load balancer.
+    pg("down");
+    assert_eq!(ready().await, 503, "not ready while the database is down");
+    // Up again, and then a fast restart that cuts every connection.
+    pg("up");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while ready().await != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ready again once it is back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pg("restart");
 
     for i in 0..3 {
         let r = t

@@ -168,6 +168,11 @@ async fn concurrent_sends_by_sid_and_by_unique_name_get_unique_contiguous_indexe
     // channel's sends must still be numbered one after another, whichever
     // way the channel is named.
     let t = common::TestServer::start().await;
+    assert_eq!(
+        t.get("/readyz", common::Auth::None).await.status,
+        200,
+        "ready"
+    );
     let svc = t.service().await;
     let mut sids = Vec::new();
     for name in ["left", "right"] {

@@ -328,6 +328,17 @@ impl Db {
         }
     }
 
+    /// Whether the database answers (a read on a pooled connection).
+    pub async fn ping(&self) -> StoreResult<()> {
+        match &self.inner.readers {
+            Readers::Sqlite(_) => {
+                self.read(|c| c.value::<i64>("SELECT 1", crate::args![]).map(|_| ()))
+                    .await
+            }
+            Readers::Postgres(r) => r.ping().await,
+        }
+    }
+
     /// Sends every later batch of committed changes to `sink`.
     pub fn set_change_sink(&self, sink: ChangeSink) {
         if let Ok(mut s) = self.inner.sink.lock() {

@@ -121,10 +121,14 @@ fn target(url: &str) -> Result<Target, StoreError> {
     } else {
         parsed.query_pairs_mut().clear().extend_pairs(kept);
     }
-    let config = parsed
+    let mut config = parsed
         .as_str()
         .parse::<postgres::Config>()
         .map_err(|e| bad(e.to_string()))?;
+    if config.get_connect_timeout().is_none() {
+        // A database host that does not answer must not hang a node.
+        config.connect_timeout(std::time::Duration::from_secs(5));
+    }
     Ok(Target { config, root_cert })
 }
 
@@ -333,6 +337,19 @@ impl Readers {
                 url: config.url.clone(),
             });
         Readers { pool }
+    }
+
+    /// Whether a connection can be had and answers, within two seconds.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get_timeout(std::time::Duration::from_secs(2))
+                .map_err(|e| StoreError::Open(format!("no database connection: {e}")))?;
+            conn.batch("SELECT 1")
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Sends a notification to every node's listener.
