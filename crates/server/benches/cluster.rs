@@ -16,10 +16,8 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use futures_util::StreamExt;
 use parley_server::{start, Database, RunningServer, ServeOptions};
 use support::{connect, env, micros_now, pct};
-use tokio_tungstenite::tungstenite::Message;
 
 /// A fresh database on the cluster named by PARLEY_TEST_POSTGRES.
 fn fresh_database(name: &str) -> String {
@@ -145,25 +143,7 @@ async fn fanout(a: &RunningServer, b: &RunningServer) {
         .await;
         let (lat, last) = (latencies[usize::from(on_b)].clone(), last_delivery.clone());
         readers.push(tokio::spawn(async move {
-            let mut mine = Vec::with_capacity(messages);
-            while mine.len() < messages {
-                match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
-                    Ok(Some(Ok(Message::Text(t)))) => {
-                        let t = t.as_str();
-                        if t.starts_with(r#"{"type":"messageAdded""#) {
-                            let sent: u64 = t
-                                .split(r#""body":""#)
-                                .nth(1)
-                                .and_then(|rest| rest.split('"').next())
-                                .and_then(|b| b.parse().ok())
-                                .unwrap_or(0);
-                            mine.push(micros_now().saturating_sub(sent));
-                        }
-                    }
-                    Ok(Some(Ok(_))) => {}
-                    _ => break,
-                }
-            }
+            let mine = support::read_latencies(&mut ws, messages).await;
             if let Ok(mut l) = lat.lock() {
                 l.extend(mine);
             }

@@ -12,9 +12,6 @@ use std::time::{Duration, Instant};
 
 use support::{connect, env, micros_now, pct};
 
-use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::Message;
-
 const SID: &str = "AC000000000000000000000000000000be";
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
@@ -161,28 +158,7 @@ async fn run() {
         let mut ws = connect(&base, &svc, &mint(&svc, &format!("u{i}"))).await;
         let (lat, last) = (latencies.clone(), last_delivery.clone());
         readers.push(tokio::spawn(async move {
-            let mut got = 0;
-            let mut mine = Vec::with_capacity(messages);
-            while got < messages {
-                match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
-                    Ok(Some(Ok(Message::Text(t)))) => {
-                        // Cheap extraction, so that the load generator leaves the cores to the server.
-                        let t = t.as_str();
-                        if t.starts_with(r#"{"type":"messageAdded""#) {
-                            let sent: u64 = t
-                                .split(r#""body":""#)
-                                .nth(1)
-                                .and_then(|rest| rest.split('"').next())
-                                .and_then(|b| b.parse().ok())
-                                .unwrap_or(0);
-                            mine.push(micros_now().saturating_sub(sent));
-                            got += 1;
-                        }
-                    }
-                    Ok(Some(Ok(_))) => {}
-                    _ => break,
-                }
-            }
+            let mine = support::read_latencies(&mut ws, messages).await;
             if let Ok(mut l) = lat.lock() {
                 l.extend(mine);
             }

@@ -800,31 +800,13 @@ async fn idempotent_retries_and_sign_in_throttling_hold_across_nodes() {
     );
 
     // Wrong passwords, spread over the nodes, count together.
-    let mut add = Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args([
-            "--data-dir",
-            &c.dir.path().join("node0").display().to_string(),
-        ])
-        .args([
-            "user",
-            "add",
-            "--identity",
-            "alice",
-            "--password-stdin",
-            "--service",
-            &svc,
-        ])
-        .env("PARLEY_DATABASE_URL", &c.database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    {
-        use std::io::Write;
-        let mut stdin = add.stdin.take().expect("stdin");
-        writeln!(stdin, "correct horse battery").expect("password");
-    }
-    assert!(add.wait().expect("user add ran").success());
+    common::add_user(
+        &c.dir.path().join("node0"),
+        &c.database_url,
+        &svc,
+        "alice",
+        "correct horse battery",
+    );
     let sign_in = |n: usize, password: &'static str| {
         let (http, url) = (c.http.clone(), format!("{}/auth/token", c.node_url(n)));
         async move {

@@ -153,27 +153,7 @@ async fn a_sqlite_installation_moves_to_postgres_and_clients_continue_from_their
         )
         .await;
     }
-    let mut add = bin()
-        .args(["--data-dir", &dir.path().display().to_string()])
-        .args([
-            "user",
-            "add",
-            "--identity",
-            "alice",
-            "--password-stdin",
-            "--service",
-            &svc,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    {
-        use std::io::Write;
-        let mut stdin = add.stdin.take().expect("stdin");
-        writeln!(stdin, "correct horse battery").expect("password");
-    }
-    assert!(add.wait().expect("user add ran").success());
+    common::add_user(dir.path(), "", &svc, "alice", "correct horse battery");
     let msgs = format!("{base}/v2/Services/{svc}/Channels/room/Messages");
     for i in 0..30 {
         post(

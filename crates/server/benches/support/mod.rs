@@ -150,3 +150,32 @@ pub async fn sends(bases: &[String], sid: &str, token: &str) -> Sends {
         latency,
     }
 }
+
+/// Reads `messages` `messageAdded` frames whose body is the sender's
+/// `micros_now()`, and returns each one's send→receive latency in µs (fewer
+/// if the socket goes quiet for 30 s). The body is cut out of the text
+/// without parsing it, so that the load generator leaves the cores to the
+/// server it measures.
+pub async fn read_latencies(ws: &mut Socket, messages: usize) -> Vec<u64> {
+    use tokio_tungstenite::tungstenite::Message;
+    let mut out = Vec::with_capacity(messages);
+    while out.len() < messages {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let t = t.as_str();
+                if t.starts_with(r#"{"type":"messageAdded""#) {
+                    let sent: u64 = t
+                        .split(r#""body":""#)
+                        .nth(1)
+                        .and_then(|rest| rest.split('"').next())
+                        .and_then(|b| b.parse().ok())
+                        .unwrap_or(0);
+                    out.push(micros_now().saturating_sub(sent));
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => break,
+        }
+    }
+    out
+}

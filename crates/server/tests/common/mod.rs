@@ -463,3 +463,36 @@ pub async fn wait_ready(http: &reqwest::Client, base: &str) {
     }
     panic!("{base} did not come up");
 }
+
+/// `parley-server user add` for `identity` with `password` (on standard
+/// input), against `data_dir` and `database_url` ("" for SQLite).
+pub fn add_user(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    service: &str,
+    identity: &str,
+    password: &str,
+) {
+    use std::io::Write;
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        .args(["--data-dir", &data_dir.display().to_string()])
+        .args([
+            "user",
+            "add",
+            "--identity",
+            identity,
+            "--password-stdin",
+            "--service",
+            service,
+        ])
+        .env("PARLEY_DATABASE_URL", database_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("user add");
+    {
+        let mut stdin = add.stdin.take().expect("stdin");
+        writeln!(stdin, "{password}").expect("password");
+    }
+    assert!(add.wait().expect("user add ran").success(), "user add");
+}
