@@ -105,13 +105,31 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::E
 }
 
 async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
-    let _ = socket
+    let sent = socket
         .send(Message::Close(Some(CloseFrame {
             code,
             reason: reason.to_owned().into(),
         })))
         .await;
+    if sent.is_err() || code != close::SLOW_CONSUMER {
+        return;
+    }
+    // A slow consumer is alive but behind: wait (a while) for its Close
+    // before dropping the connection. Dropping at once lets a frame it still
+    // sends (its Close, a Pong) meet a closed socket, whose RST makes it lose
+    // the frames it had not read yet, our Close among them.
+    let _ = tokio::time::timeout(CLOSE_GRACE, async {
+        while let Some(Ok(m)) = socket.recv().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
+
+/// How long a slow consumer's socket waits for its Close.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 /// Waits for the `auth` frame; returns the user and the `since` it carried.
 async fn first_frame(
