@@ -27,7 +27,12 @@ pub mod close {
     pub const HEARTBEAT_TIMEOUT: u16 = 4009;
     /// The server is shutting down; reconnect with `since`.
     pub const GOING_AWAY: u16 = 1001;
+    /// A frame was larger than [`super::MAX_FRAME_BYTES`].
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
 }
+
+/// The largest frame (and message) a client may send, in bytes.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// A change, with the resource in its REST shape under `data`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -54,6 +54,11 @@ pub struct TokenResponse {
     pub refresh_token: String,
     pub identity: String,
     pub service_sid: String,
+    /// Issued by a password sign-in: this device's token, to send as
+    /// `device_token` with later password sign-ins of the same identity, so
+    /// that strangers guessing the password cannot lock this device out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 /// OAuth2-style error body of the token endpoint (`invalid_grant`, …), which

@@ -39,26 +39,31 @@ impl Caller {
     /// Resolves the principal's rights in `service`.
     pub fn load(conn: &Conn<'_>, service: &ServiceRow, p: &Principal) -> ApiResult<Caller> {
         match p {
-            Principal::Admin => Ok(Caller {
+            Principal::Admin { .. } => Ok(Caller {
                 admin: true,
                 identity: None,
                 service_perms: HashSet::new(),
             }),
             Principal::User(u) => {
                 p.check_service(&service.sid)?;
-                let role = store::access::user_role(conn, &service.sid, &u.identity)?;
-                // A user the service has not seen yet holds the default role.
-                let role = match role {
-                    Some(r) => r,
-                    None => service.default_service_role_sid.clone(),
-                };
-                Ok(Caller {
-                    admin: false,
-                    identity: Some(u.identity.clone()),
-                    service_perms: role_permissions(conn, role.as_deref())?,
-                })
+                Caller::user(conn, service, &u.identity)
             }
         }
+    }
+
+    /// The rights of the user `identity` in `service`.
+    pub fn user(conn: &Conn<'_>, service: &ServiceRow, identity: &str) -> ApiResult<Caller> {
+        let role = store::access::user_role(conn, &service.sid, identity)?;
+        // A user the service has not seen yet holds the default role.
+        let role = match role {
+            Some(r) => r,
+            None => service.default_service_role_sid.clone(),
+        };
+        Ok(Caller {
+            admin: false,
+            identity: Some(identity.to_owned()),
+            service_perms: role_permissions(conn, role.as_deref())?,
+        })
     }
 
     pub fn allows(&self, perm: &str) -> bool {
@@ -115,15 +120,27 @@ impl Caller {
     }
 
     /// Like [`Caller::in_channel`], but a channel the caller may not see is
-    /// reported as not found.
-    pub fn see_channel(&self, conn: &Conn<'_>, ch: &ChannelRow) -> ApiResult<ChannelView> {
+    /// reported exactly as one that does not exist: 404 50300 naming `key`,
+    /// the SID or unique name the caller used (never the SID it resolved to).
+    pub fn see_channel(
+        &self,
+        conn: &Conn<'_>,
+        ch: &ChannelRow,
+        key: &str,
+    ) -> ApiResult<ChannelView> {
         let view = self.in_channel(conn, ch)?;
         if view.visible() {
             Ok(view)
         } else {
-            Err(crate::api::channels::channel_not_found(&ch.sid))
+            Err(channel_not_found(key))
         }
     }
+}
+
+/// 404 50300 for a channel that does not exist or may not be seen; `key` is
+/// what the caller named it by.
+pub fn channel_not_found(key: &str) -> ApiError {
+    ApiError::not_found(50300, format!("Channel {key} not found"))
 }
 
 /// What a caller may do in one channel.

@@ -79,3 +79,48 @@ pub fn signing_key(tx: &Tx<'_>) -> Result<(String, String), ApiError> {
     }
     create_key(tx, Some("parley-internal token signing"), true)
 }
+
+/// Every API key (never with its secret).
+pub fn list_keys(conn: &Conn<'_>) -> Result<Vec<accounts::KeyRow>, ApiError> {
+    Ok(accounts::keys(conn)?)
+}
+
+/// The API key `sid`, or 404 20404.
+pub fn key(conn: &Conn<'_>, sid: &str) -> Result<accounts::KeyRow, ApiError> {
+    accounts::key(conn, sid)?.ok_or_else(|| key_not_found(sid))
+}
+
+fn key_not_found(sid: &str) -> ApiError {
+    ApiError::not_found(20404, format!("The requested resource API key {sid} was not found"))
+}
+
+/// Renames the API key `sid`.
+pub fn rename_key(
+    tx: &Tx<'_>,
+    sid: &str,
+    friendly_name: Option<&str>,
+) -> Result<accounts::KeyRow, ApiError> {
+    if friendly_name.is_some_and(|n| n.chars().count() > 64) {
+        return Err(ApiError::invalid_param(
+            "FriendlyName is too long: at most 64 characters",
+        ));
+    }
+    if accounts::rename_key(tx, sid, friendly_name, now())? == 0 {
+        return Err(key_not_found(sid));
+    }
+    key(tx, sid)
+}
+
+/// Revokes the API key `sid`: its secret stops authenticating, and the
+/// tokens it signed stop verifying, on every node from the next request
+/// (keys are looked up per request, never cached). The server's own
+/// signing key cannot be revoked this way: that would sign every user out.
+pub fn revoke_key(tx: &Tx<'_>, sid: &str) -> Result<(), ApiError> {
+    if key(tx, sid)?.internal {
+        return Err(ApiError::invalid_param(
+            "This key signs the tokens /auth/token issues to the desktop app; it cannot be revoked",
+        ));
+    }
+    accounts::delete_key(tx, sid)?;
+    Ok(())
+}

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Lifetime of access tokens issued by `/auth/token`, seconds.
     pub token_ttl: i64,
     pub limiter: LoginLimiter,
+    /// The bounded pool sign-ins check passwords on.
+    pub hasher: std::sync::Arc<crate::auth::password::Hasher>,
     /// Fans committed changes out to open sockets.
     pub hub: crate::realtime::hub::Hub,
     /// Who has a socket open.
@@ -36,6 +38,8 @@ pub struct AppState {
     pub heartbeat: std::time::Duration,
     /// Set when the server shuts down: open sockets close with 1001.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Whether webhooks may target link-local and metadata addresses.
+    pub allow_link_local_webhooks: bool,
     /// Media files and their limits.
     pub media: crate::media::MediaStore,
 }
@@ -93,6 +97,14 @@ pub fn router(app: App) -> Router {
         .route("/readyz", get(ready))
         .route("/auth/token", post(login::token))
         .route("/auth/revoke", post(login::revoke))
+        .route(
+            "/2010-04-01/Accounts/{account}/Keys.json",
+            get(keys::list).post(keys::create),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Keys/{sid}",
+            get(keys::fetch).post(keys::update).delete(keys::delete),
+        )
         .route("/v2/Services", get(services::list).post(services::create))
         .route(
             svc,
@@ -219,6 +231,6 @@ pub fn router(app: App) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(crate::logging::request_span))
         .with_state(app)
 }

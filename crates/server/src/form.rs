@@ -42,6 +42,12 @@ impl Params {
         self.0.iter().any(|(k, _)| k == name)
     }
 
+    /// Replaces every value sent under `name` by `value`.
+    pub fn set(&mut self, name: &str, value: String) {
+        self.0.retain(|(k, _)| k != name);
+        self.0.push((name.to_owned(), value));
+    }
+
     /// The last value sent under `name`.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.0

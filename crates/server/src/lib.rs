@@ -13,10 +13,14 @@ pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod form;
+pub mod listener;
+pub mod logging;
 pub mod media;
+pub mod names;
 pub mod paging;
 pub mod realtime;
 pub mod store;
+pub mod webhook_targets;
 pub mod webhooks_out;
 
 use std::net::SocketAddr;
@@ -106,6 +110,11 @@ pub struct ServeOptions {
     pub media_link_ttl: i64,
     /// How long an upload no message takes is kept, seconds.
     pub media_retention: i64,
+    /// Timeouts and connection caps (see [`listener`]).
+    pub limits: listener::ConnectionLimits,
+    /// Let webhooks target link-local and metadata addresses
+    /// (see [`webhook_targets`]).
+    pub allow_link_local_webhooks: bool,
 }
 
 /// Origins of the Tauri desktop app on each platform.
@@ -134,6 +143,8 @@ impl ServeOptions {
             media_size_limit_mb: api::services::MEDIA_SIZE_LIMIT_MB,
             media_link_ttl: media::DEFAULT_LINK_TTL,
             media_retention: media::DEFAULT_RETENTION,
+            limits: listener::ConnectionLimits::default(),
+            allow_link_local_webhooks: false,
         }
     }
 }
@@ -259,6 +270,8 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         signing_key: key,
         token_ttl: opts.token_ttl,
         limiter: Default::default(),
+        hasher: auth::password::Hasher::for_this_machine(),
+        allow_link_local_webhooks: opts.allow_link_local_webhooks,
         media: media::MediaStore {
             files: media_files,
             limit_mb: opts.media_size_limit_mb,
@@ -270,23 +283,10 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        // Chat frames are small: send them at once instead of waiting for
-        // Nagle's algorithm to coalesce them (which adds tens of ms).
-        let listener =
-            axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
-                let _ = tcp.set_nodelay(true);
-            });
-        let r = axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = r {
-            tracing::error!(error = %e, "server stopped with an error");
-        }
-    });
+    let limits = opts.limits.clone();
+    let task = tokio::spawn(listener::serve(listener, router, limits, async {
+        let _ = stopped.await;
+    }));
     Ok(RunningServer {
         addr,
         app,

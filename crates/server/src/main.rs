@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -77,6 +77,15 @@ enum Command {
         /// sharing a PostgreSQL database must share this folder too.
         #[arg(long, env = "PARLEY_MEDIA_DIR")]
         media_dir: Option<PathBuf>,
+        /// Most connections open at once (WebSockets included). Default: 10000
+        #[arg(long, env = "PARLEY_MAX_CONNECTIONS")]
+        max_connections: Option<usize>,
+        /// Most connections open at once from one client address. Default: 1000
+        #[arg(long, env = "PARLEY_MAX_CONNECTIONS_PER_ADDRESS")]
+        max_connections_per_address: Option<usize>,
+        /// Let webhook URLs target link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10, …), refused by default.
+        #[arg(long, env = "PARLEY_ALLOW_LINK_LOCAL_WEBHOOKS")]
+        allow_link_local_webhooks: bool,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -147,6 +156,14 @@ enum KeyCommand {
         #[arg(long)]
         friendly_name: Option<String>,
     },
+    /// List the API keys (never their secrets).
+    List,
+    /// Revoke an API key: its secret and the tokens it signed stop working
+    /// at once, on every node.
+    Revoke {
+        /// The key's SID (SK…).
+        sid: String,
+    },
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -164,6 +181,9 @@ struct FileConfig {
     media_size_limit_mb: Option<u32>,
     media_link_ttl: Option<i64>,
     media_retention: Option<i64>,
+    max_connections: Option<usize>,
+    max_connections_per_address: Option<usize>,
+    allow_link_local_webhooks: Option<bool>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -198,13 +218,7 @@ async fn pick_service(
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG")
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    parley_server::logging::init();
     let cli = Cli::parse();
     let file = file_config(cli.config.as_ref())?;
     let data_dir = cli
@@ -227,6 +241,9 @@ async fn main() -> Result<()> {
             media_link_ttl,
             media_retention,
             media_dir,
+            max_connections,
+            max_connections_per_address,
+            allow_link_local_webhooks,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -269,16 +286,28 @@ async fn main() -> Result<()> {
                 }
                 opts.media_retention = r;
             }
+            if let Some(n) = max_connections.or(file.max_connections) {
+                if n < 1 {
+                    bail!("--max-connections must be at least 1");
+                }
+                opts.limits.max_connections = n;
+            }
+            if let Some(n) = max_connections_per_address.or(file.max_connections_per_address) {
+                if n < 1 {
+                    bail!("--max-connections-per-address must be at least 1");
+                }
+                opts.limits.max_per_address = n;
+            }
+            opts.allow_link_local_webhooks =
+                allow_link_local_webhooks || file.allow_link_local_webhooks.unwrap_or(false);
             let server = parley_server::start(opts)
                 .await
                 .context("starting the server")?;
             if server.created_account {
+                // The auth token is a secret: `serve` output ends up in logs.
                 println!(
-                    "Created account {} with auth token {}",
-                    server.app.account_sid, server.app.auth_token
-                );
-                println!(
-                    "(shown once; it is stored in {})",
+                    "Created account {}; `parley-server account` prints its auth token (stored in {})",
+                    server.app.account_sid,
                     database.describe(&data_dir)
                 );
             }
@@ -351,7 +380,8 @@ async fn main() -> Result<()> {
             if password.chars().count() < 8 {
                 bail!("the password must be at least 8 characters");
             }
-            api::users::check_identity(&identity).map_err(|e| anyhow::anyhow!(e.message))?;
+            let identity =
+                api::users::check_identity(&identity).map_err(|e| anyhow::anyhow!(e.message))?;
             let db = open_db(&data_dir, &database)?;
             let s = pick_service(&db, service).await?;
             let phc = auth::password::hash(&password).map_err(|e| anyhow::anyhow!(e))?;
@@ -377,6 +407,32 @@ async fn main() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("API key SID: {sid}");
             println!("API key secret (shown once): {secret}");
+        }
+        Command::Key {
+            command: KeyCommand::List,
+        } => {
+            let db = open_db(&data_dir, &database)?;
+            let keys = db
+                .read(|c| account::list_keys(c))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("{:<34}  {:<20}  NAME", "SID", "CREATED");
+            for k in keys {
+                let created = parley_protocol::Timestamp(k.date_created).to_string();
+                let name = k.friendly_name.unwrap_or_default();
+                let note = if k.internal { " (signs sign-in tokens)" } else { "" };
+                println!("{:<34}  {:<20}  {name}{note}", k.sid, created);
+            }
+        }
+        Command::Key {
+            command: KeyCommand::Revoke { sid },
+        } => {
+            let db = open_db(&data_dir, &database)?;
+            let shown = sid.clone();
+            db.write(move |c| account::revoke_key(c, &sid))
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("API key {shown} revoked: its secret and its tokens no longer work");
         }
         Command::Migrate { from_data_dir, to } => {
             let Database::Postgres(target) = Database::from_url(Some(to), None)? else {

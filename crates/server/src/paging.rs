@@ -47,15 +47,26 @@ pub struct PageRequest {
     pub cursor: Option<Cursor>,
 }
 
+/// The largest `PageSize` any list accepts, as on Twilio.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// `PageSize` from the query: `default` when absent, 400 20001 outside
+/// `1..=MAX_PAGE_SIZE` — the same rule for every list, never a silent clamp.
+pub fn page_size(q: &Params, default: u32) -> ApiResult<u32> {
+    match q.int("PageSize", 20001)? {
+        None => Ok(default),
+        Some(n) if (1..=MAX_PAGE_SIZE as i64).contains(&n) => Ok(n as u32),
+        Some(n) => Err(ApiError::invalid_param(format!(
+            "PageSize {n} is out of range: it must be between 1 and {MAX_PAGE_SIZE}"
+        ))),
+    }
+}
+
 impl PageRequest {
-    /// Reads `PageSize` (clamped to `1..=max`, default `default`), `Page` and
-    /// `PageToken` from the query.
-    pub fn from_query(q: &Params, default: u32, max: u32) -> ApiResult<Self> {
-        let size = match q.int("PageSize", 20001)? {
-            None => default,
-            Some(n) if n < 1 => return Err(ApiError::invalid_param("PageSize must be at least 1")),
-            Some(n) => (n.min(max as i64)) as u32,
-        };
+    /// Reads `PageSize` (see [`page_size`]), `Page` and `PageToken` from the
+    /// query.
+    pub fn from_query(q: &Params, default: u32) -> ApiResult<Self> {
+        let size = page_size(q, default)?;
         let page = match q.int("Page", 20001)? {
             None => 0,
             Some(n) if n < 0 => {

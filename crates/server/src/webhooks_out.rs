@@ -39,7 +39,7 @@ pub fn origin(p: &Principal, headers: &HeaderMap) -> Option<Origin> {
             source: "SDK",
             identity: Some(u.identity.clone()),
         }),
-        Principal::Admin => headers
+        Principal::Admin { .. } => headers
             .get("x-twilio-webhook-enabled")
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.eq_ignore_ascii_case("true"))
@@ -268,13 +268,18 @@ pub fn fire(
                 p.push(("WebhookSid".into(), sid.clone()));
                 p.push(("WebhookType".into(), kind.clone()));
             }
-            tokio::spawn(deliver(app.auth_token.clone(), t, p));
+            tokio::spawn(deliver(app.auth_token.clone(), app.allow_link_local_webhooks, t, p));
         }
     });
 }
 
-async fn deliver(auth_token: String, t: Target, mut params: Vec<(String, String)>) {
-    let http = match reqwest::Client::builder().timeout(TIMEOUT).build() {
+async fn deliver(
+    auth_token: String,
+    allow_link_local: bool,
+    t: Target,
+    mut params: Vec<(String, String)>,
+) {
+    let http = match crate::webhook_targets::client(TIMEOUT, allow_link_local) {
         Ok(h) => h,
         Err(_) => return,
     };

@@ -221,7 +221,7 @@ async fn bad_access_tokens_are_refused_with_twilio_codes() {
     let r = t.get(&path, Auth::Token(&future)).await;
     assert_eq!(
         (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, 20101),
+        (StatusCode::UNAUTHORIZED, 20105),
         "not yet valid"
     );
 
@@ -232,7 +232,7 @@ async fn bad_access_tokens_are_refused_with_twilio_codes() {
     let r = t.get(&path, Auth::Token(&alg_none)).await;
     assert_eq!(
         (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, 20101),
+        (StatusCode::UNAUTHORIZED, 20102),
         "alg none"
     );
 
@@ -248,7 +248,7 @@ async fn bad_access_tokens_are_refused_with_twilio_codes() {
     let r = t.get(&path, Auth::Token(&tampered)).await;
     assert_eq!(
         (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, 20101),
+        (StatusCode::UNAUTHORIZED, 20107),
         "tampered claims"
     );
 
@@ -264,7 +264,7 @@ async fn bad_access_tokens_are_refused_with_twilio_codes() {
     let r = t.get(&path, Auth::Token(&wrong_key)).await;
     assert_eq!(
         (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, 20101),
+        (StatusCode::UNAUTHORIZED, 20103),
         "unknown key"
     );
 
@@ -280,7 +280,7 @@ async fn bad_access_tokens_are_refused_with_twilio_codes() {
     let r = t.get(&path, Auth::Token(&other_account)).await;
     assert_eq!(
         (r.status, r.code()),
-        (StatusCode::UNAUTHORIZED, 20101),
+        (StatusCode::UNAUTHORIZED, 20103),
         "another account"
     );
 

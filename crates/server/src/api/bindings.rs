@@ -114,7 +114,7 @@ pub async fn list(
     Path(service): Path<String>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 50)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let types = binding_types(&q)?;
     let a = app.clone();
     app.db
@@ -203,7 +203,7 @@ pub async fn list_for_user(
     Path((service, key)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 50)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let types = binding_types(&q)?;
     let a = app.clone();
     app.db

@@ -108,17 +108,14 @@ fn channel_hook(
     ))
 }
 
-/// 404 50300 for a channel that does not exist or may not be seen.
-pub fn channel_not_found(key: &str) -> ApiError {
-    ApiError::not_found(50300, format!("Channel {key} not found"))
-}
+pub use crate::access::channel_not_found;
 
 /// Finds a channel by SID or unique name, failing with 50300.
 pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<ChannelRow> {
     let found = if SidKind::Channel.matches(key) {
         store::channels::get(conn, service, key)?
     } else {
-        store::channels::by_unique_name(conn, service, key)?
+        store::channels::by_unique_name(conn, service, &crate::names::normalize(key))?
     };
     found.ok_or_else(|| channel_not_found(key))
 }
@@ -137,11 +134,13 @@ pub fn load_visible(
 )> {
     let (s, caller) = load_with_caller(conn, service, p)?;
     let ch = resolve(conn, service, key)?;
-    let view = caller.see_channel(conn, &ch)?;
+    let view = caller.see_channel(conn, &ch, key)?;
     Ok((s, caller, ch, view))
 }
 
-fn check_names(f: &Params, max: usize) -> ApiResult<()> {
+/// Checks the names a create or update sends; a unique name is put in the
+/// form it is stored in (NFC, see [`crate::names`]).
+fn check_names(f: &mut Params, max: usize) -> ApiResult<()> {
     if f.str("FriendlyName")
         .is_some_and(|n| n.chars().count() > max)
     {
@@ -150,19 +149,23 @@ fn check_names(f: &Params, max: usize) -> ApiResult<()> {
             format!("Friendly name too long: at most {max} characters"),
         ));
     }
-    if let Some(u) = f.str("UniqueName") {
+    if let Some(u) = f.str("UniqueName").filter(|u| !u.is_empty()) {
+        let u = crate::names::clean(u).map_err(|why| {
+            ApiError::invalid_param(format!("UniqueName is not acceptable: it {why}"))
+        })?;
         if u.chars().count() > max {
             return Err(ApiError::bad_request(
                 50004,
                 format!("Unique name too long: at most {max} characters"),
             ));
         }
-        if SidKind::Channel.matches(u) {
+        if SidKind::Channel.matches(&u) {
             return Err(ApiError::bad_request(
                 50306,
                 "Unique name should not match the channel SID pattern",
             ));
         }
+        f.set("UniqueName", u);
     }
     if f.str("CreatedBy").is_some_and(|c| c.chars().count() > 256) {
         return Err(ApiError::bad_request(
@@ -203,7 +206,7 @@ pub async fn list(
     Path(service): Path<String>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let mut types: Vec<String> = q
         .all("Type")
         .into_iter()
@@ -249,10 +252,10 @@ pub async fn create(
     p: Principal,
     Path(service): Path<String>,
     headers: axum::http::HeaderMap,
-    Form(f): Form,
+    Form(mut f): Form,
 ) -> ApiResult<Response> {
     let origin = crate::webhooks_out::origin(&p, &headers);
-    check_names(&f, 64)?;
+    check_names(&mut f, 64)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
     let kind = f
         .str("Type")
@@ -339,10 +342,10 @@ pub async fn update(
     p: Principal,
     Path((service, key)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
-    Form(f): Form,
+    Form(mut f): Form,
 ) -> ApiResult<Json<Channel>> {
     let origin = crate::webhooks_out::origin(&p, &headers);
-    check_names(&f, 256)?;
+    check_names(&mut f, 256)?;
     let attributes = f.attributes("Attributes")?;
     let date_created = f.date("DateCreated", 50308)?;
     let date_updated = f.date("DateUpdated", 50309)?;

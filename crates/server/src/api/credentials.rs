@@ -69,7 +69,7 @@ pub async fn list(
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list credentials")?;
-    let req = PageRequest::from_query(&q, 50, 1000)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {

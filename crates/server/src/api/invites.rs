@@ -98,7 +98,7 @@ pub async fn list(
     Path((service, channel)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -126,8 +126,7 @@ pub async fn create(
     Path((service, channel)): Path<(String, String)>,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let identity = f.str("Identity").unwrap_or("").to_owned();
-    super::users::check_identity(&identity)?;
+    let identity = super::users::check_identity(f.str("Identity").unwrap_or(""))?;
     let role = f
         .str("RoleSid")
         .filter(|r| !r.is_empty())

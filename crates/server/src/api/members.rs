@@ -73,7 +73,7 @@ pub fn find(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<Option<Membe
     Ok(if SidKind::Member.matches(key) {
         store::members::get(conn, channel, key)?
     } else {
-        store::members::by_identity(conn, channel, key)?
+        store::members::by_identity(conn, channel, &crate::names::normalize(key))?
     })
 }
 
@@ -151,7 +151,7 @@ pub fn insert(
     let t = now();
     let sid = SidKind::Member.generate();
     let dc = init.date_created.unwrap_or(t);
-    let horizon = init.last_consumed_message_index.flatten();
+    let horizon = clamp_horizon(conn, &ch.sid, init.last_consumed_message_index.flatten())?;
     let attributes = init.attributes.unwrap_or_else(|| "{}".into());
     store::members::insert(
         conn,
@@ -190,7 +190,7 @@ pub fn insert(
     Ok(m)
 }
 
-fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
+pub fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
     let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
     if let Some(Some(i)) = index {
         if i < 0 {
@@ -211,7 +211,7 @@ pub async fn list(
     Path((service, channel)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -240,8 +240,7 @@ pub async fn create(
     Form(f): Form,
 ) -> ApiResult<Response> {
     let origin = crate::webhooks_out::origin(&p, &headers);
-    let identity = f.str("Identity").unwrap_or("").to_owned();
-    super::users::check_identity(&identity)?;
+    let identity = super::users::check_identity(f.str("Identity").unwrap_or(""))?;
     let (index, ts) = horizon_params(&f)?;
     let init = MemberInit {
         attributes: f.attributes("Attributes")?,
@@ -355,14 +354,27 @@ pub fn remove(tx: &Tx<'_>, app: &App, ch: &ChannelRow, m: &MemberRow) -> ApiResu
     Ok(())
 }
 
-/// Sets a member's read horizon (index `None` = nothing read).
+/// A read horizon no further than the channel's last message (`None` when
+/// it has none yet).
+fn clamp_horizon(conn: &Conn<'_>, channel_sid: &str, index: Option<i64>) -> ApiResult<Option<i64>> {
+    Ok(match index {
+        Some(i) => store::channels::last_index(conn, channel_sid)?.map(|last| i.min(last)),
+        None => None,
+    })
+}
+
+/// Sets a member's read horizon (index `None` = nothing read). An index
+/// past the channel's last message is clamped to it: "read up to 10⁹" means
+/// "read everything", and must not hide the next messages as already read.
 pub fn set_horizon(
     tx: &Tx<'_>,
+    channel_sid: &str,
     member_sid: &str,
     index: Option<i64>,
     ts: Option<i64>,
 ) -> ApiResult<()> {
     let t = now();
+    let index = clamp_horizon(tx, channel_sid, index)?;
     store::members::set_horizon(tx, member_sid, index, ts.or(index.map(|_| t)), t)?;
     Ok(())
 }
@@ -403,7 +415,7 @@ pub async fn update(
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
             if let Some(i) = index {
-                set_horizon(c, &m.sid, i, ts)?;
+                set_horizon(c, &ch.sid, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
                 store::members::set_consumption_timestamp(c, &m.sid, t)?;
             }

@@ -184,7 +184,7 @@ pub async fn list(
     Path((service, channel)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let descending = match q.str("Order").map(str::to_ascii_lowercase).as_deref() {
         None | Some("") | Some("asc") => false,
         Some("desc") => true,

@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod channels;
 pub mod credentials;
 pub mod invites;
+pub mod keys;
 pub mod members;
 pub mod messages;
 pub mod roles;

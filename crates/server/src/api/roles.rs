@@ -95,7 +95,7 @@ pub async fn list(
     Path(service): Path<String>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {

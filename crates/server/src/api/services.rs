@@ -118,7 +118,7 @@ pub async fn list(
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list services")?;
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -165,17 +165,17 @@ fn role_of_type(conn: &Conn<'_>, service: &str, sid: &str, kind: &str, code: u32
     }
 }
 
-fn webhook_url(f: &Params, name: &str) -> ApiResult<Option<Option<String>>> {
+fn webhook_url(f: &Params, name: &str, allow_link_local: bool) -> ApiResult<Option<Option<String>>> {
     match f.str(name) {
         None => Ok(None),
         Some("") => Ok(Some(None)),
-        Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 => {
-            Ok(Some(Some(u.to_owned())))
-        }
-        Some(u) => Err(ApiError::bad_request(
-            50054,
-            format!("Invalid webhook URL {u:?}"),
-        )),
+        Some(u) => match crate::webhook_targets::check_url(u, allow_link_local) {
+            Ok(()) => Ok(Some(Some(u.to_owned()))),
+            Err(why) => Err(ApiError::bad_request(
+                50054,
+                format!("Invalid webhook URL {}: {why}", crate::logging::Field(u)),
+            )),
+        },
     }
 }
 
@@ -210,7 +210,12 @@ fn apply_notification(
     Ok(())
 }
 
-fn apply_update(conn: &Conn<'_>, s: &mut ServiceRow, f: &Params) -> ApiResult<()> {
+fn apply_update(
+    conn: &Conn<'_>,
+    s: &mut ServiceRow,
+    f: &Params,
+    allow_link_local: bool,
+) -> ApiResult<()> {
     if let Some(n) = f.str("FriendlyName") {
         check_friendly_name(n)?;
         s.friendly_name = n.to_owned();
@@ -275,10 +280,10 @@ fn apply_update(conn: &Conn<'_>, s: &mut ServiceRow, f: &Params) -> ApiResult<()
     if let Some(v) = f.bool("Notifications.LogEnabled")? {
         n.log_enabled = v;
     }
-    if let Some(u) = webhook_url(f, "PreWebhookUrl")? {
+    if let Some(u) = webhook_url(f, "PreWebhookUrl", allow_link_local)? {
         s.pre_webhook_url = u;
     }
-    if let Some(u) = webhook_url(f, "PostWebhookUrl")? {
+    if let Some(u) = webhook_url(f, "PostWebhookUrl", allow_link_local)? {
         s.post_webhook_url = u;
     }
     if let Some(m) = f.str("WebhookMethod") {
@@ -349,7 +354,7 @@ pub async fn update(
     app.db
         .write(move |c| {
             let mut s = load(c, &sid)?;
-            apply_update(c, &mut s, &f)?;
+            apply_update(c, &mut s, &f, a.allow_link_local_webhooks)?;
             store::services::update(c, &s, now())?;
             Ok(Json(load(c, &sid)?.render(&a)))
         })

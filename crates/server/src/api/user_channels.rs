@@ -111,7 +111,7 @@ pub async fn list(
     Path((service, key)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 50)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -170,16 +170,7 @@ pub async fn update(
             ))
         }
     };
-    let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
-    if let Some(Some(i)) = index {
-        if i < 0 {
-            return Err(ApiError::bad_request(
-                50406,
-                "LastConsumedMessageIndex must not be negative",
-            ));
-        }
-    }
-    let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
+    let (index, ts) = super::members::horizon_params(&f)?;
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -192,7 +183,7 @@ pub async fn update(
                 store::members::set_notification_level(c, &member.sid, l)?;
             }
             if let Some(i) = index {
-                super::members::set_horizon(c, &member.sid, i, ts)?;
+                super::members::set_horizon(c, &ch.sid, &member.sid, i, ts)?;
             } else if let Some(t) = ts {
                 store::members::set_consumption_timestamp(c, &member.sid, t)?;
             }

@@ -76,7 +76,7 @@ pub fn find(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<Option<UserR
     Ok(if SidKind::User.matches(key) {
         store::by_sid(conn, service, key)?
     } else {
-        store::by_identity(conn, service, key)?
+        store::by_identity(conn, service, &crate::names::normalize(key))?
     })
 }
 
@@ -86,18 +86,28 @@ pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<UserRow> 
         .ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
 }
 
-/// Checks an identity for creation.
-pub fn check_identity(identity: &str) -> ApiResult<()> {
-    if identity.is_empty() {
-        return Err(ApiError::bad_request(50204, "Identity not provided"));
-    }
+/// Checks an identity for creation; returns it in the form it is stored
+/// in (NFC). See [`crate::names`] for what is refused.
+pub fn check_identity(identity: &str) -> ApiResult<String> {
+    let identity = match crate::names::clean(identity) {
+        Ok(i) => i,
+        Err(crate::names::NameError::Empty) => {
+            return Err(ApiError::bad_request(50204, "Identity not provided"))
+        }
+        Err(why) => {
+            return Err(ApiError::bad_request(
+                50203,
+                format!("Identity is not acceptable: it {why}"),
+            ))
+        }
+    };
     if identity.chars().count() > MAX_IDENTITY {
         return Err(ApiError::bad_request(
             50207,
             format!("Identity too long: at most {MAX_IDENTITY} characters"),
         ));
     }
-    if SidKind::User.matches(identity) {
+    if SidKind::User.matches(&identity) {
         return Err(ApiError::bad_request(
             50206,
             "Identity should not match the user SID pattern",
@@ -106,7 +116,7 @@ pub fn check_identity(identity: &str) -> ApiResult<()> {
     if identity == "system" {
         return Err(ApiError::bad_request(50203, "Identity is reserved"));
     }
-    Ok(())
+    Ok(identity)
 }
 
 fn insert(
@@ -139,8 +149,8 @@ pub fn ensure(conn: &Conn<'_>, service: &ServiceRow, identity: &str) -> ApiResul
     match find(conn, &service.sid, identity)? {
         Some(u) => Ok(u),
         None => {
-            check_identity(identity)?;
-            insert(conn, service, identity, None, None, "{}")
+            let identity = check_identity(identity)?;
+            insert(conn, service, &identity, None, None, "{}")
         }
     }
 }
@@ -174,7 +184,7 @@ pub async fn list(
     Path(service): Path<String>,
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let req = PageRequest::from_query(&q, 50, 100)?;
+    let req = PageRequest::from_query(&q, 50)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -203,8 +213,7 @@ pub async fn create(
     Form(f): Form,
 ) -> ApiResult<Response> {
     let origin = crate::webhooks_out::origin(&p, &headers);
-    let identity = f.str("Identity").unwrap_or("").to_owned();
-    check_identity(&identity)?;
+    let identity = check_identity(f.str("Identity").unwrap_or(""))?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
@@ -344,7 +353,7 @@ pub async fn update(
 
 /// Removes everything tied to a user's identity in a service.
 pub fn delete_user(conn: &Conn<'_>, u: &UserRow) -> ApiResult<()> {
-    store::delete(conn, &u.service_sid, &u.identity, &u.sid)?;
+    store::delete(conn, &u.service_sid, &u.identity, &u.sid, now())?;
     Ok(())
 }
 

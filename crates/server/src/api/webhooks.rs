@@ -67,15 +67,20 @@ fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<Chann
 }
 
 /// Applies `Configuration.*` parameters to `cfg` and validates the result.
-fn configure(kind: &str, cfg: &mut WebhookConfiguration, f: &Params) -> ApiResult<()> {
+fn configure(
+    kind: &str,
+    cfg: &mut WebhookConfiguration,
+    f: &Params,
+    allow_link_local: bool,
+) -> ApiResult<()> {
     if let Some(u) = f.str("Configuration.Url") {
         if u.len() > 2048 {
             return Err(ApiError::bad_request(50332, "Channel webhook url too long"));
         }
-        if !(u.starts_with("http://") || u.starts_with("https://")) {
+        if let Err(why) = crate::webhook_targets::check_url(u, allow_link_local) {
             return Err(ApiError::bad_request(
                 50054,
-                format!("Invalid webhook URL {u:?}"),
+                format!("Invalid webhook URL {}: {why}", crate::logging::Field(u)),
             ));
         }
         cfg.url = Some(u.to_owned());
@@ -203,7 +208,7 @@ pub async fn list(
     Query(q): Query,
 ) -> ApiResult<Json<serde_json::Value>> {
     p.require_admin("list channel webhooks")?;
-    let req = PageRequest::from_query(&q, 5, 5)?;
+    let req = PageRequest::from_query(&q, 5)?;
     let a = app.clone();
     app.db
         .read(move |c| {
@@ -227,7 +232,7 @@ pub async fn create(
     p.require_admin("create channel webhooks")?;
     let kind = f.required("Type", 50328)?.to_owned();
     let mut cfg = WebhookConfiguration::default();
-    configure(&kind, &mut cfg, &f)?;
+    configure(&kind, &mut cfg, &f, app.allow_link_local_webhooks)?;
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -275,7 +280,7 @@ pub async fn update(
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             let mut hook = load(c, &a, &ch.sid, &sid)?;
-            configure(&hook.kind, &mut hook.configuration, &f)?;
+            configure(&hook.kind, &mut hook.configuration, &f, a.allow_link_local_webhooks)?;
             store::set_configuration(c, &sid, &hook.configuration, now())?;
             Ok(Json(load(c, &a, &ch.sid, &sid)?))
         })

@@ -9,7 +9,7 @@ use parley_protocol::token::{AccessTokenClaims, ChatGrant, Grants, ACCESS_TOKEN_
 use serde::Deserialize;
 use sha2::{Sha256, Sha384, Sha512};
 
-/// Why a token was refused.
+/// Why a token was refused; each reason has Twilio's code for it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
@@ -19,7 +19,10 @@ pub enum TokenError {
     /// `alg` is not an HMAC algorithm we accept (this includes `none`).
     #[error("access token algorithm {0:?} is not accepted")]
     Algorithm(String),
-    /// The issuer is not an API key of this server.
+    /// `cty` is missing or is not `twilio-fpa;v=1`.
+    #[error("access token content type must be {ACCESS_TOKEN_CTY:?}")]
+    ContentType,
+    /// The issuer is not an API key of this server (or it was revoked).
     #[error("access token issuer is unknown")]
     UnknownIssuer,
     /// The signature does not match the issuer's secret.
@@ -34,14 +37,38 @@ pub enum TokenError {
     /// `nbf` is in the future.
     #[error("access token is not yet valid")]
     NotYetValid,
+    /// The token lives longer than [`MAX_LIFETIME`].
+    #[error("access token lifetime exceeds 24 hours")]
+    TooLong,
     /// No identity or no chat grant.
     #[error("access token carries no chat grant with an identity")]
     NoGrant,
 }
 
+impl TokenError {
+    /// Twilio's error code for this refusal.
+    pub fn code(&self) -> u32 {
+        match self {
+            TokenError::Malformed => 20101,
+            TokenError::Algorithm(_) | TokenError::ContentType => 20102,
+            TokenError::UnknownIssuer | TokenError::WrongAccount => 20103,
+            TokenError::Expired => 20104,
+            TokenError::NotYetValid => 20105,
+            TokenError::NoGrant => 20106,
+            TokenError::Signature => 20107,
+            TokenError::TooLong => 20157,
+        }
+    }
+}
+
+/// The longest lifetime a token may have, as on Twilio: 24 hours.
+pub const MAX_LIFETIME: i64 = 24 * 3600;
+
 #[derive(Deserialize)]
 struct Header {
     alg: String,
+    #[serde(default)]
+    cty: Option<String>,
 }
 
 /// Tolerated clock difference for `nbf`, in seconds.
@@ -104,6 +131,9 @@ pub struct VerifiedToken {
     pub identity: String,
     pub service_sid: String,
     pub exp: i64,
+    /// When the token was issued: `iat`, else `nbf`, else the earliest its
+    /// `exp` allows ([`MAX_LIFETIME`] before it).
+    pub issued_at: i64,
 }
 
 fn b64(part: &str) -> Result<Vec<u8>, TokenError> {
@@ -123,7 +153,7 @@ pub fn issuer(token: &str) -> Result<String, TokenError> {
         .ok_or(TokenError::Malformed)
 }
 
-/// Verifies signature, account, lifetime and grants.
+/// Verifies header, signature, account, lifetime and grants.
 pub fn verify(
     token: &str,
     secret: &str,
@@ -147,6 +177,9 @@ pub fn verify(
     )) {
         return Err(TokenError::Signature);
     }
+    if header.cty.as_deref() != Some(ACCESS_TOKEN_CTY) {
+        return Err(TokenError::ContentType);
+    }
     let claims: AccessTokenClaims =
         serde_json::from_slice(&b64(c)?).map_err(|_| TokenError::Malformed)?;
     if claims.sub != account_sid {
@@ -158,11 +191,21 @@ pub fn verify(
     if claims.nbf.is_some_and(|nbf| nbf > now + NBF_LEEWAY) {
         return Err(TokenError::NotYetValid);
     }
+    // Measured from when it was issued, or from now if it does not say.
+    let start = claims.iat.or(claims.nbf).unwrap_or(now).min(now);
+    if claims.exp.saturating_sub(start) > MAX_LIFETIME + NBF_LEEWAY {
+        return Err(TokenError::TooLong);
+    }
+    let issued_at = claims
+        .iat
+        .or(claims.nbf)
+        .unwrap_or(claims.exp - MAX_LIFETIME);
     match (claims.grants.identity, claims.grants.chat) {
         (Some(identity), Some(chat)) if !identity.is_empty() => Ok(VerifiedToken {
             identity,
             service_sid: chat.service_sid,
             exp: claims.exp,
+            issued_at,
         }),
         _ => Err(TokenError::NoGrant),
     }
@@ -182,8 +225,8 @@ mod tests {
         assert_eq!(issuer(&t), Ok(KEY.to_owned()));
         let v = verify(&t, "secret", ACC, 1001).expect("valid");
         assert_eq!(
-            (v.identity.as_str(), v.service_sid.as_str(), v.exp),
-            ("alice", IS, 4600)
+            (v.identity.as_str(), v.service_sid.as_str(), v.exp, v.issued_at),
+            ("alice", IS, 4600, 1000)
         );
     }
 
@@ -210,5 +253,68 @@ mod tests {
             verify(&forged, "secret", ACC, 1001),
             Err(TokenError::Algorithm("none".into()))
         );
+    }
+
+    /// Signs `header` and `claims` as given, for tokens `mint` would not make.
+    fn forge(header: serde_json::Value, claims: serde_json::Value) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let sig = mac("HS256", b"secret", input.as_bytes()).expect("mac");
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+
+    fn claims(exp: i64, iat: Option<i64>) -> serde_json::Value {
+        let mut c = serde_json::json!({
+            "jti": "j", "iss": KEY, "sub": ACC, "exp": exp,
+            "grants": {"identity": "alice", "chat": {"service_sid": IS}}
+        });
+        if let Some(iat) = iat {
+            c["iat"] = iat.into();
+        }
+        c
+    }
+
+    #[test]
+    fn a_missing_or_wrong_content_type_is_refused_with_20102() {
+        let good = claims(2000, Some(1000));
+        for header in [
+            serde_json::json!({"typ": "JWT", "alg": "HS256"}),
+            serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": "JWT"}),
+        ] {
+            let e = verify(&forge(header, good.clone()), "secret", ACC, 1001).unwrap_err();
+            assert_eq!((e.clone(), e.code()), (TokenError::ContentType, 20102));
+        }
+        let ok = serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": ACCESS_TOKEN_CTY});
+        assert!(verify(&forge(ok, good), "secret", ACC, 1001).is_ok());
+    }
+
+    #[test]
+    fn lifetimes_over_24_hours_are_refused_with_20157() {
+        let h = serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": ACCESS_TOKEN_CTY});
+        let century = forge(h.clone(), claims(1000 + 100 * 365 * 86_400, Some(1000)));
+        let e = verify(&century, "secret", ACC, 1001).unwrap_err();
+        assert_eq!((e.clone(), e.code()), (TokenError::TooLong, 20157));
+        let no_iat = forge(h.clone(), claims(1001 + 2 * 86_400, None));
+        assert_eq!(verify(&no_iat, "secret", ACC, 1001), Err(TokenError::TooLong));
+        let day = forge(h, claims(1000 + 86_400, Some(1000)));
+        assert!(verify(&day, "secret", ACC, 50_000).is_ok(), "24 h is allowed");
+    }
+
+    #[test]
+    fn each_refusal_has_its_own_twilio_code() {
+        let t = mint(KEY, "secret", ACC, "alice", IS, 1000, 3600);
+        let code = |r: Result<VerifiedToken, TokenError>| r.unwrap_err().code();
+        assert_eq!(code(verify(&t, "other", ACC, 1001)), 20107);
+        assert_eq!(code(verify(&t, "secret", ACC, 4600)), 20104);
+        assert_eq!(code(verify(&t, "secret", "ACx", 1001)), 20103);
+        assert_eq!(code(verify(&t, "secret", ACC, 900)), 20105);
+        assert_eq!(code(verify("a.b", "secret", ACC, 1001)), 20101);
+        let h = serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": ACCESS_TOKEN_CTY});
+        let mut c = claims(2000, Some(1000));
+        c["grants"] = serde_json::json!({"identity": "alice"});
+        assert_eq!(code(verify(&forge(h, c), "secret", ACC, 1001)), 20106);
     }
 }

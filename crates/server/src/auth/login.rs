@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::{now, App};
 use crate::error::ApiError;
+use crate::auth::ratelimit::Signer;
 use crate::form::Form;
 
 /// How long a refresh token stays valid without use.
@@ -65,7 +66,13 @@ fn store_refresh(tx: &Tx<'_>, family: &str, service: &str, identity: &str) -> St
     Ok(token)
 }
 
-fn respond(app: &App, service: String, identity: String, refresh: String) -> Response {
+fn respond(
+    app: &App,
+    service: String,
+    identity: String,
+    refresh: String,
+    device_token: Option<String>,
+) -> Response {
     let ttl = app.token_ttl;
     let access = crate::auth::jwt::mint(
         &app.signing_key.0,
@@ -83,6 +90,7 @@ fn respond(app: &App, service: String, identity: String, refresh: String) -> Res
         refresh_token: refresh,
         identity,
         service_sid: service,
+        device_token,
     })
     .into_response()
 }
@@ -119,6 +127,21 @@ pub async fn token(
     }
 }
 
+fn too_many(message: &str, wait: u64) -> Response {
+    let mut r = oauth_error(StatusCode::TOO_MANY_REQUESTS, "slow_down", 20429, message);
+    r.headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, wait.into());
+    r
+}
+
+/// What a password sign-in needs to know before its attempt is counted.
+struct Candidate {
+    service: String,
+    hash: Option<String>,
+    /// The presented device token's hash, if it belongs to this identity.
+    device: Option<String>,
+}
+
 async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> Response {
     let (Some(username), Some(password)) = (p.str("username"), p.str("password")) else {
         return oauth_error(
@@ -128,44 +151,37 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
             "username and password are required",
         );
     };
-    let (username, password) = (username.to_owned(), password.to_owned());
-    let address = peer.ip().to_string();
-    let (limiter, who, from) = (app.limiter.clone(), username.clone(), address.clone());
-    let counted = app
-        .db
-        .write(move |tx| Ok::<_, ApiError>(limiter.attempt(tx, &who, &from, now())?))
-        .await;
-    let counted = match counted {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    if let Err(wait) = counted {
-        let mut r = oauth_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "slow_down",
-            20429,
-            &format!("Too many failed sign-in attempts; try again in {wait} seconds"),
-        );
-        if let Ok(v) = wait.to_string().parse() {
-            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-        }
-        return r;
+    if password.len() > crate::auth::password::MAX_PASSWORD_BYTES {
+        return invalid_grant("Invalid username or password");
     }
+    let username = crate::names::normalize(username).into_owned();
+    let password = password.to_owned();
+    // A place in the hashing queue first: a refused sign-in costs nothing.
+    let place = match app.hasher.admit() {
+        Ok(place) => place,
+        Err(busy) => return too_many(&format!("The server is busy: {busy}"), 1),
+    };
     let named = p.str("service_sid").map(str::to_owned);
+    let presented = p.str("device_token").map(hash_token);
     let who = username.clone();
     let found = app
         .db
         .read(move |c| {
             let Some(service) = pick_service(c, named.as_deref())? else {
-                return Ok::<_, ApiError>(Err("service"));
+                return Ok::<_, ApiError>(None);
             };
-            let hash = sessions::password_hash(c, &service, &who)?;
-            Ok(Ok((service, hash.flatten())))
+            let hash = sessions::password_hash(c, &service, &who)?.flatten();
+            let device = match presented {
+                Some(h) => (sessions::device(c, &h)? == Some((service.clone(), who.clone())))
+                    .then_some(h),
+                None => None,
+            };
+            Ok(Some(Candidate { service, hash, device }))
         })
         .await;
-    let (service, hash) = match found {
-        Ok(Ok(v)) => v,
-        Ok(Err(_)) => return oauth_error(
+    let Candidate { service, hash, device } = match found {
+        Ok(Some(v)) => v,
+        Ok(None) => return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             50050,
@@ -173,31 +189,48 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
         ),
         Err(e) => return e.into_response(),
     };
-    let stored = hash.clone();
-    let ok = tokio::task::spawn_blocking(move || {
-        let h = stored
-            .as_deref()
-            .unwrap_or_else(|| crate::auth::password::decoy());
-        crate::auth::password::verify(&password, h) && stored.is_some()
-    })
-    .await
-    .unwrap_or(false);
-    if !ok {
-        tracing::info!(identity = %username, %address, "failed sign-in");
+    let address = peer.ip().to_string();
+    let signer = match &device {
+        Some(h) => Signer::Device { token_hash: h.clone() },
+        None => Signer::Stranger { identity: username.clone(), address: address.clone() },
+    };
+    let (limiter, counted_as) = (app.limiter.clone(), signer.clone());
+    let counted = app
+        .db
+        .write(move |tx| Ok::<_, ApiError>(limiter.attempt(tx, &counted_as, now())?))
+        .await;
+    match counted {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => {
+            return too_many(
+                &format!("Too many sign-in attempts; try again in {wait} seconds"),
+                wait,
+            )
+        }
+        Err(e) => return e.into_response(),
+    }
+    if !app.hasher.verify(place, password, hash).await {
+        tracing::info!(identity = %crate::logging::Field(&username), %address, "failed sign-in");
         return invalid_grant("Invalid username or password");
     }
-    let (svc, id) = (service.clone(), username.clone());
+    // A known device keeps its token; a new one is given one.
+    let device_token = match (&device, p.str("device_token")) {
+        (Some(_), Some(known)) => known.to_owned(),
+        _ => new_refresh_token(),
+    };
+    let (svc, id, issued) = (service.clone(), username.clone(), device_token.clone());
     let family = hex::encode(rand::random::<[u8; 16]>());
     let limiter = app.limiter.clone();
     match app
         .db
         .write(move |c| {
-            limiter.succeeded(c, &id, &address)?;
+            limiter.succeeded(c, &signer)?;
+            sessions::remember_device(c, &hash_token(&issued), &svc, &id, now())?;
             store_refresh(c, &family, &svc, &id).map_err(ApiError::from)
         })
         .await
     {
-        Ok(refresh) => respond(&app, service, username, refresh),
+        Ok(refresh) => respond(&app, service, username, refresh, Some(device_token)),
         Err(e) => e.into_response(),
     }
 }
@@ -230,7 +263,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
             let sessions::RefreshRow { family, service_sid: service, identity, expires_at, revoked } = row;
             if revoked {
                 sessions::revoke_family(c, &family)?;
-                tracing::warn!(%identity, "a rotated refresh token was presented again; its family is revoked");
+                tracing::warn!(identity = %crate::logging::Field(&identity), "a rotated refresh token was presented again; its family is revoked");
                 return Ok(Refresh::Invalid("Refresh token was revoked; sign in again"));
             }
             if expires_at <= now() {
@@ -249,7 +282,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
             service,
             identity,
             token,
-        }) => respond(&app, service, identity, token),
+        }) => respond(&app, service, identity, token, None),
         Ok(Refresh::Invalid(why)) => invalid_grant(why),
         Err(e) => e.into_response(),
     }

@@ -22,8 +22,9 @@ use crate::error::{ApiError, ApiResult};
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
-    /// Account credentials or an API key: everything is allowed.
-    Admin,
+    /// Account credentials (`key_sid: None`) or an API key: everything is
+    /// allowed, but managing keys needs the account's own credentials.
+    Admin { key_sid: Option<String> },
     /// An end user acting through an access token.
     User(TokenUser),
 }
@@ -40,7 +41,7 @@ impl Principal {
     /// Refuses end users: for account-level operations.
     pub fn require_admin(&self, what: &str) -> ApiResult<()> {
         match self {
-            Principal::Admin => Ok(()),
+            Principal::Admin { .. } => Ok(()),
             Principal::User(_) => Err(ApiError::not_authorized(what)),
         }
     }
@@ -67,12 +68,17 @@ pub fn key_secret(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<String>> {
     accounts::key_secret(conn, sid)
 }
 
-/// Verifies an access token against this server's keys.
+/// Verifies an access token against this server's keys. Each refusal
+/// carries Twilio's code for it (see [`jwt::TokenError::code`]).
 pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
     use jwt::TokenError as T;
-    let to_api = |e: T| match e {
-        T::Expired => ApiError::bad_token(20104, "Access Token expired or expiration date invalid"),
-        other => ApiError::bad_token(20101, format!("Invalid Access Token: {other}")),
+    let to_api = |e: T| {
+        let message = match &e {
+            T::Expired => "Access Token expired or expiration date invalid".to_owned(),
+            T::TooLong => "Access Token expiration time exceeds the maximum of 24 hours".to_owned(),
+            other => format!("Invalid Access Token: {other}"),
+        };
+        ApiError::bad_token(e.code(), message)
     };
     let iss = jwt::issuer(token).map_err(to_api)?;
     let secret = app
@@ -86,28 +92,44 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         service_sid: v.service_sid,
         exp: v.exp,
     };
-    ensure_user(app, &user).await?;
+    ensure_user(app, &user, v.issued_at).await?;
     Ok(user)
 }
 
 /// Creates the token's user on first use, with the service's default role,
-/// as Twilio does when an identity first connects.
-async fn ensure_user(app: &App, u: &TokenUser) -> ApiResult<()> {
+/// as Twilio does when an identity first connects — unless an admin deleted
+/// that user after the token was issued: then the token is refused, so a
+/// deleted user stays deleted.
+async fn ensure_user(app: &App, u: &TokenUser, issued_at: i64) -> ApiResult<()> {
     let (service, identity) = (u.service_sid.clone(), u.identity.clone());
+    let gone = || {
+        ApiError::bad_token(
+            20101,
+            "Invalid Access Token: its user was deleted after it was issued",
+        )
+    };
     let known = app
         .db
         .read(move |c| {
             let service_exists = crate::store::services::exists(c, &service)?;
             let user_exists = sessions::user_exists(c, &service, &identity)?;
-            Ok::<_, ApiError>(!service_exists || user_exists)
+            let deleted = crate::store::users::deleted_at(c, &service, &identity)?;
+            Ok::<_, ApiError>((!service_exists || user_exists, deleted))
         })
         .await?;
-    if known {
-        return Ok(());
+    match known {
+        (true, _) => return Ok(()),
+        (false, Some(deleted)) if deleted >= issued_at => return Err(gone()),
+        _ => {}
     }
     let (service, identity) = (u.service_sid.clone(), u.identity.clone());
     app.db
         .write(move |c| {
+            if crate::store::users::deleted_at(c, &service, &identity)?
+                .is_some_and(|deleted| deleted >= issued_at)
+            {
+                return Err(gone());
+            }
             let s = crate::api::services::load(c, &service)?;
             crate::api::users::ensure(c, &s, &identity).map(|_| ())
         })
@@ -147,16 +169,19 @@ impl FromRequestParts<App> for Principal {
             .split_once(':')
             .ok_or_else(ApiError::unauthenticated)?;
         if eq(user, &app.account_sid) && eq(pass, &app.auth_token) {
-            return Ok(Principal::Admin);
+            return Ok(Principal::Admin { key_sid: None });
         }
         if parley_protocol::SidKind::ApiKey.matches(user) {
             let sid = user.to_owned();
+            let lookup = sid.clone();
             let secret = app
                 .db
-                .read(move |c| key_secret(c, &sid).map_err(ApiError::from))
+                .read(move |c| key_secret(c, &lookup).map_err(ApiError::from))
                 .await?;
             if secret.is_some_and(|s| eq(pass, &s)) {
-                return Ok(Principal::Admin);
+                return Ok(Principal::Admin {
+                    key_sid: Some(sid),
+                });
             }
         }
         Err(ApiError::unauthenticated())

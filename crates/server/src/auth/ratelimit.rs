@@ -1,8 +1,16 @@
-//! Sign-in throttling per identity and per client address: an attempt is
-//! counted *before* its password is checked, in the database (so it holds
-//! across restarts and nodes, and concurrent guesses cannot race past the
-//! limit); past the limit, attempts are refused until the window ends. A
-//! correct password takes its attempt back and clears the identity's count.
+//! Sign-in throttling. An attempt is counted *before* its password is
+//! checked, in the database (so it holds across restarts and nodes, and
+//! concurrent guesses cannot race past the limit); past a limit, attempts
+//! are refused until the window ends.
+//!
+//! Lock-out must not be a weapon: a stranger who guesses at `alice`'s
+//! password can block further guesses *from strangers* — per identity and
+//! per address — but not `alice` on a device she signed in from before. A
+//! sign-in that presents such a device's token (`device_token`, issued with
+//! every successful sign-in) is counted against that device alone, with the
+//! same limit, so a stolen laptop still gets only five guesses per window.
+//! Successes count too, per address, at a higher limit (a credential-stuffing
+//! run that finds valid passwords is still slowed down).
 
 use crate::store::{throttle, StoreResult, Tx};
 
@@ -11,8 +19,14 @@ use crate::store::{throttle, StoreResult, Tx};
 pub struct LoginLimiter {
     /// Window length, seconds.
     pub window: i64,
+    /// Wrong passwords per identity, from strangers.
     pub per_identity: i64,
+    /// Wrong passwords per client address, from strangers.
     pub per_address: i64,
+    /// Sign-ins per client address, right or wrong, from strangers.
+    pub per_address_total: i64,
+    /// Wrong passwords per known device.
+    pub per_device: i64,
 }
 
 impl Default for LoginLimiter {
@@ -21,47 +35,65 @@ impl Default for LoginLimiter {
             window: 15 * 60,
             per_identity: 5,
             per_address: 30,
+            per_address_total: 100,
+            per_device: 5,
         }
     }
 }
 
-fn keys(identity: &str, address: &str) -> [String; 2] {
-    [format!("id:{identity}"), format!("ip:{address}")]
+/// Who is signing in, as far as throttling goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signer {
+    /// No device token of this identity: counted per identity and address.
+    Stranger { identity: String, address: String },
+    /// A device that signed in as this identity before (its token's hash).
+    Device { token_hash: String },
+}
+
+/// (key, limit, whether a correct password takes the attempt back)
+fn keys(l: &LoginLimiter, who: &Signer) -> Vec<(String, i64, bool)> {
+    match who {
+        Signer::Stranger { identity, address } => vec![
+            (format!("id:{identity}"), l.per_identity, true),
+            (format!("ip:{address}"), l.per_address, true),
+            (format!("all:{address}"), l.per_address_total, false),
+        ],
+        Signer::Device { token_hash } => vec![(format!("dev:{token_hash}"), l.per_device, true)],
+    }
 }
 
 impl LoginLimiter {
-    /// Counts an attempt, or returns the seconds to wait if either key is
-    /// already at its limit (then nothing is counted).
-    pub fn attempt(
-        &self,
-        tx: &Tx<'_>,
-        identity: &str,
-        address: &str,
-        now: i64,
-    ) -> StoreResult<Result<(), u64>> {
-        let [id, ip] = keys(identity, address);
+    /// Counts an attempt, or returns the seconds to wait if any of its keys
+    /// is already at its limit (then nothing is counted).
+    pub fn attempt(&self, tx: &Tx<'_>, who: &Signer, now: i64) -> StoreResult<Result<(), u64>> {
+        let keys = keys(self, who);
         let mut wait = 0;
-        for (key, limit) in [(&id, self.per_identity), (&ip, self.per_address)] {
+        for (key, limit, _) in &keys {
             let (start, n) = throttle::attempts(tx, key, now, self.window)?;
-            if n >= limit {
+            if n >= *limit {
                 wait = wait.max((start + self.window - now).max(1) as u64);
             }
         }
         if wait > 0 {
             return Ok(Err(wait));
         }
-        for key in [&id, &ip] {
+        for (key, _, _) in &keys {
             throttle::count(tx, key, now, self.window)?;
         }
         Ok(Ok(()))
     }
 
-    /// A correct password: the attempt does not count against the address,
-    /// and the identity starts afresh.
-    pub fn succeeded(&self, tx: &Tx<'_>, identity: &str, address: &str) -> StoreResult<()> {
-        let [id, ip] = keys(identity, address);
-        throttle::clear(tx, &id)?;
-        throttle::uncount(tx, &ip)
+    /// A correct password: the identity (or device) starts afresh and the
+    /// attempt does not count as a failure of the address.
+    pub fn succeeded(&self, tx: &Tx<'_>, who: &Signer) -> StoreResult<()> {
+        for (i, (key, _, take_back)) in keys(self, who).into_iter().enumerate() {
+            match (i, take_back) {
+                (0, _) => throttle::clear(tx, &key)?,
+                (_, true) => throttle::uncount(tx, &key)?,
+                (_, false) => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -76,17 +108,27 @@ mod tests {
         (dir, db)
     }
 
-    async fn attempt(
-        db: &Db,
-        l: &LoginLimiter,
-        who: &'static str,
-        ip: &'static str,
-        now: i64,
-    ) -> Result<(), u64> {
+    fn stranger(who: &str, ip: &str) -> Signer {
+        Signer::Stranger {
+            identity: who.into(),
+            address: ip.into(),
+        }
+    }
+
+    async fn attempt(db: &Db, l: &LoginLimiter, who: &str, ip: &str, now: i64) -> Result<(), u64> {
+        attempt_as(db, l, stranger(who, ip), now).await
+    }
+
+    async fn attempt_as(db: &Db, l: &LoginLimiter, who: Signer, now: i64) -> Result<(), u64> {
         let l = l.clone();
-        db.write(move |tx| l.attempt(tx, who, ip, now))
+        db.write(move |tx| l.attempt(tx, &who, now))
             .await
             .expect("write")
+    }
+
+    async fn succeeded(db: &Db, l: &LoginLimiter, who: Signer) {
+        let l = l.clone();
+        db.write(move |tx| l.succeeded(tx, &who)).await.expect("ok");
     }
 
     #[tokio::test]
@@ -96,6 +138,7 @@ mod tests {
             window: 60,
             per_identity: 3,
             per_address: 100,
+            ..Default::default()
         };
         for _ in 0..3 {
             assert_eq!(attempt(&db, &l, "alice", "1.2.3.4", 1000).await, Ok(()));
@@ -105,10 +148,7 @@ mod tests {
             "blocked from any address"
         );
         assert_eq!(attempt(&db, &l, "bob", "5.6.7.8", 1010).await, Ok(()));
-        let l2 = l.clone();
-        db.write(move |tx| l2.succeeded(tx, "alice", "1.2.3.4"))
-            .await
-            .expect("ok");
+        succeeded(&db, &l, stranger("alice", "1.2.3.4")).await;
         assert_eq!(attempt(&db, &l, "alice", "5.6.7.8", 1011).await, Ok(()));
         assert_eq!(
             attempt(&db, &l, "carol", "9.9.9.9", 1000 + 60).await,
@@ -124,6 +164,7 @@ mod tests {
             window: 60,
             per_identity: 100,
             per_address: 2,
+            ..Default::default()
         };
         assert_eq!(attempt(&db, &l, "a", "9.9.9.9", 5).await, Ok(()));
         assert_eq!(attempt(&db, &l, "b", "9.9.9.9", 5).await, Ok(()));
@@ -132,5 +173,42 @@ mod tests {
             Err(45),
             "seconds left in the window"
         );
+    }
+
+    #[tokio::test]
+    async fn a_known_device_is_not_locked_out_by_strangers_but_has_its_own_limit() {
+        let (_d, db) = db().await;
+        let l = LoginLimiter {
+            window: 60,
+            per_identity: 2,
+            per_device: 2,
+            ..Default::default()
+        };
+        let laptop = || Signer::Device {
+            token_hash: "h1".into(),
+        };
+        for _ in 0..2 {
+            assert_eq!(attempt(&db, &l, "alice", "6.6.6.6", 10).await, Ok(()));
+        }
+        assert!(attempt(&db, &l, "alice", "1.1.1.1", 11).await.is_err(), "strangers are locked out");
+        assert_eq!(attempt_as(&db, &l, laptop(), 12).await, Ok(()), "her laptop is not");
+        assert_eq!(attempt_as(&db, &l, laptop(), 13).await, Ok(()));
+        assert!(attempt_as(&db, &l, laptop(), 14).await.is_err(), "but it has its own limit");
+    }
+
+    #[tokio::test]
+    async fn successes_count_against_the_address_at_a_higher_limit() {
+        let (_d, db) = db().await;
+        let l = LoginLimiter {
+            window: 60,
+            per_address_total: 3,
+            ..Default::default()
+        };
+        for who in ["a", "b", "c"] {
+            assert_eq!(attempt(&db, &l, who, "7.7.7.7", 10).await, Ok(()));
+            succeeded(&db, &l, stranger(who, "7.7.7.7")).await;
+        }
+        assert!(attempt(&db, &l, "d", "7.7.7.7", 11).await.is_err());
+        assert_eq!(attempt(&db, &l, "d", "8.8.8.8", 11).await, Ok(()));
     }
 }

@@ -20,7 +20,7 @@ use parley_protocol::{SidKind, Timestamp};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::access::Caller;
-use crate::api::{channels, services};
+use crate::api::services;
 use crate::app::{created, now, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -115,11 +115,17 @@ fn require_read(conn: &Conn<'_>, caller: &Caller, m: &MediaRow) -> ApiResult<()>
             Err(not_found(&m.sid))
         };
     };
-    let ch = channels::resolve(conn, &m.service_sid, channel)?;
-    if caller.in_channel(conn, &ch)?.is_member() {
+    // Media of a channel the caller may not see is as missing as the channel.
+    let Some(ch) = store::channels::get(conn, &m.service_sid, channel)? else {
+        return Err(not_found(&m.sid));
+    };
+    let view = caller.in_channel(conn, &ch)?;
+    if view.can_read() {
         Ok(())
-    } else {
+    } else if view.visible() {
         Err(ApiError::limit(50400, "User not member of channel"))
+    } else {
+        Err(not_found(&m.sid))
     }
 }
 

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::realtime::{ChangesPage, EventKind};
 
-use crate::api::{channels, members, services, users};
+use crate::api::{channels, services, users};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -26,7 +26,9 @@ pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> 
         .read(move |c| {
             let s = services::load(c, &svc)?;
             let ch = channels::resolve(c, &svc, &key)?;
-            if members::find(c, &ch.sid, &ident)?.is_none() {
+            // A private channel the user may not see answers as a missing one.
+            let view = crate::access::Caller::user(c, &s, &ident)?.see_channel(c, &ch, &key)?;
+            if !view.is_member() {
                 return Err(ApiError::limit(50400, "User not member of channel"));
             }
             Ok((
@@ -178,7 +180,7 @@ pub async fn changes(
     Query(q): Query,
 ) -> ApiResult<Json<ChangesPage>> {
     let since = q.int("Since", 20001)?;
-    let size = q.int("PageSize", 20001)?.unwrap_or(100).clamp(1, 1000) as u32;
+    let size = crate::paging::page_size(&q, 100)?;
     app.db
         .read(move |c| {
             let (_, caller) = services::load_with_caller(c, &service, &p)?;

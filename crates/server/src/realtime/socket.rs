@@ -17,7 +17,8 @@ use axum::http::header::{ORIGIN, SEC_WEBSOCKET_PROTOCOL};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parley_protocol::realtime::{
-    close, ClientFrame, Connected, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+    close, ClientFrame, Connected, ServerFrame, MAX_FRAME_BYTES, SUBPROTOCOL,
+    TOKEN_SUBPROTOCOL_PREFIX,
 };
 use tokio::time::{sleep_until, Instant};
 
@@ -85,8 +86,8 @@ pub async fn stream(
         None => None,
     };
     ws.protocols([SUBPROTOCOL])
-        .max_message_size(64 * 1024)
-        .max_frame_size(64 * 1024)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| {
@@ -111,13 +112,14 @@ async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
             reason: reason.to_owned().into(),
         })))
         .await;
-    if sent.is_err() || code != close::SLOW_CONSUMER {
+    if sent.is_err() || !matches!(code, close::SLOW_CONSUMER | close::MESSAGE_TOO_BIG) {
         return;
     }
-    // A slow consumer is alive but behind: wait (a while) for its Close
-    // before dropping the connection. Dropping at once lets a frame it still
-    // sends (its Close, a Pong) meet a closed socket, whose RST makes it lose
-    // the frames it had not read yet, our Close among them.
+    // A slow consumer is alive but behind, and a client whose frame was too
+    // big may still be sending it: wait (a while) for its Close before
+    // dropping the connection. Dropping at once lets bytes it still sends
+    // meet a closed socket, whose RST makes it lose the frames it had not
+    // read yet, our Close among them.
     let _ = tokio::time::timeout(CLOSE_GRACE, async {
         while let Some(Ok(m)) = socket.recv().await {
             if matches!(m, Message::Close(_)) {
@@ -127,6 +129,16 @@ async fn close_with(mut socket: WebSocket, code: u16, reason: &str) {
     })
     .await;
 }
+
+/// Whether a read failed because the peer's frame or message was over
+/// [`MAX_FRAME_BYTES`] (answered with 1009, not a dropped connection).
+fn too_big(e: &axum::Error) -> bool {
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<tungstenite::Error>())
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
+}
+
+const TOO_BIG: &str = "frame larger than 64 KiB";
 
 /// How long a slow consumer's socket waits for its Close.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -139,8 +151,10 @@ async fn first_frame(
     let msg = tokio::time::timeout(AUTH_TIMEOUT, socket.recv())
         .await
         .map_err(|_| "no auth frame within 10 seconds".to_owned())?;
-    let Some(Ok(Message::Text(t))) = msg else {
-        return Err("the first frame must be an auth frame".into());
+    let t = match msg {
+        Some(Ok(Message::Text(t))) => t,
+        Some(Err(e)) if too_big(&e) => return Err(TOO_BIG.into()),
+        _ => return Err("the first frame must be an auth frame".into()),
     };
     match serde_json::from_str::<ClientFrame>(t.as_str()) {
         Ok(ClientFrame::Auth { token, since }) => verify_token(app, &token)
@@ -163,6 +177,9 @@ async fn session(
         Some(u) => (u, since),
         None => match first_frame(&app, &mut socket).await {
             Ok((u, s)) => (u, s.or(since)),
+            Err(why) if why == TOO_BIG => {
+                return close_with(socket, close::MESSAGE_TOO_BIG, &why).await
+            }
             Err(why) => return close_with(socket, close::AUTH_FAILED, &why).await,
         },
     };
@@ -342,7 +359,11 @@ async fn run(
             },
             msg = socket.recv() => {
                 last_seen = Instant::now();
-                let Some(Ok(msg)) = msg else { return Ok((0, "")) };
+                let msg = match msg {
+                    Some(Ok(msg)) => msg,
+                    Some(Err(e)) if too_big(&e) => return Ok((close::MESSAGE_TOO_BIG, TOO_BIG)),
+                    _ => return Ok((0, "")),
+                };
                 match msg {
                     Message::Text(t) => match serde_json::from_str::<ClientFrame>(t.as_str()) {
                         Ok(ClientFrame::Ping) => send(socket, &ServerFrame::Pong).await?,

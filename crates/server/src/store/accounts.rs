@@ -74,3 +74,61 @@ pub fn signing_key(conn: &Conn<'_>) -> StoreResult<Option<(String, String)>> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
+
+/// An API key as listed (never with its secret).
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    pub sid: String,
+    pub friendly_name: Option<String>,
+    /// The server's own key that signs `/auth/token` tokens.
+    pub internal: bool,
+    pub date_created: i64,
+    pub date_updated: i64,
+}
+
+const KEY_COLUMNS: &str =
+    "sid, friendly_name, internal, date_created, COALESCE(date_updated, date_created)";
+
+impl KeyRow {
+    fn from_row(r: &Row<'_>) -> StoreResult<Self> {
+        Ok(KeyRow {
+            sid: r.get(0)?,
+            friendly_name: r.get(1)?,
+            internal: r.get(2)?,
+            date_created: r.get(3)?,
+            date_updated: r.get(4)?,
+        })
+    }
+}
+
+/// Every API key, oldest first.
+pub fn keys(conn: &Conn<'_>) -> StoreResult<Vec<KeyRow>> {
+    conn.query(
+        &format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY date_created, sid"),
+        args![],
+        KeyRow::from_row,
+    )
+}
+
+/// The API key `sid`, if it exists.
+pub fn key(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<KeyRow>> {
+    conn.query_opt(
+        &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE sid = ?1"),
+        args![sid],
+        KeyRow::from_row,
+    )
+}
+
+/// Renames the API key `sid`.
+pub fn rename_key(tx: &Tx<'_>, sid: &str, friendly_name: Option<&str>, t: i64) -> StoreResult<u64> {
+    tx.execute(
+        "UPDATE api_keys SET friendly_name = ?2, date_updated = ?3 WHERE sid = ?1",
+        args![sid, friendly_name, t],
+    )
+}
+
+/// Deletes the API key `sid`: from the next request on, on every node, its
+/// secret authenticates nothing and the tokens it signed are refused.
+pub fn delete_key(tx: &Tx<'_>, sid: &str) -> StoreResult<u64> {
+    tx.execute("DELETE FROM api_keys WHERE sid = ?1", args![sid])
+}

@@ -208,3 +208,13 @@ pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
     tx.execute("DELETE FROM channels WHERE sid = ?1", args![sid])?;
     Ok(())
 }
+
+/// The highest message index channel `sid` has handed out, if any.
+pub fn last_index(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<i64>> {
+    let next: Option<i64> = conn.query_opt(
+        "SELECT next_index FROM channels WHERE sid = ?1",
+        args![sid],
+        |r| r.get(0),
+    )?;
+    Ok(next.filter(|n| *n > 0).map(|n| n - 1))
+}

@@ -30,6 +30,8 @@ const TABLES: &[(&str, bool)] = &[
     ("change_recipients", false),
     ("idempotency_keys", false),
     ("login_throttle", false),
+    ("deleted_users", false),
+    ("login_devices", false),
 ];
 
 /// Rows per `INSERT` statement.

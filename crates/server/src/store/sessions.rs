@@ -119,3 +119,37 @@ pub fn set_user_friendly_name(tx: &Tx<'_>, user_sid: &str, friendly_name: &str) 
     )?;
     Ok(())
 }
+
+/// The (service, identity) a device token (by its hash) signed in as.
+pub fn device(conn: &Conn<'_>, token_hash: &str) -> StoreResult<Option<(String, String)>> {
+    conn.query_opt(
+        "SELECT service_sid, identity FROM login_devices WHERE token_hash = ?1",
+        args![token_hash],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// Remembers a device that signed in as `identity`, or marks it used again.
+pub fn remember_device(
+    tx: &Tx<'_>,
+    token_hash: &str,
+    service_sid: &str,
+    identity: &str,
+    t: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO login_devices (token_hash, service_sid, identity, date_created, last_used)
+         VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT (token_hash) DO UPDATE SET last_used = excluded.last_used",
+        args![token_hash, service_sid, identity, t],
+    )?;
+    Ok(())
+}
+
+/// Forgets devices not used since `cutoff`.
+pub fn prune_devices(tx: &Tx<'_>, cutoff: i64) -> StoreResult<u64> {
+    tx.execute(
+        "DELETE FROM login_devices WHERE last_used < ?1",
+        args![cutoff],
+    )
+}

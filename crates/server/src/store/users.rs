@@ -92,8 +92,13 @@ pub fn page(
 ///
 /// This and the other writes used by `api::users::{ensure, set_password,
 /// delete_user}` take a [`Conn`] rather than a `Tx` because those functions
-/// are called with a `Conn`; always pass a write's `Tx` (it derefs).
+/// are called with a `Conn`; always pass a write's `Tx` (it derefs). A
+/// deleted user of the same identity is forgotten.
 pub fn insert(conn: &Conn<'_>, u: &NewUser<'_>) -> StoreResult<()> {
+    conn.execute(
+        "DELETE FROM deleted_users WHERE service_sid = ?1 AND identity = ?2",
+        args![u.service_sid, u.identity],
+    )?;
     conn.execute(
         "INSERT INTO users (sid, service_sid, identity, friendly_name, attributes, role_sid, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -130,8 +135,15 @@ pub fn update(
 }
 
 /// Deletes user `sid` and what is tied to its identity in its service:
-/// memberships and invites are deleted, refresh tokens revoked.
-pub fn delete(conn: &Conn<'_>, service: &str, identity: &str, sid: &str) -> StoreResult<()> {
+/// memberships and invites are deleted, refresh tokens revoked; the
+/// deletion at `t` is remembered (see [`deleted_at`]).
+pub fn delete(
+    conn: &Conn<'_>,
+    service: &str,
+    identity: &str,
+    sid: &str,
+    t: i64,
+) -> StoreResult<()> {
     conn.execute(
         "DELETE FROM members WHERE service_sid = ?1 AND identity = ?2",
         args![service, identity],
@@ -145,5 +157,20 @@ pub fn delete(conn: &Conn<'_>, service: &str, identity: &str, sid: &str) -> Stor
         args![service, identity],
     )?;
     conn.execute("DELETE FROM users WHERE sid = ?1", args![sid])?;
+    conn.execute(
+        "INSERT INTO deleted_users (service_sid, identity, deleted_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (service_sid, identity) DO UPDATE SET deleted_at = excluded.deleted_at",
+        args![service, identity, t],
+    )?;
     Ok(())
+}
+
+/// When the user `identity` of `service` was last deleted, if it was and
+/// has not been created again since.
+pub fn deleted_at(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<Option<i64>> {
+    conn.query_opt(
+        "SELECT deleted_at FROM deleted_users WHERE service_sid = ?1 AND identity = ?2",
+        args![service, identity],
+        |r| r.get(0),
+    )
 }

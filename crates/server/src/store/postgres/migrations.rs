@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_login_throttle.sql"),
     include_str!("../../../migrations/postgres/0003_presence.sql"),
     include_str!("../../../migrations/postgres/0004_messages_channel_fk.sql"),
+    include_str!("../../../migrations/postgres/0005_hardening.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_feed.sql"),
     include_str!("../../../migrations/sqlite/0003_media.sql"),
     include_str!("../../../migrations/sqlite/0004_login_throttle.sql"),
+    include_str!("../../../migrations/sqlite/0005_hardening.sql"),
 ];
 
 /// The schema version this binary writes.
