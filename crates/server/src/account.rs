@@ -91,7 +91,10 @@ pub fn key(conn: &Conn<'_>, sid: &str) -> Result<accounts::KeyRow, ApiError> {
 }
 
 fn key_not_found(sid: &str) -> ApiError {
-    ApiError::not_found(20404, format!("The requested resource API key {sid} was not found"))
+    ApiError::not_found(
+        20404,
+        format!("The requested resource API key {sid} was not found"),
+    )
 }
 
 /// Renames the API key `sid`.

@@ -117,9 +117,9 @@ impl HttpBody for PacedBody {
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => match this.idle.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(BodyError::Stalled(
-                    this.limits.body_idle_timeout,
-                )))),
+                Poll::Ready(()) => {
+                    Poll::Ready(Some(Err(BodyError::Stalled(this.limits.body_idle_timeout))))
+                }
                 Poll::Pending => Poll::Pending,
             },
         }
@@ -224,7 +224,9 @@ fn admit(counts: &Arc<Mutex<Counts>>, limits: &ConnectionLimits, ip: IpAddr) -> 
     };
     if let Some(which) = refused {
         let now = std::time::Instant::now();
-        if c.last_logged.is_none_or(|t| now.duration_since(t) > Duration::from_secs(60)) {
+        if c.last_logged
+            .is_none_or(|t| now.duration_since(t) > Duration::from_secs(60))
+        {
             c.last_logged = Some(now);
             tracing::warn!(
                 address = %ip,
@@ -340,6 +342,9 @@ mod tests {
         let _b1 = admit(&counts, &limits, b).expect("other address");
         assert!(admit(&counts, &limits, b).is_none(), "in total");
         drop(a1);
-        assert!(admit(&counts, &limits, b).is_some(), "a closed connection frees its slot");
+        assert!(
+            admit(&counts, &limits, b).is_some(),
+            "a closed connection frees its slot"
+        );
     }
 }

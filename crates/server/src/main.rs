@@ -420,7 +420,11 @@ async fn main() -> Result<()> {
             for k in keys {
                 let created = parley_protocol::Timestamp(k.date_created).to_string();
                 let name = k.friendly_name.unwrap_or_default();
-                let note = if k.internal { " (signs sign-in tokens)" } else { "" };
+                let note = if k.internal {
+                    " (signs sign-in tokens)"
+                } else {
+                    ""
+                };
                 println!("{:<34}  {:<20}  {name}{note}", k.sid, created);
             }
         }

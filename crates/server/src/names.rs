@@ -67,7 +67,11 @@ mod tests {
         assert_eq!(clean("alice").as_deref(), Ok("alice"));
         assert_eq!(clean("陳大文").as_deref(), Ok("陳大文"));
         assert_eq!(clean("Alice Chen").as_deref(), Ok("Alice Chen"));
-        assert_eq!(clean("❤️ fan").as_deref(), Ok("❤️ fan"), "emoji variation selectors are fine");
+        assert_eq!(
+            clean("❤️ fan").as_deref(),
+            Ok("❤️ fan"),
+            "emoji variation selectors are fine"
+        );
         assert_eq!(clean("e\u{301}").as_deref(), Ok("\u{e9}"), "composed");
         assert_eq!(normalize("e\u{301}"), "\u{e9}");
     }

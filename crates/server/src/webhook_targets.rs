@@ -91,7 +91,10 @@ impl Resolve for GuardedResolver {
 }
 
 /// The HTTP client webhooks are sent with.
-pub fn client(timeout: std::time::Duration, allow_link_local: bool) -> reqwest::Result<reqwest::Client> {
+pub fn client(
+    timeout: std::time::Duration,
+    allow_link_local: bool,
+) -> reqwest::Result<reqwest::Client> {
     let builder = reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none());

@@ -268,7 +268,12 @@ pub fn fire(
                 p.push(("WebhookSid".into(), sid.clone()));
                 p.push(("WebhookType".into(), kind.clone()));
             }
-            tokio::spawn(deliver(app.auth_token.clone(), app.allow_link_local_webhooks, t, p));
+            tokio::spawn(deliver(
+                app.auth_token.clone(),
+                app.allow_link_local_webhooks,
+                t,
+                p,
+            ));
         }
     });
 }

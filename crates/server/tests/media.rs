@@ -492,15 +492,16 @@ async fn only_the_uploader_and_then_the_channels_members_read_a_file() {
     let r = w.send(&w.alice, &[("MediaSid", &sid)]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 
-    // Now the channel's members read it; carol, outside the channel, gets 403.
+    // Now the channel's members read it; to carol, outside the private
+    // channel, it does not exist (as the channel does not).
     let r = w.get(&content, Some(&w.bob), None).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.expect("body").as_ref(), b"secret plans");
     let r = w.t.get(&resource, Auth::Token(&w.carol)).await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, 50400));
+    assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, 50507));
     assert_eq!(
         w.get(&content, Some(&w.carol), None).await.status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     assert_eq!(w.t.get(&resource, Auth::Admin).await.status, StatusCode::OK);
 }

@@ -200,23 +200,27 @@ async fn meta_links_are_absolute_keep_filters_and_go_back() {
 }
 
 #[tokio::test]
-async fn page_size_is_clamped_to_the_resource_maximum() {
+async fn every_list_takes_page_sizes_up_to_1000_and_refuses_others_alike() {
     let t = TestServer::start().await;
     let svc = t.service().await;
-    let r = t
-        .get(
-            &format!("/v2/Services/{svc}/Channels?PageSize=1000"),
-            Auth::Admin,
-        )
-        .await;
-    assert_eq!(r.body["meta"]["page_size"], 100);
-    let r = t
-        .get(
-            &format!("/v2/Services/{svc}/Users/u/Channels?PageSize=1000"),
-            Auth::Admin,
-        )
-        .await;
-    assert_eq!(r.status, 404, "unknown user");
-    let r = t.get("/v2/Credentials?PageSize=1000", Auth::Admin).await;
-    assert_eq!(r.body["meta"]["page_size"], 1000);
+    for list in [
+        "/v2/Services",
+        &format!("/v2/Services/{svc}/Channels"),
+        &format!("/v2/Services/{svc}/Users"),
+    ] {
+        for (size, want) in [
+            ("1000", reqwest::StatusCode::OK),
+            ("1001", reqwest::StatusCode::BAD_REQUEST),
+            ("0", reqwest::StatusCode::BAD_REQUEST),
+            ("x", reqwest::StatusCode::BAD_REQUEST),
+        ] {
+            let r = t.get(&format!("{list}?PageSize={size}"), Auth::Admin).await;
+            assert_eq!(r.status, want, "{list}?PageSize={size}: {}", r.body);
+            if want == reqwest::StatusCode::OK {
+                assert_eq!(r.body["meta"]["page_size"], 1000, "served as asked");
+            } else {
+                assert_eq!(r.code(), 20001);
+            }
+        }
+    }
 }

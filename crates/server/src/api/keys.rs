@@ -61,7 +61,9 @@ fn check(app: &App, p: &Principal, account: &str) -> ApiResult<()> {
         ));
     }
     if account != app.account_sid {
-        return Err(ApiError::no_route(&format!("/2010-04-01/Accounts/{account}/Keys")));
+        return Err(ApiError::no_route(&format!(
+            "/2010-04-01/Accounts/{account}/Keys"
+        )));
     }
     Ok(())
 }
@@ -89,7 +91,12 @@ pub async fn list(
     let keys = app.db.read(|c| account::list_keys(c)).await?;
     let uri = format!("/2010-04-01/Accounts/{account}/Keys.json");
     let start = page.saturating_mul(size);
-    let shown: Vec<Key> = keys.into_iter().skip(start).take(size).map(Key::from).collect();
+    let shown: Vec<Key> = keys
+        .into_iter()
+        .skip(start)
+        .take(size)
+        .map(Key::from)
+        .collect();
     let body = serde_json::json!({
         "end": (start + shown.len()).saturating_sub(1),
         "first_page_uri": format!("{uri}?PageSize={size}&Page=0"),
@@ -169,9 +176,7 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     check(&app, &p, &account)?;
     let sid = key_sid(&file).to_owned();
-    app.db
-        .write(move |c| account::revoke_key(c, &sid))
-        .await?;
+    app.db.write(move |c| account::revoke_key(c, &sid)).await?;
     tracing::info!(key = %crate::logging::Field(key_sid(&file)), "API key revoked");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -165,7 +165,11 @@ fn role_of_type(conn: &Conn<'_>, service: &str, sid: &str, kind: &str, code: u32
     }
 }
 
-fn webhook_url(f: &Params, name: &str, allow_link_local: bool) -> ApiResult<Option<Option<String>>> {
+fn webhook_url(
+    f: &Params,
+    name: &str,
+    allow_link_local: bool,
+) -> ApiResult<Option<Option<String>>> {
     match f.str(name) {
         None => Ok(None),
         Some("") => Ok(Some(None)),

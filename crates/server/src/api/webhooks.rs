@@ -280,7 +280,12 @@ pub async fn update(
         .write(move |c| {
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             let mut hook = load(c, &a, &ch.sid, &sid)?;
-            configure(&hook.kind, &mut hook.configuration, &f, a.allow_link_local_webhooks)?;
+            configure(
+                &hook.kind,
+                &mut hook.configuration,
+                &f,
+                a.allow_link_local_webhooks,
+            )?;
             store::set_configuration(c, &sid, &hook.configuration, now())?;
             Ok(Json(load(c, &a, &ch.sid, &sid)?))
         })

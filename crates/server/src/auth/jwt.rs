@@ -225,7 +225,12 @@ mod tests {
         assert_eq!(issuer(&t), Ok(KEY.to_owned()));
         let v = verify(&t, "secret", ACC, 1001).expect("valid");
         assert_eq!(
-            (v.identity.as_str(), v.service_sid.as_str(), v.exp, v.issued_at),
+            (
+                v.identity.as_str(),
+                v.service_sid.as_str(),
+                v.exp,
+                v.issued_at
+            ),
             ("alice", IS, 4600, 1000)
         );
     }
@@ -298,9 +303,15 @@ mod tests {
         let e = verify(&century, "secret", ACC, 1001).unwrap_err();
         assert_eq!((e.clone(), e.code()), (TokenError::TooLong, 20157));
         let no_iat = forge(h.clone(), claims(1001 + 2 * 86_400, None));
-        assert_eq!(verify(&no_iat, "secret", ACC, 1001), Err(TokenError::TooLong));
+        assert_eq!(
+            verify(&no_iat, "secret", ACC, 1001),
+            Err(TokenError::TooLong)
+        );
         let day = forge(h, claims(1000 + 86_400, Some(1000)));
-        assert!(verify(&day, "secret", ACC, 50_000).is_ok(), "24 h is allowed");
+        assert!(
+            verify(&day, "secret", ACC, 50_000).is_ok(),
+            "24 h is allowed"
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use parley_protocol::token::{TokenError, TokenResponse};
 use sha2::{Digest, Sha256};
 
 use crate::app::{now, App};
-use crate::error::ApiError;
 use crate::auth::ratelimit::Signer;
+use crate::error::ApiError;
 use crate::form::Form;
 
 /// How long a refresh token stays valid without use.
@@ -164,22 +164,30 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
     let named = p.str("service_sid").map(str::to_owned);
     let presented = p.str("device_token").map(hash_token);
     let who = username.clone();
-    let found = app
-        .db
-        .read(move |c| {
-            let Some(service) = pick_service(c, named.as_deref())? else {
-                return Ok::<_, ApiError>(None);
-            };
-            let hash = sessions::password_hash(c, &service, &who)?.flatten();
-            let device = match presented {
-                Some(h) => (sessions::device(c, &h)? == Some((service.clone(), who.clone())))
-                    .then_some(h),
-                None => None,
-            };
-            Ok(Some(Candidate { service, hash, device }))
-        })
-        .await;
-    let Candidate { service, hash, device } = match found {
+    let found =
+        app.db
+            .read(move |c| {
+                let Some(service) = pick_service(c, named.as_deref())? else {
+                    return Ok::<_, ApiError>(None);
+                };
+                let hash = sessions::password_hash(c, &service, &who)?.flatten();
+                let device = match presented {
+                    Some(h) => (sessions::device(c, &h)? == Some((service.clone(), who.clone())))
+                        .then_some(h),
+                    None => None,
+                };
+                Ok(Some(Candidate {
+                    service,
+                    hash,
+                    device,
+                }))
+            })
+            .await;
+    let Candidate {
+        service,
+        hash,
+        device,
+    } = match found {
         Ok(Some(v)) => v,
         Ok(None) => return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -191,8 +199,13 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
     };
     let address = peer.ip().to_string();
     let signer = match &device {
-        Some(h) => Signer::Device { token_hash: h.clone() },
-        None => Signer::Stranger { identity: username.clone(), address: address.clone() },
+        Some(h) => Signer::Device {
+            token_hash: h.clone(),
+        },
+        None => Signer::Stranger {
+            identity: username.clone(),
+            address: address.clone(),
+        },
     };
     let (limiter, counted_as) = (app.limiter.clone(), signer.clone());
     let counted = app

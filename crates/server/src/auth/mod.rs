@@ -179,9 +179,7 @@ impl FromRequestParts<App> for Principal {
                 .read(move |c| key_secret(c, &lookup).map_err(ApiError::from))
                 .await?;
             if secret.is_some_and(|s| eq(pass, &s)) {
-                return Ok(Principal::Admin {
-                    key_sid: Some(sid),
-                });
+                return Ok(Principal::Admin { key_sid: Some(sid) });
             }
         }
         Err(ApiError::unauthenticated())

@@ -192,7 +192,13 @@ mod tests {
         assert_eq!(pool.admit().map(|_| ()), Err(Busy));
         drop(a);
         let h = super::hash("pw").expect("hash");
-        assert!(pool.verify(pool.admit().expect("freed"), "pw".into(), Some(h)).await);
-        assert!(!pool.verify(b, "pw".into(), None).await, "no hash: never true");
+        assert!(
+            pool.verify(pool.admit().expect("freed"), "pw".into(), Some(h))
+                .await
+        );
+        assert!(
+            !pool.verify(b, "pw".into(), None).await,
+            "no hash: never true"
+        );
     }
 }

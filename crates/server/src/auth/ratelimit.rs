@@ -190,10 +190,20 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(attempt(&db, &l, "alice", "6.6.6.6", 10).await, Ok(()));
         }
-        assert!(attempt(&db, &l, "alice", "1.1.1.1", 11).await.is_err(), "strangers are locked out");
-        assert_eq!(attempt_as(&db, &l, laptop(), 12).await, Ok(()), "her laptop is not");
+        assert!(
+            attempt(&db, &l, "alice", "1.1.1.1", 11).await.is_err(),
+            "strangers are locked out"
+        );
+        assert_eq!(
+            attempt_as(&db, &l, laptop(), 12).await,
+            Ok(()),
+            "her laptop is not"
+        );
         assert_eq!(attempt_as(&db, &l, laptop(), 13).await, Ok(()));
-        assert!(attempt_as(&db, &l, laptop(), 14).await.is_err(), "but it has its own limit");
+        assert!(
+            attempt_as(&db, &l, laptop(), 14).await.is_err(),
+            "but it has its own limit"
+        );
     }
 
     #[tokio::test]
