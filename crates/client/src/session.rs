@@ -31,6 +31,13 @@ impl Account {
         format!("{}|{}", self.server_url, self.identity)
     }
 
+    /// The secret store's name for this device's sign-in token on the
+    /// server (kept across sign-outs: it only exempts this device from the
+    /// lock-out strangers' failed guesses cause).
+    pub fn device_secret_name(server_url: &str, identity: &str) -> String {
+        format!("device|{server_url}|{identity}")
+    }
+
     /// A directory name for this account's data.
     pub fn dir_name(&self) -> String {
         let clean = |s: &str| -> String {
@@ -82,12 +89,27 @@ impl Session {
         remember: bool,
         secrets: Arc<dyn SecretStore>,
     ) -> Result<Session> {
-        let t = api.login(username, password).await?;
+        // A secret store that cannot be read costs only the lock-out exemption.
+        let device = secrets
+            .get(&Account::device_secret_name(api.base(), username))
+            .ok()
+            .flatten();
+        let t = api.login(username, password, device.as_deref()).await?;
         let account = Account {
             server_url: api.base().to_owned(),
             identity: t.identity.clone(),
             service_sid: t.service_sid.clone(),
         };
+        if let Some(d) = t
+            .device_token
+            .as_deref()
+            .filter(|d| Some(*d) != device.as_deref())
+        {
+            let name = Account::device_secret_name(&account.server_url, &account.identity);
+            if let Err(e) = secrets.set(&name, d) {
+                tracing::info!(error = %e, "this device's sign-in token cannot be kept");
+            }
+        }
         let s = Session {
             account,
             api,

@@ -38,11 +38,19 @@ impl fmt::Display for Field<'_> {
     }
 }
 
-/// Installs the global subscriber: level from `PARLEY_LOG` (default `info`),
-/// format from `PARLEY_LOG_FORMAT` (`text` or `json`), to stderr.
+/// Installs the global subscriber: level from `PARLEY_LOG` (default `info`;
+/// the PostgreSQL driver never below `info`), format from
+/// `PARLEY_LOG_FORMAT` (`text` or `json`), to stderr.
 pub fn init() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARLEY_LOG")
         .unwrap_or_else(|_| "info,tower_http=warn".into());
+    // tokio-postgres logs statements with their parameters at debug level,
+    // and parameters include secrets (API key secrets, password hashes).
+    for quiet in ["tokio_postgres=info", "postgres=info"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -605,3 +605,145 @@ async fn slow_and_idle_connections_are_closed_and_connections_per_address_are_ca
     }
     assert!(freed, "closed connections give their slots back");
 }
+
+#[tokio::test]
+async fn an_open_socket_whose_key_is_revoked_is_closed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut opts = parley_server::ServeOptions::new(
+        dir.path().to_owned(),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
+    opts.heartbeat = Duration::from_millis(200);
+    let t = TestServer::start_opts(dir, opts).await;
+    let svc = t.service().await;
+    let acc = t.server.app.account_sid.clone();
+    let r = t
+        .post(
+            &format!("/2010-04-01/Accounts/{acc}/Keys.json"),
+            Auth::Admin,
+            &[],
+        )
+        .await;
+    let (sid, secret) = (
+        r.body["sid"].as_str().expect("sid"),
+        r.body["secret"].as_str().expect("secret"),
+    );
+    let now = parley_protocol::Timestamp::now().0;
+    let token = parley_server::auth::jwt::mint(sid, secret, &acc, "alice", &svc, now, 600);
+    let mut ws = t.ws(&svc, WsAuth::Header(&token), None).await;
+    ws.until("caughtUp", Duration::from_secs(5)).await;
+    let r = t
+        .delete(
+            &format!("/2010-04-01/Accounts/{acc}/Keys/{sid}.json"),
+            Auth::Admin,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(ws.close_code(Duration::from_secs(5)).await, Some(4001));
+}
+
+#[tokio::test]
+async fn a_full_run_logs_no_secret_and_no_forged_line() {
+    let s = common::Spawned::start_env(&[], &[("PARLEY_LOG", "debug")]).await;
+    let svc = s.setup_room().await;
+    let password = "hunter2 correct horse";
+    common::add_user(s.dir.path(), &s.database_url, &svc, "alice", password);
+    let token_url = format!("{}/auth/token", s.base);
+    let signed_in: Value = s
+        .http
+        .post(&token_url)
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "alice"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let refresh = signed_in["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    let refreshed: Value = s
+        .http
+        .post(&token_url)
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+        ])
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let access = refreshed["access_token"]
+        .as_str()
+        .expect("access")
+        .to_owned();
+    let key = s
+        .post(
+            &format!("/2010-04-01/Accounts/{}/Keys.json", common::SPAWN_SID),
+            &[],
+        )
+        .await;
+    let key_secret = key["secret"].as_str().expect("secret").to_owned();
+    let huge = "m".repeat(200_000);
+    for username in [
+        "mallory\nFORGED INFO parley: admin signed in\x1b[31m",
+        huge.as_str(),
+    ] {
+        let r = s
+            .http
+            .post(&token_url)
+            .form(&[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", "guess"),
+            ])
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    }
+    let r = s
+        .http
+        .get(format!(
+            "{}/v2/Services/{svc}/Channels?token={access}",
+            s.base
+        ))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let log = s.log();
+    assert!(
+        log.contains("failed sign-in"),
+        "the failures are logged: {log}"
+    );
+    for (what, secret) in [
+        ("auth token", common::SPAWN_TOKEN),
+        ("password", password),
+        ("refresh token", refresh.as_str()),
+        (
+            "rotated refresh token",
+            refreshed["refresh_token"].as_str().expect("refresh"),
+        ),
+        ("access token", access.as_str()),
+        ("API key secret", key_secret.as_str()),
+    ] {
+        assert!(!log.contains(secret), "the {what} is in the log");
+    }
+    assert!(!log.contains("eyJ"), "no JWT of any kind");
+    assert!(
+        !log.lines().any(|l| l.starts_with("FORGED")),
+        "no forged line"
+    );
+    assert!(!log.contains('\x1b'), "no escape sequences");
+    assert!(!log.contains(&"m".repeat(1000)), "long values are cut");
+}

@@ -211,14 +211,24 @@ impl Api {
         }
     }
 
-    /// `POST /auth/token` with a password.
-    pub async fn login(&self, username: &str, password: &str) -> Result<TokenResponse> {
-        self.token_request(&[
+    /// `POST /auth/token` with a password, and this device's token from an
+    /// earlier sign-in if there is one (it keeps strangers' failed guesses
+    /// from locking this device out).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device_token: Option<&str>,
+    ) -> Result<TokenResponse> {
+        let mut form = vec![
             ("grant_type", "password".into()),
             ("username", username.into()),
             ("password", password.into()),
-        ])
-        .await
+        ];
+        if let Some(d) = device_token {
+            form.push(("device_token", d.to_owned()));
+        }
+        self.token_request(&form).await
     }
 
     /// `POST /auth/token` with a refresh token.

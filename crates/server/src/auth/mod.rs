@@ -35,6 +35,8 @@ pub struct TokenUser {
     pub identity: String,
     pub service_sid: String,
     pub exp: i64,
+    /// The API key that signed the token (open sockets re-check it).
+    pub key_sid: String,
 }
 
 impl Principal {
@@ -81,6 +83,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         ApiError::bad_token(e.code(), message)
     };
     let iss = jwt::issuer(token).map_err(to_api)?;
+    let key_sid = iss.clone();
     let secret = app
         .db
         .read(move |c| key_secret(c, &iss).map_err(ApiError::from))
@@ -91,6 +94,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         identity: v.identity,
         service_sid: v.service_sid,
         exp: v.exp,
+        key_sid,
     };
     ensure_user(app, &user, v.issued_at).await?;
     Ok(user)

@@ -410,6 +410,12 @@ async fn run(
                 if last_seen.elapsed() > app.heartbeat * 3 {
                     return Ok((close::HEARTBEAT_TIMEOUT, "no answer to heartbeats"));
                 }
+                // A revoked key's tokens stop working on open sockets too
+                // (on every node: each checks the database).
+                let key = user.key_sid.clone();
+                if matches!(app.db.read(move |c| crate::auth::key_secret(c, &key)).await, Ok(None)) {
+                    return Ok((close::AUTH_FAILED, "the key that signed the access token was revoked"));
+                }
                 socket.send(Message::Ping(Vec::new().into())).await?;
             },
         }

@@ -336,6 +336,11 @@ impl Spawned {
 
     /// Starts the binary with extra `serve` arguments.
     pub async fn start_args(extra: &[&str]) -> Spawned {
+        Self::start_env(extra, &[]).await
+    }
+
+    /// Starts the binary with extra `serve` arguments and environment.
+    pub async fn start_env(extra: &[&str], env: &[(&str, &str)]) -> Spawned {
         let dir = tempfile::tempdir().expect("dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -355,7 +360,9 @@ impl Spawned {
             .env("PARLEY_ACCOUNT_SID", SPAWN_SID)
             .env("PARLEY_AUTH_TOKEN", SPAWN_TOKEN)
             .env("PARLEY_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("server.log")).expect("log file"))
             .spawn()
             .expect("server spawned");
         let base = format!("http://127.0.0.1:{port}");
@@ -378,6 +385,11 @@ impl Spawned {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
