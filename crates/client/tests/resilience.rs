@@ -340,3 +340,30 @@ async fn a_long_absence_ends_in_one_summary_not_a_storm() {
         notes[1].body
     );
 }
+
+#[tokio::test]
+async fn strangers_guessing_a_password_do_not_lock_out_a_device_that_signed_in_before() {
+    let server = Server::start().await;
+    let alice = TestClient::login(&server, "alice").await;
+    let secrets = alice.secrets.clone();
+    let (cfg, notes) = (alice.cfg.clone(), alice.notes.clone());
+    alice.client.logout(false).await.expect("signed out");
+    let http = reqwest::Client::new();
+    for i in 0..6 {
+        http.post(format!("{}/auth/token", server.url))
+            .form(&[("grant_type", "password"), ("username", "alice"), ("password", &format!("guess {i}"))])
+            .send()
+            .await
+            .expect("sent");
+    }
+    let login = |secrets: Arc<parley_client::secrets::MemoryStore>| {
+        let (cfg, notes, url) = (cfg.clone(), notes.clone(), server.url.clone());
+        async move {
+            parley_client::Client::login(&cfg, &url, "alice", common::PASSWORD, true, secrets, notes).await
+        }
+    };
+    let elsewhere = login(Arc::new(Default::default())).await;
+    assert!(elsewhere.is_err(), "a new device is locked out for now");
+    let again = login(secrets).await;
+    assert!(again.is_ok(), "this device is not: {:?}", again.err());
+}
