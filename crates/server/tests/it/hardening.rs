@@ -3,7 +3,7 @@
 //! identities, resurrected users, revoked keys, oversize frames, slow and
 //! idle connections, metadata-address webhooks.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! Range requests, temporary links, who may read a file, untrusted names,
 //! and media messages with their errors and permissions.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! and a valid `X-Twilio-Signature`; filters, the REST opt-in header,
 //! channel trigger words and retries behave as documented.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! `dbus-run-session`), never in the cache. `make test` runs these with
 //! `--ignored` inside such a session; a plain `cargo test` has no bus.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@
 //! Needs a PostgreSQL cluster (`PARLEY_TEST_POSTGRES`); `make test` runs it
 //! under `tests/support/with-postgres … --include-ignored`.
 
-mod common;
+use crate::common;
 
 use common::{free_port, wait_ready, Proc};
 

@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-mod common;
+use crate::common;
 
 use common::{free_port, wait_ready, Proc};
 

@@ -2,7 +2,7 @@
 //! offline sends delivered exactly once, changes made while away, paging back,
 //! read horizons across devices, token refresh over several lifetimes.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

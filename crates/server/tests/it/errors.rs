@@ -1,7 +1,7 @@
 //! Bad input gets Twilio's error body with the right status and code, never a
 //! panic or a hang.
 
-mod common;
+use crate::common;
 
 use common::{Auth, TestServer};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The permission matrix for end users acting with access tokens: service
 //! role × channel role × public/private channel, over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::{Auth, TestServer};
 use reqwest::StatusCode;

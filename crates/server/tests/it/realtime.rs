@@ -2,7 +2,7 @@
 //! resume, private channels, typing, presence, token lifetime, backpressure
 //! and idempotent sends across a restart.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

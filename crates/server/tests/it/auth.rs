@@ -2,7 +2,7 @@
 //! rotation, reuse detection, revocation, rate limiting) and access-token
 //! verification (expiry, not-before, forgery, `alg: none`).
 
-mod common;
+use crate::common;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -3,7 +3,7 @@
 //! report progress and can be cancelled, and a file seen once opens with
 //! the server stopped.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! with a certificate signed by `PARLEY_TEST_POSTGRES_CA`); `make test`
 //! runs these under `tests/support/with-postgres … --include-ignored`.
 
-mod common;
+use crate::common;
 
 use parley_server::{start, Database, ServeOptions};
 

@@ -8,7 +8,7 @@
 //! These need a PostgreSQL cluster (`PARLEY_TEST_POSTGRES`) and nginx;
 //! `make test` runs them under `tests/support/with-postgres … --ignored`.
 
-mod common;
+use crate::common;
 
 use common::{free_port, wait_ready, Proc};
 

@@ -1,7 +1,7 @@
 //! The client under faults: a connection cut at random points many times,
 //! a cursor the server no longer keeps, several accounts side by side, typing.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

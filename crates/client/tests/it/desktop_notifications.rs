@@ -2,8 +2,8 @@
 //! python3-dbusmock's notification_daemon template. `make test` runs these
 //! with `--ignored` inside `dbus-run-session`.
 
-mod common;
-#[path = "support/notification_server.rs"]
+use crate::common;
+#[path = "../support/notification_server.rs"]
 mod notification_server;
 
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Keyset paging across many pages for every kind of list, following the
 //! absolute `next_page_url`/`previous_page_url` links as helper libraries do.
 
-mod common;
+use crate::common;
 
 use common::{Auth, TestServer};
 use serde_json::Value;

@@ -5,7 +5,7 @@
 //! Needs the test cluster (`PARLEY_TEST_POSTGRES`, `PARLEY_TEST_POSTGRES_DIR`);
 //! `make test` runs it under `tests/support/with-postgres … --include-ignored`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,0 +1,18 @@
+//! The server's integration tests in one binary (one link of the server
+//! instead of one per file): each module is one area, all of them run
+//! against a real server on 127.0.0.1 (see `common`).
+
+mod common;
+mod auth;
+mod cluster;
+mod database_restart;
+mod database_url;
+mod durability;
+mod errors;
+mod hardening;
+mod media;
+mod migrate;
+mod paging;
+mod permissions;
+mod realtime;
+mod webhooks;
