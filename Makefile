@@ -86,7 +86,7 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
 	@# display; the desktop tests drive the real window.
 	$(call desktop_session,$(CARGO) test -p parley-client --test it -- --ignored && \
-	  exec $(CARGO) test -p parley-desktop --test window -- --ignored --test-threads=1)
+	  exec $(CARGO) test -p parley-desktop --test it -- --ignored --test-threads=1)
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 	@# The same server suites on PostgreSQL (a private cluster each run), and
