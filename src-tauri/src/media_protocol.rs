@@ -7,6 +7,7 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use tauri::http::{header, Request, Response, StatusCode};
+use parley_protocol::media::{inline, slice, Slice};
 use tauri::Manager;
 
 use crate::commands::Shell;
@@ -21,34 +22,6 @@ fn status(code: StatusCode) -> Response<Vec<u8>> {
     let mut r = Response::new(Vec::new());
     *r.status_mut() = code;
     r
-}
-
-/// Whether the window may show a file of this type inline.
-fn showable(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    ["image/", "video/", "audio/"]
-        .iter()
-        .any(|p| essence.starts_with(p))
-        && essence != "image/svg+xml"
-}
-
-/// (start, end inclusive) of a `Range: bytes=` header, clamped to the file
-/// and to [`MAX_SLICE`]; None for no or an unusable header.
-fn range(header: Option<&str>, size: u64) -> Option<(u64, u64)> {
-    let spec = header?.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || size == 0 {
-        return None;
-    }
-    let (a, b) = spec.split_once('-')?;
-    let (start, end) = match (a.trim(), b.trim()) {
-        ("", n) => (size.saturating_sub(n.parse().ok()?), size - 1),
-        (s, "") => {
-            let s: u64 = s.parse().ok()?;
-            (s, (s + MAX_SLICE - 1).min(size - 1))
-        }
-        (s, e) => (s.parse().ok()?, e.parse::<u64>().ok()?.min(size - 1)),
-    };
-    (start <= end && start < size).then_some((start, end.min(start + MAX_SLICE - 1)))
 }
 
 fn read_slice(path: &std::path::Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
@@ -75,7 +48,7 @@ pub async fn answer<R: tauri::Runtime>(
     let Ok(Some((path, content_type))) = client.cached_media_typed(&sid) else {
         return status(StatusCode::NOT_FOUND);
     };
-    if !showable(&content_type) {
+    if !inline(&content_type) {
         return status(StatusCode::FORBIDDEN);
     }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -83,12 +56,16 @@ pub async fn answer<R: tauri::Runtime>(
         .headers()
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok());
-    let (code, start, end) = match range(wanted, size) {
-        Some((s, e)) => (StatusCode::PARTIAL_CONTENT, s, e),
-        None if wanted.is_some() && size > MAX_SLICE => {
-            (StatusCode::PARTIAL_CONTENT, 0, MAX_SLICE - 1)
+    let (code, start, end) = match slice(wanted, size).capped(size, MAX_SLICE, wanted.is_some()) {
+        Slice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end),
+        Slice::Whole => (StatusCode::OK, 0, size.saturating_sub(1)),
+        Slice::Unsatisfiable => {
+            let mut r = status(StatusCode::RANGE_NOT_SATISFIABLE);
+            if let Ok(v) = header::HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
         }
-        None => (StatusCode::OK, 0, size.saturating_sub(1)),
     };
     let len = if size == 0 { 0 } else { end - start + 1 };
     let body = match tokio::task::spawn_blocking(move || read_slice(&path, start, len)).await {
@@ -111,31 +88,4 @@ pub async fn answer<R: tauri::Runtime>(
         set(header::CONTENT_RANGE, format!("bytes {start}-{end}/{size}"));
     }
     r
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_are_clamped_to_the_file_and_a_slice() {
-        assert_eq!(range(Some("bytes=0-9"), 100), Some((0, 9)));
-        assert_eq!(range(Some("bytes=90-"), 100), Some((90, 99)));
-        assert_eq!(range(Some("bytes=-10"), 100), Some((90, 99)));
-        assert_eq!(
-            range(Some("bytes=0-"), 100 * MAX_SLICE),
-            Some((0, MAX_SLICE - 1))
-        );
-        assert_eq!(range(Some("bytes=100-"), 100), None);
-        assert_eq!(range(Some("bytes=0-1,5-6"), 100), None);
-        assert_eq!(range(None, 100), None);
-    }
-
-    #[test]
-    fn only_media_shows() {
-        assert!(showable("image/png"));
-        assert!(showable("video/mp4"));
-        assert!(!showable("image/svg+xml"));
-        assert!(!showable("text/html"));
-    }
 }

@@ -6,6 +6,7 @@
 //! This crate depends on neither side.
 
 pub mod error;
+pub mod media;
 pub mod paging;
 pub mod permission;
 pub mod realtime;

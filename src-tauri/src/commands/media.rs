@@ -104,7 +104,7 @@ pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result
     };
     let channel = header("x-channel").ok_or_else(|| invalid("no channel for the pasted file"))?;
     let filename = header("x-filename")
-        .map(|f| percent_decode(&f))
+        .map(|f| percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned())
         .unwrap_or_else(|| "pasted".into());
     let content_type = header("x-content-type");
     shell
@@ -112,25 +112,6 @@ pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result
         .await?
         .send_file_bytes(&channel, &filename, content_type.as_deref(), bytes, None)
         .map_err(ui)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tauri::command]
@@ -201,16 +182,4 @@ pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(),
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|e| invalid(format!("cannot open the link: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn pasted_names_are_decoded() {
-        assert_eq!(percent_decode("caf%C3%A9.png"), "café.png");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("a%2"), "a%2");
-    }
 }

@@ -6,7 +6,6 @@
 
 pub mod files;
 pub mod names;
-pub mod range;
 pub mod signed;
 
 use crate::store::{self, Conn, Tx};
@@ -16,6 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
+use parley_protocol::media::{slice, Slice};
 use parley_protocol::{SidKind, Timestamp};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -341,10 +341,10 @@ async fn serve(app: &App, m: &MediaRow, range: Option<&str>) -> ApiResult<Respon
         not_found(&m.sid)
     })?;
     let size = m.size;
-    let (status, start, len) = match range::slice(range, size) {
-        range::Slice::Whole => (StatusCode::OK, 0, size),
-        range::Slice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
-        range::Slice::Unsatisfiable => {
+    let (status, start, len) = match slice(range, size) {
+        Slice::Whole => (StatusCode::OK, 0, size),
+        Slice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        Slice::Unsatisfiable => {
             let mut r = ApiError::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 20001,

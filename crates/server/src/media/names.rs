@@ -40,14 +40,7 @@ pub fn content_type(raw: &str) -> Option<String> {
     Some(raw.to_ascii_lowercase())
 }
 
-/// Whether content of this type may be shown inline by a browser.
-pub fn inline(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    let media = ["image/", "video/", "audio/"]
-        .iter()
-        .any(|p| essence.starts_with(p));
-    media && essence != "image/svg+xml"
-}
+pub use parley_protocol::media::inline;
 
 /// The `Content-Disposition` header for a download.
 pub fn disposition(content_type: &str, filename: Option<&str>) -> String {
@@ -112,18 +105,4 @@ mod tests {
         assert_eq!(content_type("/png"), None);
     }
 
-    #[test]
-    fn only_media_is_inline() {
-        assert!(inline("image/png"));
-        assert!(inline("video/mp4"));
-        assert!(inline("audio/ogg; codecs=opus"));
-        assert!(!inline("image/svg+xml"));
-        assert!(!inline("text/html"));
-        assert!(!inline("application/pdf"));
-        assert_eq!(
-            disposition("text/html", Some("r\u{e9}sum\u{e9}.html")),
-            "attachment; filename=\"r_sum_.html\"; filename*=UTF-8''r%C3%A9sum%C3%A9.html"
-        );
-        assert_eq!(disposition("image/png", None), "inline");
-    }
 }
