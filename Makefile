@@ -13,7 +13,7 @@ VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps ui tauri-driver build bench check-layering bindings check-bindings clean
+.PHONY: run test deps ui tauri-driver build bench check-layering bindings check-bindings clean cargo-fuzz fuzz fuzz-smoke
 
 ## Install missing Debian packages (idempotent; apt only runs when something is missing).
 deps:
@@ -37,6 +37,35 @@ ui: ui/node_modules/.installed
 ## tauri-driver for the end-to-end tests of the real window (from crates.io).
 tauri-driver:
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --locked
+
+## cargo-fuzz (from crates.io) for the fuzz targets in fuzz/.
+cargo-fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+
+# Each fuzz target over its committed corpus for $(1) seconds, built with
+# $(2); new inputs go to a scratch directory (merged into the corpus by
+# `make fuzz`).
+FUZZ_TARGETS := form jwt client_frame page_token range media_name names
+define fuzz_all
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p ../target/fuzz-scratch/$$t && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(2) $$t ../target/fuzz-scratch/$$t corpus/$$t -- \
+	    -max_total_time=$(1) -print_final_stats=1 2>&1 | grep -E 'Done|stat::number_of_executed_units|panicked|SUMMARY|Test unit written' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t failed: see fuzz/artifacts/$$t"; exit 1; }; \
+	done
+endef
+
+## The fuzz targets, 30 s each (part of make test): an unoptimised build
+## without AddressSanitizer builds in a third of the time, and keeps
+## overflow checks (the code is safe Rust).
+fuzz-smoke: cargo-fuzz
+	$(call fuzz_all,30,--dev -s none)
+
+## The fuzz targets, 5 minutes each; what they find joins the corpus.
+fuzz: cargo-fuzz
+	$(call fuzz_all,300,-O)
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz cmin -O $$t corpus/$$t ../target/fuzz-scratch/$$t; done
 
 $(VENV)/.installed: tests/conformance/requirements.txt
 	python3 -m venv $(VENV)
@@ -94,6 +123,7 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	tests/support/with-postgres $(CARGO) test -p parley-server --tests -- --include-ignored
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server tests/support/with-postgres $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server ../support/with-postgres node --test
+	$(MAKE) fuzz-smoke
 
 ## Start a local server with demo data and open the desktop app; closing
 ## the app stops the server.

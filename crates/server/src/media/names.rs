@@ -14,7 +14,10 @@ pub fn filename(raw: &str) -> Option<String> {
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
         .collect();
-    let clean = clean.trim().trim_start_matches('.').trim();
+    // Dots and spaces in any mix at the start go (". ." must not leave ".").
+    let clean = clean
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     if clean.is_empty() {
         return None;
     }
@@ -105,4 +108,12 @@ mod tests {
         assert_eq!(content_type("/png"), None);
     }
 
+    /// Found by the `media_name` fuzz target: spaces between leading dots
+    /// left a name of "." behind.
+    #[test]
+    fn fuzz_crash_0683cadf_dots_and_spaces_leave_no_dot_name() {
+        assert_eq!(filename(".\0\0\0 \0."), None);
+        assert_eq!(filename(". . .hidden"), Some("hidden".into()));
+        assert_eq!(filename(" .. . "), None);
+    }
 }
