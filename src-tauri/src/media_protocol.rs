@@ -6,8 +6,8 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use tauri::http::{header, Request, Response, StatusCode};
 use parley_protocol::media::{inline, slice, Slice};
+use tauri::http::{header, Request, Response, StatusCode};
 use tauri::Manager;
 
 use crate::commands::Shell;

@@ -165,7 +165,10 @@ mod tests {
             slice(Some("bytes=0-1,5-6"), big).capped(big, 10, true),
             Slice::Part { start: 0, end: 9 }
         );
-        assert_eq!(slice(Some("bytes=100-"), big).capped(big, 10, true), Slice::Unsatisfiable);
+        assert_eq!(
+            slice(Some("bytes=100-"), big).capped(big, 10, true),
+            Slice::Unsatisfiable
+        );
     }
 
     #[test]

@@ -10,45 +10,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{connect, env, micros_now, pct};
-
-const SID: &str = "AC000000000000000000000000000000be";
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-struct Server {
-    child: std::process::Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> serde_json::Value {
-    http.post(url)
-        .basic_auth(SID, Some(TOKEN))
-        .form(form)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .unwrap_or_default()
-}
+use support::{connect, env, micros_now, pct, post};
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -62,65 +24,9 @@ async fn run() {
     let members = env("MEMBERS", 1000).min(1000);
     let messages = env("MESSAGES", 200);
     let idle = env("IDLE", 10_000);
-    let dir = tempfile::tempdir().expect("dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args([
-            "--data-dir",
-            &dir.path().display().to_string(),
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("PARLEY_ACCOUNT_SID", SID)
-        .env("PARLEY_AUTH_TOKEN", TOKEN)
-        .env("PARLEY_LOG", "warn")
-        .spawn()
-        .expect("server");
-    let server = Server { child, _dir: dir };
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    for _ in 0..400 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let key = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
-        .args([
-            "--data-dir",
-            &server._dir.path().display().to_string(),
-            "key",
-            "create",
-        ])
-        .output()
-        .expect("key");
-    let out = String::from_utf8_lossy(&key.stdout).to_string();
-    let key_sid = out
-        .split_whitespace()
-        .find(|w| w.starts_with("SK"))
-        .expect("key sid")
-        .to_owned();
-    let secret = out
-        .lines()
-        .last()
-        .and_then(|l| l.split_whitespace().last())
-        .expect("secret")
-        .to_owned();
-    let mint = |svc: &str, who: &str| {
-        parley_server::auth::jwt::mint(
-            &key_sid,
-            &secret,
-            SID,
-            who,
-            svc,
-            parley_protocol::Timestamp::now().0,
-            3600,
-        )
-    };
+    let server = support::Spawned::start(&[]).await;
+    let (base, http) = (server.base.clone(), server.http.clone());
+    let mint = |svc: &str, who: &str| server.mint(svc, who);
 
     let svc = post(
         &http,
@@ -167,7 +73,7 @@ async fn run() {
             }
         }));
     }
-    let rss_connected = rss_kib(server.child.id());
+    let rss_connected = server.rss_kib();
     let started = Instant::now();
     let url = format!("{base}/v2/Services/{svc}/Channels/all-hands/Messages");
     let senders = env("SENDERS", 1).max(1);
@@ -240,14 +146,14 @@ async fn run() {
     );
 
     // Phase 2: idle sockets.
-    let before = rss_kib(server.child.id());
+    let before = server.rss_kib();
     let token = mint(&svc, "idle");
     let mut sockets = Vec::with_capacity(idle);
     for _ in 0..idle {
         sockets.push(connect(&base, &svc, &token).await);
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(server.child.id());
+    let after = server.rss_kib();
     println!(
         "idle: {idle} more sockets; server RSS {} MiB -> {} MiB = {:.1} KiB per idle connection",
         before / 1024,

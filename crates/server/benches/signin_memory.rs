@@ -47,11 +47,16 @@ async fn run(mode: &str) {
             let (phc, pool, mode) = (phc.clone(), pool.clone(), mode.to_owned());
             tasks.push(tokio::spawn(async move {
                 if mode == "unbounded" {
-                    let ok = tokio::task::spawn_blocking(move || password::verify("correct horse", &phc));
+                    let ok = tokio::task::spawn_blocking(move || {
+                        password::verify("correct horse", &phc)
+                    });
                     return ok.await.ok();
                 }
                 match pool.admit() {
-                    Ok(place) => Some(pool.verify(place, "correct horse".into(), Some((*phc).clone())).await),
+                    Ok(place) => Some(
+                        pool.verify(place, "correct horse".into(), Some((*phc).clone()))
+                            .await,
+                    ),
                     Err(_) => None,
                 }
             }));
@@ -103,7 +108,10 @@ fn main() {
             .filter_map(|v| v.parse().ok())
             .collect();
         if f.len() < 5 {
-            println!("  {mode}: failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+            println!(
+                "  {mode}: failed: {text} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             continue;
         }
         println!(

@@ -38,6 +38,8 @@ pub struct AppState {
     pub heartbeat: std::time::Duration,
     /// Set when the server shuts down: open sockets close with 1001.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether webhooks may target link-local and metadata addresses.
     pub allow_link_local_webhooks: bool,
     /// Media files and their limits.

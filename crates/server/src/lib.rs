@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod feed;
 pub mod form;
+pub mod forwarded;
 pub mod listener;
 pub mod logging;
 pub mod media;
@@ -272,6 +273,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         limiter: Default::default(),
         hasher: auth::password::Hasher::for_this_machine(),
         allow_link_local_webhooks: opts.allow_link_local_webhooks,
+        trusted_proxies: opts.limits.trusted_proxies.clone(),
         media: media::MediaStore {
             files: media_files,
             limit_mb: opts.media_size_limit_mb,

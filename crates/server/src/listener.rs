@@ -41,6 +41,10 @@ pub struct ConnectionLimits {
     pub body_min_rate: u64,
     pub max_connections: usize,
     pub max_per_address: usize,
+    /// Reverse proxies: their connections count against the total only
+    /// (every client behind one shares its address), and their
+    /// `X-Forwarded-For` names the client (see [`crate::forwarded`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ConnectionLimits {
@@ -52,6 +56,7 @@ impl Default for ConnectionLimits {
             body_min_rate: 1024,
             max_connections: 10_000,
             max_per_address: 1_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -217,7 +222,9 @@ fn admit(counts: &Arc<Mutex<Counts>>, limits: &ConnectionLimits, ip: IpAddr) -> 
     let mine = c.per_address.get(&ip).copied().unwrap_or(0);
     let refused = if c.total >= limits.max_connections {
         Some("the server's connection limit")
-    } else if mine >= limits.max_per_address {
+    } else if mine >= limits.max_per_address
+        && !crate::forwarded::trusted(&limits.trusted_proxies, ip)
+    {
         Some("the per-address connection limit")
     } else {
         None

@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -83,6 +83,13 @@ enum Command {
         /// Most connections open at once from one client address. Default: 1000
         #[arg(long, env = "PARLEY_MAX_CONNECTIONS_PER_ADDRESS")]
         max_connections_per_address: Option<usize>,
+        /// A reverse proxy (address or CIDR, repeatable) whose X-Forwarded-For names the client; its own connections are not capped per address.
+        #[arg(
+            long = "trusted-proxy",
+            env = "PARLEY_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<String>,
         /// Let webhook URLs target link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10, …), refused by default.
         #[arg(long, env = "PARLEY_ALLOW_LINK_LOCAL_WEBHOOKS")]
         allow_link_local_webhooks: bool,
@@ -184,6 +191,7 @@ struct FileConfig {
     max_connections: Option<usize>,
     max_connections_per_address: Option<usize>,
     allow_link_local_webhooks: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -244,6 +252,7 @@ async fn main() -> Result<()> {
             max_connections,
             max_connections_per_address,
             allow_link_local_webhooks,
+            trusted_proxies,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -297,6 +306,18 @@ async fn main() -> Result<()> {
                     bail!("--max-connections-per-address must be at least 1");
                 }
                 opts.limits.max_per_address = n;
+            }
+            let proxies = if trusted_proxies.is_empty() {
+                file.trusted_proxies.unwrap_or_default()
+            } else {
+                trusted_proxies
+            };
+            for p in proxies {
+                let net = p
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .with_context(|| format!("--trusted-proxy {p:?} is not an address or CIDR"))?;
+                opts.limits.trusted_proxies.push(net);
             }
             opts.allow_link_local_webhooks =
                 allow_link_local_webhooks || file.allow_link_local_webhooks.unwrap_or(false);

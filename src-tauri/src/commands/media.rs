@@ -104,7 +104,11 @@ pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result
     };
     let channel = header("x-channel").ok_or_else(|| invalid("no channel for the pasted file"))?;
     let filename = header("x-filename")
-        .map(|f| percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned())
+        .map(|f| {
+            percent_encoding::percent_decode_str(&f)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .unwrap_or_else(|| "pasted".into());
     let content_type = header("x-content-type");
     shell

@@ -3,6 +3,7 @@
 //! `secret_service` and `desktop_notifications` tests are ignored unless run
 //! in a desktop session (`make test` runs them with `--ignored`).
 
+mod chaos;
 mod common;
 mod desktop_notifications;
 mod media;

@@ -351,7 +351,11 @@ async fn strangers_guessing_a_password_do_not_lock_out_a_device_that_signed_in_b
     let http = reqwest::Client::new();
     for i in 0..6 {
         http.post(format!("{}/auth/token", server.url))
-            .form(&[("grant_type", "password"), ("username", "alice"), ("password", &format!("guess {i}"))])
+            .form(&[
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", &format!("guess {i}")),
+            ])
             .send()
             .await
             .expect("sent");
@@ -359,7 +363,16 @@ async fn strangers_guessing_a_password_do_not_lock_out_a_device_that_signed_in_b
     let login = |secrets: Arc<parley_client::secrets::MemoryStore>| {
         let (cfg, notes, url) = (cfg.clone(), notes.clone(), server.url.clone());
         async move {
-            parley_client::Client::login(&cfg, &url, "alice", common::PASSWORD, true, secrets, notes).await
+            parley_client::Client::login(
+                &cfg,
+                &url,
+                "alice",
+                common::PASSWORD,
+                true,
+                secrets,
+                notes,
+            )
+            .await
         }
     };
     let elsewhere = login(Arc::new(Default::default())).await;

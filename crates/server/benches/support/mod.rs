@@ -179,3 +179,132 @@ pub async fn read_latencies(ws: &mut Socket, messages: usize) -> Vec<u64> {
     }
     out
 }
+
+/// The account the spawned benchmark servers run with.
+pub const SID: &str = "AC000000000000000000000000000000be";
+pub const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+/// The real server binary in a child process (so its memory is measured
+/// alone), with an API key for minting tokens.
+pub struct Spawned {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    pub base: String,
+    pub http: reqwest::Client,
+    key_sid: String,
+    secret: String,
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Spawned {
+    /// Starts `parley-server serve` on a free port with `extra` flags; every
+    /// connection of a load generator comes from 127.0.0.1, so the
+    /// per-address connection cap is lifted.
+    pub async fn start(extra: &[&str]) -> Spawned {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("port");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+            .args(["--data-dir", &dir.path().display().to_string(), "serve"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args([
+                "--max-connections",
+                "100000",
+                "--max-connections-per-address",
+                "100000",
+            ])
+            .args(extra)
+            .env("PARLEY_ACCOUNT_SID", SID)
+            .env("PARLEY_AUTH_TOKEN", TOKEN)
+            .env("PARLEY_LOG", "warn")
+            .spawn()
+            .expect("server");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for _ in 0..400 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let key = http
+            .post(format!("{base}/2010-04-01/Accounts/{SID}/Keys.json"))
+            .basic_auth(SID, Some(TOKEN))
+            .send()
+            .await
+            .expect("key")
+            .json::<serde_json::Value>()
+            .await
+            .expect("key json");
+        let field = |k: &str| key[k].as_str().expect("key field").to_owned();
+        let (key_sid, secret) = (field("sid"), field("secret"));
+        Spawned {
+            child,
+            dir,
+            base,
+            http,
+            key_sid,
+            secret,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident memory, KiB.
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    /// Where its data lives.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// An access token for `who` in `svc`, valid for an hour.
+    pub fn mint(&self, svc: &str, who: &str) -> String {
+        parley_server::auth::jwt::mint(
+            &self.key_sid,
+            &self.secret,
+            SID,
+            who,
+            svc,
+            parley_protocol::Timestamp::now().0,
+            3600,
+        )
+    }
+
+    /// `POST` with the account's credentials; the JSON answer.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        post(&self.http, format!("{}{path}", self.base), form).await
+    }
+}
+
+/// `POST url` with the account's credentials; the JSON answer.
+pub async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> serde_json::Value {
+    http.post(url)
+        .basic_auth(SID, Some(TOKEN))
+        .form(form)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .unwrap_or_default()
+}

@@ -4,11 +4,11 @@
 //! as SHA-256 hashes, rotated on every use; presenting a rotated token again
 //! revokes its whole family (it was stolen or replayed).
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use crate::store::sessions::{self, NewRefresh};
 use crate::store::{Conn, StoreResult, Tx};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,6 +21,7 @@ use crate::app::{now, App};
 use crate::auth::ratelimit::Signer;
 use crate::error::ApiError;
 use crate::form::Form;
+use crate::forwarded::ClientIp;
 
 /// How long a refresh token stays valid without use.
 pub const REFRESH_TTL: i64 = 30 * 24 * 3600;
@@ -104,11 +105,7 @@ fn pick_service(conn: &Conn<'_>, named: Option<&str>) -> Result<Option<String>, 
 }
 
 /// `POST /auth/token`
-pub async fn token(
-    State(app): State<App>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Form(p): Form,
-) -> Response {
+pub async fn token(State(app): State<App>, ClientIp(peer): ClientIp, Form(p): Form) -> Response {
     match p.str("grant_type") {
         Some("password") => password_grant(app, peer, p).await,
         Some("refresh_token") => refresh_grant(app, p).await,
@@ -142,7 +139,7 @@ struct Candidate {
     device: Option<String>,
 }
 
-async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> Response {
+async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Response {
     let (Some(username), Some(password)) = (p.str("username"), p.str("password")) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
@@ -197,7 +194,7 @@ async fn password_grant(app: App, peer: SocketAddr, p: crate::form::Params) -> R
         ),
         Err(e) => return e.into_response(),
     };
-    let address = peer.ip().to_string();
+    let address = peer.to_string();
     let signer = match &device {
         Some(h) => Signer::Device {
             token_hash: h.clone(),

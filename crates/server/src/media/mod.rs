@@ -14,8 +14,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
 use parley_protocol::media::{slice, Slice};
+use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
 use parley_protocol::{SidKind, Timestamp};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 

@@ -50,6 +50,9 @@ fn spawn_node(dir: &Path, database_url: &str, port: u16, n: usize) -> Proc {
                 &format!("127.0.0.1:{port}"),
                 "--media-dir",
                 &dir.join("media").display().to_string(),
+                // The nodes sit behind nginx, as deployed.
+                "--trusted-proxy",
+                "127.0.0.1",
             ])
             .env("PARLEY_DATABASE_URL", database_url)
             .env("PARLEY_DATABASE_POOL_SIZE", "4")

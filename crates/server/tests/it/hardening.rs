@@ -747,3 +747,62 @@ async fn a_full_run_logs_no_secret_and_no_forged_line() {
     assert!(!log.contains('\x1b'), "no escape sequences");
     assert!(!log.contains(&"m".repeat(1000)), "long values are cut");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_sign_ins_are_throttled_per_forwarded_client() {
+    async fn guesses_from(
+        t: &TestServer,
+        forwarded: &str,
+        users: std::ops::Range<u32>,
+    ) -> Vec<StatusCode> {
+        let mut out = Vec::new();
+        for i in users {
+            let r = t
+                .http
+                .post(t.url("/auth/token"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[
+                    ("grant_type", "password"),
+                    ("username", &format!("u{i}")),
+                    ("password", "guess"),
+                ])
+                .send()
+                .await
+                .expect("sent");
+            out.push(r.status());
+        }
+        out
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let mut opts = parley_server::ServeOptions::new(
+        dir.path().to_owned(),
+        "127.0.0.1:0".parse().expect("addr"),
+    );
+    opts.limits.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    let behind = TestServer::start_opts(dir, opts).await;
+    behind.service().await;
+    let first = guesses_from(&behind, "198.51.100.7", 0..31).await;
+    assert!(first[..30].iter().all(|s| *s == StatusCode::BAD_REQUEST));
+    assert_eq!(
+        first[30],
+        StatusCode::TOO_MANY_REQUESTS,
+        "30 failures per address"
+    );
+    let other = guesses_from(&behind, "198.51.100.8", 31..32).await;
+    assert_eq!(
+        other,
+        [StatusCode::BAD_REQUEST],
+        "another client behind the proxy is not blocked"
+    );
+
+    // A server that trusts no proxy ignores the header: it is the peer.
+    let direct = TestServer::start().await;
+    direct.service().await;
+    guesses_from(&direct, "198.51.100.7", 0..30).await;
+    let spoofed = guesses_from(&direct, "198.51.100.8", 30..31).await;
+    assert_eq!(
+        spoofed,
+        [StatusCode::TOO_MANY_REQUESTS],
+        "X-Forwarded-For is not believed"
+    );
+}

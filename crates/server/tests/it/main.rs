@@ -2,9 +2,9 @@
 //! instead of one per file): each module is one area, all of them run
 //! against a real server on 127.0.0.1 (see `common`).
 
-mod common;
 mod auth;
 mod cluster;
+mod common;
 mod database_restart;
 mod database_url;
 mod durability;

@@ -1,0 +1,114 @@
+//! Which address a request comes from. Behind a reverse proxy every
+//! connection comes from the proxy, so per-address limits (sign-in
+//! throttling, connection caps) would lump all users together: when the peer
+//! is a trusted proxy (`--trusted-proxy`), the client is the right-most
+//! address of `X-Forwarded-For` that is not itself a trusted proxy. Nothing
+//! else is believed: a client cannot spoof its address by sending the header
+//! to a server that trusts no proxy, or past a proxy that appends to it.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use ipnet::IpNet;
+
+use crate::app::App;
+use crate::error::ApiError;
+
+/// The client's address, as far as limits go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// Whether `ip` is one of `trusted`.
+pub fn trusted(trusted: &[IpNet], ip: IpAddr) -> bool {
+    trusted.iter().any(|n| n.contains(&ip))
+}
+
+/// The client address of a request from `peer` carrying these
+/// `X-Forwarded-For` values (in order).
+pub fn client_ip<'a>(
+    trusted_proxies: &[IpNet],
+    peer: IpAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+) -> IpAddr {
+    if !trusted(trusted_proxies, peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).collect();
+    for hop in hops.iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted(trusted_proxies, ip) => continue,
+            Ok(ip) => return ip,
+            // Garbage in the chain: stop at the last hop we could read.
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
+impl FromRequestParts<App> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or_else(ApiError::internal)?;
+        let values = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(client_ip(&app.trusted_proxies, peer, values)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_is_believed() {
+        let proxies: Vec<IpNet> = vec![
+            "127.0.0.1/32".parse().expect("net"),
+            "10.0.0.0/8".parse().expect("net"),
+        ];
+        let xff = |v: &'static str| std::iter::once(v);
+        assert_eq!(
+            client_ip(&[], ip("127.0.0.1"), xff("6.6.6.6")),
+            ip("127.0.0.1"),
+            "no proxy trusted"
+        );
+        assert_eq!(
+            client_ip(&proxies, ip("8.8.8.8"), xff("6.6.6.6")),
+            ip("8.8.8.8"),
+            "not from a proxy"
+        );
+        assert_eq!(
+            client_ip(&proxies, ip("127.0.0.1"), xff("203.0.113.9")),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_ip(
+                &proxies,
+                ip("127.0.0.1"),
+                xff("6.6.6.6, 203.0.113.9, 10.1.2.3")
+            ),
+            ip("203.0.113.9"),
+            "the right-most untrusted hop; what the client claimed before it is ignored"
+        );
+        assert_eq!(
+            client_ip(&proxies, ip("127.0.0.1"), xff("junk")),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_ip(&proxies, ip("127.0.0.1"), std::iter::empty()),
+            ip("127.0.0.1")
+        );
+    }
+}
