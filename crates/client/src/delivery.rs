@@ -56,7 +56,11 @@ async fn deliver(
                 .await
             {
                 // Already gone: the deletion is done.
-                Err(ClientError::Api { code: 50500, .. }) => Ok(None),
+                Err(ClientError::Api { code, .. })
+                    if code == parley_protocol::ErrorCode::MessageNotFound.code() =>
+                {
+                    Ok(None)
+                }
                 other => other.map(|_| None),
             }
         }

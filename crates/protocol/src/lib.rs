@@ -15,7 +15,7 @@ pub mod sid;
 pub mod timestamp;
 pub mod token;
 
-pub use error::ErrorBody;
+pub use error::{ErrorBody, ErrorCode};
 pub use paging::Meta;
 pub use sid::SidKind;
 pub use timestamp::Timestamp;

@@ -5,6 +5,7 @@
 //! Admin callers (account credentials, API keys) may do everything. A private
 //! channel is invisible (404) to users who are neither members nor invitees.
 
+use parley_protocol::ErrorCode;
 use std::collections::HashSet;
 
 use crate::store::{self, Conn};
@@ -140,7 +141,10 @@ impl Caller {
 /// 404 50300 for a channel that does not exist or may not be seen; `key` is
 /// what the caller named it by.
 pub fn channel_not_found(key: &str) -> ApiError {
-    ApiError::not_found(50300, format!("Channel {key} not found"))
+    ApiError::new(
+        ErrorCode::ChannelNotFound,
+        format!("Channel {key} not found"),
+    )
 }
 
 /// What a caller may do in one channel.
@@ -172,7 +176,10 @@ impl ChannelView {
         if self.can_read() {
             Ok(())
         } else {
-            Err(ApiError::limit(50400, "User not member of channel"))
+            Err(ApiError::new(
+                ErrorCode::UserNotMemberOfChannel,
+                "User not member of channel",
+            ))
         }
     }
 
@@ -194,7 +201,10 @@ impl ChannelView {
             return Ok(());
         }
         if !self.is_member() {
-            return Err(ApiError::limit(50400, "User not member of channel"));
+            return Err(ApiError::new(
+                ErrorCode::UserNotMemberOfChannel,
+                "User not member of channel",
+            ));
         }
         self.require(perm)
     }

@@ -2,6 +2,7 @@
 //! including the internal key that signs tokens issued by `/auth/token`.
 
 use crate::store::{accounts, Conn, Tx};
+use parley_protocol::ErrorCode;
 use rand::distr::{Alphanumeric, SampleString};
 
 use parley_protocol::SidKind;
@@ -91,8 +92,8 @@ pub fn key(conn: &Conn<'_>, sid: &str) -> Result<accounts::KeyRow, ApiError> {
 }
 
 fn key_not_found(sid: &str) -> ApiError {
-    ApiError::not_found(
-        20404,
+    ApiError::new(
+        ErrorCode::NotFound,
         format!("The requested resource API key {sid} was not found"),
     )
 }

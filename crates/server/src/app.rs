@@ -1,6 +1,7 @@
 //! The application: shared state and `fn router(app) -> Router` with every
 //! route the server answers.
 
+use parley_protocol::ErrorCode;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
@@ -67,8 +68,7 @@ async fn ready(axum::extract::State(app): axum::extract::State<App>) -> Response
         Err(e) => {
             tracing::warn!(error = %e, "not ready: the database does not answer");
             ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                20503,
+                ErrorCode::Unavailable,
                 "Service unavailable: the database does not answer",
             )
             .into_response()
@@ -81,7 +81,7 @@ async fn not_found(uri: axum::http::Uri) -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, 20004, "Method not allowed")
+    ApiError::new(ErrorCode::MethodNotAllowed, "Method not allowed")
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

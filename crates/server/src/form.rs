@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use parley_protocol::ErrorCode;
 use parley_protocol::Timestamp;
 
 use crate::error::ApiError;
@@ -58,10 +59,10 @@ impl Params {
     }
 
     /// A non-empty value, or `code` as an error.
-    pub fn required(&self, name: &str, code: u32) -> Result<&str, ApiError> {
+    pub fn required(&self, name: &str, code: ErrorCode) -> Result<&str, ApiError> {
         match self.str(name) {
             Some(v) if !v.is_empty() => Ok(v),
-            _ => Err(ApiError::bad_request(
+            _ => Err(ApiError::new(
                 code,
                 format!("Missing required parameter {name}"),
             )),
@@ -90,11 +91,11 @@ impl Params {
     }
 
     /// An integer; a malformed one is error `code`.
-    pub fn int(&self, name: &str, code: u32) -> Result<Option<i64>, ApiError> {
+    pub fn int(&self, name: &str, code: ErrorCode) -> Result<Option<i64>, ApiError> {
         match self.str(name) {
             None => Ok(None),
             Some(v) => v.trim().parse::<i64>().map(Some).map_err(|_| {
-                ApiError::bad_request(
+                ApiError::new(
                     code,
                     format!("Invalid value {v:?} for {name}: expected an integer"),
                 )
@@ -103,7 +104,11 @@ impl Params {
     }
 
     /// A nullable integer: absent is `None`, empty or `null` is `Some(None)`.
-    pub fn nullable_int(&self, name: &str, code: u32) -> Result<Option<Option<i64>>, ApiError> {
+    pub fn nullable_int(
+        &self,
+        name: &str,
+        code: ErrorCode,
+    ) -> Result<Option<Option<i64>>, ApiError> {
         match self.str(name) {
             None => Ok(None),
             Some(v) if v.is_empty() || v.eq_ignore_ascii_case("null") => Ok(Some(None)),
@@ -112,12 +117,12 @@ impl Params {
     }
 
     /// A date-time; a malformed one is error `code`.
-    pub fn date(&self, name: &str, code: u32) -> Result<Option<Timestamp>, ApiError> {
+    pub fn date(&self, name: &str, code: ErrorCode) -> Result<Option<Timestamp>, ApiError> {
         match self.str(name) {
             None => Ok(None),
-            Some(v) => Timestamp::parse(v).map(Some).ok_or_else(|| {
-                ApiError::bad_request(code, format!("Invalid date-time {v:?} for {name}"))
-            }),
+            Some(v) => Timestamp::parse(v)
+                .map(Some)
+                .ok_or_else(|| ApiError::new(code, format!("Invalid date-time {v:?} for {name}"))),
         }
     }
 
@@ -129,8 +134,8 @@ impl Params {
             Some("") => Ok(Some("{}".to_owned())),
             Some(v) => {
                 if v.len() > MAX_ATTRIBUTES {
-                    return Err(ApiError::bad_request(
-                        50303,
+                    return Err(ApiError::new(
+                        ErrorCode::AttributesTooLong,
                         format!(
                             "Attributes too long: {} bytes, at most {MAX_ATTRIBUTES}",
                             v.len()
@@ -138,8 +143,8 @@ impl Params {
                     ));
                 }
                 if serde_json::from_str::<serde_json::Value>(v).is_err() {
-                    return Err(ApiError::bad_request(
-                        50304,
+                    return Err(ApiError::new(
+                        ErrorCode::AttributesNotValidJson,
                         "Attributes are not valid JSON",
                     ));
                 }
@@ -159,9 +164,9 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let too_large = || {
-            ApiError::new(
+            ApiError::with_status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                20001,
+                ErrorCode::InvalidParameter,
                 format!("Request body too large: at most {MAX_FORM_BYTES} bytes"),
             )
         };
@@ -212,14 +217,20 @@ mod tests {
     fn empty_index_means_null() {
         let p = Params::parse(b"LastConsumedMessageIndex=");
         assert_eq!(
-            p.nullable_int("LastConsumedMessageIndex", 50406),
+            p.nullable_int(
+                "LastConsumedMessageIndex",
+                ErrorCode::InvalidLastConsumedMessageIndexFormat
+            ),
             Ok(Some(None))
         );
         let p = Params::parse(b"LastConsumedMessageIndex=x");
         assert_eq!(
-            p.nullable_int("LastConsumedMessageIndex", 50406)
-                .map_err(|e| e.code),
-            Err(50406)
+            p.nullable_int(
+                "LastConsumedMessageIndex",
+                ErrorCode::InvalidLastConsumedMessageIndexFormat
+            )
+            .map_err(|e| e.code),
+            Err(ErrorCode::InvalidLastConsumedMessageIndexFormat)
         );
     }
 
@@ -229,14 +240,14 @@ mod tests {
             Params::parse(b"Attributes=%7B")
                 .attributes("Attributes")
                 .map_err(|e| e.code),
-            Err(50304)
+            Err(ErrorCode::AttributesNotValidJson)
         );
         let big = format!("Attributes=%22{}%22", "a".repeat(MAX_ATTRIBUTES));
         assert_eq!(
             Params::parse(big.as_bytes())
                 .attributes("Attributes")
                 .map_err(|e| e.code),
-            Err(50303)
+            Err(ErrorCode::AttributesTooLong)
         );
     }
 
@@ -245,9 +256,9 @@ mod tests {
         fn any_bytes_parse_without_panicking(raw in proptest::collection::vec(any::<u8>(), 0..512)) {
             let p = Params::parse(&raw);
             let _ = p.bool("A");
-            let _ = p.int("A", 1);
-            let _ = p.nullable_int("A", 1);
-            let _ = p.date("A", 1);
+            let _ = p.int("A", ErrorCode::InvalidParameter);
+            let _ = p.nullable_int("A", ErrorCode::InvalidParameter);
+            let _ = p.date("A", ErrorCode::InvalidParameter);
             let _ = p.attributes("A");
             let _ = p.all("A");
         }

@@ -7,6 +7,7 @@ use crate::store::Conn;
 use crate::store::Param as Value;
 use crate::store::Row;
 use crate::store::StoreResult;
+use parley_protocol::ErrorCode;
 use parley_protocol::Meta;
 
 use crate::error::{ApiError, ApiResult};
@@ -53,7 +54,7 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 /// `PageSize` from the query: `default` when absent, 400 20001 outside
 /// `1..=MAX_PAGE_SIZE` — the same rule for every list, never a silent clamp.
 pub fn page_size(q: &Params, default: u32) -> ApiResult<u32> {
-    match q.int("PageSize", 20001)? {
+    match q.int("PageSize", ErrorCode::InvalidParameter)? {
         None => Ok(default),
         Some(n) if (1..=MAX_PAGE_SIZE as i64).contains(&n) => Ok(n as u32),
         Some(n) => Err(ApiError::invalid_param(format!(
@@ -67,11 +68,11 @@ impl PageRequest {
     /// query.
     pub fn from_query(q: &Params, default: u32) -> ApiResult<Self> {
         let size = page_size(q, default)?;
-        let page = match q.int("Page", 20001)? {
+        let page = match q.int("Page", ErrorCode::InvalidParameter)? {
             None => 0,
             Some(n) if n < 0 => {
-                return Err(ApiError::bad_request(
-                    19038,
+                return Err(ApiError::new(
+                    ErrorCode::InvalidPage,
                     "Page token must be bigger than or equal to 0",
                 ))
             }

@@ -4,6 +4,7 @@
 use parley_protocol::paging::{parse_page, Page};
 use parley_protocol::resources::{Channel, Member, Message, UserChannel};
 use parley_protocol::token::TokenResponse;
+use parley_protocol::ErrorBody;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -97,11 +98,11 @@ impl Api {
         if status.is_success() {
             return Ok((status, body));
         }
-        let message = body["message"]
-            .as_str()
-            .unwrap_or("request failed")
-            .to_owned();
-        let code = body["code"].as_u64().unwrap_or(status.as_u16() as u64) as u32;
+        // Twilio's error body; anything else still fails with the status.
+        let (code, message) = match serde_json::from_value::<ErrorBody>(body) {
+            Ok(e) => (e.code, e.message),
+            Err(_) => (status.as_u16() as u32, "request failed".to_owned()),
+        };
         if status == StatusCode::UNAUTHORIZED {
             return Err(ClientError::Unauthorized(message));
         }
@@ -193,18 +194,16 @@ impl Api {
         if status.is_success() {
             return serde_json::from_value(body).map_err(|e| ClientError::NotParley(e.to_string()));
         }
-        let message = body["message"]
-            .as_str()
-            .unwrap_or("sign-in failed")
-            .to_owned();
-        match body["error"].as_str() {
-            Some("invalid_grant") => Err(ClientError::Unauthorized(message)),
-            Some(_) => Err(ClientError::Api {
+        // The token endpoint's OAuth2-style error, which also carries
+        // Twilio's code and message.
+        match serde_json::from_value::<parley_protocol::token::TokenError>(body) {
+            Ok(e) if e.error == "invalid_grant" => Err(ClientError::Unauthorized(e.message)),
+            Ok(e) => Err(ClientError::Api {
                 status: status.as_u16(),
-                code: body["code"].as_u64().unwrap_or(0) as u32,
-                message,
+                code: e.code,
+                message: e.message,
             }),
-            None => Err(ClientError::NotParley(format!(
+            Err(_) => Err(ClientError::NotParley(format!(
                 "{} answered {status} without a Parley error",
                 self.base
             ))),

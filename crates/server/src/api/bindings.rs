@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::resources::{Binding, BindingLinks, UserBinding};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
@@ -83,8 +84,8 @@ fn binding_types(q: &Params) -> ApiResult<Vec<String>> {
         .iter()
         .find(|t| !matches!(t.as_str(), "apn" | "gcm" | "fcm"))
     {
-        return Err(ApiError::bad_request(
-            50209,
+        return Err(ApiError::new(
+            ErrorCode::InvalidBindingType,
             format!("Invalid binding type {bad:?}: use apn, gcm or fcm"),
         ));
     }
@@ -227,14 +228,18 @@ pub async fn create_for_user(
     Path((service, key)): Path<(String, String)>,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let kind = f.required("BindingType", 50209)?.to_owned();
+    let kind = f
+        .required("BindingType", ErrorCode::InvalidBindingType)?
+        .to_owned();
     if !matches!(kind.as_str(), "apn" | "gcm" | "fcm") {
-        return Err(ApiError::bad_request(
-            50209,
+        return Err(ApiError::new(
+            ErrorCode::InvalidBindingType,
             format!("Invalid binding type {kind:?}: use apn, gcm or fcm"),
         ));
     }
-    let endpoint = f.required("Endpoint", 20001)?.to_owned();
+    let endpoint = f
+        .required("Endpoint", ErrorCode::InvalidParameter)?
+        .to_owned();
     if endpoint.len() > 1024 {
         return Err(ApiError::invalid_param(
             "Endpoint too long: at most 1024 characters",

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Channel, ChannelLinks};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
@@ -144,8 +145,8 @@ fn check_names(f: &mut Params, max: usize) -> ApiResult<()> {
     if f.str("FriendlyName")
         .is_some_and(|n| n.chars().count() > max)
     {
-        return Err(ApiError::bad_request(
-            50003,
+        return Err(ApiError::new(
+            ErrorCode::FriendlyNameTooLong,
             format!("Friendly name too long: at most {max} characters"),
         ));
     }
@@ -154,22 +155,22 @@ fn check_names(f: &mut Params, max: usize) -> ApiResult<()> {
             ApiError::invalid_param(format!("UniqueName is not acceptable: it {why}"))
         })?;
         if u.chars().count() > max {
-            return Err(ApiError::bad_request(
-                50004,
+            return Err(ApiError::new(
+                ErrorCode::UniqueNameTooLong,
                 format!("Unique name too long: at most {max} characters"),
             ));
         }
         if SidKind::Channel.matches(&u) {
-            return Err(ApiError::bad_request(
-                50306,
+            return Err(ApiError::new(
+                ErrorCode::UniqueNameMatchesChannelSidPattern,
                 "Unique name should not match the channel SID pattern",
             ));
         }
         f.set("UniqueName", u);
     }
     if f.str("CreatedBy").is_some_and(|c| c.chars().count() > 256) {
-        return Err(ApiError::bad_request(
-            50310,
+        return Err(ApiError::new(
+            ErrorCode::AuthorTooLong,
             "CreatedBy too long: at most 256 characters",
         ));
     }
@@ -184,8 +185,8 @@ fn unique_name_taken(
 ) -> ApiResult<()> {
     let other = store::channels::sid_by_unique_name(conn, service, name)?;
     match other {
-        Some(sid) if Some(sid.as_str()) != except => Err(ApiError::conflict(
-            50307,
+        Some(sid) if Some(sid.as_str()) != except => Err(ApiError::new(
+            ErrorCode::UniqueNameTaken,
             format!("Channel with unique name {name:?} already exists"),
         )),
         _ => Ok(()),
@@ -267,8 +268,8 @@ pub async fn create(
             "Invalid channel Type {kind:?}: use public or private"
         )));
     }
-    let date_created = f.date("DateCreated", 50308)?;
-    let date_updated = f.date("DateUpdated", 50309)?;
+    let date_created = f.date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?;
+    let date_updated = f.date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?;
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -347,8 +348,8 @@ pub async fn update(
     let origin = crate::webhooks_out::origin(&p, &headers);
     check_names(&mut f, 256)?;
     let attributes = f.attributes("Attributes")?;
-    let date_created = f.date("DateCreated", 50308)?;
-    let date_updated = f.date("DateUpdated", 50309)?;
+    let date_created = f.date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?;
+    let date_updated = f.date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?;
     let a = app.clone();
     app.db
         .write(move |c| {

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::Credential;
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use crate::app::{created, now, App};
@@ -42,8 +43,8 @@ fn check_name(f: &Params) -> ApiResult<()> {
     if f.str("FriendlyName")
         .is_some_and(|n| n.chars().count() > 64)
     {
-        return Err(ApiError::bad_request(
-            50003,
+        return Err(ApiError::new(
+            ErrorCode::FriendlyNameTooLong,
             "Friendly name too long: at most 64 characters",
         ));
     }
@@ -91,7 +92,9 @@ pub async fn list(
 /// `POST /v2/Credentials`
 pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiResult<Response> {
     p.require_admin("create credentials")?;
-    let kind = f.required("Type", 20001)?.to_ascii_lowercase();
+    let kind = f
+        .required("Type", ErrorCode::InvalidParameter)?
+        .to_ascii_lowercase();
     if !matches!(kind.as_str(), "gcm" | "apn" | "fcm") {
         return Err(ApiError::invalid_param("Type must be one of gcm, apn, fcm"));
     }

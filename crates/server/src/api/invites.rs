@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Invite;
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
@@ -44,7 +45,7 @@ impl InviteRow {
 fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<Invite> {
     store::invites::get(conn, channel, sid)?
         .map(|i| i.render(app))
-        .ok_or_else(|| ApiError::not_found(50601, format!("Invite {sid} not found")))
+        .ok_or_else(|| ApiError::new(ErrorCode::InviteNotFound, format!("Invite {sid} not found")))
 }
 
 /// The pending invite of `identity` to `channel`, if any.
@@ -140,14 +141,14 @@ pub async fn create(
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
             if super::members::find(c, &ch.sid, &identity)?.is_some() {
-                return Err(ApiError::conflict(
-                    50404,
+                return Err(ApiError::new(
+                    ErrorCode::MemberAlreadyExists,
                     format!("Member {identity} already exists"),
                 ));
             }
             if store::invites::exists(c, &ch.sid, &identity)? {
-                return Err(ApiError::conflict(
-                    50212,
+                return Err(ApiError::new(
+                    ErrorCode::UserAlreadyInvited,
                     format!("User {identity} already invited"),
                 ));
             }
@@ -195,8 +196,8 @@ pub async fn fetch(
             let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             if !view.admin && !view.is_member() && !caller.is(&inv.identity) {
-                return Err(ApiError::not_found(
-                    50601,
+                return Err(ApiError::new(
+                    ErrorCode::InviteNotFound,
                     format!("Invite {sid} not found"),
                 ));
             }

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use parley_protocol::ErrorCode;
 use serde::Serialize;
 use time::format_description::well_known::Rfc2822;
 use time::OffsetDateTime;
@@ -54,9 +55,9 @@ impl From<KeyRow> for Key {
 /// Only the account itself, and only its own keys.
 fn check(app: &App, p: &Principal, account: &str) -> ApiResult<()> {
     if !matches!(p, Principal::Admin { key_sid: None }) {
-        return Err(ApiError::new(
+        return Err(ApiError::with_status(
             StatusCode::FORBIDDEN,
-            20003,
+            ErrorCode::Unauthenticated,
             "API keys are managed with the account SID and auth token",
         ));
     }

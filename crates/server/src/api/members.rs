@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Member;
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
@@ -80,7 +81,7 @@ pub fn find(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<Option<Membe
 /// Like [`find`], failing with 50402.
 pub fn resolve(conn: &Conn<'_>, channel: &str, key: &str) -> ApiResult<MemberRow> {
     find(conn, channel, key)?
-        .ok_or_else(|| ApiError::not_found(50402, format!("Member {key} not found")))
+        .ok_or_else(|| ApiError::new(ErrorCode::MemberNotFound, format!("Member {key} not found")))
 }
 
 /// Optional fields of a new member.
@@ -107,15 +108,15 @@ pub fn insert(
     init: Option<MemberInit>,
 ) -> ApiResult<MemberRow> {
     if find(conn, &ch.sid, identity)?.is_some() {
-        return Err(ApiError::conflict(
-            50404,
+        return Err(ApiError::new(
+            ErrorCode::MemberAlreadyExists,
             format!("Member {identity} already exists"),
         ));
     }
     let members = store::members::count_in_channel(conn, &ch.sid)?;
     if members >= s.limit_channel_members {
-        return Err(ApiError::limit(
-            50403,
+        return Err(ApiError::new(
+            ErrorCode::ChannelMemberLimitExceeded,
             format!(
                 "Channel member limit exceeded ({})",
                 s.limit_channel_members
@@ -124,8 +125,8 @@ pub fn insert(
     }
     let user = super::users::ensure(conn, s, identity)?;
     if user.joined_channels_count >= s.limit_user_channels {
-        return Err(ApiError::limit(
-            50208,
+        return Err(ApiError::new(
+            ErrorCode::UserChannelLimitExceeded,
             format!("User channel limit exceeded ({})", s.limit_user_channels),
         ));
     }
@@ -191,16 +192,24 @@ pub fn insert(
 }
 
 pub fn horizon_params(f: &Params) -> ApiResult<(Option<Option<i64>>, Option<i64>)> {
-    let index = f.nullable_int("LastConsumedMessageIndex", 50406)?;
+    let index = f.nullable_int(
+        "LastConsumedMessageIndex",
+        ErrorCode::InvalidLastConsumedMessageIndexFormat,
+    )?;
     if let Some(Some(i)) = index {
         if i < 0 {
-            return Err(ApiError::bad_request(
-                50406,
+            return Err(ApiError::new(
+                ErrorCode::InvalidLastConsumedMessageIndexFormat,
                 "LastConsumedMessageIndex must not be negative",
             ));
         }
     }
-    let ts = f.date("LastConsumptionTimestamp", 50405)?.map(|t| t.0);
+    let ts = f
+        .date(
+            "LastConsumptionTimestamp",
+            ErrorCode::InvalidLastConsumptionTimestampFormat,
+        )?
+        .map(|t| t.0);
     Ok((index, ts))
 }
 
@@ -246,8 +255,12 @@ pub async fn create(
         attributes: f.attributes("Attributes")?,
         last_consumed_message_index: index,
         last_consumption_timestamp: ts,
-        date_created: f.date("DateCreated", 50308)?.map(|d| d.0),
-        date_updated: f.date("DateUpdated", 50309)?.map(|d| d.0),
+        date_created: f
+            .date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?
+            .map(|d| d.0),
+        date_updated: f
+            .date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?
+            .map(|d| d.0),
     };
     let role = f
         .str("RoleSid")
@@ -394,8 +407,12 @@ pub async fn update(
         .str("RoleSid")
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
-    let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
-    let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
+    let date_created = f
+        .date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?
+        .map(|d| d.0);
+    let date_updated = f
+        .date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?
+        .map(|d| d.0);
     let a = app.clone();
     app.db
         .write(move |c| {

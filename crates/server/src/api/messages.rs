@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Message, MessageMedia};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
@@ -113,14 +114,18 @@ impl MessageRow {
 
 /// Finds a message of `channel`, failing with 50500.
 pub fn resolve(conn: &Conn<'_>, channel: &str, sid: &str) -> ApiResult<MessageRow> {
-    store::messages::get(conn, channel, sid)?
-        .ok_or_else(|| ApiError::not_found(50500, format!("Message {sid} not found")))
+    store::messages::get(conn, channel, sid)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MessageNotFound,
+            format!("Message {sid} not found"),
+        )
+    })
 }
 
 fn check_body(body: &str) -> ApiResult<()> {
     if body.len() > MAX_BODY {
-        return Err(ApiError::bad_request(
-            50504,
+        return Err(ApiError::new(
+            ErrorCode::MessageBodyTooLong,
             format!(
                 "Message body too long: {} bytes, at most {MAX_BODY}",
                 body.len()
@@ -130,9 +135,9 @@ fn check_body(body: &str) -> ApiResult<()> {
     Ok(())
 }
 
-fn check_author(f: &Params, name: &str, code: u32) -> ApiResult<()> {
+fn check_author(f: &Params, name: &str, code: ErrorCode) -> ApiResult<()> {
     if f.str(name).is_some_and(|a| a.chars().count() > 256) {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::new(
             code,
             format!("{name} too long: at most 256 characters"),
         ));
@@ -221,20 +226,34 @@ pub async fn create(
     let idem = idempotency_key(&headers)?;
     let origin = webhooks_out::origin(&p, &headers);
     let media = match f.str("MediaSid").map(str::trim) {
-        Some("") => return Err(ApiError::bad_request(50506, "Media SID not provided")),
+        Some("") => {
+            return Err(ApiError::new(
+                ErrorCode::MediaSidNotProvided,
+                "Media SID not provided",
+            ))
+        }
         m => m.map(str::to_owned),
     };
     let body = match (f.str("Body"), &media) {
         (Some(b), _) => b.to_owned(),
         (None, Some(_)) => String::new(),
-        (None, None) => return Err(ApiError::bad_request(50503, "Message body not provided")),
+        (None, None) => {
+            return Err(ApiError::new(
+                ErrorCode::MessageBodyNotProvided,
+                "Message body not provided",
+            ))
+        }
     };
     check_body(&body)?;
-    check_author(&f, "From", 50310)?;
-    check_author(&f, "LastUpdatedBy", 50505)?;
+    check_author(&f, "From", ErrorCode::AuthorTooLong)?;
+    check_author(&f, "LastUpdatedBy", ErrorCode::LastUpdatedByTooLong)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
-    let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
-    let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
+    let date_created = f
+        .date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?
+        .map(|d| d.0);
+    let date_updated = f
+        .date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?
+        .map(|d| d.0);
     let a = app.clone();
     // Sends to different channels commit in parallel on PostgreSQL: this
     // write changes its channel only through atomic statements. The key is
@@ -262,8 +281,8 @@ pub async fn create(
                     store::messages::by_idempotency_key(c, &service, &scope, key)?
                 {
                     if channel_sid != ch.sid {
-                        return Err(ApiError::conflict(
-                            20409,
+                        return Err(ApiError::new(
+                            ErrorCode::Conflict,
                             "Idempotency-Key was already used for a message in another channel",
                         ));
                     }
@@ -378,11 +397,15 @@ pub async fn update(
     if let Some(b) = f.str("Body") {
         check_body(b)?;
     }
-    check_author(&f, "From", 50310)?;
-    check_author(&f, "LastUpdatedBy", 50505)?;
+    check_author(&f, "From", ErrorCode::AuthorTooLong)?;
+    check_author(&f, "LastUpdatedBy", ErrorCode::LastUpdatedByTooLong)?;
     let attributes = f.attributes("Attributes")?;
-    let date_created = f.date("DateCreated", 50308)?.map(|d| d.0);
-    let date_updated = f.date("DateUpdated", 50309)?.map(|d| d.0);
+    let date_created = f
+        .date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?
+        .map(|d| d.0);
+    let date_updated = f
+        .date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?
+        .map(|d| d.0);
     let a = app.clone();
     app.db
         .write(move |c| {

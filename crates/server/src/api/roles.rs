@@ -10,6 +10,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::{is_valid, RoleType};
 use parley_protocol::resources::Role;
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
@@ -38,7 +39,7 @@ fn render(app: &App, r: RoleRow) -> Role {
 
 fn load(conn: &Conn<'_>, app: &App, service: &str, sid: &str) -> ApiResult<Role> {
     let role = store::roles::get(conn, service, sid)?
-        .ok_or_else(|| ApiError::not_found(50100, format!("Role {sid} not found")))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::RoleNotFound, format!("Role {sid} not found")))?;
     Ok(render(app, role))
 }
 
@@ -46,15 +47,15 @@ fn load(conn: &Conn<'_>, app: &App, service: &str, sid: &str) -> ApiResult<Role>
 pub fn check_role(conn: &Conn<'_>, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
     match store::roles::kind(conn, service, sid)? {
         Some(t) if t == kind.as_str() => Ok(()),
-        Some(_) => Err(ApiError::bad_request(
-            50105,
+        Some(_) => Err(ApiError::new(
+            ErrorCode::InvalidRoleType,
             format!("Role {sid} is not a {} role", kind.as_str()),
         )),
-        None => Err(ApiError::not_found(
+        None => Err(ApiError::new(
             if kind == RoleType::Channel {
-                50101
+                ErrorCode::ChannelRoleNotFound
             } else {
-                50102
+                ErrorCode::DeploymentRoleNotFound
             },
             format!("Role {sid} not found"),
         )),
@@ -68,14 +69,14 @@ fn permissions(f: &Params, kind: RoleType) -> ApiResult<Vec<String>> {
         .filter(|p| !p.is_empty())
         .collect();
     if perms.is_empty() {
-        return Err(ApiError::bad_request(
-            20001,
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameter,
             "Missing required parameter Permission",
         ));
     }
     if let Some(bad) = perms.iter().find(|p| !is_valid(kind, p)) {
-        return Err(ApiError::bad_request(
-            50104,
+        return Err(ApiError::new(
+            ErrorCode::PermissionNotFound,
             format!("Permission {bad:?} not found for a {} role", kind.as_str()),
         ));
     }
@@ -122,17 +123,19 @@ pub async fn create(
     Path(service): Path<String>,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let name = f.required("FriendlyName", 50000)?.to_owned();
+    let name = f
+        .required("FriendlyName", ErrorCode::FriendlyNameNotProvided)?
+        .to_owned();
     if name.chars().count() > 64 {
-        return Err(ApiError::bad_request(
-            50003,
+        return Err(ApiError::new(
+            ErrorCode::FriendlyNameTooLong,
             "Friendly name too long: at most 64 characters",
         ));
     }
-    let kind_s = f.required("Type", 50105)?;
+    let kind_s = f.required("Type", ErrorCode::InvalidRoleType)?;
     let kind = RoleType::parse(kind_s).ok_or_else(|| {
-        ApiError::bad_request(
-            50105,
+        ApiError::new(
+            ErrorCode::InvalidRoleType,
             format!("Invalid role type {kind_s:?}: use channel or deployment"),
         )
     })?;
@@ -207,8 +210,8 @@ pub async fn delete(
             .any(|d| d.as_deref() == Some(sid.as_str()));
             let in_use = store::roles::in_use(c, &sid)?;
             if is_default || in_use {
-                return Err(ApiError::conflict(
-                    20409,
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
                     format!("Role {sid} is in use and cannot be deleted"),
                 ));
             }

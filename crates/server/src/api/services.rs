@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
 use parley_protocol::resources::{MediaSettings, Service, ServiceLimits, ServiceLinks};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use crate::access::Caller;
@@ -103,8 +104,8 @@ pub fn create_service(tx: &Tx<'_>, friendly_name: &str) -> ApiResult<ServiceRow>
 
 fn check_friendly_name(name: &str) -> ApiResult<()> {
     if name.chars().count() > 256 {
-        return Err(ApiError::bad_request(
-            50003,
+        return Err(ApiError::new(
+            ErrorCode::FriendlyNameTooLong,
             "Friendly name too long: at most 256 characters",
         ));
     }
@@ -133,7 +134,9 @@ pub async fn list(
 /// `POST /v2/Services`
 pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiResult<Response> {
     p.require_admin("create services")?;
-    let name = f.required("FriendlyName", 50000)?.to_owned();
+    let name = f
+        .required("FriendlyName", ErrorCode::FriendlyNameNotProvided)?
+        .to_owned();
     check_friendly_name(&name)?;
     let a = app.clone();
     app.db
@@ -154,14 +157,20 @@ pub async fn fetch(
         .await
 }
 
-fn role_of_type(conn: &Conn<'_>, service: &str, sid: &str, kind: &str, code: u32) -> ApiResult<()> {
+fn role_of_type(
+    conn: &Conn<'_>,
+    service: &str,
+    sid: &str,
+    kind: &str,
+    code: ErrorCode,
+) -> ApiResult<()> {
     match store::roles::kind(conn, service, sid)? {
         Some(t) if t == kind => Ok(()),
-        Some(_) => Err(ApiError::bad_request(
-            50105,
+        Some(_) => Err(ApiError::new(
+            ErrorCode::InvalidRoleType,
             format!("Role {sid} is not a {kind} role"),
         )),
-        None => Err(ApiError::not_found(code, format!("Role {sid} not found"))),
+        None => Err(ApiError::new(code, format!("Role {sid} not found"))),
     }
 }
 
@@ -175,8 +184,8 @@ fn webhook_url(
         Some("") => Ok(Some(None)),
         Some(u) => match crate::webhook_targets::check_url(u, allow_link_local) {
             Ok(()) => Ok(Some(Some(u.to_owned()))),
-            Err(why) => Err(ApiError::bad_request(
-                50054,
+            Err(why) => Err(ApiError::new(
+                ErrorCode::InvalidWebhookFormat,
                 format!("Invalid webhook URL {}: {why}", crate::logging::Field(u)),
             )),
         },
@@ -195,8 +204,8 @@ fn apply_notification(
     }
     if let Some(t) = f.str(&format!("{prefix}.Template")) {
         if t.chars().count() > 1024 {
-            return Err(ApiError::bad_request(
-                50058,
+            return Err(ApiError::new(
+                ErrorCode::NotificationTemplateTooLong,
                 "Notification template too long: at most 1024 characters",
             ));
         }
@@ -204,8 +213,8 @@ fn apply_notification(
     }
     if let Some(s) = f.str(&format!("{prefix}.Sound")) {
         if s.chars().count() > 255 {
-            return Err(ApiError::bad_request(
-                50059,
+            return Err(ApiError::new(
+                ErrorCode::NotificationSoundNameTooLong,
                 "Notification sound name too long: at most 255 characters",
             ));
         }
@@ -225,15 +234,27 @@ fn apply_update(
         s.friendly_name = n.to_owned();
     }
     if let Some(r) = f.str("DefaultServiceRoleSid") {
-        role_of_type(conn, &s.sid, r, "deployment", 50102)?;
+        role_of_type(
+            conn,
+            &s.sid,
+            r,
+            "deployment",
+            ErrorCode::DeploymentRoleNotFound,
+        )?;
         s.default_service_role_sid = Some(r.to_owned());
     }
     if let Some(r) = f.str("DefaultChannelRoleSid") {
-        role_of_type(conn, &s.sid, r, "channel", 50101)?;
+        role_of_type(conn, &s.sid, r, "channel", ErrorCode::ChannelRoleNotFound)?;
         s.default_channel_role_sid = Some(r.to_owned());
     }
     if let Some(r) = f.str("DefaultChannelCreatorRoleSid") {
-        role_of_type(conn, &s.sid, r, "channel", 50106)?;
+        role_of_type(
+            conn,
+            &s.sid,
+            r,
+            "channel",
+            ErrorCode::ChannelCreatorRoleNotFound,
+        )?;
         s.default_channel_creator_role_sid = Some(r.to_owned());
     }
     if let Some(v) = f.bool("ReadStatusEnabled")? {
@@ -242,16 +263,19 @@ fn apply_update(
     if let Some(v) = f.bool("ReachabilityEnabled")? {
         s.reachability_enabled = v;
     }
-    if let Some(v) = f.int("TypingIndicatorTimeout", 50053)? {
+    if let Some(v) = f.int(
+        "TypingIndicatorTimeout",
+        ErrorCode::InvalidTypingIndicatorFormat,
+    )? {
         if !(1..=3600).contains(&v) {
-            return Err(ApiError::bad_request(
-                50053,
+            return Err(ApiError::new(
+                ErrorCode::InvalidTypingIndicatorFormat,
                 "TypingIndicatorTimeout must be between 1 and 3600 seconds",
             ));
         }
         s.typing_indicator_timeout = v;
     }
-    if let Some(v) = f.int("ConsumptionReportInterval", 20001)? {
+    if let Some(v) = f.int("ConsumptionReportInterval", ErrorCode::InvalidParameter)? {
         s.consumption_report_interval = v.clamp(0, 3600);
     }
     let n = &mut s.notifications;
@@ -293,8 +317,8 @@ fn apply_update(
     if let Some(m) = f.str("WebhookMethod") {
         let m = m.to_ascii_uppercase();
         if m != "GET" && m != "POST" {
-            return Err(ApiError::bad_request(
-                50055,
+            return Err(ApiError::new(
+                ErrorCode::InvalidWebhookMethod,
                 "WebhookMethod must be GET or POST",
             ));
         }
@@ -312,29 +336,35 @@ fn apply_update(
         ("PreWebhookRetryCount", &mut s.pre_webhook_retry_count),
         ("PostWebhookRetryCount", &mut s.post_webhook_retry_count),
     ] {
-        if let Some(v) = f.int(name, 50065)? {
+        if let Some(v) = f.int(name, ErrorCode::InvalidWebhookRetryCount)? {
             if !(0..=3).contains(&v) {
-                return Err(ApiError::bad_request(
-                    50065,
+                return Err(ApiError::new(
+                    ErrorCode::InvalidWebhookRetryCount,
                     format!("{name} must be between 0 and 3"),
                 ));
             }
             *slot = v;
         }
     }
-    if let Some(v) = f.int("Limits.ChannelMembers", 50060)? {
+    if let Some(v) = f.int(
+        "Limits.ChannelMembers",
+        ErrorCode::InvalidUserChannelsLimitFormat,
+    )? {
         if !(1..=MAX_LIMIT).contains(&v) {
-            return Err(ApiError::bad_request(
-                50060,
+            return Err(ApiError::new(
+                ErrorCode::InvalidUserChannelsLimitFormat,
                 "Limits.ChannelMembers must be between 1 and 1000",
             ));
         }
         s.limit_channel_members = v;
     }
-    if let Some(v) = f.int("Limits.UserChannels", 50061)? {
+    if let Some(v) = f.int(
+        "Limits.UserChannels",
+        ErrorCode::InvalidChannelMembersLimitFormat,
+    )? {
         if !(1..=MAX_LIMIT).contains(&v) {
-            return Err(ApiError::bad_request(
-                50061,
+            return Err(ApiError::new(
+                ErrorCode::InvalidChannelMembersLimitFormat,
                 "Limits.UserChannels must be between 1 and 1000",
             ));
         }

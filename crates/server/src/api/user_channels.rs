@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::paging;
 use parley_protocol::resources::{UserChannel, UserChannelLinks};
+use parley_protocol::ErrorCode;
 
 use super::channels::{load_visible, ChannelRow};
 use super::services::load_with_caller;
@@ -164,8 +165,8 @@ pub async fn update(
         None => None,
         Some(l @ ("default" | "muted")) => Some(l.to_owned()),
         Some(l) => {
-            return Err(ApiError::bad_request(
-                50210,
+            return Err(ApiError::new(
+                ErrorCode::InvalidNotificationLevel,
                 format!("Invalid notification level {l:?}: use default or muted"),
             ))
         }
@@ -176,8 +177,12 @@ pub async fn update(
         .write(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
-            let member = super::members::find(c, &ch.sid, &user.identity)?
-                .ok_or_else(|| ApiError::limit(50400, "User not member of channel"))?;
+            let member = super::members::find(c, &ch.sid, &user.identity)?.ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::UserNotMemberOfChannel,
+                    "User not member of channel",
+                )
+            })?;
             if let Some(l) = &level {
                 view.require("editNotificationLevel")?;
                 store::members::set_notification_level(c, &member.sid, l)?;
@@ -215,7 +220,10 @@ pub async fn delete(
                 }
                 None => {
                     if !super::invites::remove(c, &a, &ch.sid, &user.identity)? {
-                        return Err(ApiError::limit(50400, "User not member of channel"));
+                        return Err(ApiError::new(
+                            ErrorCode::UserNotMemberOfChannel,
+                            "User not member of channel",
+                        ));
                     }
                 }
             }

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::{User, UserLinks};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::{load_with_caller, ServiceRow};
@@ -83,7 +84,7 @@ pub fn find(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<Option<UserR
 /// Like [`find`], failing with 50200.
 pub fn resolve(conn: &Conn<'_>, service: &str, key: &str) -> ApiResult<UserRow> {
     find(conn, service, key)?
-        .ok_or_else(|| ApiError::not_found(50200, format!("User {key} not found")))
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound, format!("User {key} not found")))
 }
 
 /// Checks an identity for creation; returns it in the form it is stored
@@ -92,29 +93,35 @@ pub fn check_identity(identity: &str) -> ApiResult<String> {
     let identity = match crate::names::clean(identity) {
         Ok(i) => i,
         Err(crate::names::NameError::Empty) => {
-            return Err(ApiError::bad_request(50204, "Identity not provided"))
+            return Err(ApiError::new(
+                ErrorCode::IdentityNotProvided,
+                "Identity not provided",
+            ))
         }
         Err(why) => {
-            return Err(ApiError::bad_request(
-                50203,
+            return Err(ApiError::new(
+                ErrorCode::IdentityReserved,
                 format!("Identity is not acceptable: it {why}"),
             ))
         }
     };
     if identity.chars().count() > MAX_IDENTITY {
-        return Err(ApiError::bad_request(
-            50207,
+        return Err(ApiError::new(
+            ErrorCode::IdentityTooLong,
             format!("Identity too long: at most {MAX_IDENTITY} characters"),
         ));
     }
     if SidKind::User.matches(&identity) {
-        return Err(ApiError::bad_request(
-            50206,
+        return Err(ApiError::new(
+            ErrorCode::IdentityMatchesUserSidPattern,
             "Identity should not match the user SID pattern",
         ));
     }
     if identity == "system" {
-        return Err(ApiError::bad_request(50203, "Identity is reserved"));
+        return Err(ApiError::new(
+            ErrorCode::IdentityReserved,
+            "Identity is reserved",
+        ));
     }
     Ok(identity)
 }
@@ -169,8 +176,8 @@ pub fn set_password(
 
 fn check_friendly(name: &str) -> ApiResult<()> {
     if name.chars().count() > 256 {
-        return Err(ApiError::bad_request(
-            50003,
+        return Err(ApiError::new(
+            ErrorCode::FriendlyNameTooLong,
             "Friendly name too long: at most 256 characters",
         ));
     }
@@ -232,8 +239,8 @@ pub async fn create(
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
             if find(c, &service, &identity)?.is_some() {
-                return Err(ApiError::conflict(
-                    50201,
+                return Err(ApiError::new(
+                    ErrorCode::UserAlreadyExists,
                     format!("User {identity} already exists"),
                 ));
             }
@@ -310,7 +317,12 @@ pub async fn update(
                 (_, Some(u)) => u,
                 // A user may update their own, not yet created, user.
                 (Some(me), None) if *me == key => ensure(c, &s, me)?,
-                _ => return Err(ApiError::not_found(50200, format!("User {key} not found"))),
+                _ => {
+                    return Err(ApiError::new(
+                        ErrorCode::UserNotFound,
+                        format!("User {key} not found"),
+                    ))
+                }
             };
             if attributes.is_some() || friendly.is_some() {
                 let own = caller.is(&u.identity) && caller.allows("editOwnUserInfo");
@@ -320,7 +332,10 @@ pub async fn update(
             }
             if let Some(r) = &role {
                 if !caller.admin {
-                    return Err(ApiError::limit(50205, "User unauthorized to set role"));
+                    return Err(ApiError::new(
+                        ErrorCode::UserUnauthorizedToSetRole,
+                        "User unauthorized to set role",
+                    ));
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{ChannelWebhook, WebhookConfiguration};
+use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
@@ -63,7 +64,12 @@ fn render(app: &App, w: WebhookRow) -> ChannelWebhook {
 fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<ChannelWebhook> {
     store::get(conn, channel, sid)?
         .map(|w| render(app, w))
-        .ok_or_else(|| ApiError::not_found(50320, format!("Channel webhook {sid} not found")))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ChannelWebhookNotFound,
+                format!("Channel webhook {sid} not found"),
+            )
+        })
 }
 
 /// Applies `Configuration.*` parameters to `cfg` and validates the result.
@@ -75,11 +81,14 @@ fn configure(
 ) -> ApiResult<()> {
     if let Some(u) = f.str("Configuration.Url") {
         if u.len() > 2048 {
-            return Err(ApiError::bad_request(50332, "Channel webhook url too long"));
+            return Err(ApiError::new(
+                ErrorCode::ChannelWebhookUrlTooLong,
+                "Channel webhook url too long",
+            ));
         }
         if let Err(why) = crate::webhook_targets::check_url(u, allow_link_local) {
-            return Err(ApiError::bad_request(
-                50054,
+            return Err(ApiError::new(
+                ErrorCode::InvalidWebhookFormat,
                 format!("Invalid webhook URL {}: {why}", crate::logging::Field(u)),
             ));
         }
@@ -88,8 +97,8 @@ fn configure(
     if let Some(m) = f.str("Configuration.Method") {
         let m = m.to_ascii_uppercase();
         if m != "GET" && m != "POST" {
-            return Err(ApiError::bad_request(
-                50055,
+            return Err(ApiError::new(
+                ErrorCode::InvalidWebhookMethod,
                 "Configuration.Method must be GET or POST",
             ));
         }
@@ -102,8 +111,8 @@ fn configure(
             .filter(|x| !x.is_empty())
             .collect();
         if let Some(bad) = filters.iter().find(|x| !EVENTS.contains(&x.as_str())) {
-            return Err(ApiError::bad_request(
-                50325,
+            return Err(ApiError::new(
+                ErrorCode::InvalidChannelWebhookFilter,
                 format!("Invalid channel webhook filter {bad:?}"),
             ));
         }
@@ -116,14 +125,14 @@ fn configure(
             .filter(|x| !x.is_empty())
             .collect();
         if triggers.len() > 5 {
-            return Err(ApiError::bad_request(
-                50322,
+            return Err(ApiError::new(
+                ErrorCode::TooManyChannelWebhookTriggers,
                 "Too many channel webhook triggers: at most 5",
             ));
         }
         if triggers.iter().any(|t| t.chars().count() > 256) {
-            return Err(ApiError::bad_request(
-                50326,
+            return Err(ApiError::new(
+                ErrorCode::InvalidChannelWebhookTrigger,
                 "Invalid channel webhook trigger",
             ));
         }
@@ -134,17 +143,20 @@ fn configure(
             && flow.starts_with("FW")
             && flow[2..].bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            return Err(ApiError::bad_request(
-                50327,
+            return Err(ApiError::new(
+                ErrorCode::InvalidChannelWebhookFlowSid,
                 format!("Invalid channel webhook flow sid {flow:?}"),
             ));
         }
         cfg.flow_sid = Some(flow.to_owned());
     }
-    if let Some(n) = f.int("Configuration.RetryCount", 50065)? {
+    if let Some(n) = f.int(
+        "Configuration.RetryCount",
+        ErrorCode::InvalidWebhookRetryCount,
+    )? {
         if !(0..=3).contains(&n) {
-            return Err(ApiError::bad_request(
-                50065,
+            return Err(ApiError::new(
+                ErrorCode::InvalidWebhookRetryCount,
                 "Configuration.RetryCount must be between 0 and 3",
             ));
         }
@@ -153,43 +165,43 @@ fn configure(
     match kind {
         "webhook" => {
             if cfg.url.is_none() {
-                return Err(ApiError::bad_request(
-                    50329,
+                return Err(ApiError::new(
+                    ErrorCode::ChannelWebhookUrlNotProvided,
                     "Channel webhook url not provided",
                 ));
             }
             if cfg.filters.as_ref().is_none_or(|x| x.is_empty()) {
-                return Err(ApiError::bad_request(
-                    50330,
+                return Err(ApiError::new(
+                    ErrorCode::ChannelWebhookFilterNotProvided,
                     "Channel webhook filter not provided",
                 ));
             }
         }
         "trigger" => {
             if cfg.url.is_none() {
-                return Err(ApiError::bad_request(
-                    50329,
+                return Err(ApiError::new(
+                    ErrorCode::ChannelWebhookUrlNotProvided,
                     "Channel webhook url not provided",
                 ));
             }
             if cfg.triggers.as_ref().is_none_or(|x| x.is_empty()) {
-                return Err(ApiError::bad_request(
-                    50331,
+                return Err(ApiError::new(
+                    ErrorCode::ChannelWebhookTriggerNotProvided,
                     "Channel webhook trigger not provided",
                 ));
             }
         }
         "studio" => {
             if cfg.flow_sid.is_none() {
-                return Err(ApiError::bad_request(
-                    50327,
+                return Err(ApiError::new(
+                    ErrorCode::InvalidChannelWebhookFlowSid,
                     "Channel webhook flow sid not provided",
                 ));
             }
         }
         _ => {
-            return Err(ApiError::bad_request(
-                50324,
+            return Err(ApiError::new(
+                ErrorCode::InvalidChannelWebhookType,
                 format!("Invalid channel webhook type {kind:?}"),
             ))
         }
@@ -230,7 +242,9 @@ pub async fn create(
     Form(f): Form,
 ) -> ApiResult<Response> {
     p.require_admin("create channel webhooks")?;
-    let kind = f.required("Type", 50328)?.to_owned();
+    let kind = f
+        .required("Type", ErrorCode::ChannelWebhookTypeNotProvided)?
+        .to_owned();
     let mut cfg = WebhookConfiguration::default();
     configure(&kind, &mut cfg, &f, app.allow_link_local_webhooks)?;
     let a = app.clone();
@@ -239,8 +253,8 @@ pub async fn create(
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             let n = store::count_for_channel(c, &ch.sid)?;
             if n >= MAX_PER_CHANNEL {
-                return Err(ApiError::limit(
-                    50321,
+                return Err(ApiError::new(
+                    ErrorCode::TooManyChannelWebhooks,
                     "Too many channel webhooks: at most 5 per channel",
                 ));
             }

@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use parley_protocol::token::{AccessTokenClaims, ChatGrant, Grants, ACCESS_TOKEN_CTY};
+use parley_protocol::ErrorCode;
 use serde::Deserialize;
 use sha2::{Sha256, Sha384, Sha512};
 
@@ -47,16 +48,20 @@ pub enum TokenError {
 
 impl TokenError {
     /// Twilio's error code for this refusal.
-    pub fn code(&self) -> u32 {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TokenError::Malformed => 20101,
-            TokenError::Algorithm(_) | TokenError::ContentType => 20102,
-            TokenError::UnknownIssuer | TokenError::WrongAccount => 20103,
-            TokenError::Expired => 20104,
-            TokenError::NotYetValid => 20105,
-            TokenError::NoGrant => 20106,
-            TokenError::Signature => 20107,
-            TokenError::TooLong => 20157,
+            TokenError::Malformed => ErrorCode::InvalidAccessToken,
+            TokenError::Algorithm(_) | TokenError::ContentType => {
+                ErrorCode::InvalidAccessTokenHeader
+            }
+            TokenError::UnknownIssuer | TokenError::WrongAccount => {
+                ErrorCode::InvalidAccessTokenIssuer
+            }
+            TokenError::Expired => ErrorCode::AccessTokenExpired,
+            TokenError::NotYetValid => ErrorCode::AccessTokenNotYetValid,
+            TokenError::NoGrant => ErrorCode::InvalidAccessTokenGrants,
+            TokenError::Signature => ErrorCode::InvalidAccessTokenSignature,
+            TokenError::TooLong => ErrorCode::AccessTokenLifetimeTooLong,
         }
     }
 }
@@ -290,7 +295,10 @@ mod tests {
             serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": "JWT"}),
         ] {
             let e = verify(&forge(header, good.clone()), "secret", ACC, 1001).unwrap_err();
-            assert_eq!((e.clone(), e.code()), (TokenError::ContentType, 20102));
+            assert_eq!(
+                (e.clone(), e.code()),
+                (TokenError::ContentType, ErrorCode::InvalidAccessTokenHeader)
+            );
         }
         let ok = serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": ACCESS_TOKEN_CTY});
         assert!(verify(&forge(ok, good), "secret", ACC, 1001).is_ok());
@@ -301,7 +309,10 @@ mod tests {
         let h = serde_json::json!({"typ": "JWT", "alg": "HS256", "cty": ACCESS_TOKEN_CTY});
         let century = forge(h.clone(), claims(1000 + 100 * 365 * 86_400, Some(1000)));
         let e = verify(&century, "secret", ACC, 1001).unwrap_err();
-        assert_eq!((e.clone(), e.code()), (TokenError::TooLong, 20157));
+        assert_eq!(
+            (e.clone(), e.code()),
+            (TokenError::TooLong, ErrorCode::AccessTokenLifetimeTooLong)
+        );
         let no_iat = forge(h.clone(), claims(1001 + 2 * 86_400, None));
         assert_eq!(
             verify(&no_iat, "secret", ACC, 1001),
@@ -317,7 +328,7 @@ mod tests {
     #[test]
     fn each_refusal_has_its_own_twilio_code() {
         let t = mint(KEY, "secret", ACC, "alice", IS, 1000, 3600);
-        let code = |r: Result<VerifiedToken, TokenError>| r.unwrap_err().code();
+        let code = |r: Result<VerifiedToken, TokenError>| r.unwrap_err().code().code();
         assert_eq!(code(verify(&t, "other", ACC, 1001)), 20107);
         assert_eq!(code(verify(&t, "secret", ACC, 4600)), 20104);
         assert_eq!(code(verify(&t, "secret", "ACx", 1001)), 20103);

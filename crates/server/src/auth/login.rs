@@ -15,6 +15,7 @@ use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use parley_protocol::token::{TokenError, TokenResponse};
+use parley_protocol::ErrorCode;
 use sha2::{Digest, Sha256};
 
 use crate::app::{now, App};
@@ -26,11 +27,11 @@ use crate::forwarded::ClientIp;
 /// How long a refresh token stays valid without use.
 pub const REFRESH_TTL: i64 = 30 * 24 * 3600;
 
-fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+fn oauth_error(status: StatusCode, error: &str, code: ErrorCode, message: &str) -> Response {
     let body = TokenError {
         error: error.to_owned(),
         error_description: message.to_owned(),
-        code,
+        code: code.code(),
         message: message.to_owned(),
         status: status.as_u16(),
     };
@@ -38,7 +39,12 @@ fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Res
 }
 
 fn invalid_grant(message: &str) -> Response {
-    oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 20003, message)
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        ErrorCode::Unauthenticated,
+        message,
+    )
 }
 
 fn hash_token(token: &str) -> String {
@@ -112,20 +118,25 @@ pub async fn token(State(app): State<App>, ClientIp(peer): ClientIp, Form(p): Fo
         Some(other) => oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            20001,
+            ErrorCode::InvalidParameter,
             &format!("grant_type {other:?} is not supported; use password or refresh_token"),
         ),
         None => oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            20001,
+            ErrorCode::InvalidParameter,
             "grant_type is required",
         ),
     }
 }
 
 fn too_many(message: &str, wait: u64) -> Response {
-    let mut r = oauth_error(StatusCode::TOO_MANY_REQUESTS, "slow_down", 20429, message);
+    let mut r = oauth_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "slow_down",
+        ErrorCode::TooManyRequests,
+        message,
+    );
     r.headers_mut()
         .insert(axum::http::header::RETRY_AFTER, wait.into());
     r
@@ -144,7 +155,7 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            20001,
+            ErrorCode::InvalidParameter,
             "username and password are required",
         );
     };
@@ -189,7 +200,7 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
         Ok(None) => return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            50050,
+            ErrorCode::ServiceNotFound,
             "Unknown service: name service_sid (this server has several services, or none matches)",
         ),
         Err(e) => return e.into_response(),
@@ -259,7 +270,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            20001,
+            ErrorCode::InvalidParameter,
             "refresh_token is required",
         );
     };
@@ -309,7 +320,7 @@ pub async fn revoke(State(app): State<App>, Form(p): Form) -> Response {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            20001,
+            ErrorCode::InvalidParameter,
             "token is required",
         );
     };

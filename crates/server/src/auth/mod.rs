@@ -14,6 +14,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use parley_protocol::ErrorCode;
 use subtle::ConstantTimeEq;
 
 use crate::app::App;
@@ -52,8 +53,7 @@ impl Principal {
     pub fn check_service(&self, service_sid: &str) -> ApiResult<()> {
         match self {
             Principal::User(u) if u.service_sid != service_sid => Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                20403,
+                ErrorCode::Forbidden,
                 "The access token is not valid for this service",
             )),
             _ => Ok(()),
@@ -80,7 +80,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
             T::TooLong => "Access Token expiration time exceeds the maximum of 24 hours".to_owned(),
             other => format!("Invalid Access Token: {other}"),
         };
-        ApiError::bad_token(e.code(), message)
+        ApiError::new(e.code(), message)
     };
     let iss = jwt::issuer(token).map_err(to_api)?;
     let key_sid = iss.clone();
@@ -107,8 +107,8 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
 async fn ensure_user(app: &App, u: &TokenUser, issued_at: i64) -> ApiResult<()> {
     let (service, identity) = (u.service_sid.clone(), u.identity.clone());
     let gone = || {
-        ApiError::bad_token(
-            20101,
+        ApiError::new(
+            ErrorCode::InvalidAccessToken,
             "Invalid Access Token: its user was deleted after it was issued",
         )
     };

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::media::{slice, Slice};
 use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
+use parley_protocol::ErrorCode;
 use parley_protocol::{SidKind, Timestamp};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
@@ -94,7 +95,7 @@ impl MediaStore {
 }
 
 fn not_found(sid: &str) -> ApiError {
-    ApiError::not_found(50507, format!("Media {sid} not found"))
+    ApiError::new(ErrorCode::MediaNotFound, format!("Media {sid} not found"))
 }
 
 /// Loads a media row of `service`.
@@ -123,7 +124,10 @@ fn require_read(conn: &Conn<'_>, caller: &Caller, m: &MediaRow) -> ApiResult<()>
     if view.can_read() {
         Ok(())
     } else if view.visible() {
-        Err(ApiError::limit(50400, "User not member of channel"))
+        Err(ApiError::new(
+            ErrorCode::UserNotMemberOfChannel,
+            "User not member of channel",
+        ))
     } else {
         Err(not_found(&m.sid))
     }
@@ -132,9 +136,10 @@ fn require_read(conn: &Conn<'_>, caller: &Caller, m: &MediaRow) -> ApiResult<()>
 fn upload_error(e: UploadError, limit_mb: u32) -> ApiError {
     match e {
         UploadError::TooLarge { .. } => too_large(limit_mb),
-        UploadError::Interrupted(why) => {
-            ApiError::bad_request(20001, format!("The upload was interrupted: {why}"))
-        }
+        UploadError::Interrupted(why) => ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("The upload was interrupted: {why}"),
+        ),
         UploadError::Io(e) => {
             tracing::error!(error = %e, "cannot store an upload");
             ApiError::internal()
@@ -144,8 +149,7 @@ fn upload_error(e: UploadError, limit_mb: u32) -> ApiError {
 
 fn too_large(limit_mb: u32) -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        50512,
+        ErrorCode::MediaTooLarge,
         format!("Message media size is too large: at most {limit_mb} MB"),
     )
 }
@@ -174,7 +178,12 @@ pub async fn upload(
             .to_str()
             .ok()
             .and_then(names::content_type)
-            .ok_or_else(|| ApiError::bad_request(50511, "Invalid message media content type"))?,
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidMessageMediaContentType,
+                    "Invalid message media content type",
+                )
+            })?,
     };
     let filename = q.str("Filename").and_then(names::filename);
     let svc = service.clone();
@@ -253,8 +262,8 @@ pub async fn delete(
             let m = load(c, &service, &s)?;
             require_read(c, &caller, &m)?;
             if m.message_sid.is_some() {
-                return Err(ApiError::conflict(
-                    50508,
+                return Err(ApiError::new(
+                    ErrorCode::MediaAlreadySent,
                     "Media already sent with a message: delete the message instead",
                 ));
             }
@@ -297,11 +306,13 @@ pub async fn content(
     if let Some((expires, nonce, signature)) = &link {
         signed::verify(&app.signing_key.1, &sid, expires, nonce, signature, now()).map_err(
             |e| match e {
-                signed::LinkError::Expired => ApiError::limit(
-                    20403,
+                signed::LinkError::Expired => ApiError::new(
+                    ErrorCode::Forbidden,
                     "This temporary link has expired: fetch the media again for a new one",
                 ),
-                signed::LinkError::Invalid => ApiError::limit(20403, "This link is not valid"),
+                signed::LinkError::Invalid => {
+                    ApiError::new(ErrorCode::Forbidden, "This link is not valid")
+                }
             },
         )?;
     }
@@ -345,9 +356,9 @@ async fn serve(app: &App, m: &MediaRow, range: Option<&str>) -> ApiResult<Respon
         Slice::Whole => (StatusCode::OK, 0, size),
         Slice::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
         Slice::Unsatisfiable => {
-            let mut r = ApiError::new(
+            let mut r = ApiError::with_status(
                 StatusCode::RANGE_NOT_SATISFIABLE,
-                20001,
+                ErrorCode::InvalidParameter,
                 format!("The range is outside the file of {size} bytes"),
             )
             .into_response();
@@ -407,8 +418,9 @@ pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> Api
         return Err(not_found(sid));
     }
     if m.message_sid.is_some() {
-        return Err(ApiError::bad_request(
-            50508,
+        return Err(ApiError::with_status(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MediaAlreadySent,
             format!("Media {sid} was already sent with another message"),
         ));
     }
@@ -419,8 +431,9 @@ pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> Api
 /// it meanwhile).
 pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
     if !store::media::mark_sent(conn, sid, channel, message, now())? {
-        return Err(ApiError::bad_request(
-            50508,
+        return Err(ApiError::with_status(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MediaAlreadySent,
             format!("Media {sid} was already sent with another message"),
         ));
     }

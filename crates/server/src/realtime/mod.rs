@@ -6,9 +6,9 @@ pub mod presence;
 pub mod socket;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::realtime::{ChangesPage, EventKind};
+use parley_protocol::ErrorCode;
 
 use crate::api::{channels, services, users};
 use crate::app::App;
@@ -29,7 +29,10 @@ pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> 
             // A private channel the user may not see answers as a missing one.
             let view = crate::access::Caller::user(c, &s, &ident)?.see_channel(c, &ch, &key)?;
             if !view.is_member() {
-                return Err(ApiError::limit(50400, "User not member of channel"));
+                return Err(ApiError::new(
+                    ErrorCode::UserNotMemberOfChannel,
+                    "User not member of channel",
+                ));
             }
             Ok((
                 ch.sid.clone(),
@@ -179,7 +182,7 @@ pub async fn changes(
     Path((service, key)): Path<(String, String)>,
     Query(q): Query,
 ) -> ApiResult<Json<ChangesPage>> {
-    let since = q.int("Since", 20001)?;
+    let since = q.int("Since", ErrorCode::InvalidParameter)?;
     let size = crate::paging::page_size(&q, 100)?;
     app.db
         .read(move |c| {
@@ -187,7 +190,7 @@ pub async fn changes(
             let identity = match users::find(c, &service, &key)? {
                 Some(u) => u.identity,
                 None if caller.is(&key) => key.clone(),
-                None => return Err(ApiError::not_found(50200, format!("User {key} not found"))),
+                None => return Err(ApiError::new(ErrorCode::UserNotFound, format!("User {key} not found"))),
             };
             if !caller.admin && !caller.is(&identity) {
                 return Err(ApiError::not_authorized("read another user's changes"));
@@ -197,9 +200,7 @@ pub async fn changes(
                 return Ok(Json(ChangesPage { changes: Vec::new(), next_since: head, has_more: false, head }));
             };
             if since < feed::pruned_through(c)? || since > head {
-                return Err(ApiError::new(
-                    StatusCode::GONE,
-                    20410,
+                return Err(ApiError::new(ErrorCode::Gone,
                     format!("Resync required: cursor {since} is outside the feed; rebuild over REST and continue from {head}"),
                 ));
             }

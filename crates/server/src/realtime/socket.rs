@@ -7,6 +7,7 @@
 //! `caughtUp`, then live changes; it also carries typing indicators, token
 //! renewal and heartbeats. See `docs/protocol.md`.
 
+use parley_protocol::ErrorCode;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::header::{ORIGIN, SEC_WEBSOCKET_PROTOCOL};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use parley_protocol::realtime::{
     close, ClientFrame, Connected, ServerFrame, MAX_FRAME_BYTES, SUBPROTOCOL,
@@ -49,14 +50,13 @@ pub async fn stream(
     if let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) {
         if !app.allowed_origins.iter().any(|a| a == origin) {
             return ApiError::new(
-                StatusCode::FORBIDDEN,
-                20403,
+                ErrorCode::Forbidden,
                 format!("Origin {origin} is not allowed"),
             )
             .into_response();
         }
     }
-    let since = match q.int("since", 20001) {
+    let since = match q.int("since", ErrorCode::InvalidParameter) {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
@@ -75,8 +75,7 @@ pub async fn stream(
             Ok(u) if u.service_sid == service => Some(u),
             Ok(_) => {
                 return ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    20403,
+                    ErrorCode::Forbidden,
                     "The access token is not valid for this service",
                 )
                 .into_response()
@@ -254,7 +253,7 @@ async fn run(
             send(
                 socket,
                 &ServerFrame::Error {
-                    code: e.code,
+                    code: e.code.code(),
                     message: e.message,
                 },
             )
@@ -372,7 +371,7 @@ async fn run(
                             if !recent {
                                 typing_sent.insert(channel_sid.clone(), Instant::now());
                                 if let Err(e) = super::typing(app, service, &user.identity, &channel_sid).await {
-                                    send(socket, &ServerFrame::Error { code: e.code, message: e.message }).await?;
+                                    send(socket, &ServerFrame::Error { code: e.code.code(), message: e.message }).await?;
                                 }
                             }
                         }
@@ -385,11 +384,11 @@ async fn run(
                                 warned = false;
                                 send(socket, &ServerFrame::TokenUpdated { expires_at: user.exp }).await?;
                             }
-                            Ok(_) => send(socket, &ServerFrame::Error { code: 20101, message: "the new token is for another identity or service".into() }).await?,
-                            Err(e) => send(socket, &ServerFrame::Error { code: e.code, message: e.message }).await?,
+                            Ok(_) => send(socket, &ServerFrame::Error { code: ErrorCode::InvalidAccessToken.code(), message: "the new token is for another identity or service".into() }).await?,
+                            Err(e) => send(socket, &ServerFrame::Error { code: e.code.code(), message: e.message }).await?,
                         },
                         Ok(ClientFrame::Auth { .. } | ClientFrame::Resume { .. }) => {
-                            send(socket, &ServerFrame::Error { code: 20001, message: "already authenticated".into() }).await?
+                            send(socket, &ServerFrame::Error { code: ErrorCode::InvalidParameter.code(), message: "already authenticated".into() }).await?
                         }
                         Err(_) => return Ok((close::PROTOCOL_ERROR, "frame not understood")),
                     },
