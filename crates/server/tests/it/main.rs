@@ -16,3 +16,4 @@ mod paging;
 mod permissions;
 mod realtime;
 mod webhooks;
+mod wire_shapes;
