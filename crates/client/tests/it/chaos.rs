@@ -7,14 +7,13 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{online, Server};
+use common::{cached_history, online, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -181,40 +180,6 @@ impl Drop for Child {
     }
 }
 
-/// Messages of the channel on the server: index → (sid, body).
-async fn server_history(server: &Server, channel: &str) -> BTreeMap<i64, (String, String)> {
-    let mut out = BTreeMap::new();
-    let mut url = Some(format!(
-        "/v2/Services/{}/Channels/{channel}/Messages?PageSize=1000",
-        server.service
-    ));
-    while let Some(u) = url {
-        let page = server.get(&u).await;
-        for m in page["messages"].as_array().into_iter().flatten() {
-            out.insert(
-                m["index"].as_i64().unwrap_or(-1),
-                (
-                    m["sid"].as_str().unwrap_or_default().to_owned(),
-                    m["body"].as_str().unwrap_or_default().to_owned(),
-                ),
-            );
-        }
-        url = page["meta"]["next_page_url"]
-            .as_str()
-            .map(|n| n.trim_start_matches(&server.url).to_owned());
-    }
-    out
-}
-
-fn cache_history(c: &parley_client::Client, channel: &str) -> BTreeMap<i64, (String, String)> {
-    c.messages(channel, None, 100_000)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|m| !m.deleted && m.state == "sent")
-        .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
-        .collect()
-}
-
 #[tokio::test]
 async fn clients_through_a_faulty_network_and_a_crashing_server_lose_and_duplicate_nothing() {
     // The data is made in-process, then the real binary serves it.
@@ -292,10 +257,10 @@ async fn clients_through_a_faulty_network_and_a_crashing_server_lose_and_duplica
             .iter()
             .all(|(_, c, _)| c.outbox().map(|o| o.is_empty()).unwrap_or(false));
         if drained {
-            let want = server_history(&seed, &ch).await;
+            let want = seed.history(&ch).await;
             if clients
                 .iter()
-                .all(|(_, c, _)| cache_history(c, &ch) == want)
+                .all(|(_, c, _)| cached_history(c, &ch) == want)
             {
                 break;
             }
@@ -310,7 +275,7 @@ async fn clients_through_a_faulty_network_and_a_crashing_server_lose_and_duplica
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let history = server_history(&seed, &ch).await;
+    let history = seed.history(&ch).await;
     let mut bodies: Vec<&str> = history.values().map(|(_, b)| b.as_str()).collect();
     bodies.sort_unstable();
     let mut want: Vec<&str> = sent.iter().map(String::as_str).collect();

@@ -3,12 +3,11 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{online, until, Server, TestClient};
+use common::{cached_history, online, until, Server, TestClient};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -46,38 +45,6 @@ impl Proxy {
     fn cut(&self) {
         self.cut.send_modify(|n| *n += 1);
     }
-}
-
-/// Messages of a channel on the server: index → (sid, body).
-async fn server_state(server: &Server, channel: &str) -> BTreeMap<i64, (String, String)> {
-    let mut out = BTreeMap::new();
-    let mut url = Some(format!(
-        "{}/v2/Services/{}/Channels/{channel}/Messages?PageSize=100",
-        server.url, server.service
-    ));
-    while let Some(u) = url {
-        let page = server.get(u.trim_start_matches(&server.url)).await;
-        for m in page["messages"].as_array().into_iter().flatten() {
-            out.insert(
-                m["index"].as_i64().unwrap_or(-1),
-                (
-                    m["sid"].as_str().unwrap_or_default().to_owned(),
-                    m["body"].as_str().unwrap_or_default().to_owned(),
-                ),
-            );
-        }
-        url = page["meta"]["next_page_url"].as_str().map(str::to_owned);
-    }
-    out
-}
-
-fn cache_state(c: &parley_client::Client, channel: &str) -> BTreeMap<i64, (String, String)> {
-    c.messages(channel, None, 10_000)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|m| !m.deleted && m.state == "sent")
-        .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
-        .collect()
 }
 
 #[tokio::test]
@@ -145,12 +112,12 @@ async fn a_connection_cut_at_random_points_converges_to_the_servers_state() {
         client.outbox().map(|o| o.is_empty()).unwrap_or(false)
     })
     .await;
-    let want = server_state(&server, "busy").await;
+    let want = server.history("busy").await;
     until(&client, "cache converged", || {
-        cache_state(&client, &ch) == want
+        cached_history(&client, &ch) == want
     })
     .await;
-    let got = cache_state(&client, &ch);
+    let got = cached_history(&client, &ch);
     assert_eq!(got, want, "identical to the server");
     let ours = got.values().filter(|(_, b)| b.starts_with("mine ")).count();
     assert_eq!(ours, mine, "each send exactly once");

@@ -508,15 +508,12 @@ async fn webhooks_may_not_target_metadata_or_link_local_addresses() {
 }
 
 async fn quick_limits() -> TestServer {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut opts = parley_server::ServeOptions::new(
-        dir.path().to_owned(),
-        "127.0.0.1:0".parse().expect("addr"),
-    );
-    opts.limits.head_timeout = Duration::from_secs(1);
-    opts.limits.body_idle_timeout = Duration::from_secs(1);
-    opts.limits.max_per_address = 4;
-    TestServer::start_opts(dir, opts).await
+    TestServer::start_with(|o| {
+        o.limits.head_timeout = Duration::from_secs(1);
+        o.limits.body_idle_timeout = Duration::from_secs(1);
+        o.limits.max_per_address = 4;
+    })
+    .await
 }
 
 /// Reads until the server closes the connection; what it sent.
@@ -608,13 +605,10 @@ async fn slow_and_idle_connections_are_closed_and_connections_per_address_are_ca
 
 #[tokio::test]
 async fn an_open_socket_whose_key_is_revoked_is_closed() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut opts = parley_server::ServeOptions::new(
-        dir.path().to_owned(),
-        "127.0.0.1:0".parse().expect("addr"),
-    );
-    opts.heartbeat = Duration::from_millis(200);
-    let t = TestServer::start_opts(dir, opts).await;
+    let t = TestServer::start_with(|o| {
+        o.heartbeat = Duration::from_millis(200);
+    })
+    .await;
     let svc = t.service().await;
     let acc = t.server.app.account_sid.clone();
     let r = t
@@ -773,13 +767,10 @@ async fn behind_a_trusted_proxy_sign_ins_are_throttled_per_forwarded_client() {
         }
         out
     }
-    let dir = tempfile::tempdir().expect("dir");
-    let mut opts = parley_server::ServeOptions::new(
-        dir.path().to_owned(),
-        "127.0.0.1:0".parse().expect("addr"),
-    );
-    opts.limits.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
-    let behind = TestServer::start_opts(dir, opts).await;
+    let behind = TestServer::start_with(|o| {
+        o.limits.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
     behind.service().await;
     let first = guesses_from(&behind, "198.51.100.7", 0..31).await;
     assert!(first[..30].iter().all(|s| *s == StatusCode::BAD_REQUEST));

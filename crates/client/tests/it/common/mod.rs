@@ -116,6 +116,34 @@ impl Server {
         panic!("server did not restart on {}", self.addr);
     }
 
+    /// The channel's messages on the server: index → (sid, body).
+    pub async fn history(
+        &self,
+        channel: &str,
+    ) -> std::collections::BTreeMap<i64, (String, String)> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut url = Some(format!(
+            "/v2/Services/{}/Channels/{channel}/Messages?PageSize=1000",
+            self.service
+        ));
+        while let Some(u) = url {
+            let page = self.get(&u).await;
+            for m in page["messages"].as_array().into_iter().flatten() {
+                out.insert(
+                    m["index"].as_i64().unwrap_or(-1),
+                    (
+                        m["sid"].as_str().unwrap_or_default().to_owned(),
+                        m["body"].as_str().unwrap_or_default().to_owned(),
+                    ),
+                );
+            }
+            url = page["meta"]["next_page_url"]
+                .as_str()
+                .map(|n| n.trim_start_matches(&self.url).to_owned());
+        }
+        out
+    }
+
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Value {
         let r = self
             .http
@@ -304,6 +332,20 @@ impl TestClient {
             .expect("account on disk");
         Client::open(&self.cfg, account, self.secrets.clone(), self.notes.clone()).expect("open")
     }
+}
+
+/// The channel's sent messages in a client's cache: index → (sid, body),
+/// comparable with [`Server::history`].
+pub fn cached_history(
+    c: &Client,
+    channel: &str,
+) -> std::collections::BTreeMap<i64, (String, String)> {
+    c.messages(channel, None, 100_000)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| !m.deleted && m.state == "sent")
+        .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
+        .collect()
 }
 
 /// Waits until `cond` holds, checking after each client event (or 100 ms).

@@ -43,10 +43,15 @@ impl TestServer {
     }
 
     pub async fn start_with_ttl(token_ttl: i64) -> TestServer {
+        Self::start_with(|o| o.token_ttl = token_ttl).await
+    }
+
+    /// A server on a fresh data dir with options changed by `change`.
+    pub async fn start_with(change: impl FnOnce(&mut ServeOptions)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut opts =
             ServeOptions::new(dir.path().to_owned(), "127.0.0.1:0".parse().expect("addr"));
-        opts.token_ttl = token_ttl;
+        change(&mut opts);
         Self::start_opts(dir, opts).await
     }
 
