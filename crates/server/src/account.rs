@@ -7,7 +7,6 @@ use rand::distr::{Alphanumeric, SampleString};
 
 use parley_protocol::SidKind;
 
-use crate::app::now;
 use crate::error::ApiError;
 
 /// The account's credentials.
@@ -50,7 +49,7 @@ pub fn init(
         }
         None => hex::encode(rand::random::<[u8; 16]>()),
     };
-    accounts::insert(tx, &sid, &token, now())?;
+    accounts::insert(tx, &sid, &token, tx.now())?;
     create_key(tx, Some("parley-internal token signing"), true)?;
     Ok((
         Account {
@@ -69,7 +68,7 @@ pub fn create_key(
 ) -> Result<(String, String), ApiError> {
     let sid = SidKind::ApiKey.generate();
     let secret = random_secret();
-    accounts::insert_key(tx, &sid, &secret, friendly_name, internal, now())?;
+    accounts::insert_key(tx, &sid, &secret, friendly_name, internal, tx.now())?;
     Ok((sid, secret))
 }
 
@@ -109,7 +108,7 @@ pub fn rename_key(
             "FriendlyName is too long: at most 64 characters",
         ));
     }
-    if accounts::rename_key(tx, sid, friendly_name, now())? == 0 {
+    if accounts::rename_key(tx, sid, friendly_name, tx.now())? == 0 {
         return Err(key_not_found(sid));
     }
     key(tx, sid)

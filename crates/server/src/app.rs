@@ -18,6 +18,8 @@ use crate::store::Db;
 #[derive(Debug)]
 pub struct AppState {
     pub db: Db,
+    /// The server's "now" (the database's clock; tests advance it).
+    pub clock: crate::clock::Clock,
     /// Absolute base URL used in `url`, `links` and paging URLs (no trailing slash).
     pub public_url: String,
     pub account_sid: String,
@@ -48,11 +50,6 @@ pub struct AppState {
 }
 
 pub type App = Arc<AppState>;
-
-/// Unix seconds now.
-pub fn now() -> i64 {
-    parley_protocol::Timestamp::now().0
-}
 
 /// A JSON body with 201 Created.
 pub fn created<T: serde::Serialize>(t: T) -> Response {

@@ -12,7 +12,6 @@ use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{Event, EventKind, FeedEntry, ServerFrame};
 use serde::Serialize;
 
-use crate::app::now;
 use crate::error::ApiResult;
 use crate::store::{self, Conn, StoreError, StoreResult, Tx};
 
@@ -109,7 +108,7 @@ pub fn append(
             audience: audience_name,
             kind: kind.as_str(),
             data: &data_text,
-            created_at: now(),
+            created_at: tx.now(),
             recipients: &listed,
         },
     )?;

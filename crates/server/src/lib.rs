@@ -9,6 +9,7 @@ pub mod account;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod feed;
@@ -259,6 +260,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         store::Dialect::Postgres => realtime::presence::Presence::shared(),
     };
     let app = Arc::new(AppState {
+        clock: db.clock().clone(),
         db,
         hub,
         presence,
@@ -304,7 +306,7 @@ fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            let t = app::now();
+            let t = app.clock.now();
             let r = app
                 .db
                 .write(move |tx| {

@@ -14,7 +14,7 @@ use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
 use crate::access::Caller;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
@@ -287,7 +287,7 @@ pub async fn create_for_user(
                     credential_sid: credential.as_deref(),
                     binding_type: &kind,
                     message_types: &types,
-                    date_created: now(),
+                    date_created: c.now(),
                 },
             )?;
             Ok(created(load(c, &service, &sid)?.user_view(&a)))

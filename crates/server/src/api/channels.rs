@@ -13,7 +13,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
@@ -196,7 +196,7 @@ fn unique_name_taken(
 /// Inserts a channel (names already validated and unique).
 pub fn insert(tx: &Tx<'_>, n: NewChannel<'_>) -> ApiResult<ChannelRow> {
     let sid = SidKind::Channel.generate();
-    store::channels::insert(tx, &sid, &n, now())?;
+    store::channels::insert(tx, &sid, &n, tx.now())?;
     resolve(tx, n.service_sid, &sid)
 }
 
@@ -382,7 +382,7 @@ pub async fn update(
                     date_created: date_created.map(|d| d.0),
                     date_updated: date_updated.map(|d| d.0),
                 },
-                now(),
+                c.now(),
             )?;
             let ch = resolve(c, &service, &ch.sid)?;
             announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;

@@ -10,7 +10,7 @@ use parley_protocol::resources::Credential;
 use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
@@ -103,9 +103,9 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
     app.db
         .write(move |c| {
             let sid = SidKind::Credential.generate();
-            let t = now();
+            let t = c.now();
             store::insert(c, &sid, &kind, t)?;
-            store::update(c, &sid, &changes(&f)?, now())?;
+            store::update(c, &sid, &changes(&f)?, c.now())?;
             Ok(created(load(c, &a, &sid)?))
         })
         .await
@@ -135,7 +135,7 @@ pub async fn update(
     app.db
         .write(move |c| {
             load(c, &a, &sid)?;
-            store::update(c, &sid, &changes(&f)?, now())?;
+            store::update(c, &sid, &changes(&f)?, c.now())?;
             Ok(Json(load(c, &a, &sid)?))
         })
         .await

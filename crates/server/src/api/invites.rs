@@ -13,7 +13,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
@@ -165,7 +165,7 @@ pub async fn create(
                     role_sid: role.as_deref(),
                     created_by: &created_by,
                 },
-                now(),
+                c.now(),
             )?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             announce(c, EventKind::InviteAdded, &inv)?;

@@ -14,7 +14,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
@@ -149,7 +149,7 @@ pub fn insert(
         .or(invite_role.flatten())
         .or(s.default_channel_role_sid.clone());
     let init = init.unwrap_or_default();
-    let t = now();
+    let t = conn.now();
     let sid = SidKind::Member.generate();
     let dc = init.date_created.unwrap_or(t);
     let horizon = clamp_horizon(conn, &ch.sid, init.last_consumed_message_index.flatten())?;
@@ -386,7 +386,7 @@ pub fn set_horizon(
     index: Option<i64>,
     ts: Option<i64>,
 ) -> ApiResult<()> {
-    let t = now();
+    let t = tx.now();
     let index = clamp_horizon(tx, channel_sid, index)?;
     store::members::set_horizon(tx, member_sid, index, ts.or(index.map(|_| t)), t)?;
     Ok(())
@@ -445,7 +445,7 @@ pub async fn update(
                     date_created,
                     date_updated,
                 },
-                now(),
+                c.now(),
             )?;
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;

@@ -12,7 +12,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
@@ -159,7 +159,7 @@ pub struct NewMessage {
 
 /// Appends a message to `ch` with the next index.
 pub fn insert(tx: &Tx<'_>, ch: &ChannelRow, m: NewMessage) -> ApiResult<MessageRow> {
-    let dc = m.date_created.unwrap_or_else(now);
+    let dc = m.date_created.unwrap_or_else(|| tx.now());
     let row = store::messages::insert(
         tx,
         &ch.service_sid,
@@ -352,7 +352,7 @@ pub async fn create(
                     key,
                     &m.sid,
                     &ch.sid,
-                    now(),
+                    c.now(),
                 )?;
             }
             announce(c, &a, EventKind::MessageAdded, &m)?;
@@ -437,7 +437,7 @@ pub async fn update(
                 last_updated_by: updated_by.as_deref(),
                 edited,
             };
-            store::messages::update(c, &m.sid, &edit, now())?;
+            store::messages::update(c, &m.sid, &edit, c.now())?;
             let m = resolve(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageUpdated, &m)?;
             let r = m.render(&a);

@@ -14,7 +14,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
@@ -146,7 +146,7 @@ pub async fn create(
             let (_, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("create roles")?;
             let sid = SidKind::Role.generate();
-            store::roles::insert(c, &sid, &service, &name, kind.as_str(), &perms, now())?;
+            store::roles::insert(c, &sid, &service, &name, kind.as_str(), &perms, c.now())?;
             Ok(created(load(c, &a, &service, &sid)?))
         })
         .await
@@ -182,7 +182,7 @@ pub async fn update(
             let role = load(c, &a, &service, &sid)?;
             let kind = RoleType::parse(&role.kind).unwrap_or(RoleType::Channel);
             let perms = permissions(&f, kind)?;
-            store::roles::set_permissions(c, &sid, &perms, now())?;
+            store::roles::set_permissions(c, &sid, &perms, c.now())?;
             Ok(Json(load(c, &a, &service, &sid)?))
         })
         .await

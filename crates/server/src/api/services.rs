@@ -11,7 +11,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use crate::access::Caller;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
@@ -87,7 +87,7 @@ pub fn load_with_caller(
 /// Creates a service with its default roles.
 pub fn create_service(tx: &Tx<'_>, friendly_name: &str) -> ApiResult<ServiceRow> {
     let sid = SidKind::Service.generate();
-    let t = now();
+    let t = tx.now();
     store::services::insert(tx, &sid, friendly_name, t)?;
     let role = |name: &str, kind: &str, perms: &[&str]| -> ApiResult<String> {
         let role_sid = SidKind::Role.generate();
@@ -389,7 +389,7 @@ pub async fn update(
         .write(move |c| {
             let mut s = load(c, &sid)?;
             apply_update(c, &mut s, &f, a.allow_link_local_webhooks)?;
-            store::services::update(c, &s, now())?;
+            store::services::update(c, &s, c.now())?;
             Ok(Json(load(c, &sid)?.render(&a)))
         })
         .await

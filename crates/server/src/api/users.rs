@@ -12,7 +12,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::{load_with_caller, ServiceRow};
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
@@ -144,7 +144,7 @@ fn insert(
             friendly_name: friendly,
             attributes,
             role_sid: role.or(service.default_service_role_sid.as_deref()),
-            date_created: now(),
+            date_created: conn.now(),
         },
     )?;
     resolve(conn, &service.sid, &sid)
@@ -345,7 +345,7 @@ pub async fn update(
                 friendly.as_deref(),
                 attributes.as_deref(),
                 role.as_deref(),
-                now(),
+                c.now(),
             )?;
             let u = resolve(c, &service, &u.sid)?;
             let r = reachability(c, &a, &s, &u)?;
@@ -368,7 +368,7 @@ pub async fn update(
 
 /// Removes everything tied to a user's identity in a service.
 pub fn delete_user(conn: &Conn<'_>, u: &UserRow) -> ApiResult<()> {
-    store::delete(conn, &u.service_sid, &u.identity, &u.sid, now())?;
+    store::delete(conn, &u.service_sid, &u.identity, &u.sid, conn.now())?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
@@ -259,7 +259,7 @@ pub async fn create(
                 ));
             }
             let sid = SidKind::Webhook.generate();
-            store::insert(c, &sid, &service, &ch.sid, &kind, &cfg, now())?;
+            store::insert(c, &sid, &service, &ch.sid, &kind, &cfg, c.now())?;
             Ok(created(load(c, &a, &ch.sid, &sid)?))
         })
         .await
@@ -300,7 +300,7 @@ pub async fn update(
                 &f,
                 a.allow_link_local_webhooks,
             )?;
-            store::set_configuration(c, &sid, &hook.configuration, now())?;
+            store::set_configuration(c, &sid, &hook.configuration, c.now())?;
             Ok(Json(load(c, &a, &ch.sid, &sid)?))
         })
         .await

@@ -18,7 +18,7 @@ use parley_protocol::token::{TokenError, TokenResponse};
 use parley_protocol::ErrorCode;
 use sha2::{Digest, Sha256};
 
-use crate::app::{now, App};
+use crate::app::App;
 use crate::auth::ratelimit::Signer;
 use crate::error::ApiError;
 use crate::form::Form;
@@ -58,7 +58,7 @@ fn new_refresh_token() -> String {
 /// Stores a fresh refresh token of `family` and returns it.
 fn store_refresh(tx: &Tx<'_>, family: &str, service: &str, identity: &str) -> StoreResult<String> {
     let token = new_refresh_token();
-    let t = now();
+    let t = tx.now();
     sessions::insert_refresh(
         tx,
         &NewRefresh {
@@ -87,7 +87,7 @@ fn respond(
         &app.account_sid,
         &identity,
         &service,
-        now(),
+        app.clock.now(),
         ttl,
     );
     Json(TokenResponse {
@@ -218,7 +218,7 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
     let (limiter, counted_as) = (app.limiter.clone(), signer.clone());
     let counted = app
         .db
-        .write(move |tx| Ok::<_, ApiError>(limiter.attempt(tx, &counted_as, now())?))
+        .write(move |tx| Ok::<_, ApiError>(limiter.attempt(tx, &counted_as, tx.now())?))
         .await;
     match counted {
         Ok(Ok(())) => {}
@@ -246,7 +246,7 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
         .db
         .write(move |c| {
             limiter.succeeded(c, &signer)?;
-            sessions::remember_device(c, &hash_token(&issued), &svc, &id, now())?;
+            sessions::remember_device(c, &hash_token(&issued), &svc, &id, c.now())?;
             store_refresh(c, &family, &svc, &id).map_err(ApiError::from)
         })
         .await
@@ -287,7 +287,7 @@ async fn refresh_grant(app: App, p: crate::form::Params) -> Response {
                 tracing::warn!(identity = %crate::logging::Field(&identity), "a rotated refresh token was presented again; its family is revoked");
                 return Ok(Refresh::Invalid("Refresh token was revoked; sign in again"));
             }
-            if expires_at <= now() {
+            if expires_at <= c.now() {
                 return Ok(Refresh::Invalid("Refresh token expired; sign in again"));
             }
             if !sessions::user_exists(c, &service, &identity)? {

@@ -89,7 +89,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         .read(move |c| key_secret(c, &iss).map_err(ApiError::from))
         .await?
         .ok_or_else(|| to_api(T::UnknownIssuer))?;
-    let v = jwt::verify(token, &secret, &app.account_sid, crate::app::now()).map_err(to_api)?;
+    let v = jwt::verify(token, &secret, &app.account_sid, app.clock.now()).map_err(to_api)?;
     let user = TokenUser {
         identity: v.identity,
         service_sid: v.service_sid,

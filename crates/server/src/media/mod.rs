@@ -22,7 +22,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::access::Caller;
 use crate::api::services;
-use crate::app::{created, now, App};
+use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::Query;
@@ -45,7 +45,11 @@ impl MediaRow {
             app.public_url, self.service_sid, self.sid
         );
         let content = format!("{url}/Content");
-        let link = signed::sign(&app.signing_key.1, &self.sid, now() + app.media.link_ttl);
+        let link = signed::sign(
+            &app.signing_key.1,
+            &self.sid,
+            app.clock.now() + app.media.link_ttl,
+        );
         Media {
             sid: self.sid.clone(),
             account_sid: app.account_sid.clone(),
@@ -212,8 +216,8 @@ pub async fn upload(
         content_type,
         filename,
         sha256: received.sha256.clone(),
-        date_created: now(),
-        date_updated: now(),
+        date_created: app.clock.now(),
+        date_updated: app.clock.now(),
     };
     received.persist(&path).await.map_err(|e| {
         tracing::error!(error = %e, "cannot store an upload");
@@ -304,17 +308,23 @@ pub async fn content(
         _ => None,
     };
     if let Some((expires, nonce, signature)) = &link {
-        signed::verify(&app.signing_key.1, &sid, expires, nonce, signature, now()).map_err(
-            |e| match e {
-                signed::LinkError::Expired => ApiError::new(
-                    ErrorCode::Forbidden,
-                    "This temporary link has expired: fetch the media again for a new one",
-                ),
-                signed::LinkError::Invalid => {
-                    ApiError::new(ErrorCode::Forbidden, "This link is not valid")
-                }
-            },
-        )?;
+        signed::verify(
+            &app.signing_key.1,
+            &sid,
+            expires,
+            nonce,
+            signature,
+            app.clock.now(),
+        )
+        .map_err(|e| match e {
+            signed::LinkError::Expired => ApiError::new(
+                ErrorCode::Forbidden,
+                "This temporary link has expired: fetch the media again for a new one",
+            ),
+            signed::LinkError::Invalid => {
+                ApiError::new(ErrorCode::Forbidden, "This link is not valid")
+            }
+        })?;
     }
     let m = app
         .db
@@ -430,7 +440,7 @@ pub fn attach(conn: &Conn<'_>, caller: &Caller, service: &str, sid: &str) -> Api
 /// Records which message carries a media file (50508 if another send took
 /// it meanwhile).
 pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> ApiResult<()> {
-    if !store::media::mark_sent(conn, sid, channel, message, now())? {
+    if !store::media::mark_sent(conn, sid, channel, message, conn.now())? {
         return Err(ApiError::with_status(
             StatusCode::BAD_REQUEST,
             ErrorCode::MediaAlreadySent,
@@ -444,7 +454,7 @@ pub fn mark_sent(conn: &Conn<'_>, sid: &str, channel: &str, message: &str) -> Ap
 /// `retention` seconds, and files of messages, channels or services that are
 /// gone. Returns their SIDs, whose files the caller deletes.
 pub fn prune(tx: &Tx<'_>, retention: i64) -> ApiResult<Vec<String>> {
-    let sids = store::media::unneeded(tx, now() - retention)?;
+    let sids = store::media::unneeded(tx, tx.now() - retention)?;
     for sid in &sids {
         store::media::delete(tx, sid)?;
     }

@@ -120,7 +120,7 @@ pub fn spawn_presence_relay(app: App) {
             let r =
                 a.db.write(move |tx| {
                     if let Some(node) = app.presence.node() {
-                        let now = crate::app::now();
+                        let now = tx.now();
                         crate::store::presence::heartbeat(tx, node, now)?;
                         let live = now - presence::STALE_AFTER;
                         let before =
@@ -155,7 +155,7 @@ pub fn spawn_presence_relay(app: App) {
             let r = app
                 .db
                 .write(move |tx| {
-                    let now = crate::app::now();
+                    let now = tx.now();
                     if let Some(node) = a.presence.node() {
                         crate::store::presence::heartbeat(tx, node, now)?;
                     }

@@ -138,12 +138,9 @@ impl Presence {
     ) -> crate::store::StoreResult<bool> {
         match &self.node {
             None => Ok(self.is_online_here(service, identity)),
-            Some(_) => crate::store::presence::online(
-                conn,
-                service,
-                identity,
-                crate::app::now() - STALE_AFTER,
-            ),
+            Some(_) => {
+                crate::store::presence::online(conn, service, identity, conn.now() - STALE_AFTER)
+            }
         }
     }
 }

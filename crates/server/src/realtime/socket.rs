@@ -24,7 +24,7 @@ use parley_protocol::realtime::{
 use tokio::time::{sleep_until, Instant};
 
 use super::hub::Registration;
-use crate::app::{now, App};
+use crate::app::App;
 use crate::auth::{verify_token, TokenUser};
 use crate::error::ApiError;
 use crate::feed;
@@ -213,9 +213,8 @@ async fn session(
 }
 
 /// The token timers: warn three minutes before expiry (or at half the
-/// remaining life for shorter tokens), then expire.
-fn token_deadlines(exp: i64) -> (Instant, Instant) {
-    let t = now();
+/// remaining life for shorter tokens), then expire; `t` is now.
+fn token_deadlines(exp: i64, t: i64) -> (Instant, Instant) {
     let at = |unix: i64| Instant::now() + Duration::from_secs((unix - t).max(0) as u64);
     let lead = TOKEN_WARNING_SECS.min((exp - t).max(0) / 2);
     (at(exp - lead), at(exp))
@@ -322,7 +321,7 @@ async fn run(
 
     // Timers live across loop turns (re-arming them on every frame would cost
     // a timer-wheel insertion per delivery).
-    let (warn_at, expire_at) = token_deadlines(user.exp);
+    let (warn_at, expire_at) = token_deadlines(user.exp, app.clock.now());
     let warn = sleep_until(warn_at);
     let expire = sleep_until(expire_at);
     tokio::pin!(warn, expire);
@@ -378,7 +377,7 @@ async fn run(
                         Ok(ClientFrame::UpdateToken { token }) => match verify_token(app, &token).await {
                             Ok(u) if u.identity == user.identity && u.service_sid == user.service_sid => {
                                 user = u;
-                                let (warn_at, expire_at) = token_deadlines(user.exp);
+                                let (warn_at, expire_at) = token_deadlines(user.exp, app.clock.now());
                                 warn.as_mut().reset(warn_at);
                                 expire.as_mut().reset(expire_at);
                                 warned = false;

@@ -234,6 +234,7 @@ struct Inner {
     /// Tells background threads (the PostgreSQL feed tailer) to end.
     stop: Arc<AtomicBool>,
     typing: Arc<Mutex<Option<TypingSink>>>,
+    clock: crate::clock::Clock,
 }
 
 impl Drop for Inner {
@@ -316,8 +317,14 @@ impl Db {
                 readers,
                 stop,
                 typing: sinks.typing,
+                clock: crate::clock::Clock::default(),
             }),
         })
+    }
+
+    /// The clock every transaction reads its "now" from.
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.inner.clock
     }
 
     /// The engine this database runs on.
@@ -374,6 +381,11 @@ impl Db {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Conn<'_>) -> Result<T, E> + Send + 'static,
     {
+        let clock = self.inner.clock.clone();
+        let f = move |c: &Conn<'_>| {
+            c.set_now(clock.now());
+            f(c)
+        };
         match &self.inner.readers {
             Readers::Sqlite(r) => r.run(f).await,
             Readers::Postgres(r) => r.run(f).await,
@@ -424,7 +436,14 @@ impl Db {
         F: FnOnce(&Tx<'_>) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
-        let job = writer::job(f, reply);
+        let clock = self.inner.clock.clone();
+        let job = writer::job(
+            move |tx: &Tx<'_>| {
+                tx.set_now(clock.now());
+                f(tx)
+            },
+            reply,
+        );
         self.inner.writers[writer]
             .send(job)
             .await

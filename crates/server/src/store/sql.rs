@@ -494,6 +494,9 @@ impl PgConn {
 /// or a read-only one.
 pub struct Conn<'c> {
     inner: ConnInner<'c>,
+    /// The request's "now" (Unix seconds): the server's clock when its
+    /// transaction started (see [`crate::clock`]).
+    now: std::cell::Cell<i64>,
 }
 
 enum ConnInner<'c> {
@@ -522,13 +525,24 @@ impl<'c> Conn<'c> {
     pub(crate) fn sqlite(conn: &'c rusqlite::Connection) -> Conn<'c> {
         Conn {
             inner: ConnInner::Sqlite(conn),
+            now: std::cell::Cell::new(parley_protocol::Timestamp::now().0),
         }
     }
 
     pub(crate) fn postgres(conn: &'c mut PgConn) -> Conn<'c> {
         Conn {
             inner: ConnInner::Postgres(RefCell::new(conn)),
+            now: std::cell::Cell::new(parley_protocol::Timestamp::now().0),
         }
+    }
+
+    /// The time of the request this connection runs (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.now.get()
+    }
+
+    pub(crate) fn set_now(&self, t: i64) {
+        self.now.set(t);
     }
 
     /// The engine behind this connection.

@@ -797,3 +797,52 @@ async fn behind_a_trusted_proxy_sign_ins_are_throttled_per_forwarded_client() {
         "X-Forwarded-For is not believed"
     );
 }
+
+#[tokio::test]
+async fn tokens_refresh_tokens_and_lock_outs_expire_on_the_servers_clock() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    t.set_password(&svc, "alice", "correct horse").await;
+    let clock = t.server.app.clock.clone();
+    let path = format!("/v2/Services/{svc}");
+    let short = t.token_with(&svc, "alice", 0, 600);
+    assert_eq!(
+        t.get(&path, Auth::Token(&short)).await.status,
+        StatusCode::OK
+    );
+    let (_, signed_in) = sign_in(&t, "alice", "correct horse", None).await;
+    let refresh = signed_in["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    for i in 0..6 {
+        sign_in(&t, "alice", &format!("wrong {i}"), None).await;
+    }
+    let (s, _) = sign_in(&t, "alice", "correct horse", None).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "locked out for now");
+
+    clock.advance(601);
+    let r = t.get(&path, Auth::Token(&short)).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, 20104),
+        "the token expired"
+    );
+    clock.advance(15 * 60);
+    let (s, _) = sign_in(&t, "alice", "correct horse", None).await;
+    assert_eq!(s, StatusCode::OK, "the lock-out window is over");
+    clock.advance(parley_server::auth::login::REFRESH_TTL);
+    let r = t
+        .post(
+            "/auth/token",
+            Auth::None,
+            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "the refresh token expired: {}",
+        r.body
+    );
+}
