@@ -13,7 +13,7 @@ VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps ui tauri-driver build bench check-layering bindings check-bindings clean cargo-fuzz fuzz fuzz-smoke
+.PHONY: run test deps ui tauri-driver build bench soak check-layering bindings check-bindings clean cargo-fuzz fuzz fuzz-smoke
 
 ## Install missing Debian packages (idempotent; apt only runs when something is missing).
 deps:
@@ -142,10 +142,15 @@ run: deps ui
 bench: deps ui tauri-driver
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
+	$(CARGO) bench --bench signin_memory
 	tests/support/with-postgres $(CARGO) bench --bench cluster
 	$(CARGO) bench -p parley-client --bench cache
 	$(CARGO) build --release -p parley-desktop --example blank_webview
 	$(call desktop_session,exec $(CARGO) bench -p parley-desktop --bench startup)
+
+## 2,000 sockets and steady traffic for 30 minutes; the server's RSS each minute.
+soak: deps
+	$(CARGO) bench --bench soak
 
 clean:
 	$(CARGO) clean
