@@ -69,6 +69,7 @@ def server(tmp_path_factory):
 def client_for(server, username=None, password=None):
     c = Client(username or server.account_sid, password or server.auth_token, server.account_sid)
     c.chat.base_url = server.url
+    c.api.base_url = server.url
     return c
 
 

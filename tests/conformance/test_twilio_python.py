@@ -300,7 +300,24 @@ def test_access_tokens_minted_by_the_helper_library(server, client, service):
     forged = AccessToken(server.account_sid, sid, "not-the-secret-" + "x" * 32, identity="tina")
     forged.add_grant(ChatGrant(service_sid=service.sid))
     r = requests.get(base, headers={"X-Twilio-Token": forged.to_jwt()})
-    assert (r.status_code, r.json()["code"]) == (401, 20101)
+    assert (r.status_code, r.json()["code"]) == (401, 20107), "a bad signature has its own code"
+
+
+def test_api_keys_are_created_listed_renamed_and_revoked_by_the_helper_library(server, client, service):
+    account = client.api.v2010.accounts(server.account_sid)
+    key = account.new_keys.create(friendly_name="bot")
+    assert key.sid.startswith("SK") and key.secret, "the secret comes once, with the create"
+    listed = {k.sid: k for k in account.keys.list()}
+    assert listed[key.sid].friendly_name == "bot"
+    assert listed[key.sid].date_created is not None, "an RFC 2822 date the library parses"
+    as_key = client_for(server, key.sid, key.secret)
+    assert as_key.chat.v2.services(service.sid).fetch().sid == service.sid
+    assert account.keys(key.sid).update(friendly_name="robot").friendly_name == "robot"
+    assert account.keys(key.sid).delete() is True
+    with pytest.raises(TwilioRestException) as e:
+        as_key.chat.v2.services(service.sid).fetch()
+    assert e.value.status == 401, "a revoked key stops working at once"
+    assert key.sid not in {k.sid for k in account.keys.list()}
 
 
 def test_webhooks_validate_with_twilios_request_validator(server, client, service):

@@ -138,7 +138,7 @@ impl Client {
         notifier: Arc<dyn Notifier>,
     ) -> Result<Client> {
         let dir = cfg.account_dir(&session.account);
-        let cache = Cache::open(&dir.join("cache.db"))?;
+        let cache = Cache::open(&dir.join("cache.db"))?.with_clock(session.clock().clone());
         cache.set_meta("identity", &session.account.identity)?;
         cache.set_meta("service_sid", &session.account.service_sid)?;
         std::fs::write(
@@ -210,6 +210,11 @@ impl Client {
         let api = Api::new(&account.server_url)?;
         let session = Session::resume(api.clone(), account, secrets);
         Self::build(cfg, session, api, notifier)
+    }
+
+    /// The clock the client reads (tests advance it instead of sleeping).
+    pub fn clock(&self) -> &parley_protocol::Clock {
+        self.inner.session.clock()
     }
 
     pub fn account(&self) -> &Account {

@@ -15,10 +15,6 @@ fn retry_delay(attempts: i64) -> i64 {
     (1i64 << attempts.clamp(0, 5)).min(30)
 }
 
-fn now() -> i64 {
-    parley_protocol::Timestamp::now().0
-}
-
 async fn deliver(
     inner: &Arc<Inner>,
     item: &OutboxItem,
@@ -73,7 +69,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
         if inner.stopped() {
             return;
         }
-        while let Ok(Some(item)) = inner.cache.next_outbox(now()) {
+        while let Ok(Some(item)) = inner.cache.next_outbox(inner.cache.clock().now()) {
             let channel = item.channel_sid.clone();
             match deliver(&inner, &item).await {
                 Ok(message) => {
@@ -108,7 +104,9 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             });
         }
         let wait = match inner.cache.next_outbox_due() {
-            Ok(Some(due)) => Duration::from_secs((due - now()).clamp(1, 30) as u64),
+            Ok(Some(due)) => {
+                Duration::from_secs((due - inner.cache.clock().now()).clamp(1, 30) as u64)
+            }
             _ => Duration::from_secs(30),
         };
         tokio::select! {

@@ -74,10 +74,8 @@ pub struct Session {
     secrets: Arc<dyn SecretStore>,
     remember: bool,
     tokens: Mutex<Tokens>,
-}
-
-fn now() -> i64 {
-    parley_protocol::Timestamp::now().0
+    /// The client's "now" (shared with its cache; tests advance it).
+    clock: parley_protocol::Clock,
 }
 
 impl Session {
@@ -119,6 +117,7 @@ impl Session {
                 access: None,
                 refresh: None,
             }),
+            clock: Default::default(),
         };
         s.store(&t).await?;
         Ok(s)
@@ -136,12 +135,17 @@ impl Session {
                 access: None,
                 refresh: None,
             }),
+            clock: Default::default(),
         }
     }
 
     async fn store(&self, t: &TokenResponse) -> Result<()> {
         let mut tokens = self.tokens.lock().await;
-        tokens.access = Some((t.access_token.clone(), now() + t.expires_in, t.expires_in));
+        tokens.access = Some((
+            t.access_token.clone(),
+            self.clock.now() + t.expires_in,
+            t.expires_in,
+        ));
         tokens.refresh = Some(t.refresh_token.clone());
         if self.remember {
             self.secrets
@@ -150,12 +154,17 @@ impl Session {
         Ok(())
     }
 
+    /// The clock this session (and its account's cache) reads.
+    pub fn clock(&self) -> &parley_protocol::Clock {
+        &self.clock
+    }
+
     /// A valid access token, refreshing it when it is close to expiry.
     pub async fn access_token(&self) -> Result<String> {
         let mut tokens = self.tokens.lock().await;
         if let Some((t, exp, life)) = &tokens.access {
             // Refresh two minutes before expiry, or at a third of the life of short tokens.
-            if *exp - now() > REFRESH_MARGIN.min(life / 3) {
+            if *exp - self.clock.now() > REFRESH_MARGIN.min(life / 3) {
                 return Ok(t.clone());
             }
         }
@@ -177,7 +186,11 @@ impl Session {
                 .ok_or(ClientError::NotSignedIn)?,
         };
         let t = self.api.refresh(&refresh).await?;
-        tokens.access = Some((t.access_token.clone(), now() + t.expires_in, t.expires_in));
+        tokens.access = Some((
+            t.access_token.clone(),
+            self.clock.now() + t.expires_in,
+            t.expires_in,
+        ));
         tokens.refresh = Some(t.refresh_token.clone());
         if self.remember {
             self.secrets

@@ -18,4 +18,4 @@ pub mod token;
 pub use error::{ErrorBody, ErrorCode};
 pub use paging::Meta;
 pub use sid::SidKind;
-pub use timestamp::Timestamp;
+pub use timestamp::{Clock, Timestamp};

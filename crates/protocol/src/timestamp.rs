@@ -3,6 +3,8 @@
 
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 /// A point in time with one-second precision, stored as Unix seconds.
@@ -20,6 +22,26 @@ impl Timestamp {
         OffsetDateTime::parse(s.trim(), &Rfc3339)
             .ok()
             .map(|t| Timestamp(t.unix_timestamp()))
+    }
+}
+
+/// "Now" as one side counts it: the wall clock shifted by an offset that
+/// tests advance instead of sleeping. Clones share the offset. The server
+/// and the client each hold one and never ask the system clock elsewhere.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        Timestamp::now().0 + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and its clones) `secs` seconds ahead.
+    pub fn advance(&self, secs: i64) {
+        self.offset.fetch_add(secs, Ordering::Relaxed);
     }
 }
 

@@ -4,26 +4,7 @@
 //! starts (`Conn::now`), so everything one request writes carries the same
 //! time; code outside a transaction asks `AppState::clock`.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
-/// Unix seconds, shared by everything one server runs.
-#[derive(Debug, Clone, Default)]
-pub struct Clock {
-    offset: Arc<AtomicI64>,
-}
-
-impl Clock {
-    /// Now, in Unix seconds.
-    pub fn now(&self) -> i64 {
-        parley_protocol::Timestamp::now().0 + self.offset.load(Ordering::Relaxed)
-    }
-
-    /// Moves this clock `secs` seconds ahead (tests).
-    pub fn advance(&self, secs: i64) {
-        self.offset.fetch_add(secs, Ordering::Relaxed);
-    }
-}
+pub use parley_protocol::Clock;
 
 #[cfg(test)]
 mod tests {

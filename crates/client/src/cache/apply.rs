@@ -51,10 +51,6 @@ fn status_of(conn: &Connection, sid: &str) -> rusqlite::Result<Option<String>> {
     .optional()
 }
 
-fn now() -> i64 {
-    parley_protocol::Timestamp::now().0
-}
-
 pub(crate) fn upsert_channel(
     conn: &Connection,
     ch: &Channel,
@@ -596,6 +592,6 @@ impl Cache {
     }
 
     pub(crate) fn touch(&self) -> Result<()> {
-        self.set_meta("last_sync", &now().to_string())
+        self.set_meta("last_sync", &self.clock.now().to_string())
     }
 }

@@ -35,10 +35,6 @@ pub struct OutboxMedia {
     pub sid: Option<String>,
 }
 
-fn now() -> i64 {
-    parley_protocol::Timestamp::now().0
-}
-
 impl Cache {
     /// Queues a media send (with an optional caption); returns its outbox id.
     pub fn enqueue_media(&self, channel: &str, body: Option<&str>, m: &OutboxMedia) -> Result<i64> {
@@ -46,7 +42,7 @@ impl Cache {
         c.execute(
             "INSERT INTO outbox (kind, channel_sid, body, idem_key, created_at, media_path, media_type, media_filename, media_size)
              VALUES ('send', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![channel, body, new_key(), now(), m.path, m.content_type, m.filename, m.size as i64],
+            params![channel, body, new_key(), self.clock.now(), m.path, m.content_type, m.filename, m.size as i64],
         )?;
         Ok(c.last_insert_rowid())
     }
@@ -94,7 +90,7 @@ impl Cache {
         if found.is_some() {
             c.execute(
                 "UPDATE media_files SET last_used = ?2 WHERE sid = ?1",
-                params![sid, now()],
+                params![sid, self.clock.now()],
             )?;
         }
         Ok(found)
@@ -111,7 +107,7 @@ impl Cache {
         self.conn().execute(
             "INSERT INTO media_files (sid, size, content_type, filename, last_used) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(sid) DO UPDATE SET size = excluded.size, last_used = excluded.last_used",
-            params![sid, size as i64, content_type, filename, now()],
+            params![sid, size as i64, content_type, filename, self.clock.now()],
         )?;
         Ok(())
     }

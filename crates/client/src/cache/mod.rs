@@ -60,6 +60,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 #[derive(Debug)]
 pub struct Cache {
     conn: Mutex<Connection>,
+    /// The time stamped on what the cache records (see [`Cache::with_clock`]).
+    clock: parley_protocol::Clock,
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
@@ -100,6 +102,7 @@ impl Cache {
         migrate(&mut conn)?;
         Ok(Cache {
             conn: Mutex::new(conn),
+            clock: Default::default(),
         })
     }
 
@@ -109,7 +112,18 @@ impl Cache {
         migrate(&mut conn)?;
         Ok(Cache {
             conn: Mutex::new(conn),
+            clock: Default::default(),
         })
+    }
+
+    /// The cache, reading `clock` for the times it records.
+    pub fn with_clock(mut self, clock: parley_protocol::Clock) -> Cache {
+        self.clock = clock;
+        self
+    }
+
+    pub(crate) fn clock(&self) -> &parley_protocol::Clock {
+        &self.clock
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
