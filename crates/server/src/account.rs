@@ -97,17 +97,23 @@ fn key_not_found(sid: &str) -> ApiError {
     )
 }
 
+/// An API key's name: at most 64 characters.
+pub fn check_key_name(friendly_name: Option<&str>) -> Result<(), ApiError> {
+    if friendly_name.is_some_and(|n| n.chars().count() > 64) {
+        return Err(ApiError::invalid_param(
+            "FriendlyName is too long: at most 64 characters",
+        ));
+    }
+    Ok(())
+}
+
 /// Renames the API key `sid`.
 pub fn rename_key(
     tx: &Tx<'_>,
     sid: &str,
     friendly_name: Option<&str>,
 ) -> Result<accounts::KeyRow, ApiError> {
-    if friendly_name.is_some_and(|n| n.chars().count() > 64) {
-        return Err(ApiError::invalid_param(
-            "FriendlyName is too long: at most 64 characters",
-        ));
-    }
+    check_key_name(friendly_name)?;
     if accounts::rename_key(tx, sid, friendly_name, tx.now())? == 0 {
         return Err(key_not_found(sid));
     }

@@ -21,7 +21,21 @@ pub struct ClientIp(pub IpAddr);
 
 /// Whether `ip` is one of `trusted`.
 pub fn trusted(trusted: &[IpNet], ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
     trusted.iter().any(|n| n.contains(&ip))
+}
+
+/// The key per-address limits count under: the address, or for IPv6 its
+/// /64 (one subscriber's network; rotating addresses inside it must not
+/// escape the limits).
+pub fn limit_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 /// The client address of a request from `peer` carrying these
@@ -31,12 +45,14 @@ pub fn client_ip<'a>(
     peer: IpAddr,
     forwarded_for: impl Iterator<Item = &'a str>,
 ) -> IpAddr {
+    // An IPv4 client of a dual-stack socket arrives as ::ffff:a.b.c.d.
+    let peer = peer.to_canonical();
     if !trusted(trusted_proxies, peer) {
         return peer;
     }
     let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).collect();
     for hop in hops.iter().rev() {
-        match hop.trim().parse::<IpAddr>() {
+        match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
             Ok(ip) if trusted(trusted_proxies, ip) => continue,
             Ok(ip) => return ip,
             // Garbage in the chain: stop at the last hop we could read.
@@ -109,6 +125,25 @@ mod tests {
         assert_eq!(
             client_ip(&proxies, ip("127.0.0.1"), std::iter::empty()),
             ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_ip(&proxies, ip("::ffff:127.0.0.1"), xff("203.0.113.9")),
+            ip("203.0.113.9"),
+            "a dual-stack socket's IPv4 peer is still the trusted proxy"
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64() {
+        assert_eq!(limit_key(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(limit_key(ip("::ffff:203.0.113.9")), "203.0.113.9");
+        assert_eq!(
+            limit_key(ip("2001:db8:1:2:aaaa::1")),
+            limit_key(ip("2001:db8:1:2:ffff::9"))
+        );
+        assert_ne!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:3::1"))
         );
     }
 }

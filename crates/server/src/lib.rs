@@ -311,6 +311,7 @@ fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
                 .db
                 .write(move |tx| {
                     store::throttle::prune(tx, t - 24 * 3600)?;
+                    store::sessions::prune_devices(tx, t - auth::login::REFRESH_TTL)?;
                     feed::prune(tx, t - retention, t - api::messages::IDEMPOTENCY_RETENTION)
                         .map_err(error::ApiError::from)
                 })

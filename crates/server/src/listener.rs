@@ -1,6 +1,7 @@
 //! The accept loop: what a slow, idle or greedy client can hold.
 //!
-//! - **Request heads** must arrive within `head_timeout`; the same timer
+//! - **Request heads** must arrive within `head_timeout` (a connection
+//!   that sends nothing at all is closed after it too); the same timer
 //!   runs while a keep-alive connection waits for its next request, so it is
 //!   also the idle timeout (hyper starts it whenever it waits for a head).
 //!   A WebSocket handshake is such a request; after the upgrade the socket
@@ -171,10 +172,15 @@ impl Drop for Slot {
 /// A TCP stream that holds its connection's [`Slot`]: the slot is given
 /// back when the stream is dropped, which for an upgraded WebSocket is when
 /// the socket closes, not when its HTTP handshake ends.
+///
+/// Until its first byte arrives it also has a deadline: hyper reads the
+/// protocol preface before any of its own timers run, so a connection that
+/// never sends anything would otherwise hold its slot forever.
 #[derive(Debug)]
 struct Counted {
     tcp: tokio::net::TcpStream,
     _slot: Slot,
+    first_byte: Option<Pin<Box<Sleep>>>,
 }
 
 impl tokio::io::AsyncRead for Counted {
@@ -183,7 +189,20 @@ impl tokio::io::AsyncRead for Counted {
         cx: &mut Context<'_>,
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.tcp).poll_read(cx, buf)
+        if let Some(deadline) = self.first_byte.as_mut() {
+            if deadline.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "no request arrived",
+                )));
+            }
+        }
+        let before = buf.filled().len();
+        let read = Pin::new(&mut self.tcp).poll_read(cx, buf);
+        if matches!(read, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.first_byte = None;
+        }
+        read
     }
 }
 
@@ -289,7 +308,7 @@ pub async fn serve(
                 }
             },
         };
-        let Some(slot) = admit(&counts, &limits, peer.ip()) else {
+        let Some(slot) = admit(&counts, &limits, peer.ip().to_canonical()) else {
             drop(tcp);
             continue;
         };
@@ -297,7 +316,11 @@ pub async fn serve(
         // Nagle's algorithm to coalesce them (which adds tens of ms).
         let _ = tcp.set_nodelay(true);
         let service = request_service(router.clone(), peer, limits.clone());
-        let io = TokioIo::new(Counted { tcp, _slot: slot });
+        let io = TokioIo::new(Counted {
+            tcp,
+            _slot: slot,
+            first_byte: Some(Box::pin(tokio::time::sleep(limits.head_timeout))),
+        });
         let conn = builder.serve_connection_with_upgrades(io, service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {

@@ -2,9 +2,10 @@
 //! admins, but an admin credential (or a leaked API key) must not turn the
 //! server into a proxy to the cloud metadata service at 169.254.169.254 or
 //! other link-local hosts, which hand out the machine's own credentials.
-//! Such targets are refused — as IP literals when the URL is set, after DNS
-//! resolution when a webhook is sent (a name may resolve to them), and
-//! redirects are not followed — unless the operator allows them
+//! Such targets are refused — as IP literals when the URL is set and again
+//! when a webhook is sent (a URL stored before the rule, or while it was
+//! lifted), after DNS resolution (a name may resolve to them); redirects
+//! are not followed and no proxy is used — unless the operator allows them
 //! (`allow_link_local_webhooks`). Loopback and private addresses stay
 //! allowed: a bot on the same machine or LAN is the usual self-hosted setup.
 
@@ -47,6 +48,10 @@ fn allowed_v6(ip: Ipv6Addr) -> bool {
 pub fn check_url(raw: &str, allow_link_local: bool) -> Result<(), String> {
     if raw.len() > 2048 {
         return Err("it is longer than 2048 characters".into());
+    }
+    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        // The URL parser would silently drop tabs and newlines.
+        return Err("it contains whitespace or control characters".into());
     }
     let url = url::Url::parse(raw).map_err(|e| format!("it is not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -95,9 +100,11 @@ pub fn client(
     timeout: std::time::Duration,
     allow_link_local: bool,
 ) -> reqwest::Result<reqwest::Client> {
+    // No proxy from the environment: it would resolve names past the guard.
     let builder = reqwest::Client::builder()
         .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy();
     if allow_link_local {
         builder.build()
     } else {

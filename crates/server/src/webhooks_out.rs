@@ -284,6 +284,10 @@ async fn deliver(
     t: Target,
     mut params: Vec<(String, String)>,
 ) {
+    if let Err(why) = crate::webhook_targets::check_url(&t.url, allow_link_local) {
+        tracing::warn!(url = %crate::logging::Field(&t.url), %why, "webhook not sent");
+        return;
+    }
     let http = match crate::webhook_targets::client(TIMEOUT, allow_link_local) {
         Ok(h) => h,
         Err(_) => return,
@@ -316,9 +320,11 @@ async fn deliver(
         match req.send().await {
             Ok(r) if !matches!(r.status().as_u16(), 429 | 503 | 504) => return,
             Ok(r) => {
-                tracing::info!(url = %t.url, status = %r.status(), attempt, "webhook answered with a retryable status")
+                tracing::info!(url = %crate::logging::Field(&t.url), status = %r.status(), attempt, "webhook answered with a retryable status")
             }
-            Err(e) => tracing::info!(url = %t.url, error = %e, attempt, "webhook call failed"),
+            Err(e) => {
+                tracing::info!(url = %crate::logging::Field(&t.url), error = %e, attempt, "webhook call failed")
+            }
         }
     }
 }

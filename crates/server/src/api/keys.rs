@@ -90,6 +90,7 @@ pub async fn list(
             .map_err(|_| ApiError::invalid_param(format!("Page {p:?} is not a page number")))?,
     };
     let keys = app.db.read(|c| account::list_keys(c)).await?;
+    let total = keys.len();
     let uri = format!("/2010-04-01/Accounts/{account}/Keys.json");
     let start = page.saturating_mul(size);
     let shown: Vec<Key> = keys
@@ -101,7 +102,11 @@ pub async fn list(
     let body = serde_json::json!({
         "end": (start + shown.len()).saturating_sub(1),
         "first_page_uri": format!("{uri}?PageSize={size}&Page=0"),
-        "next_page_uri": serde_json::Value::Null,
+        "next_page_uri": if start + size < total {
+            format!("{uri}?PageSize={size}&Page={}", page + 1).into()
+        } else {
+            serde_json::Value::Null
+        },
         "page": page,
         "page_size": size,
         "previous_page_uri": if page == 0 { serde_json::Value::Null } else {
@@ -123,11 +128,7 @@ pub async fn create(
 ) -> ApiResult<Response> {
     check(&app, &p, &account)?;
     let name = f.str("FriendlyName").map(str::to_owned);
-    if name.as_deref().is_some_and(|n| n.chars().count() > 64) {
-        return Err(ApiError::invalid_param(
-            "FriendlyName is too long: at most 64 characters",
-        ));
-    }
+    account::check_key_name(name.as_deref())?;
     let (row, secret) = app
         .db
         .write(move |c| {

@@ -205,7 +205,7 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
         ),
         Err(e) => return e.into_response(),
     };
-    let address = peer.to_string();
+    let address = crate::forwarded::limit_key(peer);
     let signer = match &device {
         Some(h) => Signer::Device {
             token_hash: h.clone(),

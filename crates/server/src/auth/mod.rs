@@ -90,8 +90,9 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         .await?
         .ok_or_else(|| to_api(T::UnknownIssuer))?;
     let v = jwt::verify(token, &secret, &app.account_sid, app.clock.now()).map_err(to_api)?;
+    // Stored and looked up in NFC, as every identity is (crate::names).
     let user = TokenUser {
-        identity: v.identity,
+        identity: crate::names::normalize(&v.identity).into_owned(),
         service_sid: v.service_sid,
         exp: v.exp,
         key_sid,

@@ -135,7 +135,7 @@ pub fn update(
 }
 
 /// Deletes user `sid` and what is tied to its identity in its service:
-/// memberships and invites are deleted, refresh tokens revoked; the
+/// memberships, invites and known devices are deleted, refresh tokens revoked; the
 /// deletion at `t` is remembered (see [`deleted_at`]).
 pub fn delete(
     conn: &Conn<'_>,
@@ -154,6 +154,10 @@ pub fn delete(
     )?;
     conn.execute(
         "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2",
+        args![service, identity],
+    )?;
+    conn.execute(
+        "DELETE FROM login_devices WHERE service_sid = ?1 AND identity = ?2",
         args![service, identity],
     )?;
     conn.execute("DELETE FROM users WHERE sid = ?1", args![sid])?;

@@ -1,9 +1,10 @@
 //! The database restarts under a running server (every connection cut):
 //! the next writes succeed, reads too, and the feed keeps flowing to open
-//! sockets. Alone in its binary: the restart cuts every test's connections.
+//! sockets. On a cluster of its own: a restart of the shared one would cut
+//! every other test's connections.
 //!
-//! Needs the test cluster (`PARLEY_TEST_POSTGRES`, `PARLEY_TEST_POSTGRES_DIR`);
-//! `make test` runs it under `tests/support/with-postgres … --include-ignored`.
+//! Needs PostgreSQL's server binaries; `make test` runs it under
+//! `tests/support/with-postgres … --include-ignored`.
 
 use crate::common;
 
@@ -14,8 +15,12 @@ use common::{Auth, TestServer, WsAuth};
 #[tokio::test]
 #[ignore = "needs PostgreSQL: make test runs it with tests/support/with-postgres"]
 async fn a_database_restart_loses_no_request_and_the_feed_keeps_flowing() {
-    let cluster = std::env::var("PARLEY_TEST_POSTGRES_DIR").expect("PARLEY_TEST_POSTGRES_DIR");
-    let t = TestServer::start().await;
+    let cluster = common::postgres::OwnCluster::start();
+    let url = common::postgres::fresh_database_on(&cluster.admin);
+    let t = TestServer::start_with(|o| {
+        o.database = parley_server::Database::from_url(Some(url), Some(4)).expect("URL");
+    })
+    .await;
     assert!(matches!(t.database, parley_server::Database::Postgres(_)));
     let svc = t.service().await;
     let room = format!("/v2/Services/{svc}/Channels");
@@ -30,16 +35,7 @@ async fn a_database_restart_loses_no_request_and_the_feed_keeps_flowing() {
     let mut ws = t.ws(&svc, WsAuth::Header(&token), None).await;
     ws.until("caughtUp", Duration::from_secs(5)).await;
 
-    let pg = |what: &str| {
-        let done = std::process::Command::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/support/pg-cluster"
-        ))
-        .args([what, &cluster])
-        .status()
-        .expect("pg-cluster ran");
-        assert!(done.success(), "pg-cluster {what}");
-    };
+    let pg = |what: &str| cluster.run(what);
     let ready = || async { t.get("/readyz", Auth::None).await.status.as_u16() };
     assert_eq!(ready().await, 200, "ready while the database answers");
 

@@ -548,6 +548,14 @@ async fn slow_and_idle_connections_are_closed_and_connections_per_address_are_ca
             .is_some(),
         "head timeout"
     );
+    // Connected, and silent from the start.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    assert!(
+        until_closed(&mut silent, Duration::from_secs(5))
+            .await
+            .is_some(),
+        "a connection that never sends a byte is closed too"
+    );
     // Idle after a request (keep-alive).
     let mut idle = tokio::net::TcpStream::connect(addr).await.expect("connect");
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")

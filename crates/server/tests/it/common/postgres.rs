@@ -11,7 +11,12 @@ pub fn admin_url() -> Option<String> {
 
 /// Creates an empty database on the test cluster and returns its URL.
 pub fn fresh_database() -> Option<String> {
-    let admin = admin_url()?;
+    Some(fresh_database_on(&admin_url()?))
+}
+
+/// Creates an empty database on the cluster of `admin` and returns its URL.
+pub fn fresh_database_on(admin: &str) -> String {
+    let admin = admin.to_owned();
     let name = format!("t{}", hex_id());
     let url = admin.clone();
     let sql = format!("CREATE DATABASE {name}");
@@ -24,7 +29,58 @@ pub fn fresh_database() -> Option<String> {
     .join()
     .expect("create database");
     let (base, _) = admin.rsplit_once('/').expect("admin URL ends in /dbname");
-    Some(format!("{base}/{name}"))
+    format!("{base}/{name}")
+}
+
+/// A PostgreSQL cluster of one test's own (`tests/support/pg-cluster`), for
+/// tests that stop or restart it: the shared one serves every other test of
+/// the binary at the same time. Stopped and removed when dropped.
+pub struct OwnCluster {
+    pub dir: tempfile::TempDir,
+    pub admin: String,
+}
+
+fn pg_cluster(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/pg-cluster"
+    ))
+    .args(args)
+    .output()
+    .expect("pg-cluster ran")
+}
+
+impl OwnCluster {
+    pub fn start() -> OwnCluster {
+        let dir = tempfile::tempdir().expect("dir");
+        let data = dir.path().join("pg");
+        let out = pg_cluster(&["start", &data.display().to_string()]);
+        assert!(
+            out.status.success(),
+            "pg-cluster start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let admin = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        OwnCluster { dir, admin }
+    }
+
+    /// `pg-cluster down|up|restart` of this cluster.
+    pub fn run(&self, what: &str) {
+        let data = self.dir.path().join("pg");
+        let out = pg_cluster(&[what, &data.display().to_string()]);
+        assert!(
+            out.status.success(),
+            "pg-cluster {what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("pg");
+        let _ = pg_cluster(&["stop", &data.display().to_string()]);
+    }
 }
 
 fn hex_id() -> String {
