@@ -47,6 +47,7 @@ cargo-fuzz:
 # `make fuzz`).
 FUZZ_TARGETS := form jwt client_frame page_token range media_name names
 define fuzz_all
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build $(2)
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p ../target/fuzz-scratch/$$t && \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(2) $$t ../target/fuzz-scratch/$$t corpus/$$t -- \

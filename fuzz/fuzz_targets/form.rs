@@ -3,6 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use parley_protocol::ErrorCode;
 use parley_server::form::Params;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,9 +12,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = p.str(name);
         let _ = p.all(name);
         let _ = p.bool(name);
-        let _ = p.int(name, 20001);
-        let _ = p.nullable_int(name, 20001);
-        let _ = p.date(name, 20001);
+        let _ = p.int(name, ErrorCode::InvalidParameter);
+        let _ = p.nullable_int(name, ErrorCode::InvalidParameter);
+        let _ = p.date(name, ErrorCode::InvalidParameter);
         let _ = p.attributes(name);
     }
     let again: String = form_urlencoded::Serializer::new(String::new())
