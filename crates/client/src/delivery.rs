@@ -83,9 +83,11 @@ pub(crate) async fn run(inner: Arc<Inner>) {
                     let _ = inner.cache.outbox_remove(item.id);
                 }
                 Err(e) if e.is_transient() || matches!(e, ClientError::Unauthorized(_)) => {
+                    // A rate limit says when to come back; never sooner.
+                    let asked = e.retry_after().map_or(0, |s| s.min(3600) as i64);
                     let _ = inner.cache.outbox_retry_later(
                         item.id,
-                        retry_delay(item.attempts),
+                        retry_delay(item.attempts).max(asked),
                         &e.to_string(),
                     );
                     inner.emit(ClientEvent::MessagesChanged {

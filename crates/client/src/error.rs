@@ -22,6 +22,8 @@ pub enum ClientError {
         status: u16,
         code: u32,
         message: String,
+        /// Seconds the server asked to wait before trying again (`Retry-After`).
+        retry_after: Option<u64>,
     },
     /// The local cache failed.
     #[error("local cache: {0}")]
@@ -75,7 +77,16 @@ impl ClientError {
         }
     }
 
-    /// Whether retrying later may succeed (network trouble, server errors).
+    /// How long the server asked to wait before a retry, if it did.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ClientError::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether retrying later may succeed (network trouble, server errors,
+    /// rate limits).
     pub fn is_transient(&self) -> bool {
         match self {
             ClientError::Unreachable(_) => true,

@@ -75,11 +75,16 @@ error_codes! {
     InvalidTypingIndicatorFormat = 50053, 400, "Invalid typing indicator format";
     InvalidWebhookFormat = 50054, 400, "Invalid webhook format";
     InvalidWebhookMethod = 50055, 400, "Invalid webhook method";
+    WebhookRejected = 50056, 403, "Webhook disabled processing of command";
+    WebhookFailed = 50057, 502, "Webhook call failed to execute successfully";
     NotificationTemplateTooLong = 50058, 400, "Notification template too long";
     NotificationSoundNameTooLong = 50059, 400, "Notification sound name too long";
     InvalidUserChannelsLimitFormat = 50060, 400, "Invalid user channels limit format";
     InvalidChannelMembersLimitFormat = 50061, 400, "Invalid channel members limit format";
+    ActionsPerSecondExceeded = 50063, 429, "Actions per second limit exceeded";
     InvalidWebhookRetryCount = 50065, 400, "Invalid webhook retry count";
+    GlobalActionsPerSecondExceeded = 50074, 429, "Global actions per second limit exceeded";
+    WebhookTimedOut = 50076, 504, "Webhook failed to execute successfully due to timeout";
     RoleNotFound = 50100, 404, "Role not found";
     ChannelRoleNotFound = 50101, 404, "Channel role not found";
     DeploymentRoleNotFound = 50102, 404, "Deployment role not found";

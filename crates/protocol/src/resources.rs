@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 pub struct ServiceLimits {
     pub channel_members: u32,
     pub user_channels: u32,
+    /// Parley extension: the actions per second one channel takes from
+    /// this service's users before answering 429 (Twilio's fixed 30).
+    #[serde(default)]
+    pub channel_actions_per_second: u32,
+    /// Parley extension: the same across the whole service.
+    #[serde(default)]
+    pub service_actions_per_second: u32,
 }
 
 /// One push notification type's settings (added/invited/removed).
@@ -76,6 +83,10 @@ pub struct Service {
     pub webhook_filters: Option<Vec<String>>,
     pub pre_webhook_retry_count: u32,
     pub post_webhook_retry_count: u32,
+    /// Parley extension: when the pre-event webhook times out or cannot
+    /// be reached, let the change through instead of rejecting it.
+    #[serde(default)]
+    pub pre_webhook_fail_open: bool,
     pub notifications: Notifications,
     pub media: MediaSettings,
     pub url: String,

@@ -39,6 +39,15 @@ impl Clock {
         Timestamp::now().0 + self.offset.load(Ordering::Relaxed)
     }
 
+    /// Now, in Unix milliseconds (for schedules finer than a second).
+    pub fn now_ms(&self) -> i64 {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        wall.saturating_add(self.offset.load(Ordering::Relaxed).saturating_mul(1000))
+    }
+
     /// Moves this clock (and its clones) `secs` seconds ahead.
     pub fn advance(&self, secs: i64) {
         self.offset.fetch_add(secs, Ordering::Relaxed);

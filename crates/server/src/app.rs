@@ -45,6 +45,12 @@ pub struct AppState {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether webhooks may target link-local and metadata addresses.
     pub allow_link_local_webhooks: bool,
+    /// The one HTTP client webhook calls share.
+    pub webhook_http: reqwest::Client,
+    /// Wakes this node's job workers when a write queued a job.
+    pub jobs: crate::jobs::Queue,
+    /// Actions-per-second limits.
+    pub rate_limits: crate::ratelimit::Limits,
     /// Media files and their limits.
     pub media: crate::media::MediaStore,
 }
@@ -215,6 +221,10 @@ pub fn router(app: App) -> Router {
             get(webhooks::fetch)
                 .post(webhooks::update)
                 .delete(webhooks::delete),
+        )
+        .route(
+            "/admin/Services/{service}/Deliveries",
+            get(api::deliveries::list),
         )
         .route("/v1/Services/{service}/Media", post(crate::media::upload))
         .route(

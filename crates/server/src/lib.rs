@@ -15,15 +15,18 @@ pub mod error;
 pub mod feed;
 pub mod form;
 pub mod forwarded;
+pub mod jobs;
 pub mod listener;
 pub mod logging;
 pub mod media;
 pub mod names;
 pub mod paging;
+pub mod ratelimit;
 pub mod realtime;
 pub mod store;
 pub mod webhook_targets;
-pub mod webhooks_out;
+pub mod webhooks;
+
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -117,6 +120,8 @@ pub struct ServeOptions {
     /// Let webhooks target link-local and metadata addresses
     /// (see [`webhook_targets`]).
     pub allow_link_local_webhooks: bool,
+    /// Actions-per-second limits (see [`ratelimit`]).
+    pub rate_limits: ratelimit::Limits,
 }
 
 /// Origins of the Tauri desktop app on each platform.
@@ -147,6 +152,7 @@ impl ServeOptions {
             media_retention: media::DEFAULT_RETENTION,
             limits: listener::ConnectionLimits::default(),
             allow_link_local_webhooks: false,
+            rate_limits: ratelimit::Limits::default(),
         }
     }
 }
@@ -275,6 +281,9 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         limiter: Default::default(),
         hasher: auth::password::Hasher::for_this_machine(),
         allow_link_local_webhooks: opts.allow_link_local_webhooks,
+        webhook_http: webhooks::call::client(opts.allow_link_local_webhooks),
+        jobs: Default::default(),
+        rate_limits: opts.rate_limits.clone(),
         trusted_proxies: opts.limits.trusted_proxies.clone(),
         media: media::MediaStore {
             files: media_files,
@@ -285,6 +294,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     realtime::spawn_typing_relay(app.clone());
     realtime::spawn_presence_relay(app.clone());
     spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
+    jobs::spawn(app.clone());
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let limits = opts.limits.clone();

@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -93,6 +93,15 @@ enum Command {
         /// Let webhook URLs target link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10, …), refused by default.
         #[arg(long, env = "PARLEY_ALLOW_LINK_LOCAL_WEBHOOKS")]
         allow_link_local_webhooks: bool,
+        /// Actions a second one channel takes from users (messages, members, invites, channel updates), averaged over 5 s; 0 = unlimited. A service may set its own. Default: 30
+        #[arg(long, env = "PARLEY_CHANNEL_ACTIONS_PER_SECOND")]
+        channel_actions_per_second: Option<u32>,
+        /// Actions a second one service takes from users (channels, users, roles), averaged over 5 s; 0 = unlimited. A service may set its own. Default: 30
+        #[arg(long, env = "PARLEY_SERVICE_ACTIONS_PER_SECOND")]
+        service_actions_per_second: Option<u32>,
+        /// The same limits for account and API-key credentials (REST), counted apart from users'; 0 = unlimited (bulk imports). Default: 30
+        #[arg(long, env = "PARLEY_ADMIN_ACTIONS_PER_SECOND")]
+        admin_actions_per_second: Option<u32>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -192,6 +201,9 @@ struct FileConfig {
     max_connections_per_address: Option<usize>,
     allow_link_local_webhooks: Option<bool>,
     trusted_proxies: Option<Vec<String>>,
+    channel_actions_per_second: Option<u32>,
+    service_actions_per_second: Option<u32>,
+    admin_actions_per_second: Option<u32>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -253,6 +265,9 @@ async fn main() -> Result<()> {
             max_connections_per_address,
             allow_link_local_webhooks,
             trusted_proxies,
+            channel_actions_per_second,
+            service_actions_per_second,
+            admin_actions_per_second,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -321,6 +336,27 @@ async fn main() -> Result<()> {
             }
             opts.allow_link_local_webhooks =
                 allow_link_local_webhooks || file.allow_link_local_webhooks.unwrap_or(false);
+            for (given, in_file, slot) in [
+                (
+                    channel_actions_per_second,
+                    file.channel_actions_per_second,
+                    &mut opts.rate_limits.channel,
+                ),
+                (
+                    service_actions_per_second,
+                    file.service_actions_per_second,
+                    &mut opts.rate_limits.service,
+                ),
+                (
+                    admin_actions_per_second,
+                    file.admin_actions_per_second,
+                    &mut opts.rate_limits.admin,
+                ),
+            ] {
+                if let Some(n) = given.or(in_file) {
+                    *slot = n;
+                }
+            }
             let server = parley_server::start(opts)
                 .await
                 .context("starting the server")?;

@@ -84,6 +84,11 @@ impl Api {
     /// A reply's JSON body, or its Twilio-style error.
     async fn reply(&self, resp: reqwest::Response) -> Result<(StatusCode, Value)> {
         let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let text = resp.text().await.map_err(|e| unreachable(&e))?;
         let body: Value = if text.is_empty() {
             Value::Null
@@ -110,6 +115,7 @@ impl Api {
             status: status.as_u16(),
             code,
             message,
+            retry_after,
         })
     }
 
@@ -184,6 +190,11 @@ impl Api {
             .await
             .map_err(|e| unreachable(&e))?;
         let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         let text = resp.text().await.map_err(|e| unreachable(&e))?;
         let body: Value = serde_json::from_str(&text).map_err(|_| {
             ClientError::NotParley(format!(
@@ -202,6 +213,7 @@ impl Api {
                 status: status.as_u16(),
                 code: e.code,
                 message: e.message,
+                retry_after,
             }),
             Err(_) => Err(ClientError::NotParley(format!(
                 "{} answered {status} without a Parley error",

@@ -19,7 +19,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
-use crate::webhooks_out::{self, Hook};
+use crate::ratelimit;
+use crate::webhooks::pre::{self, Step};
+use crate::webhooks::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
 use crate::store::channels::ChannelUpdate;
@@ -97,7 +99,7 @@ pub fn announce(
 fn channel_hook(
     event: &'static str,
     app: &App,
-    origin: Option<&webhooks_out::Origin>,
+    origin: Option<&webhooks::Origin>,
     c: &Channel,
 ) -> Hook {
     let o = origin?;
@@ -105,7 +107,7 @@ fn channel_hook(
         event,
         c.service_sid.clone(),
         Some(c.sid.clone()),
-        webhooks_out::channel_params(event, app, o, c),
+        webhooks::channel_params(event, app, o, c),
     ))
 }
 
@@ -253,9 +255,23 @@ pub async fn create(
     p: Principal,
     Path(service): Path<String>,
     headers: axum::http::HeaderMap,
-    Form(mut f): Form,
+    Form(f): Form,
 ) -> ApiResult<Response> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, f, |f, pre| {
+        create_once(app.clone(), p.clone(), service.clone(), origin.clone(), f, pre)
+    })
+    .await
+}
+
+async fn create_once(
+    app: App,
+    p: Principal,
+    service: String,
+    origin: Option<webhooks::Origin>,
+    mut f: Params,
+    pre: pre::Pre,
+) -> ApiResult<Step<Response>> {
     check_names(&mut f, 64)?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
     let kind = f
@@ -287,6 +303,21 @@ pub async fn create(
                     .unwrap_or("system")
                     .to_owned(),
             };
+            if let Some(ask) = pre.ask(&a, &p, &s, "onChannelAdd", || {
+                vec![
+                    ("ChannelType".into(), kind.clone()),
+                    (
+                        "FriendlyName".into(),
+                        f.str("FriendlyName").unwrap_or_default().to_owned(),
+                    ),
+                    ("UniqueName".into(), unique.unwrap_or_default().to_owned()),
+                    ("Attributes".into(), attributes.clone()),
+                    ("CreatedBy".into(), created_by.clone()),
+                ]
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             let ch = insert(
                 c,
                 NewChannel {
@@ -315,11 +346,12 @@ pub async fn create(
                 )?;
             }
             let r = resolve(c, &service, &ch.sid)?.render(&a);
-            let hook = channel_hook("onChannelAdded", &a, origin.as_ref(), &r);
-            Ok((created(r), hook))
+            let queued =
+                webhooks::queue(c, &a, channel_hook("onChannelAdded", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((created(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(pre::fired(&app))
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
@@ -343,9 +375,30 @@ pub async fn update(
     p: Principal,
     Path((service, key)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
-    Form(mut f): Form,
+    Form(f): Form,
 ) -> ApiResult<Json<Channel>> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, f, |f, pre| {
+        update_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), key.clone()),
+            origin.clone(),
+            f,
+            pre,
+        )
+    })
+    .await
+}
+
+async fn update_once(
+    app: App,
+    p: Principal,
+    (service, key): (String, String),
+    origin: Option<webhooks::Origin>,
+    mut f: Params,
+    pre: pre::Pre,
+) -> ApiResult<Step<Json<Channel>>> {
     check_names(&mut f, 256)?;
     let attributes = f.attributes("Attributes")?;
     let date_created = f.date("DateCreated", ErrorCode::InvalidDateCreatedParameter)?;
@@ -353,7 +406,7 @@ pub async fn update(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &key, &p)?;
+            let (s, caller, ch, view) = load_visible(c, &service, &key, &p)?;
             if f.has("FriendlyName") || f.has("UniqueName") {
                 view.require("editChannelName")?;
             }
@@ -369,6 +422,19 @@ pub async fn update(
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
+            if let Some(ask) = pre.ask(&a, &p, &s, "onChannelUpdate", || {
+                webhooks::with_changes(
+                    webhooks::channel_fields(&ch.render(&a)),
+                    &[
+                        ("FriendlyName", f.str("FriendlyName")),
+                        ("UniqueName", f.str("UniqueName")),
+                        ("Attributes", attributes.as_deref()),
+                    ],
+                )
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             store::channels::update(
                 c,
                 &ch.sid,
@@ -387,11 +453,12 @@ pub async fn update(
             let ch = resolve(c, &service, &ch.sid)?;
             announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;
             let r = ch.render(&a);
-            let hook = channel_hook("onChannelUpdated", &a, origin.as_ref(), &r);
-            Ok((Json(r), hook))
+            let queued =
+                webhooks::queue(c, &a, channel_hook("onChannelUpdated", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((Json(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(pre::fired(&app))
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` — removes members,
@@ -402,24 +469,39 @@ pub async fn delete(
     Path((service, key)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
-    let a = app.clone();
-    app.db
-        .write(move |c| {
-            let (_, _, ch, view) = load_visible(c, &service, &key, &p)?;
-            view.require("destroyChannel")?;
-            let to = if ch.kind == "public" {
-                Audience::Service
-            } else {
-                let mut ids = feed::member_identities(c, &ch.sid)?;
-                ids.extend(store::invites::identities(c, &ch.sid)?);
-                Audience::Users(ids)
-            };
-            announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
-            store::channels::delete(c, &ch.sid)?;
-            let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &ch.render(&a));
-            Ok((StatusCode::NO_CONTENT, hook))
-        })
-        .await
-        .map(webhooks_out::fired(&app))
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, Params::default(), |_, pre| {
+        let (a, p, origin) = (app.clone(), p.clone(), origin.clone());
+        let (service, key) = (service.clone(), key.clone());
+        async move {
+            let app = a.clone();
+            app.db
+                .write(move |c| {
+                    let (s, caller, ch, view) = load_visible(c, &service, &key, &p)?;
+                    view.require("destroyChannel")?;
+                    let rendered = ch.render(&a);
+                    if let Some(ask) = pre.ask(&a, &p, &s, "onChannelDestroy", || {
+                        webhooks::channel_fields(&rendered)
+                    }) {
+                        return Ok(Step::Ask(ask));
+                    }
+                    ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
+                    let to = if ch.kind == "public" {
+                        Audience::Service
+                    } else {
+                        let mut ids = feed::member_identities(c, &ch.sid)?;
+                        ids.extend(store::invites::identities(c, &ch.sid)?);
+                        Audience::Users(ids)
+                    };
+                    announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
+                    store::channels::delete(c, &ch.sid)?;
+                    let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &rendered);
+                    let queued = webhooks::queue(c, &a, hook)?;
+                    Ok(Step::Done((StatusCode::NO_CONTENT, queued)))
+                })
+                .await
+                .map(pre::fired(&app))
+        }
+    })
+    .await
 }

@@ -13,6 +13,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
+use crate::ratelimit;
 use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -152,6 +153,7 @@ pub async fn create(
                     format!("User {identity} already invited"),
                 ));
             }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             super::users::ensure(c, &s, &identity)?;
             let sid = SidKind::Invite.generate();
             let created_by = caller.identity.clone().unwrap_or_else(|| "system".into());
@@ -215,11 +217,12 @@ pub async fn delete(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             if !caller.is(&inv.identity) && !view.allows("removeMember") {
                 view.require("inviteMember")?;
             }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             store::invites::delete(c, &sid)?;
             announce(c, EventKind::InviteRemoved, &inv)?;
             Ok(StatusCode::NO_CONTENT)

@@ -22,7 +22,9 @@ use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
 use crate::store::members::{MemberUpdate, NewMember};
 use crate::store::services::ServiceRow;
-use crate::webhooks_out::{self, Hook};
+use crate::ratelimit;
+use crate::webhooks::pre::{self, Step};
+use crate::webhooks::{self, Hook};
 use parley_protocol::realtime::EventKind;
 
 pub use crate::store::members::MemberRow;
@@ -57,7 +59,7 @@ impl MemberRow {
 fn member_hook(
     event: &'static str,
     app: &App,
-    origin: Option<&webhooks_out::Origin>,
+    origin: Option<&webhooks::Origin>,
     m: &Member,
 ) -> Hook {
     let o = origin?;
@@ -65,7 +67,7 @@ fn member_hook(
         event,
         m.service_sid.clone(),
         Some(m.channel_sid.clone()),
-        webhooks_out::member_params(event, app, o, m),
+        webhooks::member_params(event, app, o, m),
     ))
 }
 
@@ -248,7 +250,28 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, f, |f, pre| {
+        create_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), channel.clone()),
+            origin.clone(),
+            f,
+            pre,
+        )
+    })
+    .await
+}
+
+async fn create_once(
+    app: App,
+    p: Principal,
+    (service, channel): (String, String),
+    origin: Option<webhooks::Origin>,
+    f: Params,
+    pre: pre::Pre,
+) -> ApiResult<Step<Response>> {
     let identity = super::users::check_identity(f.str("Identity").unwrap_or(""))?;
     let (index, ts) = horizon_params(&f)?;
     let init = MemberInit {
@@ -286,13 +309,27 @@ pub async fn create(
                 caller.require_admin("set a member's role")?;
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
+            if let Some(ask) = pre.ask(&a, &p, &s, "onMemberAdd", || {
+                vec![
+                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("Identity".into(), identity.clone()),
+                    ("RoleSid".into(), role.clone().unwrap_or_default()),
+                    (
+                        "Attributes".into(),
+                        init.attributes.clone().unwrap_or_else(|| "{}".into()),
+                    ),
+                ]
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
             let r = m.render(&a);
-            let hook = member_hook("onMemberAdded", &a, origin.as_ref(), &r);
-            Ok((created(r), hook))
+            let queued = webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((created(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(pre::fired(&app))
 }
 
 /// `GET …/Channels/{ChannelSid}/Members/{Sid}`
@@ -400,7 +437,28 @@ pub async fn update(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<Member>> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, f, |f, pre| {
+        update_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), channel.clone(), key.clone()),
+            origin.clone(),
+            f,
+            pre,
+        )
+    })
+    .await
+}
+
+async fn update_once(
+    app: App,
+    p: Principal,
+    (service, channel, key): (String, String, String),
+    origin: Option<webhooks::Origin>,
+    f: Params,
+    pre: pre::Pre,
+) -> ApiResult<Step<Json<Member>>> {
     let (index, ts) = horizon_params(&f)?;
     let attributes = f.attributes("Attributes")?;
     let role = f
@@ -416,7 +474,7 @@ pub async fn update(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let m = resolve(c, &ch.sid, &key)?;
             let own = caller.is(&m.identity);
             if (index.is_some() || ts.is_some()) && !own {
@@ -431,6 +489,30 @@ pub async fn update(
             if let Some(r) = &role {
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
+            // A read receipt alone is not put to the hook: clients report
+            // their horizon as they read, and a bot has nothing to decide.
+            let asks = attributes.is_some() || role.is_some();
+            if let (true, Some(ask)) = (
+                asks,
+                pre.ask(&a, &p, &s, "onMemberUpdate", || {
+                    vec![
+                        ("ChannelSid".into(), ch.sid.clone()),
+                        ("MemberSid".into(), m.sid.clone()),
+                        ("Identity".into(), m.identity.clone()),
+                        (
+                            "RoleSid".into(),
+                            role.clone().or_else(|| m.role_sid.clone()).unwrap_or_default(),
+                        ),
+                        (
+                            "Attributes".into(),
+                            attributes.clone().unwrap_or_else(|| m.attributes.clone()),
+                        ),
+                    ]
+                }),
+            ) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             if let Some(i) = index {
                 set_horizon(c, &ch.sid, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
@@ -450,11 +532,12 @@ pub async fn update(
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;
             let r = updated.render(&a);
-            let hook = member_hook("onMemberUpdated", &a, origin.as_ref(), &r);
-            Ok((Json(r), hook))
+            let queued =
+                webhooks::queue(c, &a, member_hook("onMemberUpdated", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((Json(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(pre::fired(&app))
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Members/{Sid}` — leave (own) or remove.
@@ -464,23 +547,64 @@ pub async fn delete(
     Path((service, channel, key)): Path<(String, String, String)>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
-    let a = app.clone();
-    app.db
-        .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
-            let m = resolve(c, &ch.sid, &key)?;
-            if caller.is(&m.identity) {
-                if !view.allows("removeMember") {
-                    view.require("leaveChannel")?;
-                }
-            } else {
-                view.require("removeMember")?;
-            }
-            remove(c, &a, &ch, &m)?;
-            let hook = member_hook("onMemberRemoved", &a, origin.as_ref(), &m.render(&a));
-            Ok((StatusCode::NO_CONTENT, hook))
-        })
-        .await
-        .map(webhooks_out::fired(&app))
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, Params::default(), |_, pre| {
+        let (a, p, origin) = (app.clone(), p.clone(), origin.clone());
+        let (service, channel, key) = (service.clone(), channel.clone(), key.clone());
+        async move {
+            let app = a.clone();
+            app.db
+                .write(move |c| {
+                    let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+                    let m = resolve(c, &ch.sid, &key)?;
+                    if caller.is(&m.identity) {
+                        if !view.allows("removeMember") {
+                            view.require("leaveChannel")?;
+                        }
+                    } else {
+                        view.require("removeMember")?;
+                    }
+                    leave(c, &a, &p, &s, &caller, &ch, &m, origin.as_ref(), pre)
+                        .map(|step| match step {
+                            Step::Done(q) => Step::Done((StatusCode::NO_CONTENT, q)),
+                            Step::Ask(ask) => Step::Ask(ask),
+                        })
+                })
+                .await
+                .map(pre::fired(&app))
+        }
+    })
+    .await
+}
+
+/// Removes member `m` — after the pre-event webhook allowed it — counted
+/// against the channel's rate limit, announced, and its post-event queued.
+/// The caller has checked that `p` may.
+#[allow(clippy::too_many_arguments)]
+pub fn leave(
+    c: &Tx<'_>,
+    a: &App,
+    p: &Principal,
+    s: &ServiceRow,
+    caller: &crate::access::Caller,
+    ch: &ChannelRow,
+    m: &MemberRow,
+    origin: Option<&webhooks::Origin>,
+    pre: pre::Pre,
+) -> ApiResult<Step<webhooks::post::Queued>> {
+    let reason = if caller.is(&m.identity) { "LEFT" } else { "REMOVED" };
+    if let Some(ask) = pre.ask(a, p, s, "onMemberRemove", || {
+        vec![
+            ("ChannelSid".into(), ch.sid.clone()),
+            ("MemberSid".into(), m.sid.clone()),
+            ("Identity".into(), m.identity.clone()),
+            ("Reason".into(), reason.into()),
+        ]
+    }) {
+        return Ok(Step::Ask(ask));
+    }
+    ratelimit::take(c, &a.rate_limits, s, caller, ratelimit::Scope::Channel(&ch.sid))?;
+    remove(c, a, ch, m)?;
+    let queued = webhooks::queue(c, a, member_hook("onMemberRemoved", a, origin, &m.render(a)))?;
+    Ok(Step::Done(queued))
 }

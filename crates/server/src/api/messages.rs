@@ -20,7 +20,8 @@ use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
 pub use crate::store::messages::MessageRow;
 use crate::store::{self, Conn, Tx};
-use crate::webhooks_out;
+use crate::ratelimit;
+use crate::webhooks::{self, pre::Step};
 use parley_protocol::realtime::EventKind;
 
 /// Largest message body, in bytes.
@@ -57,15 +58,15 @@ fn idempotency_key(headers: &axum::http::HeaderMap) -> ApiResult<Option<String>>
 fn hook_for(
     event: &'static str,
     app: &App,
-    origin: Option<&webhooks_out::Origin>,
+    origin: Option<&webhooks::Origin>,
     m: &Message,
-) -> webhooks_out::Hook {
+) -> webhooks::Hook {
     let o = origin?;
     Some((
         event,
         m.service_sid.clone(),
         Some(m.channel_sid.clone()),
-        webhooks_out::message_params(event, app, o, m),
+        webhooks::message_params(event, app, o, m),
     ))
 }
 
@@ -223,8 +224,61 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let idem = idempotency_key(&headers)?;
-    let origin = webhooks_out::origin(&p, &headers);
+    let send = Send {
+        idem: idempotency_key(&headers)?,
+        origin: webhooks::origin(&p, &headers),
+        key: send_key(&app, &service, &channel).await?,
+        service,
+        channel,
+        p,
+    };
+    webhooks::pre::run(&app, f, |f, pre| create_once(app.clone(), send.clone(), f, pre)).await
+}
+
+/// The writer key of a send. Sends to different channels commit in
+/// parallel on PostgreSQL: a send changes its channel only through atomic
+/// statements. The key is the channel's SID, so that one channel's sends,
+/// by SID or by unique name, go to one writer (two writers taking the same
+/// channel rows in different orders could deadlock).
+async fn send_key(app: &App, service: &str, channel: &str) -> ApiResult<String> {
+    if SidKind::Channel.matches(channel) || app.db.dialect() == crate::store::Dialect::Sqlite {
+        return Ok(format!("{service}/{channel}"));
+    }
+    let (svc, name) = (service.to_owned(), channel.to_owned());
+    let sid = app
+        .db
+        .read(move |c| crate::store::channels::sid_by_unique_name(c, &svc, &name))
+        .await?;
+    Ok(format!("{service}/{}", sid.as_deref().unwrap_or(channel)))
+}
+
+/// What a send needs besides its form, each time it runs.
+#[derive(Debug, Clone)]
+struct Send {
+    service: String,
+    channel: String,
+    key: String,
+    idem: Option<String>,
+    origin: Option<webhooks::Origin>,
+    p: Principal,
+}
+
+/// One run of a send (see `webhooks::pre`): parses and checks `f`, asks
+/// the pre-event webhook if the service has one, else sends.
+async fn create_once(
+    app: App,
+    send: Send,
+    f: Params,
+    pre: webhooks::pre::Pre,
+) -> ApiResult<webhooks::pre::Step<Response>> {
+    let Send {
+        service,
+        channel,
+        key,
+        idem,
+        origin,
+        p,
+    } = send;
     let media = match f.str("MediaSid").map(str::trim) {
         Some("") => {
             return Err(ApiError::new(
@@ -255,26 +309,9 @@ pub async fn create(
         .date("DateUpdated", ErrorCode::InvalidDateUpdatedParameter)?
         .map(|d| d.0);
     let a = app.clone();
-    // Sends to different channels commit in parallel on PostgreSQL: this
-    // write changes its channel only through atomic statements. The key is
-    // the channel's SID, so that one channel's sends, by SID or by unique
-    // name, go to one writer (two writers taking the same channel rows in
-    // different orders could deadlock).
-    let key = if SidKind::Channel.matches(&channel)
-        || app.db.dialect() == crate::store::Dialect::Sqlite
-    {
-        format!("{service}/{channel}")
-    } else {
-        let (svc, name) = (service.clone(), channel.clone());
-        let sid = app
-            .db
-            .read(move |c| crate::store::channels::sid_by_unique_name(c, &svc, &name))
-            .await?;
-        format!("{service}/{}", sid.unwrap_or_else(|| channel.clone()))
-    };
     app.db
         .write_keyed(&key, move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let scope = caller.identity.clone().unwrap_or_else(|| "admin".into());
             if let Some(key) = &idem {
                 if let Some((message_sid, channel_sid)) =
@@ -287,7 +324,8 @@ pub async fn create(
                         ));
                     }
                     // A retry: answer exactly as the first time.
-                    return Ok((created(resolve(c, &ch.sid, &message_sid)?.render(&a)), None));
+                    let first = created(resolve(c, &ch.sid, &message_sid)?.render(&a));
+                    return Ok(Step::Done((first, Default::default())));
                 }
             }
             let media = match &media {
@@ -299,13 +337,6 @@ pub async fn create(
                     view.require_member("sendMessage")?;
                     None
                 }
-            };
-            // A media message without text shows the service's compatibility message.
-            let body = match (&media, body.is_empty()) {
-                (Some(_), true) => crate::api::services::load(c, &ch.service_sid)?
-                    .media_compatibility_message
-                    .unwrap_or_default(),
-                _ => body,
             };
             let author = match &caller.identity {
                 Some(me) => {
@@ -324,6 +355,31 @@ pub async fn create(
                     .filter(|x| !x.is_empty())
                     .unwrap_or("system")
                     .to_owned(),
+            };
+            let event = if media.is_some() {
+                "onMediaMessageSend"
+            } else {
+                "onMessageSend"
+            };
+            if let Some(ask) = pre.ask(&a, &p, &s, event, || {
+                let mut params = vec![
+                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("From".into(), author.clone()),
+                    ("Body".into(), body.clone()),
+                    ("Attributes".into(), attributes.clone()),
+                ];
+                if let Some(md) = &media {
+                    params.extend(webhooks::media_params(&md.summary()));
+                }
+                params
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            // A media message without text shows the service's compatibility message.
+            let body = match (&media, body.is_empty()) {
+                (Some(_), true) => s.media_compatibility_message.clone().unwrap_or_default(),
+                _ => body,
             };
             let m = insert(
                 c,
@@ -362,11 +418,11 @@ pub async fn create(
             } else {
                 "onMessageSent"
             };
-            let hook = hook_for(event, &a, origin.as_ref(), &r);
-            Ok((created(r), hook))
+            let queued = webhooks::queue(c, &a, hook_for(event, &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((created(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(webhooks::pre::fired(&app))
 }
 
 /// `GET …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -393,7 +449,28 @@ pub async fn update(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<Message>> {
-    let origin = webhooks_out::origin(&p, &headers);
+    let origin = webhooks::origin(&p, &headers);
+    webhooks::pre::run(&app, f, |f, pre| {
+        update_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), channel.clone(), sid.clone()),
+            origin.clone(),
+            f,
+            pre,
+        )
+    })
+    .await
+}
+
+async fn update_once(
+    app: App,
+    p: Principal,
+    (service, channel, sid): (String, String, String),
+    origin: Option<webhooks::Origin>,
+    f: Params,
+    pre: webhooks::pre::Pre,
+) -> ApiResult<Step<Json<Message>>> {
     if let Some(b) = f.str("Body") {
         check_body(b)?;
     }
@@ -409,7 +486,7 @@ pub async fn update(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
             let m = resolve(c, &ch.sid, &sid)?;
             let own = caller.is(&m.author);
             let body = f.str("Body");
@@ -422,6 +499,22 @@ pub async fn update(
             if f.has("From") || date_created.is_some() || date_updated.is_some() {
                 caller.require_admin("change a message's author or dates")?;
             }
+            if let Some(ask) = pre.ask(&a, &p, &s, "onMessageUpdate", || {
+                vec![
+                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("MessageSid".into(), m.sid.clone()),
+                    ("Index".into(), m.index.to_string()),
+                    ("From".into(), m.author.clone()),
+                    ("Body".into(), body.unwrap_or(&m.body).to_owned()),
+                    (
+                        "Attributes".into(),
+                        attributes.clone().unwrap_or_else(|| m.attributes.clone()),
+                    ),
+                ]
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             let edited = body.is_some_and(|b| b != m.body);
             let updated_by = caller.identity.clone().or_else(|| {
                 f.str("LastUpdatedBy")
@@ -441,11 +534,12 @@ pub async fn update(
             let m = resolve(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageUpdated, &m)?;
             let r = m.render(&a);
-            let hook = hook_for("onMessageUpdated", &a, origin.as_ref(), &r);
-            Ok((Json(r), hook))
+            let queued =
+                webhooks::queue(c, &a, hook_for("onMessageUpdated", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((Json(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(webhooks::pre::fired(&app))
 }
 
 /// `DELETE …/Channels/{ChannelSid}/Messages/{Sid}`
@@ -455,27 +549,58 @@ pub async fn delete(
     Path((service, channel, sid)): Path<(String, String, String)>,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let origin = webhooks_out::origin(&p, &headers);
-    let a = app.clone();
-    let done = app
-        .db
-        .write(move |c| {
-            let (_, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
-            let m = resolve(c, &ch.sid, &sid)?;
-            if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
-                view.require("deleteAnyMessage")?;
-            }
-            // The message's file goes with it.
-            store::messages::delete(c, &ch.sid, &m.sid)?;
-            announce(c, &a, EventKind::MessageRemoved, &m)?;
-            let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
-            Ok::<_, ApiError>(((StatusCode::NO_CONTENT, m.media.map(|x| x.sid)), hook))
-        })
-        .await
-        .map(webhooks_out::fired(&app))?;
-    let (status, media) = done;
+    let origin = webhooks::origin(&p, &headers);
+    let (status, media) = webhooks::pre::run(&app, Params::default(), |_, pre| {
+        delete_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), channel.clone(), sid.clone()),
+            origin.clone(),
+            pre,
+        )
+    })
+    .await?;
     if let Some(media) = media {
         crate::media::remove_file(&app, &media).await;
     }
     Ok(status)
+}
+
+async fn delete_once(
+    app: App,
+    p: Principal,
+    (service, channel, sid): (String, String, String),
+    origin: Option<webhooks::Origin>,
+    pre: webhooks::pre::Pre,
+) -> ApiResult<Step<(StatusCode, Option<String>)>> {
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let (s, caller, ch, view) = load_visible(c, &service, &channel, &p)?;
+            let m = resolve(c, &ch.sid, &sid)?;
+            if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
+                view.require("deleteAnyMessage")?;
+            }
+            if let Some(ask) = pre.ask(&a, &p, &s, "onMessageRemove", || {
+                vec![
+                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("MessageSid".into(), m.sid.clone()),
+                    ("Index".into(), m.index.to_string()),
+                    ("From".into(), m.author.clone()),
+                    ("Body".into(), m.body.clone()),
+                    ("Attributes".into(), m.attributes.clone()),
+                ]
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            // The message's file goes with it.
+            store::messages::delete(c, &ch.sid, &m.sid)?;
+            announce(c, &a, EventKind::MessageRemoved, &m)?;
+            let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
+            let queued = webhooks::queue(c, &a, hook)?;
+            Ok::<_, ApiError>(Step::Done(((StatusCode::NO_CONTENT, m.media.map(|x| x.sid)), queued)))
+        })
+        .await
+        .map(webhooks::pre::fired(&app))
 }

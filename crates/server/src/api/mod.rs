@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod channels;
 pub mod credentials;
+pub mod deliveries;
 pub mod invites;
 pub mod keys;
 pub mod members;

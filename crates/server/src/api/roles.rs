@@ -14,6 +14,7 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
+use crate::ratelimit;
 use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
@@ -143,8 +144,9 @@ pub async fn create(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let (s, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("create roles")?;
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             let sid = SidKind::Role.generate();
             store::roles::insert(c, &sid, &service, &name, kind.as_str(), &perms, c.now())?;
             Ok(created(load(c, &a, &service, &sid)?))
@@ -177,9 +179,10 @@ pub async fn update(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let (s, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("update roles")?;
             let role = load(c, &a, &service, &sid)?;
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             let kind = RoleType::parse(&role.kind).unwrap_or(RoleType::Channel);
             let perms = permissions(&f, kind)?;
             store::roles::set_permissions(c, &sid, &perms, c.now())?;
@@ -215,6 +218,7 @@ pub async fn delete(
                     format!("Role {sid} is in use and cannot be deleted"),
                 ));
             }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             store::roles::delete(c, &sid)?;
             Ok(StatusCode::NO_CONTENT)
         })

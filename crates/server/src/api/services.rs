@@ -21,6 +21,8 @@ use crate::store::{self, Conn, Tx};
 
 /// Upper bound of both service limits.
 pub const MAX_LIMIT: i64 = 1000;
+/// Largest actions-per-second limit a service may set for itself.
+pub const MAX_ACTIONS_PER_SECOND: i64 = 100_000;
 /// Default media size limit of every service, in MB (MiB).
 pub const MEDIA_SIZE_LIMIT_MB: u32 = 150;
 
@@ -41,9 +43,14 @@ impl ServiceRow {
             reachability_enabled: self.reachability_enabled,
             typing_indicator_timeout: self.typing_indicator_timeout as u32,
             consumption_report_interval: self.consumption_report_interval as u32,
-            limits: ServiceLimits {
-                channel_members: self.limit_channel_members as u32,
-                user_channels: self.limit_user_channels as u32,
+            limits: {
+                let (channel, service) = app.rate_limits.for_users(self);
+                ServiceLimits {
+                    channel_members: self.limit_channel_members as u32,
+                    user_channels: self.limit_user_channels as u32,
+                    channel_actions_per_second: channel,
+                    service_actions_per_second: service,
+                }
             },
             pre_webhook_url: self.pre_webhook_url.clone(),
             post_webhook_url: self.post_webhook_url.clone(),
@@ -51,6 +58,7 @@ impl ServiceRow {
             webhook_filters: self.webhook_filters.clone(),
             pre_webhook_retry_count: self.pre_webhook_retry_count as u32,
             post_webhook_retry_count: self.post_webhook_retry_count as u32,
+            pre_webhook_fail_open: self.pre_webhook_fail_open,
             notifications: self.notifications.clone(),
             media: MediaSettings {
                 size_limit_mb: app.media.limit_mb,
@@ -330,7 +338,37 @@ fn apply_update(
             .into_iter()
             .filter(|x| !x.is_empty())
             .collect();
+        if let Some(bad) = filters
+            .iter()
+            .find(|x| !crate::webhooks::EVENTS.contains(&x.as_str()))
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidWebhookFormat,
+                format!(
+                    "Invalid webhook filter {}: not an event (onMessageSend, onMessageSent, …)",
+                    crate::logging::Field(bad)
+                ),
+            ));
+        }
         s.webhook_filters = Some(filters);
+    }
+    if let Some(v) = f.bool("PreWebhookFailOpen")? {
+        s.pre_webhook_fail_open = v;
+    }
+    for (name, slot) in [
+        ("Limits.ChannelActionsPerSecond", &mut s.limit_channel_actions),
+        ("Limits.ServiceActionsPerSecond", &mut s.limit_service_actions),
+    ] {
+        match f.nullable_int(name, ErrorCode::InvalidParameter)? {
+            None => {}
+            Some(None) => *slot = None,
+            Some(Some(v)) if (0..=MAX_ACTIONS_PER_SECOND).contains(&v) => *slot = Some(v),
+            Some(Some(_)) => {
+                return Err(ApiError::invalid_param(format!(
+                    "{name} must be between 0 (unlimited) and {MAX_ACTIONS_PER_SECOND}, or empty for the server's default"
+                )))
+            }
+        }
     }
     for (name, slot) in [
         ("PreWebhookRetryCount", &mut s.pre_webhook_retry_count),

@@ -17,7 +17,8 @@ use crate::access::Caller;
 use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::form::{Form, Query};
+use crate::form::{Form, Params, Query};
+use crate::webhooks::pre::{self, Step};
 use crate::paging::{self as pg, PageRequest};
 use crate::store::members::UserChannelRow;
 
@@ -205,29 +206,45 @@ pub async fn delete(
     State(app): State<App>,
     p: Principal,
     Path((service, key, channel)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let a = app.clone();
-    app.db
-        .write(move |c| {
-            let (caller, user) = own_user(c, &service, &key, &p)?;
-            let (_, _, ch, view) = load_visible(c, &service, &channel, &p)?;
-            match super::members::find(c, &ch.sid, &user.identity)? {
-                Some(m) => {
-                    if !caller.admin {
-                        view.require("leaveChannel")?;
-                    }
-                    super::members::remove(c, &a, &ch, &m)?;
-                }
-                None => {
-                    if !super::invites::remove(c, &a, &ch.sid, &user.identity)? {
-                        return Err(ApiError::new(
-                            ErrorCode::UserNotMemberOfChannel,
-                            "User not member of channel",
-                        ));
-                    }
-                }
-            }
-            Ok(StatusCode::NO_CONTENT)
-        })
-        .await
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, Params::default(), |_, pre| {
+        let (a, p, origin) = (app.clone(), p.clone(), origin.clone());
+        let (service, key, channel) = (service.clone(), key.clone(), channel.clone());
+        async move {
+            let app = a.clone();
+            app.db
+                .write(move |c| {
+                    let (caller, user) = own_user(c, &service, &key, &p)?;
+                    let (s, _, ch, view) = load_visible(c, &service, &channel, &p)?;
+                    let queued = match super::members::find(c, &ch.sid, &user.identity)? {
+                        Some(m) => {
+                            if !caller.admin {
+                                view.require("leaveChannel")?;
+                            }
+                            match super::members::leave(
+                                c, &a, &p, &s, &caller, &ch, &m, origin.as_ref(), pre,
+                            )? {
+                                Step::Done(q) => q,
+                                Step::Ask(ask) => return Ok(Step::Ask(ask)),
+                            }
+                        }
+                        None => {
+                            if !super::invites::remove(c, &a, &ch.sid, &user.identity)? {
+                                return Err(ApiError::new(
+                                    ErrorCode::UserNotMemberOfChannel,
+                                    "User not member of channel",
+                                ));
+                            }
+                            Default::default()
+                        }
+                    };
+                    Ok(Step::Done((StatusCode::NO_CONTENT, queued)))
+                })
+                .await
+                .map(pre::fired(&app))
+        }
+    })
+    .await
 }

@@ -15,11 +15,13 @@ use super::services::{load_with_caller, ServiceRow};
 use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::form::{Form, Query};
+use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
 use crate::store::users::{self as store, NewUser};
 use crate::store::Conn;
-use crate::webhooks_out::{self, Hook};
+use crate::ratelimit;
+use crate::webhooks::pre::{self, Step};
+use crate::webhooks::{self, Hook};
 
 /// Longest identity accepted.
 pub const MAX_IDENTITY: usize = 256;
@@ -60,7 +62,7 @@ impl UserRow {
 fn user_hook(
     event: &'static str,
     app: &App,
-    origin: Option<&webhooks_out::Origin>,
+    origin: Option<&webhooks::Origin>,
     u: &User,
 ) -> Hook {
     let o = origin?;
@@ -68,7 +70,7 @@ fn user_hook(
         event,
         u.service_sid.clone(),
         None,
-        webhooks_out::user_params(event, app, o, u),
+        webhooks::user_params(event, app, o, u),
     ))
 }
 
@@ -219,7 +221,7 @@ pub async fn create(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Response> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
     let identity = check_identity(f.str("Identity").unwrap_or(""))?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
     let friendly = f.str("FriendlyName").map(str::to_owned);
@@ -244,6 +246,7 @@ pub async fn create(
                     format!("User {identity} already exists"),
                 ));
             }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             let u = insert(
                 c,
                 &s,
@@ -253,11 +256,11 @@ pub async fn create(
                 &attributes,
             )?;
             let r = u.render(&a, None);
-            let hook = user_hook("onUserAdded", &a, origin.as_ref(), &r);
-            Ok((created(r), hook))
+            let queued = webhooks::queue(c, &a, user_hook("onUserAdded", &a, origin.as_ref(), &r))?;
+            Ok((created(r), queued))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(webhooks::fired(&app))
 }
 
 /// `(is_online, is_notifiable)` when the service has reachability enabled.
@@ -302,7 +305,28 @@ pub async fn update(
     headers: axum::http::HeaderMap,
     Form(f): Form,
 ) -> ApiResult<Json<User>> {
-    let origin = crate::webhooks_out::origin(&p, &headers);
+    let origin = crate::webhooks::origin(&p, &headers);
+    pre::run(&app, f, |f, pre| {
+        update_once(
+            app.clone(),
+            p.clone(),
+            (service.clone(), key.clone()),
+            origin.clone(),
+            f,
+            pre,
+        )
+    })
+    .await
+}
+
+async fn update_once(
+    app: App,
+    p: Principal,
+    (service, key): (String, String),
+    origin: Option<webhooks::Origin>,
+    f: Params,
+    pre: pre::Pre,
+) -> ApiResult<Step<Json<User>>> {
     let attributes = f.attributes("Attributes")?;
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
@@ -339,6 +363,19 @@ pub async fn update(
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
+            if let Some(ask) = pre.ask(&a, &p, &s, "onUserUpdate", || {
+                webhooks::with_changes(
+                    webhooks::user_fields(&u.render(&a, None)),
+                    &[
+                        ("FriendlyName", friendly.as_deref()),
+                        ("Attributes", attributes.as_deref()),
+                        ("RoleSid", role.as_deref()),
+                    ],
+                )
+            }) {
+                return Ok(Step::Ask(ask));
+            }
+            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             store::update(
                 c,
                 &u.sid,
@@ -359,11 +396,12 @@ pub async fn update(
                 &u.render(&a, r),
             )?;
             let r = u.render(&a, r);
-            let hook = user_hook("onUserUpdated", &a, origin.as_ref(), &r);
-            Ok((Json(r), hook))
+            let queued =
+                webhooks::queue(c, &a, user_hook("onUserUpdated", &a, origin.as_ref(), &r))?;
+            Ok(Step::Done((Json(r), queued)))
         })
         .await
-        .map(webhooks_out::fired(&app))
+        .map(pre::fired(&app))
 }
 
 /// Removes everything tied to a user's identity in a service.
@@ -378,11 +416,13 @@ pub async fn delete(
     p: Principal,
     Path((service, key)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
+    let limits = app.rate_limits.clone();
     app.db
         .write(move |c| {
-            let (_, caller) = load_with_caller(c, &service, &p)?;
+            let (s, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("delete users")?;
             let u = resolve(c, &service, &key)?;
+            ratelimit::take(c, &limits, &s, &caller, ratelimit::Scope::Service)?;
             delete_user(c, &u)?;
             Ok(StatusCode::NO_CONTENT)
         })

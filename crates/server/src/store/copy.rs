@@ -9,29 +9,33 @@ use std::path::Path;
 use super::sql::Value;
 use super::StoreError;
 
-/// Tables in an order that satisfies their foreign keys, and whether they
-/// have a `rowid` (an identity column on PostgreSQL, implicit on SQLite).
-const TABLES: &[(&str, bool)] = &[
-    ("account", true),
-    ("api_keys", true),
-    ("services", true),
-    ("credentials", true),
-    ("roles", true),
-    ("users", true),
-    ("channels", true),
-    ("members", true),
-    ("messages", true),
-    ("invites", true),
-    ("bindings", true),
-    ("channel_webhooks", true),
-    ("refresh_tokens", true),
-    ("media", true),
-    ("changes", false),
-    ("change_recipients", false),
-    ("idempotency_keys", false),
-    ("login_throttle", false),
-    ("deleted_users", false),
-    ("login_devices", false),
+/// Tables in an order that satisfies their foreign keys, and the identity
+/// column PostgreSQL numbers new rows with, if any: `rowid` (implicit on
+/// SQLite, copied) or a table's own `id`.
+const TABLES: &[(&str, Option<&str>)] = &[
+    ("account", Some("rowid")),
+    ("api_keys", Some("rowid")),
+    ("services", Some("rowid")),
+    ("credentials", Some("rowid")),
+    ("roles", Some("rowid")),
+    ("users", Some("rowid")),
+    ("channels", Some("rowid")),
+    ("members", Some("rowid")),
+    ("messages", Some("rowid")),
+    ("invites", Some("rowid")),
+    ("bindings", Some("rowid")),
+    ("channel_webhooks", Some("rowid")),
+    ("refresh_tokens", Some("rowid")),
+    ("media", Some("rowid")),
+    ("changes", None),
+    ("change_recipients", None),
+    ("idempotency_keys", None),
+    ("login_throttle", None),
+    ("deleted_users", None),
+    ("login_devices", None),
+    ("jobs", Some("id")),
+    ("delivery_log", Some("id")),
+    ("action_log", None),
 ];
 
 /// Rows per `INSERT` statement.
@@ -74,8 +78,8 @@ pub fn sqlite_to_postgres(sqlite_path: &Path, url: &str) -> Result<Report, Store
         ));
     }
     let mut report = Report::default();
-    for (table, has_rowid) in TABLES {
-        let n = copy_table(&src, &mut tx, table, *has_rowid)?;
+    for (table, identity) in TABLES {
+        let n = copy_table(&src, &mut tx, table, *identity)?;
         report.tables.push((table, n));
     }
     let pruned: i64 = src.query_row(
@@ -112,8 +116,9 @@ fn copy_table(
     src: &rusqlite::Connection,
     dst: &mut postgres::Transaction<'_>,
     table: &str,
-    has_rowid: bool,
+    identity: Option<&str>,
 ) -> Result<u64, StoreError> {
+    let has_rowid = identity == Some("rowid");
     let mut columns: Vec<String> = src
         .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
         .query_map([], |r| r.get(0))?
@@ -144,10 +149,10 @@ fn copy_table(
             break;
         }
     }
-    if has_rowid && copied > 0 {
-        // Later inserts continue after the copied rowids.
+    if let (Some(column), true) = (identity, copied > 0) {
+        // Later inserts continue after the copied keys.
         dst.batch_execute(&format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', 'rowid'), (SELECT MAX(rowid) FROM {table}))"
+            "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), (SELECT MAX({column}) FROM {table}))"
         ))?;
     }
     Ok(copied)

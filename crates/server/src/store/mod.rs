@@ -25,12 +25,15 @@
 
 pub mod access;
 pub mod accounts;
+pub mod actions;
 pub mod bindings;
 pub mod channels;
 pub mod copy;
 pub mod credentials;
+pub mod deliveries;
 pub mod feed;
 pub mod invites;
+pub mod jobs;
 pub mod media;
 pub mod members;
 pub mod messages;

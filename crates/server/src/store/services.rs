@@ -29,6 +29,15 @@ pub struct ServiceRow {
     pub media_compatibility_message: Option<String>,
     pub date_created: i64,
     pub date_updated: i64,
+    /// Let changes through when the pre-event webhook cannot be reached
+    /// (a Parley extension; the default rejects them).
+    pub pre_webhook_fail_open: bool,
+    /// Actions per second per channel for this service's users (None: the
+    /// server's default).
+    pub limit_channel_actions: Option<i64>,
+    /// Actions per second across the service for its users (None: the
+    /// server's default).
+    pub limit_service_actions: Option<i64>,
 }
 
 pub const COLUMNS: &str = "sid, friendly_name, default_service_role_sid, default_channel_role_sid,
@@ -36,7 +45,8 @@ pub const COLUMNS: &str = "sid, friendly_name, default_service_role_sid, default
     typing_indicator_timeout, consumption_report_interval, limit_channel_members,
     limit_user_channels, pre_webhook_url, post_webhook_url, webhook_method, webhook_filters,
     pre_webhook_retry_count, post_webhook_retry_count, notifications,
-    media_compatibility_message, date_created, date_updated";
+    media_compatibility_message, date_created, date_updated, pre_webhook_fail_open,
+    limit_channel_actions, limit_service_actions";
 
 impl ServiceRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
@@ -67,6 +77,9 @@ impl ServiceRow {
             media_compatibility_message: r.get(18)?,
             date_created: r.get(19)?,
             date_updated: r.get(20)?,
+            pre_webhook_fail_open: r.get(21)?,
+            limit_channel_actions: r.get(22)?,
+            limit_service_actions: r.get(23)?,
         })
     }
 }
@@ -131,14 +144,16 @@ pub fn update(tx: &Tx<'_>, s: &ServiceRow, t: i64) -> StoreResult<()> {
          typing_indicator_timeout=?8, consumption_report_interval=?9, limit_channel_members=?10,
          limit_user_channels=?11, pre_webhook_url=?12, post_webhook_url=?13, webhook_method=?14,
          webhook_filters=?15, pre_webhook_retry_count=?16, post_webhook_retry_count=?17,
-         notifications=?18, media_compatibility_message=?19, date_updated=?20 WHERE sid=?1",
+         notifications=?18, media_compatibility_message=?19, date_updated=?20,
+         pre_webhook_fail_open=?21, limit_channel_actions=?22, limit_service_actions=?23 WHERE sid=?1",
         args![
             s.sid, s.friendly_name, s.default_service_role_sid, s.default_channel_role_sid,
             s.default_channel_creator_role_sid, s.read_status_enabled, s.reachability_enabled,
             s.typing_indicator_timeout, s.consumption_report_interval, s.limit_channel_members,
             s.limit_user_channels, s.pre_webhook_url, s.post_webhook_url, s.webhook_method,
             filters, s.pre_webhook_retry_count, s.post_webhook_retry_count, notifications,
-            s.media_compatibility_message, t,
+            s.media_compatibility_message, t, s.pre_webhook_fail_open, s.limit_channel_actions,
+            s.limit_service_actions,
         ],
     )?;
     Ok(())

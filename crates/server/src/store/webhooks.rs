@@ -1,6 +1,6 @@
 //! Channel webhooks (`channel_webhooks`): per-channel `webhook`, `trigger`
 //! and `studio` hooks with their JSON configuration; read by the API and
-//! by `webhooks_out` when a channel event fires.
+//! by `webhooks` when a channel event fires.
 
 use parley_protocol::resources::WebhookConfiguration;
 

@@ -134,7 +134,7 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     assert_eq!(param(params, "Source"), Some("API"));
     assert_eq!(param(params, "InstanceSid"), Some(svc.as_str()));
     let expected =
-        parley_server::webhooks_out::signature(&t.server.app.auth_token, &hook_url, params);
+        parley_server::webhooks::signature(&t.server.app.auth_token, &hook_url, params);
     assert_eq!(
         sig, &expected,
         "X-Twilio-Signature is HMAC-SHA1 over the URL and sorted parameters"

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0003_media.sql"),
     include_str!("../../../migrations/sqlite/0004_login_throttle.sql"),
     include_str!("../../../migrations/sqlite/0005_hardening.sql"),
+    include_str!("../../../migrations/sqlite/0006_deliveries.sql"),
 ];
 
 /// The schema version this binary writes.
