@@ -225,6 +225,11 @@ impl Spawned {
             .env("PARLEY_ACCOUNT_SID", SID)
             .env("PARLEY_AUTH_TOKEN", TOKEN)
             .env("PARLEY_LOG", "warn")
+            // A load generator floods by design: no actions-per-second
+            // limits unless `extra` sets them (flags win over the env).
+            .env("PARLEY_ADMIN_ACTIONS_PER_SECOND", "0")
+            .env("PARLEY_CHANNEL_ACTIONS_PER_SECOND", "0")
+            .env("PARLEY_SERVICE_ACTIONS_PER_SECOND", "0")
             .spawn()
             .expect("server");
         let base = format!("http://127.0.0.1:{port}");

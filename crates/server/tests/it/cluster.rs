@@ -58,6 +58,8 @@ fn spawn_node(dir: &Path, database_url: &str, port: u16, n: usize) -> Proc {
             .env("PARLEY_DATABASE_POOL_SIZE", "4")
             .env("PARLEY_ACCOUNT_SID", SID)
             .env("PARLEY_AUTH_TOKEN", TOKEN)
+            // Bulk traffic by design (rate_limits.rs tests the limits).
+            .env("PARLEY_ADMIN_ACTIONS_PER_SECOND", "0")
             .env("PARLEY_LOG", "info,tower_http=warn")
             .stdout(Stdio::null())
             .stderr(log)

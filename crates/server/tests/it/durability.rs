@@ -23,6 +23,8 @@ fn spawn(dir: &std::path::Path, port: u16, database_url: &str) -> Proc {
             ])
             .env("PARLEY_ACCOUNT_SID", SID)
             .env("PARLEY_AUTH_TOKEN", TOKEN)
+            // Bulk traffic by design (rate_limits.rs tests the limits).
+            .env("PARLEY_ADMIN_ACTIONS_PER_SECOND", "0")
             .env("PARLEY_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -14,6 +14,7 @@ mod media;
 mod migrate;
 mod paging;
 mod permissions;
+mod rate_limits;
 mod realtime;
 mod webhooks;
 mod wire_shapes;

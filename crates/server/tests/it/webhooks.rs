@@ -1,101 +1,71 @@
-//! Post-event webhooks reach a real HTTP listener with Twilio's parameters
-//! and a valid `X-Twilio-Signature`; filters, the REST opt-in header,
-//! channel trigger words and retries behave as documented.
+//! Webhooks reach a real HTTP listener with Twilio's parameters and a valid
+//! `X-Twilio-Signature`. Post-events: filters, the REST opt-in header,
+//! channel trigger words, retries with backoff (`Retry-After` honoured), a
+//! queue that survives a restart, and the delivery log. Pre-events: allow,
+//! reject, rewrite, timeout, unreachable, retry, fail-open, and REST
+//! changes that never ask.
 
 use crate::common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::routing::post;
-use axum::Router;
+use axum::http::StatusCode;
+use common::hooks::{Answer, Call, Sink};
 use common::{Auth, TestServer};
 
-/// (path, signature, form parameters) of one webhook call.
-type Call = (String, String, Vec<(String, String)>);
+const WAIT: Duration = Duration::from_secs(15);
 
-#[derive(Clone, Default)]
-struct Seen {
-    calls: Arc<Mutex<Vec<Call>>>,
-    fail_first: Arc<Mutex<u32>>,
+fn param<'a>(c: &'a Call, k: &str) -> Option<&'a str> {
+    c.param(k)
 }
 
-async fn receive(
-    State(seen): State<Seen>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: String,
-) -> StatusCode {
-    let params: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let sig = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    if let Ok(mut c) = seen.calls.lock() {
-        c.push((uri.path().to_owned(), sig, params));
+/// A service whose post-event webhook is `url` (more settings in `extra`).
+async fn service_with(t: &TestServer, extra: &[(&str, &str)]) -> String {
+    let svc = t.service().await;
+    let r = t.post(&format!("/v2/Services/{svc}"), Auth::Admin, extra).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    svc
+}
+
+/// The service's delivery log once it has at least `n` entries (the log is
+/// written just after a call is answered).
+async fn deliveries_at_least(t: &TestServer, svc: &str, n: usize) -> Vec<serde_json::Value> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let log = deliveries(t, svc).await;
+        if log.len() >= n || tokio::time::Instant::now() > deadline {
+            return log;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let mut fail = seen.fail_first.lock().unwrap_or_else(|p| p.into_inner());
-    if *fail > 0 {
-        *fail -= 1;
-        return StatusCode::SERVICE_UNAVAILABLE;
-    }
-    StatusCode::OK
 }
 
-async fn listener() -> (String, Seen) {
-    let seen = Seen::default();
-    let app = Router::new()
-        .route("/{*path}", post(receive))
-        .with_state(seen.clone());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = l.local_addr().expect("addr");
-    tokio::spawn(async move {
-        let _ = axum::serve(l, app).await;
-    });
-    (format!("http://{addr}"), seen)
-}
-
-fn param<'a>(p: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    p.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
-}
-
-async fn calls_after(seen: &Seen, wait: Duration) -> Vec<Call> {
-    tokio::time::sleep(wait).await;
-    seen.calls.lock().map(|c| c.clone()).unwrap_or_default()
+/// The service's delivery log, newest first.
+async fn deliveries(t: &TestServer, svc: &str) -> Vec<serde_json::Value> {
+    let r = t
+        .get(&format!("/admin/Services/{svc}/Deliveries"), Auth::Admin)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body["deliveries"].as_array().cloned().unwrap_or_default()
 }
 
 #[tokio::test]
 async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     let t = TestServer::start().await;
-    let (base, seen) = listener().await;
-    let svc = t.service().await;
-    let s = format!("/v2/Services/{svc}");
-    let hook_url = format!("{base}/hooks/post");
-    let r = t
-        .post(
-            &s,
-            Auth::Admin,
-            &[
-                ("PostWebhookUrl", &hook_url),
-                ("WebhookFilters", "onMessageSent"),
-                ("WebhookFilters", "onMemberAdded"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "room")],
+    let sink = Sink::start().await;
+    let hook_url = format!("{}/hooks/post", sink.base);
+    let svc = service_with(
+        &t,
+        &[
+            ("PostWebhookUrl", &hook_url),
+            ("WebhookFilters", "onMessageSent"),
+            ("WebhookFilters", "onMemberAdded"),
+        ],
     )
     .await;
+    let s = format!("/v2/Services/{svc}");
+    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
+        .await;
     t.post(
         &format!("{s}/Channels/room/Members"),
         Auth::Admin,
@@ -108,12 +78,6 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
         &[("Body", "quiet")],
     )
     .await;
-    assert!(
-        calls_after(&seen, Duration::from_millis(400))
-            .await
-            .is_empty(),
-        "REST changes do not fire without the header"
-    );
 
     let resp = t
         .http
@@ -125,18 +89,16 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
         .await
         .expect("sent");
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let calls = calls_after(&seen, Duration::from_millis(500)).await;
-    assert_eq!(calls.len(), 1, "{calls:?}");
-    let (path, sig, params) = &calls[0];
-    assert_eq!(path, "/hooks/post");
-    assert_eq!(param(params, "EventType"), Some("onMessageSent"));
-    assert_eq!(param(params, "Body"), Some("loud"));
-    assert_eq!(param(params, "Source"), Some("API"));
-    assert_eq!(param(params, "InstanceSid"), Some(svc.as_str()));
-    let expected =
-        parley_server::webhooks::signature(&t.server.app.auth_token, &hook_url, params);
+    let calls = sink.wait_for(1, WAIT).await;
+    let c = &calls[0];
+    assert_eq!(c.path, "/hooks/post");
+    assert_eq!(param(c, "EventType"), Some("onMessageSent"));
+    assert_eq!(param(c, "Body"), Some("loud"));
+    assert_eq!(param(c, "Source"), Some("API"));
+    assert_eq!(param(c, "InstanceSid"), Some(svc.as_str()));
+    let expected = parley_server::webhooks::signature(&t.server.app.auth_token, &hook_url, &c.params);
     assert_eq!(
-        sig, &expected,
+        c.signature, expected,
         "X-Twilio-Signature is HMAC-SHA1 over the URL and sorted parameters"
     );
 
@@ -155,31 +117,30 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
         &[("FriendlyName", "renamed")],
     )
     .await;
-    let calls = calls_after(&seen, Duration::from_millis(500)).await;
-    assert_eq!(calls.len(), 2, "{calls:?}");
-    let p = &calls[1].2;
+    let calls = sink.wait_for(2, WAIT).await;
+    let c = &calls[1];
     assert_eq!(
-        (
-            param(p, "Source"),
-            param(p, "ClientIdentity"),
-            param(p, "From")
-        ),
+        (param(c, "Source"), param(c, "ClientIdentity"), param(c, "From")),
         (Some("SDK"), Some("alice"), Some("alice"))
     );
+    // The log shows exactly the two calls made: the REST changes without
+    // the header and the filtered-out rename were never queued.
+    let log = deliveries_at_least(&t, &svc, 2).await;
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log
+        .iter()
+        .all(|d| d["outcome"] == "delivered" && d["kind"] == "webhook" && d["status"] == 200));
+    assert_eq!(sink.calls().len(), 2);
 }
 
 #[tokio::test]
 async fn channel_triggers_fire_on_their_words_and_retries_follow_the_count() {
     let t = TestServer::start().await;
-    let (base, seen) = listener().await;
+    let sink = Sink::start().await;
     let svc = t.service().await;
     let s = format!("/v2/Services/{svc}");
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "support")],
-    )
-    .await;
+    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "support")])
+        .await;
     t.post(
         &format!("{s}/Channels/support/Members"),
         Auth::Admin,
@@ -192,14 +153,14 @@ async fn channel_triggers_fire_on_their_words_and_retries_follow_the_count() {
             Auth::Admin,
             &[
                 ("Type", "trigger"),
-                ("Configuration.Url", &format!("{base}/trigger")),
+                ("Configuration.Url", &format!("{}/trigger", sink.base)),
                 ("Configuration.Triggers", "help"),
                 ("Configuration.RetryCount", "2"),
             ],
         )
         .await;
     let hook_sid = hook.body["sid"].as_str().unwrap_or_default().to_owned();
-    *seen.fail_first.lock().unwrap_or_else(|p| p.into_inner()) = 1;
+    sink.script([Answer::Status(503, String::new(), None)]);
     let bob = t.token(&svc, "bob");
     t.post(
         &format!("{s}/Channels/support/Messages"),
@@ -213,16 +174,357 @@ async fn channel_triggers_fire_on_their_words_and_retries_follow_the_count() {
         &[("Body", "I need HELP please")],
     )
     .await;
-    let calls = calls_after(&seen, Duration::from_millis(800)).await;
-    assert_eq!(
-        calls.len(),
-        2,
-        "one 503, then a successful retry: {calls:?}"
+    let calls = sink.wait_for(2, WAIT).await;
+    assert_eq!(calls.len(), 2, "one 503, then a successful retry: {calls:?}");
+    assert!(calls
+        .iter()
+        .all(|c| c.path == "/trigger" && param(c, "WebhookSid") == Some(hook_sid.as_str())));
+    assert_eq!(param(&calls[0], "RetryCount"), Some("0"));
+    assert_eq!(param(&calls[1], "RetryCount"), Some("1"));
+    assert_eq!(param(&calls[1], "Body"), Some("I need HELP please"));
+    let log = deliveries_at_least(&t, &svc, 2).await;
+    let outcomes: Vec<&str> = log.iter().filter_map(|d| d["outcome"].as_str()).collect();
+    assert_eq!(outcomes, ["delivered", "retrying"], "newest first: {log:?}");
+    assert_eq!(log[1]["status"], 503);
+}
+
+#[tokio::test]
+async fn a_retry_waits_as_long_as_retry_after_asks() {
+    let t = TestServer::start().await;
+    let sink = Sink::start().await;
+    let svc = service_with(
+        &t,
+        &[
+            ("PostWebhookUrl", &format!("{}/slow-down", sink.base)),
+            ("PostWebhookRetryCount", "1"),
+        ],
+    )
+    .await;
+    sink.script([Answer::Status(429, "busy".into(), Some(3))]);
+    let s = format!("/v2/Services/{svc}");
+    let alice = t.token(&svc, "alice");
+    let r = t
+        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "a")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let calls = sink.wait_for(2, WAIT).await;
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let gap = calls[1].at - calls[0].at;
+    assert!(
+        gap >= Duration::from_millis(2900),
+        "the retry came {gap:?} after a 429 that asked for 3 s"
     );
-    assert!(calls.iter().all(
-        |(path, _, p)| path == "/trigger" && param(p, "WebhookSid") == Some(hook_sid.as_str())
-    ));
-    assert_eq!(param(&calls[0].2, "RetryCount"), Some("0"));
-    assert_eq!(param(&calls[1].2, "RetryCount"), Some("1"));
-    assert_eq!(param(&calls[1].2, "Body"), Some("I need HELP please"));
+}
+
+#[tokio::test]
+async fn queued_webhooks_survive_a_restart_and_are_delivered_once() {
+    let t = TestServer::start().await;
+    // A target that is down: nothing listens on this port yet.
+    let port = common::free_port();
+    let url = format!("http://127.0.0.1:{port}/later");
+    let svc = service_with(
+        &t,
+        &[("PostWebhookUrl", &url), ("PostWebhookRetryCount", "3")],
+    )
+    .await;
+    let s = format!("/v2/Services/{svc}");
+    let alice = t.token(&svc, "alice");
+    let r = t
+        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "kept")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    // Wait until the first attempt failed and was logged as retrying.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let log = deliveries(&t, &svc).await;
+        if log.iter().any(|d| d["outcome"] == "retrying") {
+            assert!(log[0]["detail"].as_str().unwrap_or("").contains("refused"), "{log:?}");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no failed attempt logged: {log:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let t = t.restart(|_| {}).await;
+    // The target comes up; the restarted server delivers the queued call.
+    let sink = Sink::start_on(&format!("127.0.0.1:{port}")).await;
+    let calls = sink.wait_for(1, WAIT).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(param(&calls[0], "EventType"), Some("onChannelAdded"));
+    assert_eq!(param(&calls[0], "UniqueName"), Some("kept"));
+    assert_eq!(param(&calls[0], "RetryCount"), Some("1"));
+    // Once: a later change is delivered, and still only one call for the first.
+    t.post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "next")])
+        .await;
+    let calls = sink.wait_for(2, WAIT).await;
+    let kept = calls
+        .iter()
+        .filter(|c| param(c, "UniqueName") == Some("kept"))
+        .count();
+    assert_eq!((calls.len(), kept), (2, 1), "{calls:?}");
+}
+
+/// A service with a pre-event webhook at `sink` (and `extra` settings), a
+/// channel `room` and its member alice; returns (service, alice's token).
+async fn pre_setup(t: &TestServer, sink: &Sink, extra: &[(&str, &str)]) -> (String, String) {
+    let url = format!("{}/pre", sink.base);
+    let mut settings = vec![("PreWebhookUrl", url.as_str())];
+    settings.extend_from_slice(extra);
+    let svc = service_with(t, &settings).await;
+    let s = format!("/v2/Services/{svc}");
+    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
+        .await;
+    t.post(
+        &format!("{s}/Channels/room/Members"),
+        Auth::Admin,
+        &[("Identity", "alice")],
+    )
+    .await;
+    let alice = t.token(&svc, "alice");
+    (svc, alice)
+}
+
+async fn bodies(t: &TestServer, svc: &str) -> Vec<String> {
+    let r = t
+        .get(&format!("/v2/Services/{svc}/Channels/room/Messages"), Auth::Admin)
+        .await;
+    r.body["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(|x| x["body"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits() {
+    let t = TestServer::start().await;
+    let sink = Sink::start().await;
+    let (svc, alice) = pre_setup(&t, &sink, &[]).await;
+    let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
+
+    // 200 with no body: through as sent, the hook saw the proposed message.
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hello")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let calls = sink.calls();
+    assert_eq!(calls.len(), 1);
+    let c = &calls[0];
+    assert_eq!(
+        (
+            param(c, "EventType"),
+            param(c, "Body"),
+            param(c, "From"),
+            param(c, "ClientIdentity"),
+            param(c, "Source"),
+        ),
+        (
+            Some("onMessageSend"),
+            Some("hello"),
+            Some("alice"),
+            Some("alice"),
+            Some("SDK")
+        )
+    );
+    assert_eq!(param(c, "MessageSid"), None, "a message to be sent has no SID yet");
+    let url = format!("{}/pre", sink.base);
+    assert_eq!(
+        c.signature,
+        parley_server::webhooks::signature(&t.server.app.auth_token, &url, &c.params)
+    );
+
+    // A refusal with a reason: 403 50056 naming it; nothing stored.
+    sink.script([Answer::Status(403, "Contains a word we do not use here".into(), None)]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "rude")]).await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, 50056), "{:?}", r.body);
+    assert!(
+        r.body["message"].as_str().unwrap_or("").contains("a word we do not use"),
+        "{:?}",
+        r.body
+    );
+    // Any other status rejects too.
+    sink.script([Answer::Status(500, String::new(), None)]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "also no")]).await;
+    assert_eq!(r.code(), 50056);
+
+    // A rewrite (either casing): the stored message is the hook's.
+    sink.script([Answer::Status(
+        200,
+        r#"{"body":"h*llo","Attributes":{"moderated":true},"From":"mallory"}"#.into(),
+        None,
+    )]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hell0")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["body"], "h*llo");
+    assert_eq!(r.body["from"], "alice", "the hook cannot change the author");
+    assert_eq!(r.body["attributes"], r#"{"moderated":true}"#);
+
+    // A rewrite is validated like the user's own input.
+    let long = format!(r#"{{"Body":"{}"}}"#, "x".repeat(40 * 1024));
+    sink.script([Answer::Status(200, long, None)]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "short")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(bodies(&t, &svc).await, ["hello", "h*llo"]);
+
+    // Edits and deletes ask too; a refused delete leaves the message.
+    let list = t.get(&msgs, Auth::Admin).await;
+    let first = list.body["messages"][0]["sid"].as_str().unwrap_or("").to_owned();
+    sink.script([Answer::Status(200, r#"{"Body":"edited by the bot"}"#.into(), None)]);
+    let r = t
+        .post(&format!("{msgs}/{first}"), Auth::Token(&alice), &[("Body", "edited")])
+        .await;
+    assert_eq!(r.body["body"], "edited by the bot", "{:?}", r.body);
+    assert_eq!(sink.calls().last().and_then(|c| c.param("EventType").map(str::to_owned)).as_deref(), Some("onMessageUpdate"));
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t.delete(&format!("{msgs}/{first}"), Auth::Token(&alice)).await;
+    assert_eq!(r.code(), 50056);
+    assert_eq!(bodies(&t, &svc).await.len(), 2);
+
+    // REST with admin credentials never asks, header or not.
+    let before = sink.calls().len();
+    let resp = t
+        .http
+        .post(t.url(&msgs))
+        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .header("X-Twilio-Webhook-Enabled", "true")
+        .form(&[("Body", "from a script")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_eq!(sink.calls().len(), before);
+}
+
+#[tokio::test]
+async fn pre_events_guard_channels_members_and_users() {
+    let t = TestServer::start().await;
+    let sink = Sink::start().await;
+    let (svc, alice) = pre_setup(&t, &sink, &[]).await;
+    let s = format!("/v2/Services/{svc}");
+
+    sink.script([Answer::Status(200, r#"{"FriendlyName":"Named by the bot"}"#.into(), None)]);
+    let r = t
+        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "mine"), ("FriendlyName", "mine")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["friendly_name"], "Named by the bot");
+    assert_eq!(sink.calls().last().and_then(|c| c.param("EventType").map(str::to_owned)).as_deref(), Some("onChannelAdd"));
+
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t
+        .post(&format!("{s}/Channels/mine"), Auth::Token(&alice), &[("FriendlyName", "nope")])
+        .await;
+    assert_eq!(r.code(), 50056);
+
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t.delete(&format!("{s}/Channels/mine"), Auth::Token(&alice)).await;
+    assert_eq!(r.code(), 50056);
+    let r = t.get(&format!("{s}/Channels/mine"), Auth::Admin).await;
+    assert_eq!(r.status, StatusCode::OK, "a refused destroy leaves the channel");
+
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t
+        .post(&format!("{s}/Channels/mine/Members"), Auth::Token(&alice), &[("Identity", "bob")])
+        .await;
+    assert_eq!(r.code(), 50056, "{:?}", r.body);
+    assert_eq!(
+        t.get(&format!("{s}/Channels/mine/Members/bob"), Auth::Admin).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t.delete(&format!("{s}/Channels/room/Members/alice"), Auth::Token(&alice)).await;
+    assert_eq!(r.code(), 50056);
+    let c = sink.calls().pop().expect("asked");
+    assert_eq!((c.param("EventType"), c.param("Reason")), (Some("onMemberRemove"), Some("LEFT")));
+
+    sink.script([Answer::Status(200, r#"{"friendlyName":"Alice A."}"#.into(), None)]);
+    let r = t
+        .post(&format!("{s}/Users/alice"), Auth::Token(&alice), &[("FriendlyName", "alice!!!")])
+        .await;
+    assert_eq!(r.body["friendly_name"], "Alice A.", "{:?}", r.body);
+
+    // Read receipts are not put to the hook.
+    let before = sink.calls().len();
+    let r = t
+        .post(
+            &format!("{s}/Channels/room/Members/alice"),
+            Auth::Token(&alice),
+            &[("LastConsumedMessageIndex", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(sink.calls().len(), before);
+}
+
+#[tokio::test]
+async fn an_unreachable_or_silent_pre_event_webhook_rejects_unless_the_service_fails_open() {
+    let t = TestServer::start().await;
+    // Nothing listens here.
+    let port = common::free_port();
+    let svc = service_with(
+        &t,
+        &[("PreWebhookUrl", &format!("http://127.0.0.1:{port}/pre"))],
+    )
+    .await;
+    let s = format!("/v2/Services/{svc}");
+    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
+        .await;
+    t.post(&format!("{s}/Channels/room/Members"), Auth::Admin, &[("Identity", "alice")])
+        .await;
+    let alice = t.token(&svc, "alice");
+    let msgs = format!("{s}/Channels/room/Messages");
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hi")]).await;
+    assert_eq!((r.status.as_u16(), r.code()), (502, 50057), "{:?}", r.body);
+
+    let r = t.post(&s, Auth::Admin, &[("PreWebhookFailOpen", "true")]).await;
+    assert_eq!(r.body["pre_webhook_fail_open"], true);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hi")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+
+    // Silence: a timeout after 5 s, retried as often as configured.
+    let sink = Sink::start().await;
+    t.post(
+        &s,
+        Auth::Admin,
+        &[
+            ("PreWebhookUrl", &format!("{}/pre", sink.base)),
+            ("PreWebhookFailOpen", "false"),
+            ("PreWebhookRetryCount", "1"),
+        ],
+    )
+    .await;
+    sink.script([
+        Answer::Silence(Duration::from_secs(7)),
+        Answer::Status(200, String::new(), None),
+    ]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "after a retry")]).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let calls = sink.calls();
+    assert_eq!(
+        calls.iter().map(|c| c.param("RetryCount").unwrap_or("")).collect::<Vec<_>>(),
+        ["0", "1"]
+    );
+    t.post(&s, Auth::Admin, &[("PreWebhookRetryCount", "0")]).await;
+    sink.script([Answer::Silence(Duration::from_secs(7))]);
+    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "too slow")]).await;
+    assert_eq!((r.status.as_u16(), r.code()), (504, 50076), "{:?}", r.body);
+    let log = deliveries_at_least(&t, &svc, 5).await;
+    assert!(log.iter().any(|d| d["kind"] == "pre-webhook" && d["outcome"] == "failed"), "{log:?}");
+}
+
+#[tokio::test]
+async fn unknown_webhook_filters_are_refused() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let r = t
+        .post(
+            &format!("/v2/Services/{svc}"),
+            Auth::Admin,
+            &[("WebhookFilters", "onMessageSent"), ("WebhookFilters", "onEverything")],
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 50054), "{:?}", r.body);
+    let r = t.get(&format!("/v2/Services/{svc}"), Auth::Admin).await;
+    assert_eq!(r.body["webhook_filters"], serde_json::Value::Null, "nothing stored");
 }

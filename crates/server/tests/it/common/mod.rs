@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod hooks;
 pub mod postgres;
 
 use parley_server::{start, RunningServer, ServeOptions};
@@ -74,6 +75,29 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.server.url(), path)
+    }
+
+    /// Stops the server (as a graceful shutdown does) and starts it again on
+    /// the same data, with options changed by `change`.
+    pub async fn restart(self, change: impl FnOnce(&mut ServeOptions)) -> TestServer {
+        let TestServer {
+            server,
+            database,
+            dir,
+            http,
+        } = self;
+        server.stop().await;
+        let mut opts =
+            ServeOptions::new(dir.path().to_owned(), "127.0.0.1:0".parse().expect("addr"));
+        opts.database = database.clone();
+        change(&mut opts);
+        let server = start(opts).await.expect("server restarts");
+        TestServer {
+            server,
+            database,
+            dir,
+            http,
+        }
     }
 
     pub async fn call(
@@ -365,6 +389,11 @@ impl Spawned {
             .env("PARLEY_ACCOUNT_SID", SPAWN_SID)
             .env("PARLEY_AUTH_TOKEN", SPAWN_TOKEN)
             .env("PARLEY_LOG", "warn")
+            // Load and memory tests measure the server, not its rate limits
+            // (rate_limits.rs tests those); a caller's `env` may set them.
+            .env("PARLEY_ADMIN_ACTIONS_PER_SECOND", "0")
+            .env("PARLEY_CHANNEL_ACTIONS_PER_SECOND", "0")
+            .env("PARLEY_SERVICE_ACTIONS_PER_SECOND", "0")
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("server.log")).expect("log file"))
