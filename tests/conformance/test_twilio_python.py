@@ -359,3 +359,85 @@ def test_webhooks_validate_with_twilios_request_validator(server, client, servic
         assert not RequestValidator("wrong-token").validate(url, params, signature)
     finally:
         httpd.shutdown()
+
+
+def _token(server, service_sid, identity):
+    out = server.cli("key", "create")
+    sid = re.search(r"(SK[0-9a-f]{32})", out).group(1)
+    secret = re.search(r"secret \(shown once\): (\S+)", out).group(1)
+    tok = AccessToken(server.account_sid, sid, secret, identity=identity, ttl=600)
+    tok.add_grant(ChatGrant(service_sid=service_sid))
+    return tok.to_jwt()
+
+
+def test_pre_event_webhooks_reject_and_rewrite_with_a_signature_twilios_validator_accepts(server, client, service):
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+    from twilio.request_validator import RequestValidator
+
+    received = []
+
+    class Moderator(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            params = dict(urllib.parse.parse_qsl(body))
+            received.append((self.headers.get("X-Twilio-Signature"), params))
+            if "spam" in params.get("Body", ""):
+                self.send_response(403)
+                self.end_headers()
+                self.wfile.write(b"No spam here")
+                return
+            out = json.dumps({"body": params.get("Body", "").replace("darn", "d**n")}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Moderator)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_port}/moderate"
+    try:
+        svc = client.chat.v2.services(service.sid)
+        svc.update(pre_webhook_url=url, webhook_filters=["onMessageSend"])
+        ch = svc.channels.create(friendly_name="moderated")
+        svc.channels(ch.sid).members.create(identity="uma")
+        jwt = _token(server, service.sid, "uma")
+        base = f"{server.url}/v2/Services/{service.sid}/Channels/{ch.sid}/Messages"
+
+        r = requests.post(base, data={"Body": "well darn"}, headers={"X-Twilio-Token": jwt})
+        assert r.status_code == 201, r.text
+        assert r.json()["body"] == "well d**n", "the hook's rewrite is what is stored"
+        signature, params = received[-1]
+        assert params["EventType"] == "onMessageSend" and params["ClientIdentity"] == "uma"
+        assert RequestValidator(server.auth_token).validate(url, params, signature)
+
+        r = requests.post(base, data={"Body": "buy spam"}, headers={"X-Twilio-Token": jwt})
+        assert (r.status_code, r.json()["code"]) == (403, 50056), r.text
+        assert "No spam here" in r.json()["message"]
+
+        # REST with account credentials never asks the pre-event hook.
+        asked = len(received)
+        msg = svc.channels(ch.sid).messages.create(body="spam from the operator")
+        assert msg.body == "spam from the operator" and len(received) == asked
+        assert [m.body for m in svc.channels(ch.sid).messages.list()] == ["well d**n", "spam from the operator"]
+    finally:
+        client.chat.v2.services(service.sid).update(pre_webhook_url="")
+        httpd.shutdown()
+
+
+def test_rate_limits_surface_as_twilio_rest_exception_429(client, service):
+    svc = client.chat.v2.services(service.sid)
+    ch = svc.channels.create(friendly_name="flood")
+    sent = 0
+    with pytest.raises(TwilioRestException) as e:
+        for i in range(400):
+            svc.channels(ch.sid).messages.create(body=f"flood {i}")
+            sent += 1
+    assert (e.value.status, e.value.code) == (429, 50063)
+    assert sent >= 150, "a burst of 5 s worth of actions passes first"
+    assert len(svc.channels(ch.sid).messages.list()) == sent, "nothing refused was stored"

@@ -10,12 +10,16 @@ use serde::{Deserialize, Serialize};
 pub struct ServiceLimits {
     pub channel_members: u32,
     pub user_channels: u32,
-    /// Parley extension: the actions per second one channel takes from
-    /// this service's users before answering 429 (Twilio's fixed 30).
-    #[serde(default)]
+}
+
+/// Parley extension of a service (`rate_limits`): the actions per second
+/// its users may take before answering 429 (Twilio's fixed 30 each; 0 is
+/// unlimited).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimits {
+    /// Per channel: its messages, members, invites and channel updates.
     pub channel_actions_per_second: u32,
-    /// Parley extension: the same across the whole service.
-    #[serde(default)]
+    /// Per service: channels created or deleted, users, roles.
     pub service_actions_per_second: u32,
 }
 
@@ -77,6 +81,9 @@ pub struct Service {
     pub typing_indicator_timeout: u32,
     pub consumption_report_interval: u32,
     pub limits: ServiceLimits,
+    /// Parley extension (absent from Twilio's responses).
+    #[serde(default)]
+    pub rate_limits: RateLimits,
     pub pre_webhook_url: Option<String>,
     pub post_webhook_url: Option<String>,
     pub webhook_method: Option<String>,

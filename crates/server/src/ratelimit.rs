@@ -7,7 +7,7 @@
 //!
 //! The limits are server-wide defaults (`--channel-actions-per-second`,
 //! `--service-actions-per-second`); a service may set its own for its users
-//! (`Limits.ChannelActionsPerSecond`, `Limits.ServiceActionsPerSecond`, a
+//! (`RateLimits.ChannelActionsPerSecond`, `RateLimits.ServiceActionsPerSecond`, a
 //! Parley extension). Admin traffic (account or API-key credentials) is
 //! counted apart from the users' and has its own server-wide limit
 //! (`--admin-actions-per-second`, default 30 like Twilio's REST API; 0 turns

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
-use parley_protocol::resources::{MediaSettings, Service, ServiceLimits, ServiceLinks};
+use parley_protocol::resources::{MediaSettings, RateLimits, Service, ServiceLimits, ServiceLinks};
 use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
@@ -43,11 +43,13 @@ impl ServiceRow {
             reachability_enabled: self.reachability_enabled,
             typing_indicator_timeout: self.typing_indicator_timeout as u32,
             consumption_report_interval: self.consumption_report_interval as u32,
-            limits: {
+            limits: ServiceLimits {
+                channel_members: self.limit_channel_members as u32,
+                user_channels: self.limit_user_channels as u32,
+            },
+            rate_limits: {
                 let (channel, service) = app.rate_limits.for_users(self);
-                ServiceLimits {
-                    channel_members: self.limit_channel_members as u32,
-                    user_channels: self.limit_user_channels as u32,
+                RateLimits {
                     channel_actions_per_second: channel,
                     service_actions_per_second: service,
                 }
@@ -356,8 +358,8 @@ fn apply_update(
         s.pre_webhook_fail_open = v;
     }
     for (name, slot) in [
-        ("Limits.ChannelActionsPerSecond", &mut s.limit_channel_actions),
-        ("Limits.ServiceActionsPerSecond", &mut s.limit_service_actions),
+        ("RateLimits.ChannelActionsPerSecond", &mut s.limit_channel_actions),
+        ("RateLimits.ServiceActionsPerSecond", &mut s.limit_service_actions),
     ] {
         match f.nullable_int(name, ErrorCode::InvalidParameter)? {
             None => {}

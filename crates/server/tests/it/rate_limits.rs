@@ -72,11 +72,11 @@ async fn service_wide_actions_and_a_services_own_limits() {
         .post(
             &s,
             Auth::Admin,
-            &[("Limits.ServiceActionsPerSecond", "2"), ("Limits.ChannelActionsPerSecond", "1")],
+            &[("RateLimits.ServiceActionsPerSecond", "2"), ("RateLimits.ChannelActionsPerSecond", "1")],
         )
         .await;
-    assert_eq!(r.body["limits"]["service_actions_per_second"], 2, "{:?}", r.body);
-    assert_eq!(r.body["limits"]["channel_actions_per_second"], 1);
+    assert_eq!(r.body["rate_limits"]["service_actions_per_second"], 2, "{:?}", r.body);
+    assert_eq!(r.body["rate_limits"]["channel_actions_per_second"], 1);
     for i in 0..10 {
         let r = t
             .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", &format!("c{i}"))])
@@ -96,10 +96,10 @@ async fn service_wide_actions_and_a_services_own_limits() {
     }
     assert_eq!(t.post(&msgs, Auth::Token(&alice), &[("Body", "x")]).await.code(), 50063);
     // Bad limits are refused; empty goes back to the server's default.
-    let r = t.post(&s, Auth::Admin, &[("Limits.ChannelActionsPerSecond", "-1")]).await;
+    let r = t.post(&s, Auth::Admin, &[("RateLimits.ChannelActionsPerSecond", "-1")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = t.post(&s, Auth::Admin, &[("Limits.ChannelActionsPerSecond", "")]).await;
-    assert_eq!(r.body["limits"]["channel_actions_per_second"], 30);
+    let r = t.post(&s, Auth::Admin, &[("RateLimits.ChannelActionsPerSecond", "")]).await;
+    assert_eq!(r.body["rate_limits"]["channel_actions_per_second"], 30);
 }
 
 #[tokio::test]
