@@ -347,3 +347,31 @@ async fn strangers_guessing_a_password_do_not_lock_out_a_device_that_signed_in_b
     let again = login(secrets).await;
     assert!(again.is_ok(), "this device is not: {:?}", again.err());
 }
+
+#[tokio::test]
+async fn a_rate_limited_send_waits_as_the_server_asks_and_is_delivered_in_order() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    // One action a second in a channel (5 in the 5 s window).
+    server
+        .post(
+            &format!("/v2/Services/{}", server.service),
+            &[("RateLimits.ChannelActionsPerSecond", "1")],
+        )
+        .await;
+    let t = TestClient::online(&server, "alice").await;
+    let sent: Vec<String> = (0..8).map(|i| format!("burst {i}")).collect();
+    for body in &sent {
+        t.client.send(&ch, body).expect("queued");
+    }
+    until(&t.client, "every send delivered", || {
+        let views = t.client.messages(&ch, None, 50).unwrap_or_default();
+        assert!(
+            views.iter().all(|m| m.state != "failed"),
+            "a 429 is not a failure: {views:?}"
+        );
+        views.iter().filter(|m| m.state == "sent").count() == sent.len()
+    })
+    .await;
+    assert_eq!(server.bodies("room").await, sent, "in the order they were written");
+}
