@@ -113,6 +113,12 @@ pub struct Credential {
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
     pub url: String,
+    /// Parley extension: why a push provider last refused the credential.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// Parley extension: when it did.
+    #[serde(default)]
+    pub date_failed: Option<Timestamp>,
 }
 
 /// `RL…` — a role.

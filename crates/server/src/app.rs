@@ -51,6 +51,8 @@ pub struct AppState {
     pub jobs: crate::jobs::Queue,
     /// Actions-per-second limits.
     pub rate_limits: crate::ratelimit::Limits,
+    /// Push providers and their HTTP clients.
+    pub push: crate::push::Push,
     /// Media files and their limits.
     pub media: crate::media::MediaStore,
 }

@@ -42,12 +42,15 @@ const MAX_RETRY_AFTER: u64 = 3600;
 pub enum Job {
     /// A post-event webhook call.
     Webhook(crate::webhooks::post::PostCall),
+    /// A push to one device.
+    Push(crate::push::PushJob),
 }
 
 impl Job {
     fn kind(&self) -> &'static str {
         match self {
             Job::Webhook(_) => "webhook",
+            Job::Push(_) => "push",
         }
     }
 }
@@ -117,8 +120,15 @@ pub fn backoff(attempts: i64, asked: Option<Duration>) -> Duration {
     }
 }
 
-/// Starts the claim loop of this node; it ends when the server shuts down.
-pub fn spawn(app: App) {
+/// How long a shutdown waits for deliveries in flight.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// Starts the claim loop of this node. When the server shuts down it stops
+/// claiming and ends once the deliveries in flight have finished and
+/// recorded their outcome (at most [`DRAIN`]), so a restart sends nothing
+/// twice; a job still in flight after that is taken again when its lease
+/// runs out.
+pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let slots = Arc::new(Semaphore::new(CONCURRENCY));
         let mut shutdown = app.shutdown.subscribe();
@@ -127,6 +137,10 @@ pub fn spawn(app: App) {
         let soonest: Arc<std::sync::Mutex<Option<Instant>>> = Default::default();
         loop {
             if *shutdown.borrow() {
+                let all = u32::try_from(CONCURRENCY).unwrap_or(u32::MAX);
+                if tokio::time::timeout(DRAIN, slots.acquire_many(all)).await.is_err() {
+                    tracing::warn!("deliveries still in flight at shutdown; their leases will bring them back");
+                }
                 break;
             }
             if Instant::now() >= next_prune {
@@ -172,7 +186,7 @@ pub fn spawn(app: App) {
                 _ = shutdown.changed() => {}
             }
         }
-    });
+    })
 }
 
 /// Leases up to `limit` due jobs (none when nothing is due: a read first,
@@ -209,6 +223,7 @@ async fn run(app: &App, row: JobRow) -> Option<Instant> {
     let (id, service, attempt) = (row.id, row.service_sid.clone(), row.attempts);
     let outcome = match serde_json::from_str::<Job>(&row.payload) {
         Ok(Job::Webhook(call)) => crate::webhooks::post::deliver(app, &row, &call).await,
+        Ok(Job::Push(push)) => crate::push::deliver(app, &row, &push).await,
         Err(e) => {
             tracing::error!(id, kind = %row.kind, error = %e, "dropping a job that does not parse");
             Outcome {

@@ -21,6 +21,7 @@ pub mod logging;
 pub mod media;
 pub mod names;
 pub mod paging;
+pub mod push;
 pub mod ratelimit;
 pub mod realtime;
 pub mod store;
@@ -122,6 +123,8 @@ pub struct ServeOptions {
     pub allow_link_local_webhooks: bool,
     /// Actions-per-second limits (see [`ratelimit`]).
     pub rate_limits: ratelimit::Limits,
+    /// Where pushes go (see [`push`]).
+    pub push_urls: push::Urls,
 }
 
 /// Origins of the Tauri desktop app on each platform.
@@ -153,6 +156,7 @@ impl ServeOptions {
             limits: listener::ConnectionLimits::default(),
             allow_link_local_webhooks: false,
             rate_limits: ratelimit::Limits::default(),
+            push_urls: push::Urls::default(),
         }
     }
 }
@@ -184,6 +188,7 @@ pub struct RunningServer {
     pub created_account: bool,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    jobs: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -192,13 +197,15 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, closes open sockets (1001) and waits for in-flight requests.
+    /// Stops accepting, closes open sockets (1001), waits for in-flight
+    /// requests and for deliveries in flight (see [`jobs::spawn`]).
     pub async fn stop(mut self) {
         let _ = self.app.shutdown.send(true);
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
         let _ = self.task.await;
+        let _ = self.jobs.await;
     }
 
     /// Waits until the server stops by itself (it does not, short of an error).
@@ -284,6 +291,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         webhook_http: webhooks::call::client(opts.allow_link_local_webhooks),
         jobs: Default::default(),
         rate_limits: opts.rate_limits.clone(),
+        push: push::Push::new(opts.push_urls.clone()),
         trusted_proxies: opts.limits.trusted_proxies.clone(),
         media: media::MediaStore {
             files: media_files,
@@ -294,7 +302,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
     realtime::spawn_typing_relay(app.clone());
     realtime::spawn_presence_relay(app.clone());
     spawn_pruning(app.clone(), opts.feed_retention, opts.media_retention);
-    jobs::spawn(app.clone());
+    let jobs = jobs::spawn(app.clone());
     let router = app::router(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let limits = opts.limits.clone();
@@ -307,6 +315,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         created_account: created,
         stop: Some(stop),
         task,
+        jobs,
     })
 }
 

@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second, push_fcm_url, push_apns_url, push_apns_sandbox_url.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -102,6 +102,15 @@ enum Command {
         /// The same limits for account and API-key credentials (REST), counted apart from users'; 0 = unlimited (bulk imports). Default: 30
         #[arg(long, env = "PARLEY_ADMIN_ACTIONS_PER_SECOND")]
         admin_actions_per_second: Option<u32>,
+        /// Base URL of FCM HTTP v1. Default: https://fcm.googleapis.com
+        #[arg(long, env = "PARLEY_PUSH_FCM_URL")]
+        push_fcm_url: Option<String>,
+        /// Base URL of APNs for production credentials. Default: https://api.push.apple.com
+        #[arg(long, env = "PARLEY_PUSH_APNS_URL")]
+        push_apns_url: Option<String>,
+        /// Base URL of APNs for sandbox credentials. Default: https://api.sandbox.push.apple.com
+        #[arg(long, env = "PARLEY_PUSH_APNS_SANDBOX_URL")]
+        push_apns_sandbox_url: Option<String>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -204,6 +213,9 @@ struct FileConfig {
     channel_actions_per_second: Option<u32>,
     service_actions_per_second: Option<u32>,
     admin_actions_per_second: Option<u32>,
+    push_fcm_url: Option<String>,
+    push_apns_url: Option<String>,
+    push_apns_sandbox_url: Option<String>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -268,6 +280,9 @@ async fn main() -> Result<()> {
             channel_actions_per_second,
             service_actions_per_second,
             admin_actions_per_second,
+            push_fcm_url,
+            push_apns_url,
+            push_apns_sandbox_url,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -355,6 +370,24 @@ async fn main() -> Result<()> {
             ] {
                 if let Some(n) = given.or(in_file) {
                     *slot = n;
+                }
+            }
+            for (name, given, in_file, slot) in [
+                ("--push-fcm-url", push_fcm_url, file.push_fcm_url, &mut opts.push_urls.fcm),
+                ("--push-apns-url", push_apns_url, file.push_apns_url, &mut opts.push_urls.apns),
+                (
+                    "--push-apns-sandbox-url",
+                    push_apns_sandbox_url,
+                    file.push_apns_sandbox_url,
+                    &mut opts.push_urls.apns_sandbox,
+                ),
+            ] {
+                if let Some(u) = given.or(in_file) {
+                    let parsed = url::Url::parse(&u).with_context(|| format!("{name} {u:?} is not a URL"))?;
+                    if !matches!(parsed.scheme(), "http" | "https") {
+                        bail!("{name} must be an http or https URL");
+                    }
+                    *slot = u;
                 }
             }
             let server = parley_server::start(opts)

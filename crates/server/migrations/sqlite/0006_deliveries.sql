@@ -43,3 +43,13 @@ CREATE INDEX action_log_by_key ON action_log (key, at);
 ALTER TABLE services ADD COLUMN pre_webhook_fail_open BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE services ADD COLUMN limit_channel_actions BIGINT;
 ALTER TABLE services ADD COLUMN limit_service_actions BIGINT;
+-- Push delivery: a binding's device token (FCM registration token, APNs
+-- device token); APNs token auth on a credential (a Parley extension: the
+-- .p8 key is PrivateKey, with its key ID, team ID and topic); and why a
+-- provider last refused a credential (cleared when it is updated).
+ALTER TABLE bindings ADD COLUMN address TEXT;
+ALTER TABLE credentials ADD COLUMN apn_key_id TEXT;
+ALTER TABLE credentials ADD COLUMN apn_team_id TEXT;
+ALTER TABLE credentials ADD COLUMN apn_topic TEXT;
+ALTER TABLE credentials ADD COLUMN failure TEXT;
+ALTER TABLE credentials ADD COLUMN date_failed BIGINT;

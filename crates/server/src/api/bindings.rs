@@ -220,8 +220,11 @@ pub async fn list_for_user(
 }
 
 /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (Parley
-/// extension): `BindingType`, `Endpoint`, optional `CredentialSid` and
-/// repeated `MessageTypes` (default: all four).
+/// extension): `BindingType`, `Endpoint`, `Address` (the device token
+/// pushes go to: the FCM registration token or APNs device token; without
+/// one the binding receives nothing), optional `CredentialSid` (default:
+/// the only credential of the binding's kind) and repeated `MessageTypes`
+/// (default: all four).
 pub async fn create_for_user(
     State(app): State<App>,
     p: Principal,
@@ -262,6 +265,15 @@ pub async fn create_for_user(
         .str("CredentialSid")
         .filter(|c| !c.is_empty())
         .map(str::to_owned);
+    let address = match f.str("Address").map(str::trim) {
+        None | Some("") => None,
+        Some(a) if a.len() > 4096 || a.chars().any(char::is_control) => {
+            return Err(ApiError::invalid_param(
+                "Address must be a device token: at most 4096 characters, no control characters",
+            ))
+        }
+        Some(a) => Some(a.to_owned()),
+    };
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -288,6 +300,7 @@ pub async fn create_for_user(
                     binding_type: &kind,
                     message_types: &types,
                     date_created: c.now(),
+                    address: address.as_deref(),
                 },
             )?;
             Ok(created(load(c, &service, &sid)?.user_view(&a)))

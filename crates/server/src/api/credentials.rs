@@ -1,6 +1,11 @@
 //! Push credentials: `/v2/Credentials` (account-level, admin only). Secrets
 //! (certificate, private key, API key, FCM secret) are stored but never
-//! rendered.
+//! rendered. Key material is checked when stored (`push::keys`): an `fcm`
+//! credential's `Secret` is an FCM v1 service-account JSON; an `apn`
+//! credential has `Certificate` + `PrivateKey`, or — Parley extension,
+//! token auth — a `.p8` key in `PrivateKey` with `ApnKeyId`, `ApnTeamId`
+//! and `ApnTopic`. `failure` and `date_failed` (Parley extensions) say why
+//! a provider last refused the credential; updating it clears them.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,6 +35,8 @@ fn render(app: &App, c: &CredentialRow) -> Credential {
             .map(|b| if b { "True".into() } else { "False".into() }),
         date_created: Timestamp(c.date_created),
         date_updated: Timestamp(c.date_updated),
+        failure: c.failure.clone(),
+        date_failed: c.date_failed.map(Timestamp),
     }
 }
 
@@ -60,6 +67,20 @@ fn changes(f: &Params) -> ApiResult<CredentialUpdate<'_>> {
         api_key: f.str("ApiKey"),
         secret: f.str("Secret"),
         sandbox: f.bool("Sandbox")?,
+        apn_key_id: f.str("ApnKeyId"),
+        apn_team_id: f.str("ApnTeamId"),
+        apn_topic: f.str("ApnTopic"),
+    })
+}
+
+/// Refuses a credential whose key material could not push, with what is
+/// wrong (nothing is stored; the write's savepoint rolls back).
+fn check_usable(conn: &Conn<'_>, sid: &str, allow_link_local: bool) -> ApiResult<()> {
+    let Some(secrets) = store::secrets(conn, sid)? else {
+        return Ok(());
+    };
+    crate::push::keys::check(&secrets, allow_link_local).map_err(|why| {
+        ApiError::invalid_param(format!("Invalid {} credential: {why}", secrets.kind))
     })
 }
 
@@ -106,6 +127,7 @@ pub async fn create(State(app): State<App>, p: Principal, Form(f): Form) -> ApiR
             let t = c.now();
             store::insert(c, &sid, &kind, t)?;
             store::update(c, &sid, &changes(&f)?, c.now())?;
+            check_usable(c, &sid, a.allow_link_local_webhooks)?;
             Ok(created(load(c, &a, &sid)?))
         })
         .await
@@ -136,6 +158,7 @@ pub async fn update(
         .write(move |c| {
             load(c, &a, &sid)?;
             store::update(c, &sid, &changes(&f)?, c.now())?;
+            check_usable(c, &sid, a.allow_link_local_webhooks)?;
             Ok(Json(load(c, &a, &sid)?))
         })
         .await

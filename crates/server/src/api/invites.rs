@@ -181,9 +181,21 @@ pub async fn create(
                     Audience::Users(vec![identity.clone()]),
                 )?;
             }
-            Ok(created(inv))
+            let queued = crate::push::queue(
+                c,
+                &s,
+                crate::push::Change {
+                    kind: crate::push::PushType::InvitedToChannel,
+                    channel: &ch,
+                    actor: caller.identity.as_deref().unwrap_or("system"),
+                    target: Some(&identity),
+                    message: None,
+                },
+            )?;
+            Ok((created(inv), queued))
         })
         .await
+        .map(crate::webhooks::fired(&app))
 }
 
 /// `GET …/Channels/{ChannelSid}/Invites/{Sid}`

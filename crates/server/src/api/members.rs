@@ -325,7 +325,18 @@ async fn create_once(
             ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
             let r = m.render(&a);
-            let queued = webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?;
+            let queued = webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?
+                | crate::push::queue(
+                    c,
+                    &s,
+                    crate::push::Change {
+                        kind: crate::push::PushType::AddedToChannel,
+                        channel: &ch,
+                        actor: caller.identity.as_deref().unwrap_or("system"),
+                        target: Some(&identity),
+                        message: None,
+                    },
+                )?;
             Ok(Step::Done((created(r), queued)))
         })
         .await
@@ -604,7 +615,20 @@ pub fn leave(
         return Ok(Step::Ask(ask));
     }
     ratelimit::take(c, &a.rate_limits, s, caller, ratelimit::Scope::Channel(&ch.sid))?;
+    // Heard before the member is gone (a muted member still hears it).
+    let pushed = crate::push::queue(
+        c,
+        s,
+        crate::push::Change {
+            kind: crate::push::PushType::RemovedFromChannel,
+            channel: ch,
+            actor: caller.identity.as_deref().unwrap_or("system"),
+            target: Some(&m.identity),
+            message: None,
+        },
+    )?;
     remove(c, a, ch, m)?;
-    let queued = webhooks::queue(c, a, member_hook("onMemberRemoved", a, origin, &m.render(a)))?;
+    let queued = webhooks::queue(c, a, member_hook("onMemberRemoved", a, origin, &m.render(a)))?
+        | pushed;
     Ok(Step::Done(queued))
 }

@@ -418,7 +418,18 @@ async fn create_once(
             } else {
                 "onMessageSent"
             };
-            let queued = webhooks::queue(c, &a, hook_for(event, &a, origin.as_ref(), &r))?;
+            let queued = webhooks::queue(c, &a, hook_for(event, &a, origin.as_ref(), &r))?
+                | crate::push::queue(
+                    c,
+                    &s,
+                    crate::push::Change {
+                        kind: crate::push::PushType::NewMessage,
+                        channel: &ch,
+                        actor: &r.from,
+                        target: None,
+                        message: Some((&r.sid, r.index, &r.body)),
+                    },
+                )?;
             Ok(Step::Done((created(r), queued)))
         })
         .await

@@ -19,10 +19,12 @@ pub struct BindingRow {
     pub message_types: Vec<String>,
     pub date_created: i64,
     pub date_updated: i64,
+    /// The device token pushes go to, if the client gave one.
+    pub address: Option<String>,
 }
 
 pub const COLUMNS: &str =
-    "sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated";
+    "sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated, address";
 
 impl BindingRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
@@ -39,6 +41,7 @@ impl BindingRow {
             binding_type: r.get(6)?,
             date_created: r.get(8)?,
             date_updated: r.get(9)?,
+            address: r.get(10)?,
         })
     }
 }
@@ -55,6 +58,7 @@ pub struct NewBinding<'a> {
     pub binding_type: &'a str,
     pub message_types: &'a [String],
     pub date_created: i64,
+    pub address: Option<&'a str>,
 }
 
 /// Appends ` AND {column} IN (?, …)` for a non-empty `values`.
@@ -159,11 +163,11 @@ pub fn delete_for_endpoint(
 pub fn insert(tx: &Tx<'_>, b: &NewBinding<'_>) -> StoreResult<()> {
     let types = serde_json::to_string(b.message_types).unwrap_or_default();
     tx.execute(
-        "INSERT INTO bindings (sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        "INSERT INTO bindings (sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type, message_types, date_created, date_updated, address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
         args![
             b.sid, b.service_sid, b.user_sid, b.identity, b.endpoint, b.credential_sid,
-            b.binding_type, types, b.date_created
+            b.binding_type, types, b.date_created, b.address
         ],
     )?;
     Ok(())
@@ -173,4 +177,45 @@ pub fn insert(tx: &Tx<'_>, b: &NewBinding<'_>) -> StoreResult<()> {
 pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
     tx.execute("DELETE FROM bindings WHERE sid = ?1", args![sid])?;
     Ok(())
+}
+
+/// Bindings with a device token of the members of `channel` other than
+/// `except` whose notification level is not `muted` (a new message's
+/// recipients).
+pub fn for_channel_members(
+    conn: &Conn<'_>,
+    channel: &str,
+    except: &str,
+) -> StoreResult<Vec<BindingRow>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("b.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.query(
+        &format!(
+            "SELECT {columns} FROM members m JOIN bindings b
+               ON b.service_sid = m.service_sid AND b.identity = m.identity
+             WHERE m.channel_sid = ?1 AND m.identity <> ?2 AND m.notification_level <> 'muted'
+               AND b.address IS NOT NULL"
+        ),
+        args![channel, except],
+        BindingRow::from_row,
+    )
+}
+
+/// Bindings with a device token of `identity` in `service`.
+pub fn for_identity(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<Vec<BindingRow>> {
+    conn.query(
+        &format!(
+            "SELECT {COLUMNS} FROM bindings WHERE service_sid = ?1 AND identity = ?2 AND address IS NOT NULL"
+        ),
+        args![service, identity],
+        BindingRow::from_row,
+    )
+}
+
+/// Whether binding `sid` still exists.
+pub fn exists(conn: &Conn<'_>, sid: &str) -> StoreResult<bool> {
+    conn.value("SELECT EXISTS(SELECT 1 FROM bindings WHERE sid = ?1)", args![sid])
 }

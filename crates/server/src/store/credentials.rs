@@ -16,9 +16,13 @@ pub struct CredentialRow {
     pub sandbox: Option<bool>,
     pub date_created: i64,
     pub date_updated: i64,
+    /// Why a push provider last refused this credential, if it did.
+    pub failure: Option<String>,
+    pub date_failed: Option<i64>,
 }
 
-pub const COLUMNS: &str = "sid, friendly_name, type, sandbox, date_created, date_updated";
+pub const COLUMNS: &str =
+    "sid, friendly_name, type, sandbox, date_created, date_updated, failure, date_failed";
 
 impl CredentialRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
@@ -29,8 +33,80 @@ impl CredentialRow {
             sandbox: r.get(3)?,
             date_created: r.get(4)?,
             date_updated: r.get(5)?,
+            failure: r.get(6)?,
+            date_failed: r.get(7)?,
         })
     }
+}
+
+/// A credential with its secrets, for validating a change and for
+/// delivering pushes; never rendered.
+#[derive(Clone, Default)]
+pub struct Secrets {
+    pub kind: String,
+    pub sandbox: bool,
+    pub certificate: Option<String>,
+    pub private_key: Option<String>,
+    pub api_key: Option<String>,
+    pub secret: Option<String>,
+    pub apn_key_id: Option<String>,
+    pub apn_team_id: Option<String>,
+    pub apn_topic: Option<String>,
+    pub date_updated: i64,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets never reach a log.
+        f.debug_struct("Secrets")
+            .field("kind", &self.kind)
+            .field("sandbox", &self.sandbox)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The credential `sid` with its secrets.
+pub fn secrets(conn: &Conn<'_>, sid: &str) -> StoreResult<Option<Secrets>> {
+    conn.query_opt(
+        "SELECT type, sandbox, certificate, private_key, api_key, secret, apn_key_id, apn_team_id,
+                apn_topic, date_updated
+         FROM credentials WHERE sid = ?1",
+        args![sid],
+        |r| {
+            Ok(Secrets {
+                kind: r.get(0)?,
+                sandbox: r.get::<Option<bool>>(1)?.unwrap_or(false),
+                certificate: r.get(2)?,
+                private_key: r.get(3)?,
+                api_key: r.get(4)?,
+                secret: r.get(5)?,
+                apn_key_id: r.get(6)?,
+                apn_team_id: r.get(7)?,
+                apn_topic: r.get(8)?,
+                date_updated: r.get(9)?,
+            })
+        },
+    )
+}
+
+/// The only credential of `kind`, when there is exactly one (what a
+/// binding without a `CredentialSid` is pushed with).
+pub fn only_of_kind(conn: &Conn<'_>, kind: &str) -> StoreResult<Option<String>> {
+    let sids: Vec<String> = conn.query(
+        "SELECT sid FROM credentials WHERE type = ?1 LIMIT 2",
+        args![kind],
+        |r| r.get(0),
+    )?;
+    Ok(if sids.len() == 1 { sids.into_iter().next() } else { None })
+}
+
+/// Records that a provider refused credential `sid`.
+pub fn mark_failed(tx: &Tx<'_>, sid: &str, why: &str, t: i64) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE credentials SET failure = ?2, date_failed = ?3 WHERE sid = ?1",
+        args![sid, why, t],
+    )?;
+    Ok(())
 }
 
 /// Fields to change; `None` keeps the stored value.
@@ -42,6 +118,9 @@ pub struct CredentialUpdate<'a> {
     pub api_key: Option<&'a str>,
     pub secret: Option<&'a str>,
     pub sandbox: Option<bool>,
+    pub apn_key_id: Option<&'a str>,
+    pub apn_team_id: Option<&'a str>,
+    pub apn_topic: Option<&'a str>,
 }
 
 /// The credential `sid`, if it exists.
@@ -113,6 +192,18 @@ pub fn update(tx: &Tx<'_>, sid: &str, u: &CredentialUpdate<'_>, t: i64) -> Store
             u.secret,
             "UPDATE credentials SET secret = ?2 WHERE sid = ?1",
         ),
+        (
+            u.apn_key_id,
+            "UPDATE credentials SET apn_key_id = ?2 WHERE sid = ?1",
+        ),
+        (
+            u.apn_team_id,
+            "UPDATE credentials SET apn_team_id = ?2 WHERE sid = ?1",
+        ),
+        (
+            u.apn_topic,
+            "UPDATE credentials SET apn_topic = ?2 WHERE sid = ?1",
+        ),
     ] {
         if let Some(v) = value {
             tx.execute(sql, args![sid, v])?;
@@ -124,8 +215,9 @@ pub fn update(tx: &Tx<'_>, sid: &str, u: &CredentialUpdate<'_>, t: i64) -> Store
             args![sid, b],
         )?;
     }
+    // A changed credential gets a fresh chance with the providers.
     tx.execute(
-        "UPDATE credentials SET date_updated = ?2 WHERE sid = ?1",
+        "UPDATE credentials SET date_updated = ?2, failure = NULL, date_failed = NULL WHERE sid = ?1",
         args![sid, t],
     )?;
     Ok(())

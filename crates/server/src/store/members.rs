@@ -296,3 +296,14 @@ pub fn user_channels_page(
         UserChannelRow::from_row,
     )
 }
+
+/// Unread messages of `identity` across every channel of `service` (an
+/// APNs badge).
+pub fn unread_total(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<i64> {
+    conn.value(
+        &format!(
+            "SELECT COALESCE(SUM({UNREAD}), 0) FROM members m WHERE m.service_sid = ?1 AND m.identity = ?2"
+        ),
+        args![service, identity],
+    )
+}

@@ -35,6 +35,19 @@ pub struct PostCall {
 #[must_use]
 pub struct Queued(bool);
 
+impl From<bool> for Queued {
+    fn from(b: bool) -> Self {
+        Queued(b)
+    }
+}
+
+impl std::ops::BitOr for Queued {
+    type Output = Queued;
+    fn bitor(self, other: Queued) -> Queued {
+        Queued(self.0 || other.0)
+    }
+}
+
 /// Queues one job per target interested in `hook`, inside the write.
 pub fn queue(tx: &Tx<'_>, _app: &App, hook: Hook) -> ApiResult<Queued> {
     let Some((event, service, channel, params)) = hook else {

@@ -14,6 +14,7 @@ mod media;
 mod migrate;
 mod paging;
 mod permissions;
+mod push;
 mod rate_limits;
 mod realtime;
 mod webhooks;

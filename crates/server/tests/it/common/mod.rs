@@ -7,6 +7,7 @@
 
 pub mod hooks;
 pub mod postgres;
+pub mod push_sinks;
 
 use parley_server::{start, RunningServer, ServeOptions};
 use reqwest::{Method, StatusCode};

@@ -1,0 +1,384 @@
+//! Push delivery against loopback FCM and APNs sinks that check what the
+//! real providers check (the OAuth assertion's RS256 signature, the APNs
+//! provider token's ES256 signature, HTTP/2): who gets a push and who does
+//! not, the payload keys Twilio's SDKs read, templates, badges, dead tokens
+//! deleting their binding, a refused credential marked and not retried,
+//! retries, delivery across a restart exactly once, and credentials
+//! checked when stored and never shown.
+
+use crate::common;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use common::push_sinks::{self, PushSink};
+use common::{Auth, TestServer};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A server whose pushes go to the sinks.
+async fn server(fcm: &PushSink, apns: Option<&PushSink>) -> TestServer {
+    let (f, a) = (fcm.url.clone(), apns.map(|s| s.url.clone()));
+    TestServer::start_with(move |o| {
+        o.push_urls.fcm = f;
+        if let Some(a) = a {
+            o.push_urls.apns = a.clone();
+            o.push_urls.apns_sandbox = a;
+        }
+    })
+    .await
+}
+
+async fn fcm_credential(t: &TestServer, sink: &PushSink) -> String {
+    let r = t
+        .post(
+            "/v2/Credentials",
+            Auth::Admin,
+            &[("Type", "fcm"), ("FriendlyName", "android"), ("Secret", &push_sinks::service_account(sink))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["sid"].as_str().expect("sid").to_owned()
+}
+
+async fn apn_credential(t: &TestServer) -> String {
+    let r = t
+        .post(
+            "/v2/Credentials",
+            Auth::Admin,
+            &[
+                ("Type", "apn"),
+                ("PrivateKey", push_sinks::APNS_KEY),
+                ("ApnKeyId", push_sinks::KEY_ID),
+                ("ApnTeamId", push_sinks::TEAM_ID),
+                ("ApnTopic", push_sinks::TOPIC),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["sid"].as_str().expect("sid").to_owned()
+}
+
+/// A service with every push type on (and `extra`), channel `general`
+/// with members alice, bob, carol.
+async fn service(t: &TestServer, extra: &[(&str, &str)]) -> String {
+    let svc = t.service().await;
+    let s = format!("/v2/Services/{svc}");
+    let mut settings = vec![
+        ("Notifications.NewMessage.Enabled", "true"),
+        ("Notifications.AddedToChannel.Enabled", "true"),
+        ("Notifications.InvitedToChannel.Enabled", "true"),
+        ("Notifications.RemovedFromChannel.Enabled", "true"),
+        ("Notifications.LogEnabled", "true"),
+    ];
+    settings.extend_from_slice(extra);
+    let r = t.post(&s, Auth::Admin, &settings).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "general"), ("FriendlyName", "General")],
+    )
+    .await;
+    t.post(&format!("{s}/Users"), Auth::Admin, &[("Identity", "alice"), ("FriendlyName", "Alice")])
+        .await;
+    for who in ["alice", "bob", "carol"] {
+        t.post(&format!("{s}/Channels/general/Members"), Auth::Admin, &[("Identity", who)])
+            .await;
+    }
+    svc
+}
+
+/// Registers a device for `who` (as `who`, with a token) and returns the binding SID.
+async fn bind(t: &TestServer, svc: &str, who: &str, kind: &str, address: &str, types: &[&str]) -> String {
+    let token = t.token(svc, who);
+    let mut form = vec![("BindingType", kind), ("Endpoint", address), ("Address", address)];
+    for ty in types {
+        form.push(("MessageTypes", ty));
+    }
+    let r = t
+        .post(&format!("/v2/Services/{svc}/Users/{who}/Bindings"), Auth::Token(&token), &form)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["sid"].as_str().expect("sid").to_owned()
+}
+
+async fn say(t: &TestServer, svc: &str, who: &str, body: &str) -> Value {
+    let token = t.token(svc, who);
+    let r = t
+        .post(
+            &format!("/v2/Services/{svc}/Channels/general/Messages"),
+            Auth::Token(&token),
+            &[("Body", body)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body
+}
+
+async fn log(t: &TestServer, svc: &str, n: usize) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let r = t
+            .get(&format!("/admin/Services/{svc}/Deliveries?Kind=push"), Auth::Admin)
+            .await;
+        let items = r.body["deliveries"].as_array().cloned().unwrap_or_default();
+        if items.len() >= n || tokio::time::Instant::now() > deadline {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_message_reaches_the_other_members_devices_through_fcm() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let t = server(&fcm, None).await;
+    fcm_credential(&t, &fcm).await;
+    let svc = service(&t, &[]).await;
+    bind(&t, &svc, "alice", "fcm", "tok-alice", &[]).await;
+    bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
+    bind(&t, &svc, "carol", "fcm", "tok-carol", &["added_to_channel"]).await;
+    // dave is no member: he hears nothing of general.
+    bind(&t, &svc, "dave", "fcm", "tok-dave", &[]).await;
+
+    let m = say(&t, &svc, "alice", "Lunch at noon?").await;
+    let pushes = fcm.wait_for(1, WAIT).await;
+    assert_eq!(pushes.len(), 1, "only bob: {pushes:?}");
+    let (device, body) = &pushes[0];
+    assert_eq!(device, "tok-bob");
+    let data = &body["message"]["data"];
+    assert_eq!(data["twi_message_type"], "twilio.channel.new_message");
+    assert_eq!(data["twi_body"], "General;Alice: Lunch at noon?", "Twilio's default template");
+    assert_eq!(data["twi_title"], "General");
+    assert_eq!(data["channel_sid"], m["channel_sid"]);
+    assert_eq!(data["message_sid"], m["sid"]);
+    assert_eq!(data["message_index"], "0", "FCM data values are strings");
+    assert_eq!(data["author"], "alice");
+    assert!(fcm.refused().is_empty(), "{:?}", fcm.refused());
+
+    // A muted channel sends nothing; a custom template and sound apply; a
+    // long message is cut to 110 characters.
+    let bob = t.token(&svc, "bob");
+    let r = t
+        .post(
+            &format!("/v2/Services/{svc}/Users/bob/Channels/general"),
+            Auth::Token(&bob),
+            &[("NotificationLevel", "muted")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    bind(&t, &svc, "carol", "fcm", "tok-carol-2", &["new_message"]).await;
+    t.post(
+        &format!("/v2/Services/{svc}"),
+        Auth::Admin,
+        &[
+            ("Notifications.NewMessage.Template", "${USER_IDENTITY} in ${CHANNEL_UNIQUE_NAME}: ${MESSAGE}"),
+            ("Notifications.NewMessage.Sound", "ping.wav"),
+        ],
+    )
+    .await;
+    let long = "預算".repeat(100);
+    say(&t, &svc, "alice", &long).await;
+    let pushes = fcm.wait_for(2, WAIT).await;
+    assert_eq!(pushes.len(), 2, "{pushes:?}");
+    assert_eq!(pushes[1].0, "tok-carol-2");
+    let data = &pushes[1].1["message"]["data"];
+    let text = data["twi_body"].as_str().unwrap_or("");
+    assert!(text.starts_with("alice in general: 預算"), "{text}");
+    assert_eq!(text.chars().count(), 110);
+    assert_eq!(data["twi_sound"], "ping.wav");
+    // One OAuth token served both pushes.
+    assert_eq!(fcm.shared.tokens_issued.lock().map(|t| t.len()).unwrap_or(0), 1);
+    let entries = log(&t, &svc, 2).await;
+    assert!(entries.iter().all(|e| e["outcome"] == "delivered" && e["event"] == "twilio.channel.new_message"), "{entries:?}");
+}
+
+#[tokio::test]
+async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let apns = push_sinks::apns().await;
+    let t = server(&fcm, Some(&apns)).await;
+    apn_credential(&t).await;
+    let svc = service(&t, &[("Notifications.NewMessage.BadgeCountEnabled", "true")]).await;
+    bind(&t, &svc, "dave", "apn", "apns-dave", &[]).await;
+    bind(&t, &svc, "bob", "apn", "apns-bob", &[]).await;
+    let s = format!("/v2/Services/{svc}");
+
+    // alice (a channel admin by role) adds dave.
+    let alice = t.token(&svc, "alice");
+    t.post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "side"), ("FriendlyName", "Side room")])
+        .await;
+    let r = t
+        .post(&format!("{s}/Channels/side/Members"), Auth::Token(&alice), &[("Identity", "dave")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let pushes = apns.wait_for(1, WAIT).await;
+    assert_eq!(pushes.len(), 1, "{pushes:?} refused: {:?}", apns.refused());
+    let (device, p) = &pushes[0];
+    assert_eq!(device, "apns-dave");
+    assert_eq!(p["aps"]["alert"]["body"], "You have been added to channel Side room by Alice");
+    assert_eq!(p["twi_message_type"], "twilio.channel.added_to_channel");
+
+    // Two messages in general: bob's badge counts what he has not read.
+    say(&t, &svc, "alice", "one").await;
+    say(&t, &svc, "alice", "two").await;
+    let pushes = apns.wait_for(3, WAIT).await;
+    let to_bob = apns.to("apns-bob");
+    assert_eq!(to_bob.len(), 2, "{pushes:?}");
+    let badges: Vec<i64> = to_bob.iter().filter_map(|p| p["aps"]["badge"].as_i64()).collect();
+    assert!(badges.contains(&2), "{badges:?}");
+    assert_eq!(to_bob[0]["message_index"].as_i64().map(|_| ()), Some(()));
+
+    // Removing dave tells dave; an invite tells the invitee.
+    t.delete(&format!("{s}/Channels/side/Members/dave"), Auth::Token(&alice)).await;
+    let r = t
+        .post(&format!("{s}/Channels/side/Invites"), Auth::Token(&alice), &[("Identity", "bob")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    apns.wait_for(5, WAIT).await;
+    let kinds = |d: &str| -> Vec<String> {
+        apns.to(d)
+            .iter()
+            .filter_map(|p| p["twi_message_type"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        kinds("apns-dave"),
+        ["twilio.channel.added_to_channel", "twilio.channel.removed_from_channel"]
+    );
+    assert!(kinds("apns-bob").contains(&"twilio.channel.invited_to_channel".to_owned()));
+    assert!(apns.refused().is_empty(), "{:?}", apns.refused());
+}
+
+#[tokio::test]
+async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not_retried() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let apns = push_sinks::apns().await;
+    let t = server(&fcm, Some(&apns)).await;
+    fcm_credential(&t, &fcm).await;
+    let apn = apn_credential(&t).await;
+    let svc = service(&t, &[]).await;
+    let gone_fcm = bind(&t, &svc, "bob", "fcm", "tok-old", &[]).await;
+    let gone_apn = bind(&t, &svc, "carol", "apn", "apns-old", &[]).await;
+    fcm.script(
+        "tok-old",
+        [(404, json!({"error": {"code": 404, "status": "NOT_FOUND", "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"}]}}), None)],
+    );
+    apns.script("apns-old", [(410, json!({"reason": "Unregistered"}), None)]);
+    say(&t, &svc, "alice", "hello").await;
+    fcm.wait_for(1, WAIT).await;
+    apns.wait_for(1, WAIT).await;
+    let entries = log(&t, &svc, 2).await;
+    assert!(entries.iter().all(|e| e["outcome"] == "dropped"), "{entries:?}");
+    for (who, sid) in [("bob", &gone_fcm), ("carol", &gone_apn)] {
+        let r = t
+            .get(&format!("/v2/Services/{svc}/Bindings/{sid}"), Auth::Admin)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}'s dead binding is deleted");
+    }
+
+    // APNs refuses the provider token: the credential says why; no retry.
+    bind(&t, &svc, "carol", "apn", "apns-new", &[]).await;
+    apns.script("apns-new", [(403, json!({"reason": "InvalidProviderToken"}), None)]);
+    say(&t, &svc, "alice", "again").await;
+    apns.wait_for(2, WAIT).await;
+    let entries = log(&t, &svc, 4).await;
+    assert_eq!(entries[0]["outcome"], "rejected", "{entries:?}");
+    let r = t.get(&format!("/v2/Credentials/{apn}"), Auth::Admin).await;
+    assert!(r.body["failure"].as_str().unwrap_or("").contains("InvalidProviderToken"), "{:?}", r.body);
+    tokio::time::sleep(Duration::from_millis(1500)).await; // a retry would come within ~1 s
+    assert_eq!(apns.to("apns-new").len(), 1, "a refused credential is not retried");
+    // Updating the credential clears the mark.
+    let r = t.post(&format!("/v2/Credentials/{apn}"), Auth::Admin, &[("FriendlyName", "fixed")]).await;
+    assert_eq!(r.body["failure"], Value::Null, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let t = server(&fcm, None).await;
+    fcm_credential(&t, &fcm).await;
+    let svc = service(&t, &[]).await;
+    bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
+    fcm.script("tok-bob", [(503, json!({"error": {"status": "UNAVAILABLE"}}), None)]);
+    say(&t, &svc, "alice", "first").await;
+    let pushes = fcm.wait_for(2, WAIT).await;
+    assert_eq!(pushes.len(), 2, "a 503, then the retry: {pushes:?}");
+    let entries = log(&t, &svc, 2).await;
+    let outcomes: Vec<&str> = entries.iter().filter_map(|e| e["outcome"].as_str()).collect();
+    assert_eq!(outcomes, ["delivered", "retrying"]);
+
+    // The provider is down; a push is queued; the server restarts; the
+    // provider comes back: the push arrives once.
+    let down = common::free_port();
+    let t = t
+        .restart(move |o| o.push_urls.fcm = format!("http://127.0.0.1:{down}"))
+        .await;
+    say(&t, &svc, "alice", "while down").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !log(&t, &svc, 3).await.iter().any(|e| e["outcome"] == "retrying" && e["detail"].as_str().unwrap_or("").contains("refused")) {
+        assert!(tokio::time::Instant::now() < deadline, "no failed attempt");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The token endpoint stays the first sink's (it is in the service
+    // account): the sink coming back takes the tokens it issues.
+    let back =
+        push_sinks::fcm_trusting(&format!("127.0.0.1:{down}"), fcm.shared.tokens_issued.clone()).await;
+    let t = t.restart(move |o| o.push_urls.fcm = format!("http://127.0.0.1:{down}")).await;
+    let pushes = back.wait_for(1, WAIT).await;
+    assert_eq!(pushes.len(), 1, "{pushes:?} refused {:?}", back.refused());
+    assert_eq!(pushes[0].1["message"]["data"]["twi_body"], "General;Alice: while down");
+    // Nothing more arrives for it.
+    say(&t, &svc, "alice", "after").await;
+    let pushes = back.wait_for(2, WAIT).await;
+    let bodies: Vec<&str> = pushes
+        .iter()
+        .filter_map(|(_, b)| b["message"]["data"]["twi_body"].as_str())
+        .collect();
+    assert_eq!(bodies, ["General;Alice: while down", "General;Alice: after"]);
+}
+
+#[tokio::test]
+async fn credentials_are_checked_when_stored_and_their_secrets_never_shown() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let t = server(&fcm, None).await;
+    let before = t.get("/v2/Credentials", Auth::Admin).await.body["credentials"]
+        .as_array()
+        .map(Vec::len);
+    let bad_key = json!({"project_id": "p", "client_email": "e@x", "private_key": "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n", "token_uri": "http://127.0.0.1:1/token"}).to_string();
+    let metadata = push_sinks::service_account(&fcm).replace("127.0.0.1", "169.254.169.254");
+    for (form, says) in [
+        (vec![("Type", "fcm"), ("Secret", "not json")], "service-account JSON"),
+        (vec![("Type", "fcm"), ("Secret", r#"{"project_id":"p"}"#)], "client_email"),
+        (vec![("Type", "fcm"), ("Secret", bad_key.as_str())], "RSA private key"),
+        (vec![("Type", "fcm"), ("Secret", metadata.as_str())], "token_uri"),
+        (vec![("Type", "fcm")], "Secret"),
+        (vec![("Type", "apn"), ("PrivateKey", push_sinks::APNS_KEY), ("ApnKeyId", push_sinks::KEY_ID), ("ApnTeamId", push_sinks::TEAM_ID)], "ApnTopic"),
+        (vec![("Type", "apn"), ("PrivateKey", "garbage"), ("ApnKeyId", push_sinks::KEY_ID), ("ApnTeamId", push_sinks::TEAM_ID), ("ApnTopic", "a.b")], ".p8"),
+        (vec![("Type", "apn"), ("PrivateKey", push_sinks::APNS_KEY), ("ApnKeyId", "short"), ("ApnTeamId", push_sinks::TEAM_ID), ("ApnTopic", "a.b")], "ApnKeyId"),
+        (vec![("Type", "apn"), ("Certificate", "not a certificate"), ("PrivateKey", push_sinks::APNS_KEY)], "Certificate"),
+        (vec![("Type", "apn")], "PrivateKey"),
+    ] {
+        let r = t.post("/v2/Credentials", Auth::Admin, &form).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form:?}: {:?}", r.body);
+        assert!(r.body["message"].as_str().unwrap_or("").contains(says), "{form:?}: {:?}", r.body);
+    }
+    let after = t.get("/v2/Credentials", Auth::Admin).await;
+    assert_eq!(after.body["credentials"].as_array().map(Vec::len), before, "nothing stored");
+
+    let sid = fcm_credential(&t, &fcm).await;
+    let shown = t.get(&format!("/v2/Credentials/{sid}"), Auth::Admin).await.body.to_string();
+    let listed = t.get("/v2/Credentials", Auth::Admin).await.body.to_string();
+    for text in [shown, listed] {
+        assert!(!text.contains("PRIVATE KEY") && !text.contains(push_sinks::CLIENT_EMAIL), "{text}");
+    }
+    // An update that breaks it is refused and the working one kept.
+    let r = t.post(&format!("/v2/Credentials/{sid}"), Auth::Admin, &[("Secret", "{}")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let svc = service(&t, &[]).await;
+    bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
+    say(&t, &svc, "alice", "still works").await;
+    assert_eq!(fcm.wait_for(1, WAIT).await.len(), 1);
+}
