@@ -211,7 +211,17 @@ def test_limits_are_enforced(client, service):
 
 
 def test_credentials(client):
-    cr = client.chat.v2.credentials.create(type="fcm", friendly_name="android", secret="s3cret")
+    import json
+    from pathlib import Path
+
+    key = (Path(__file__).resolve().parents[2] / "crates/server/tests/it/fixtures/fcm_test_key.pem").read_text()
+    account = json.dumps({
+        "type": "service_account", "project_id": "parley-test", "private_key": key,
+        "client_email": "push@parley-test.iam.gserviceaccount.com",
+    })
+    status, code = code_of(lambda: client.chat.v2.credentials.create(type="fcm", secret="s3cret"))[::-1]
+    assert status == 400, "a secret that is no service account is refused"
+    cr = client.chat.v2.credentials.create(type="fcm", friendly_name="android", secret=account)
     assert cr.sid.startswith("CR") and cr.type == "fcm"
     cr2 = client.chat.v2.credentials(cr.sid).update(friendly_name="android-2")
     assert cr2.friendly_name == "android-2"

@@ -154,7 +154,15 @@ async fn every_resource_and_frame_keeps_its_shape() {
             &[
                 ("Type", "fcm"),
                 ("FriendlyName", "android"),
-                ("Secret", "s"),
+                (
+                    "Secret",
+                    &serde_json::json!({
+                        "project_id": "parley-test",
+                        "client_email": "push@parley-test.iam.gserviceaccount.com",
+                        "private_key": crate::common::push_sinks::FCM_KEY,
+                    })
+                    .to_string(),
+                ),
             ],
         )
         .await
