@@ -374,8 +374,10 @@ pub async fn deliver(app: &App, row: &JobRow, job: &PushJob) -> Outcome {
         .await;
     let ctx = match ctx {
         Ok(c) => c,
-        Err(_) => {
-            return outcome(job, Verdict::Retry("the database did not answer".into(), None), row.attempts)
+        Err(e) => {
+            // The store logged the cause.
+            let why = format!("reading the push's recipient failed: {}", e.message);
+            return outcome(job, Verdict::Retry(why, None), row.attempts);
         }
     };
     if !ctx.binding_exists {

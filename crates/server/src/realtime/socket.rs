@@ -401,6 +401,11 @@ async fn run(
                 send(socket, &ServerFrame::TokenAboutToExpire { expires_at: user.exp }).await?;
             },
             _ = &mut expire => {
+                // A token that was nearly spent on connecting is still
+                // warned about first: the client always hears it coming.
+                if !warned {
+                    send(socket, &ServerFrame::TokenAboutToExpire { expires_at: user.exp }).await?;
+                }
                 send(socket, &ServerFrame::TokenExpired).await?;
                 return Ok((close::TOKEN_EXPIRED, "access token expired"));
             },

@@ -302,7 +302,8 @@ pub fn user_channels_page(
 pub fn unread_total(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<i64> {
     conn.value(
         &format!(
-            "SELECT COALESCE(SUM({UNREAD}), 0) FROM members m WHERE m.service_sid = ?1 AND m.identity = ?2"
+            // PostgreSQL's SUM of BIGINT is NUMERIC: cast it back.
+            "SELECT CAST(COALESCE(SUM({UNREAD}), 0) AS BIGINT) FROM members m WHERE m.service_sid = ?1 AND m.identity = ?2"
         ),
         args![service, identity],
     )
