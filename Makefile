@@ -45,7 +45,7 @@ cargo-fuzz:
 # Each fuzz target over its committed corpus for $(1) seconds, built with
 # $(2); new inputs go to a scratch directory (merged into the corpus by
 # `make fuzz`).
-FUZZ_TARGETS := form jwt client_frame page_token range media_name names
+FUZZ_TARGETS := form jwt client_frame page_token range media_name names push_template webhook_rewrite
 define fuzz_all
 	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build $(2)
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

@@ -80,6 +80,11 @@ pub struct Rewrite {
 }
 
 impl Rewrite {
+    /// The rewritten fields, in the event's order.
+    pub fn fields(&self) -> &[(&'static str, String)] {
+        &self.fields
+    }
+
     /// The rewritten value of `field` (`Body`, `Attributes`, …), if any.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.fields
@@ -229,7 +234,7 @@ fn reason(body: &str) -> Option<String> {
 }
 
 /// The fields event `event` lets a hook rewrite.
-fn rewritable(event: &str) -> &'static [&'static str] {
+pub fn rewritable(event: &str) -> &'static [&'static str] {
     match event {
         "onMessageSend" | "onMediaMessageSend" | "onMessageUpdate" => &["Body", "Attributes"],
         "onChannelAdd" | "onChannelUpdate" => &["FriendlyName", "UniqueName", "Attributes"],
