@@ -42,6 +42,8 @@ fn fresh_database(name: &str) -> String {
 async fn node(dir: &std::path::Path, database: Database) -> RunningServer {
     let mut opts = ServeOptions::new(dir.to_owned(), "127.0.0.1:0".parse().expect("addr"));
     opts.database = database;
+    // The workload floods by design.
+    opts.rate_limits = parley_server::ratelimit::Limits::off();
     start(opts).await.expect("server")
 }
 

@@ -1,8 +1,11 @@
 //! Durable send throughput: many concurrent HTTP clients post messages to a
 //! real parley-server (SQLite, synchronous=FULL, group commit) on 127.0.0.1;
 //! prints sends/s and p50/p99/max latency. Run with `cargo bench --bench
-//! send_throughput` (env: CLIENTS, MESSAGES, CHANNELS). The same workload
-//! on PostgreSQL, with one and two nodes, is in `benches/cluster.rs`.
+//! send_throughput` (env: CLIENTS, MESSAGES, CHANNELS; RATE_LIMIT=n counts
+//! every send against a limit of n actions a second, high enough never to
+//! refuse, to show what counting costs; default: no limits, since the
+//! workload floods by design). The same workload on PostgreSQL, with one
+//! and two nodes, is in `benches/cluster.rs`.
 
 mod support;
 
@@ -19,12 +22,14 @@ fn main() {
 
 async fn run() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = start(ServeOptions::new(
-        dir.path().to_owned(),
-        "127.0.0.1:0".parse().expect("addr"),
-    ))
-    .await
-    .expect("server");
+    let mut opts = ServeOptions::new(dir.path().to_owned(), "127.0.0.1:0".parse().expect("addr"));
+    let limit = u32::try_from(env("RATE_LIMIT", 0)).unwrap_or(u32::MAX);
+    opts.rate_limits = parley_server::ratelimit::Limits {
+        channel: limit,
+        service: limit,
+        admin: limit,
+    };
+    let server = start(opts).await.expect("server");
     let s = support::sends(
         &[server.url()],
         &server.app.account_sid,
@@ -32,10 +37,11 @@ async fn run() {
     )
     .await;
     println!(
-        "send_throughput: {} durable sends from {} concurrent clients into {} channels",
+        "send_throughput: {} durable sends from {} concurrent clients into {} channels, rate limit {}",
         s.count,
         env("CLIENTS", 64),
-        env("CHANNELS", 8)
+        env("CHANNELS", 8),
+        if limit == 0 { "off".to_owned() } else { format!("{limit}/s (counted)") }
     );
     println!("  elapsed      {:.2} s", s.elapsed.as_secs_f64());
     println!("  throughput   {:.0} sends/s", s.per_second());
