@@ -50,7 +50,7 @@ pub struct AppState {
     /// Wakes this node's job workers when a write queued a job.
     pub jobs: crate::jobs::Queue,
     /// Actions-per-second limits.
-    pub rate_limits: crate::ratelimit::Limits,
+    pub rate_limits: crate::ratelimit::RateLimiter,
     /// Push providers and their HTTP clients.
     pub push: crate::push::Push,
     /// Media files and their limits.

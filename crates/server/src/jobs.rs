@@ -272,6 +272,7 @@ async fn run(app: &App, row: JobRow) -> Option<Instant> {
 /// Drops rate-limit seconds out of every window and old delivery-log rows.
 async fn prune(app: &App) {
     let now = app.clock.now();
+    app.rate_limits.prune(now);
     let r = app
         .db
         .write(move |tx| {

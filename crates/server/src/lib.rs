@@ -290,8 +290,8 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         allow_link_local_webhooks: opts.allow_link_local_webhooks,
         webhook_http: webhooks::call::client(opts.allow_link_local_webhooks),
         jobs: Default::default(),
-        rate_limits: opts.rate_limits.clone(),
-        push: push::Push::new(opts.push_urls.clone()),
+        rate_limits: ratelimit::RateLimiter::new(opts.rate_limits.clone()),
+        push: push::Push::new(opts.push_urls.clone(), opts.allow_link_local_webhooks),
         trusted_proxies: opts.limits.trusted_proxies.clone(),
         media: media::MediaStore {
             files: media_files,

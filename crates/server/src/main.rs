@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second, push_fcm_url, push_apns_url, push_apns_sandbox_url.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second, push_fcm_url, push_apns_url, push_apns_sandbox_url, push_ca_file.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -111,6 +111,9 @@ enum Command {
         /// Base URL of APNs for sandbox credentials. Default: https://api.sandbox.push.apple.com
         #[arg(long, env = "PARLEY_PUSH_APNS_SANDBOX_URL")]
         push_apns_sandbox_url: Option<String>,
+        /// PEM file of CA certificates to trust for the push hosts besides the public roots (a relay or egress proxy with a private CA).
+        #[arg(long, env = "PARLEY_PUSH_CA_FILE")]
+        push_ca_file: Option<PathBuf>,
     },
     /// Create the account; SID and auth token from PARLEY_ACCOUNT_SID / PARLEY_AUTH_TOKEN or generated and printed once.
     Init,
@@ -216,6 +219,7 @@ struct FileConfig {
     push_fcm_url: Option<String>,
     push_apns_url: Option<String>,
     push_apns_sandbox_url: Option<String>,
+    push_ca_file: Option<PathBuf>,
 }
 
 fn file_config(path: Option<&PathBuf>) -> Result<FileConfig> {
@@ -283,6 +287,7 @@ async fn main() -> Result<()> {
             push_fcm_url,
             push_apns_url,
             push_apns_sandbox_url,
+            push_ca_file,
         } => {
             let listen = listen
                 .or(file.listen)
@@ -389,6 +394,15 @@ async fn main() -> Result<()> {
                     }
                     *slot = u;
                 }
+            }
+            if let Some(path) = push_ca_file.or(file.push_ca_file) {
+                let pem = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading --push-ca-file {}", path.display()))?;
+                reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                    .ok()
+                    .filter(|c| !c.is_empty())
+                    .with_context(|| format!("--push-ca-file {} holds no PEM certificate", path.display()))?;
+                opts.push_urls.extra_roots = Some(pem);
             }
             let server = parley_server::start(opts)
                 .await

@@ -103,26 +103,43 @@ pub async fn sends(bases: &[String], sid: &str, token: &str) -> Sends {
         .expect("json");
     let svc = svc["sid"].as_str().expect("sid").to_owned();
     for c in 0..channels {
-        http.post(format!("{base}/v2/Services/{svc}/Channels"))
-            .basic_auth(sid, Some(token))
-            .form(&[("UniqueName", format!("c{c}"))])
-            .send()
-            .await
-            .expect("channel");
+        // With rate limits on (RATE_LIMIT), wait as the server asks.
+        loop {
+            let r = http
+                .post(format!("{base}/v2/Services/{svc}/Channels"))
+                .basic_auth(sid, Some(token))
+                .form(&[("UniqueName", format!("c{c}"))])
+                .send()
+                .await
+                .expect("channel");
+            if r.status() != 429 {
+                break;
+            }
+            let wait = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        }
     }
     let per_client = total / clients;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for client in 0..clients {
-        let url = format!(
-            "{}/v2/Services/{svc}/Channels/c{}/Messages",
-            bases[client % bases.len()],
-            client % channels
-        );
+        // Each client cycles through the channels (with fewer channels than
+        // clients, client k always sends to channel k mod CHANNELS).
+        let base = bases[client % bases.len()].clone();
+        let svc = svc.clone();
         let (http, sid, token) = (http.clone(), sid.to_owned(), token.to_owned());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(per_client);
             for i in 0..per_client {
+                let url = format!(
+                    "{base}/v2/Services/{svc}/Channels/c{}/Messages",
+                    (client + i * clients) % channels
+                );
                 let t = Instant::now();
                 let r = http
                     .post(&url)

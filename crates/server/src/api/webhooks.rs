@@ -22,27 +22,6 @@ use crate::store::Conn;
 /// Most webhooks per channel.
 pub const MAX_PER_CHANNEL: i64 = 5;
 
-/// Events a channel webhook may filter on.
-pub const EVENTS: &[&str] = &[
-    "onMessageSent",
-    "onMessageUpdated",
-    "onMessageRemoved",
-    "onMediaMessageSent",
-    "onChannelUpdated",
-    "onChannelDestroyed",
-    "onMemberAdded",
-    "onMemberUpdated",
-    "onMemberRemoved",
-    "onMessageSend",
-    "onMessageUpdate",
-    "onMessageRemove",
-    "onMediaMessageSend",
-    "onChannelUpdate",
-    "onChannelDestroy",
-    "onMemberAdd",
-    "onMemberUpdate",
-    "onMemberRemove",
-];
 
 fn render(app: &App, w: WebhookRow) -> ChannelWebhook {
     ChannelWebhook {
@@ -110,7 +89,7 @@ fn configure(
             .into_iter()
             .filter(|x| !x.is_empty())
             .collect();
-        if let Some(bad) = filters.iter().find(|x| !EVENTS.contains(&x.as_str())) {
+        if let Some(bad) = filters.iter().find(|x| !crate::webhooks::channel_event(x)) {
             return Err(ApiError::new(
                 ErrorCode::InvalidChannelWebhookFilter,
                 format!("Invalid channel webhook filter {bad:?}"),

@@ -65,14 +65,11 @@ pub fn payload(job: &PushJob, badge: Option<i64>) -> Value {
 }
 
 impl Apns {
-    pub fn new(cred: Apn, _h2: &reqwest::Client) -> Result<Apns, String> {
+    pub fn new(cred: Apn, push: &Push) -> Result<Apns, String> {
         let client = match &cred.auth {
             ApnAuth::Token { .. } => None,
             ApnAuth::Certificate { identity } => Some(
-                reqwest::Client::builder()
-                    .timeout(super::TIMEOUT)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .no_proxy()
+                push.client_builder()
                     .http2_prior_knowledge()
                     .identity(identity.clone())
                     .build()

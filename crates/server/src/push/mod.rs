@@ -49,6 +49,9 @@ pub struct Urls {
     pub fcm: String,
     pub apns: String,
     pub apns_sandbox: String,
+    /// PEM certificates trusted for these hosts besides the public roots
+    /// (`--push-ca-file`: a relay or an egress proxy with a private CA).
+    pub extra_roots: Option<String>,
 }
 
 impl Default for Urls {
@@ -57,7 +60,25 @@ impl Default for Urls {
             fcm: FCM_URL.into(),
             apns: APNS_URL.into(),
             apns_sandbox: APNS_SANDBOX_URL.into(),
+            extra_roots: None,
         }
+    }
+}
+
+impl Urls {
+    /// `builder` trusting the extra roots too.
+    pub fn trusting(&self, mut builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+        if let Some(pem) = &self.extra_roots {
+            match reqwest::Certificate::from_pem_bundle(pem.as_bytes()) {
+                Ok(certs) => {
+                    for c in certs {
+                        builder = builder.add_root_certificate(c);
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "the push CA file holds no usable certificate"),
+            }
+        }
+        builder
     }
 }
 
@@ -283,22 +304,29 @@ pub struct Push {
     /// APNs (HTTP/2 only) with token auth.
     pub h2: reqwest::Client,
     pub providers: Providers,
+    allow_link_local: bool,
 }
 
 impl Push {
-    pub fn new(urls: Urls) -> Push {
-        let base = || {
-            reqwest::Client::builder()
-                .timeout(TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .no_proxy()
-        };
+    /// Clients with the webhook address guard (a service account's
+    /// `token_uri` is the operator's input too).
+    pub fn new(urls: Urls, allow_link_local: bool) -> Push {
+        let base = || urls.trusting(crate::webhook_targets::builder(TIMEOUT, allow_link_local));
+        let http = base().build().unwrap_or_default();
+        let h2 = base().http2_prior_knowledge().build().unwrap_or_default();
         Push {
             urls,
-            http: base().build().unwrap_or_default(),
-            h2: base().http2_prior_knowledge().build().unwrap_or_default(),
+            http,
+            h2,
             providers: Providers::default(),
+            allow_link_local,
         }
+    }
+
+    /// A client builder with this node's guard and trusted roots.
+    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+        self.urls
+            .trusting(crate::webhook_targets::builder(TIMEOUT, self.allow_link_local))
     }
 
     fn provider(
@@ -319,7 +347,7 @@ impl Push {
                 secrets.secret.as_deref().unwrap_or(""),
                 allow_link_local,
             )?)),
-            "apn" => Provider::Apns(apns::Apns::new(keys::apn(secrets)?, &self.h2)?),
+            "apn" => Provider::Apns(apns::Apns::new(keys::apn(secrets)?, self)?),
             other => {
                 return Err(format!(
                     "{other} credentials use Google's retired legacy API; add an fcm credential"

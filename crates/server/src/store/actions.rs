@@ -9,11 +9,12 @@
 use super::{Conn, StoreResult, Tx};
 use crate::args;
 
-/// Actions `key` took in the window of `window` seconds ending at `now`.
-pub fn recent(conn: &Conn<'_>, key: &str, now: i64, window: i64) -> StoreResult<i64> {
+/// Actions `key` took in the window of `window` seconds ending at `now`,
+/// counted up to `cap` (the limit: counting further would only cost time).
+pub fn recent(conn: &Conn<'_>, key: &str, now: i64, window: i64, cap: i64) -> StoreResult<i64> {
     conn.value(
-        "SELECT COUNT(*) FROM action_log WHERE key = ?1 AND at > ?2",
-        args![key, now - window],
+        "SELECT COUNT(*) FROM (SELECT 1 FROM action_log WHERE key = ?1 AND at > ?2 LIMIT ?3) AS w",
+        args![key, now - window, cap],
     )
 }
 

@@ -56,6 +56,16 @@ pub const EVENTS: &[&str] = &[
     "onUserUpdated",
 ];
 
+/// Whether a channel webhook may filter on `event`: every event about what
+/// happens inside a channel (not a channel's creation, not users).
+pub fn channel_event(event: &str) -> bool {
+    EVENTS.contains(&event)
+        && !matches!(
+            event,
+            "onChannelAdd" | "onChannelAdded" | "onUserAdded" | "onUserUpdate" | "onUserUpdated"
+        )
+}
+
 /// Whether a service whose `WebhookFilters` are `filters` wants `event`
 /// (no filters: every event).
 pub fn wanted(filters: Option<&[String]>, event: &str) -> bool {

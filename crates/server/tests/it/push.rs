@@ -382,3 +382,39 @@ async fn credentials_are_checked_when_stored_and_their_secrets_never_shown() {
     say(&t, &svc, "alice", "still works").await;
     assert_eq!(fcm.wait_for(1, WAIT).await.len(), 1);
 }
+
+#[tokio::test]
+async fn apns_certificate_auth_presents_the_client_certificate_over_tls() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let apns = push_sinks::apns_tls().await;
+    let (f, a) = (fcm.url.clone(), apns.url.clone());
+    let t = TestServer::start_with(move |o| {
+        o.push_urls.fcm = f;
+        o.push_urls.apns = a.clone();
+        o.push_urls.apns_sandbox = a;
+        o.push_urls.extra_roots = Some(push_sinks::CA.to_owned());
+    })
+    .await;
+    let r = t
+        .post(
+            "/v2/Credentials",
+            Auth::Admin,
+            &[
+                ("Type", "apn"),
+                ("Certificate", push_sinks::CLIENT_CERT),
+                ("PrivateKey", push_sinks::CLIENT_KEY),
+                ("ApnTopic", push_sinks::TOPIC),
+                ("Sandbox", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["sandbox"], "True");
+    let svc = service(&t, &[]).await;
+    bind(&t, &svc, "bob", "apn", "apns-bob", &[]).await;
+    say(&t, &svc, "alice", "over TLS").await;
+    let pushes = apns.wait_for(1, WAIT).await;
+    assert_eq!(pushes.len(), 1, "refused: {:?}", apns.refused());
+    assert_eq!(pushes[0].1["aps"]["alert"]["body"], "General;Alice: over TLS");
+    assert!(apns.refused().is_empty(), "{:?}", apns.refused());
+}

@@ -35,6 +35,9 @@ pub type Scripted = (u16, Value, Option<u64>);
 
 #[derive(Clone, Default)]
 pub struct Shared {
+    /// APNs with certificate auth: the TLS layer checked the client
+    /// certificate; no provider token is expected.
+    pub certificate_auth: bool,
     /// (device token, the request's JSON body, headers of interest).
     pub accepted: Arc<Mutex<Vec<(String, Value)>>>,
     pub refused: Arc<Mutex<Vec<String>>>,
@@ -225,6 +228,12 @@ async fn apns_send(
 ) -> Response {
     let header = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let token = header("authorization");
+    if s.certificate_auth {
+        if !token.is_empty() {
+            return s.refuse("a provider token with certificate auth".into());
+        }
+        return apns_answer(&s, device, &header("apns-topic"), body);
+    }
     let Some(jwt) = token.strip_prefix("bearer ") else {
         return s.refuse("no provider token".into());
     };
@@ -240,8 +249,15 @@ async fn apns_send(
     if let Err(e) = decode::<Value>(jwt, &key, &v) {
         return s.refuse(format!("provider token: {e}"));
     }
-    if header("apns-topic") != TOPIC || header("apns-push-type") != "alert" {
-        return s.refuse(format!("topic {:?} type {:?}", header("apns-topic"), header("apns-push-type")));
+    if header("apns-push-type") != "alert" {
+        return s.refuse(format!("push type {:?}", header("apns-push-type")));
+    }
+    apns_answer(&s, device, &header("apns-topic"), body)
+}
+
+fn apns_answer(s: &Shared, device: String, topic: &str, body: Value) -> Response {
+    if topic != TOPIC {
+        return s.refuse(format!("topic {topic:?}"));
     }
     let (status, answer, retry_after) = s.next(&device);
     if let Ok(mut a) = s.accepted.lock() {
@@ -257,6 +273,72 @@ async fn apns_send(
         r.headers_mut().insert("retry-after", secs.into());
     }
     r
+}
+
+pub const CA: &str = include_str!("../fixtures/test_ca.pem");
+pub const CLIENT_CERT: &str = include_str!("../fixtures/apns_client.pem");
+pub const CLIENT_KEY: &str = include_str!("../fixtures/apns_client.key");
+const SERVER_CERT: &str = include_str!("../fixtures/apns_server.pem");
+const SERVER_KEY: &str = include_str!("../fixtures/apns_server.key");
+
+/// An APNs sink over TLS that takes only connections with a client
+/// certificate the test CA signed (certificate auth), HTTP/2 by ALPN.
+pub async fn apns_tls() -> PushSink {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use tower::ServiceExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls_pemfile::certs(&mut CA.as_bytes()) {
+        roots.add(c.expect("CA")).expect("root");
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .expect("verifier");
+    let certs: Vec<_> = rustls_pemfile::certs(&mut SERVER_CERT.as_bytes())
+        .collect::<Result<_, _>>()
+        .expect("server cert");
+    let key = rustls_pemfile::private_key(&mut SERVER_KEY.as_bytes())
+        .expect("server key")
+        .expect("a key");
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs, key)
+        .expect("server config");
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let shared = Shared {
+        certificate_auth: true,
+        ..Shared::default()
+    };
+    let app = Router::new()
+        .route("/3/device/{device}", post(apns_send))
+        .with_state(shared.clone());
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("https://localhost:{}", l.local_addr().expect("addr").port());
+    let refused = shared.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = l.accept().await {
+            let (app, acceptor, refused) = (app.clone(), acceptor.clone(), refused.clone());
+            tokio::spawn(async move {
+                let tls = match acceptor.accept(stream).await {
+                    Ok(t) => t,
+                    Err(e) => {
+                        refused.refuse(format!("TLS: {e}"));
+                        return;
+                    }
+                };
+                let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    app.clone().oneshot(req.map(axum::body::Body::new))
+                });
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), svc)
+                    .await;
+            });
+        }
+    });
+    PushSink { url, shared }
 }
 
 /// Starts an APNs sink (HTTP/2 without TLS) on a free port.
