@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         channel_sid: "CH00000000000000000000000000000001",
         channel_friendly_name: None,
         channel_unique_name: Some("general"),
-        message: Some(message),
+        message,
     };
     let out = render(template, &vars);
     assert!(out.chars().count() <= MAX_TEXT, "{out:?}");

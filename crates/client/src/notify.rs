@@ -10,7 +10,7 @@ use parley_protocol::resources::Notifications;
 use crate::error::{ClientError, Result};
 
 /// Longest notification body.
-pub const MAX_LEN: usize = 110;
+pub const MAX_LEN: usize = parley_protocol::template::MAX_TEXT;
 /// More notifications than this from one catch-up become one summary.
 pub const STORM_THRESHOLD: usize = 3;
 
@@ -72,61 +72,7 @@ pub fn mentions(body: &str, identity: &str, friendly_name: Option<&str>) -> bool
     hit(identity) || friendly_name.is_some_and(hit)
 }
 
-/// Values for a template's variables.
-#[derive(Debug, Clone, Default)]
-pub struct Vars<'a> {
-    pub user_identity: &'a str,
-    pub user_friendly_name: Option<&'a str>,
-    pub channel_sid: &'a str,
-    pub channel_unique_name: Option<&'a str>,
-    pub channel_friendly_name: Option<&'a str>,
-    pub message: &'a str,
-}
-
-/// Fills `${USER}`, `${USER_FRIENDLY_NAME}`, `${USER_IDENTITY}`, `${CHANNEL}`,
-/// `${CHANNEL_FRIENDLY_NAME}`, `${CHANNEL_UNIQUE_NAME}`, `${CHANNEL_SID}`,
-/// `${MESSAGE}`, then truncates to [`MAX_LEN`] characters with an ellipsis.
-pub fn render(template: &str, v: &Vars<'_>) -> String {
-    let user = v
-        .user_friendly_name
-        .filter(|n| !n.is_empty())
-        .unwrap_or(v.user_identity);
-    let channel = v
-        .channel_friendly_name
-        .filter(|n| !n.is_empty())
-        .or(v.channel_unique_name)
-        .unwrap_or(v.channel_sid);
-    let text = template
-        .replace(
-            "${USER_FRIENDLY_NAME}",
-            v.user_friendly_name.unwrap_or(v.user_identity),
-        )
-        .replace("${USER_IDENTITY}", v.user_identity)
-        .replace("${USER}", user)
-        .replace(
-            "${CHANNEL_FRIENDLY_NAME}",
-            v.channel_friendly_name.unwrap_or(channel),
-        )
-        .replace(
-            "${CHANNEL_UNIQUE_NAME}",
-            v.channel_unique_name.unwrap_or(channel),
-        )
-        .replace("${CHANNEL_SID}", v.channel_sid)
-        .replace("${CHANNEL}", channel)
-        .replace("${MESSAGE}", v.message);
-    truncate(&text, MAX_LEN)
-}
-
-/// At most `max` characters, the last being `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
-    out
-}
+pub use parley_protocol::template::{cut as truncate, render, Vars};
 
 /// The template for `kind`: the service's when set, otherwise a default.
 pub fn template(kind: Kind, n: Option<&Notifications>) -> String {

@@ -12,6 +12,7 @@ pub mod permission;
 pub mod realtime;
 pub mod resources;
 pub mod sid;
+pub mod template;
 pub mod timestamp;
 pub mod token;
 

@@ -380,3 +380,24 @@ pub struct ChannelWebhook {
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
 }
+
+/// One attempt in a service's delivery log (`GET /admin/Services/{IS}/Deliveries`,
+/// a Parley admin endpoint).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub service_sid: String,
+    /// `webhook`, `pre-webhook` or `push`.
+    pub kind: String,
+    /// The event (`onMessageSent`) or push type (`twilio.channel.new_message`).
+    pub event: String,
+    /// The URL called or the binding pushed to.
+    pub target: String,
+    /// `delivered`, `retrying`, `failed`, `rejected` or `dropped`.
+    pub outcome: String,
+    /// The HTTP status the far end answered with.
+    pub status: Option<i64>,
+    /// 1 for the first attempt.
+    pub attempt: i64,
+    pub detail: Option<String>,
+    pub date_created: Timestamp,
+}

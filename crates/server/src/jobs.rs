@@ -28,6 +28,8 @@ use crate::store::{self, jobs::JobRow, Tx};
 pub const CONCURRENCY: usize = 64;
 /// How long a claimed job is this node's before another may take it.
 pub const LEASE: Duration = Duration::from_secs(60);
+/// The longest one attempt may take (well inside [`LEASE`]).
+const ATTEMPT_LIMIT: Duration = Duration::from_secs(45);
 /// How often the loop looks for jobs nobody told it about.
 const POLL: Duration = Duration::from_secs(1);
 /// First retry delay; each later one doubles, up to [`MAX_BACKOFF`].
@@ -220,17 +222,31 @@ async fn claim(app: &App, limit: u32) -> Vec<JobRow> {
 /// entry in one write); returns when a retry falls due, if one was
 /// scheduled.
 async fn run(app: &App, row: JobRow) -> Option<Instant> {
-    let (id, service, attempt) = (row.id, row.service_sid.clone(), row.attempts);
-    let outcome = match serde_json::from_str::<Job>(&row.payload) {
-        Ok(Job::Webhook(call)) => crate::webhooks::post::deliver(app, &row, &call).await,
-        Ok(Job::Push(push)) => crate::push::deliver(app, &row, &push).await,
-        Err(e) => {
-            tracing::error!(id, kind = %row.kind, error = %e, "dropping a job that does not parse");
-            Outcome {
-                next: Next::Done,
-                log: None,
+    let (service, attempt) = (row.service_sid.clone(), row.attempts);
+    let delivery = async {
+        match serde_json::from_str::<Job>(&row.payload) {
+            Ok(Job::Webhook(call)) => crate::webhooks::post::deliver(app, &row, &call).await,
+            Ok(Job::Push(push)) => crate::push::deliver(app, &row, &push).await,
+            // A kind this node does not know (a newer node queued it during
+            // a rolling upgrade): left for a node that does.
+            Err(e) => {
+                tracing::warn!(id = row.id, kind = %row.kind, error = %e, "a job this node cannot read; leaving it for later");
+                Outcome {
+                    next: Next::Retry {
+                        at_least: Some(MAX_BACKOFF),
+                    },
+                    log: None,
+                }
             }
         }
+    };
+    // An attempt ends well inside its lease, so no other claim overlaps it.
+    let outcome = match tokio::time::timeout(ATTEMPT_LIMIT, delivery).await {
+        Ok(o) => o,
+        Err(_) => Outcome {
+            next: Next::Retry { at_least: None },
+            log: None,
+        },
     };
     let retry = match outcome.next {
         Next::Done => None,
@@ -238,6 +254,7 @@ async fn run(app: &App, row: JobRow) -> Option<Instant> {
     };
     let due = retry.map(|d| app.clock.now_ms() + i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2));
     let log = outcome.log;
+    let (id, job) = (row.id, row);
     let r = app
         .db
         .write(move |tx| {
@@ -257,8 +274,8 @@ async fn run(app: &App, row: JobRow) -> Option<Instant> {
                 )?;
             }
             match due {
-                Some(due) => store::jobs::retry_at(tx, id, due)?,
-                None => store::jobs::finish(tx, id)?,
+                Some(due) => store::jobs::retry_at(tx, &job, due)?,
+                None => store::jobs::finish(tx, &job)?,
             }
             Ok::<_, ApiError>(())
         })

@@ -177,6 +177,8 @@ pub enum StartError {
     TokenTtl(i64),
     #[error("cannot prepare the media folder: {0}")]
     Media(std::io::Error),
+    #[error("cannot set up outgoing HTTPS (webhooks, push): {0}")]
+    Http(String),
 }
 
 /// A server running in the background.
@@ -288,10 +290,12 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         limiter: Default::default(),
         hasher: auth::password::Hasher::for_this_machine(),
         allow_link_local_webhooks: opts.allow_link_local_webhooks,
-        webhook_http: webhooks::call::client(opts.allow_link_local_webhooks),
+        webhook_http: webhooks::call::client(opts.allow_link_local_webhooks)
+            .map_err(|e| StartError::Http(e.to_string()))?,
         jobs: Default::default(),
         rate_limits: ratelimit::RateLimiter::new(opts.rate_limits.clone()),
-        push: push::Push::new(opts.push_urls.clone(), opts.allow_link_local_webhooks),
+        push: push::Push::new(opts.push_urls.clone(), opts.allow_link_local_webhooks)
+            .map_err(|e| StartError::Http(e.to_string()))?,
         trusted_proxies: opts.limits.trusted_proxies.clone(),
         media: media::MediaStore {
             files: media_files,

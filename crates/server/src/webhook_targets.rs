@@ -103,6 +103,21 @@ pub fn client(
     builder(timeout, allow_link_local).build()
 }
 
+/// What went wrong with an outgoing call, by its innermost cause
+/// ("connection refused"), which is what an operator needs.
+pub fn describe_error(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "no answer in time".into();
+    }
+    let mut last = e.to_string();
+    let mut next = std::error::Error::source(e);
+    while let Some(s) = next {
+        last = s.to_string();
+        next = s.source();
+    }
+    last
+}
+
 /// A client builder with the same guard, to add to (HTTP/2 for APNs).
 pub fn builder(timeout: std::time::Duration, allow_link_local: bool) -> reqwest::ClientBuilder {
     // No proxy from the environment: it would resolve names past the guard.

@@ -5,7 +5,9 @@
 -- node claims due jobs by leasing them; a lease that runs out (the node
 -- died) makes the job due again.
 CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: an id is never reused, so a late outcome of a job
+    -- that was taken again cannot touch a newer job.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     service_sid TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -15,6 +17,7 @@ CREATE TABLE jobs (
     date_created BIGINT NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (due_ms);
+CREATE INDEX jobs_leased ON jobs (lease_until_ms);
 -- What each delivery attempt came to, for operators (GET /admin/…/Deliveries).
 CREATE TABLE delivery_log (
     id INTEGER PRIMARY KEY,
@@ -29,6 +32,7 @@ CREATE TABLE delivery_log (
     date_created BIGINT NOT NULL
 );
 CREATE INDEX delivery_log_by_service ON delivery_log (service_sid, id);
+CREATE INDEX delivery_log_by_date ON delivery_log (date_created);
 -- Actions per second: one row per limited action, counted over a sliding
 -- window inside the writer's transaction (ratelimit.rs). Rows are only ever
 -- inserted (no counter row to lock), so writers on several connections

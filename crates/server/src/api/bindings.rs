@@ -267,10 +267,12 @@ pub async fn create_for_user(
         .map(str::to_owned);
     let address = match f.str("Address").map(str::trim) {
         None | Some("") => None,
-        Some(a) if a.len() > 4096 || a.chars().any(char::is_control) => {
-            return Err(ApiError::invalid_param(
-                "Address must be a device token: at most 4096 characters, no control characters",
-            ))
+        Some(a) if !crate::push::valid_address(&kind, a) => {
+            return Err(ApiError::invalid_param(if kind == "apn" {
+                "Address must be an APNs device token: hexadecimal, at most 400 characters"
+            } else {
+                "Address must be an FCM registration token: letters, digits, '-', '_', ':' and '.', at most 4096 characters"
+            }))
         }
         Some(a) => Some(a.to_owned()),
     };

@@ -303,6 +303,10 @@ async fn create_once(
                     .unwrap_or("system")
                     .to_owned(),
             };
+            // Counted once, on the first run (a refused change counts too).
+            if pre == pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onChannelAdd", || {
                 vec![
                     ("ChannelType".into(), kind.clone()),
@@ -317,7 +321,6 @@ async fn create_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
             let ch = insert(
                 c,
                 NewChannel {
@@ -422,6 +425,10 @@ async fn update_once(
             if let Some(Some(u)) = &unique {
                 unique_name_taken(c, &service, u, Some(&ch.sid))?;
             }
+            // Counted once, on the first run (a refused change counts too).
+            if pre == pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onChannelUpdate", || {
                 webhooks::with_changes(
                     webhooks::channel_fields(&ch.render(&a)),
@@ -434,7 +441,6 @@ async fn update_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             store::channels::update(
                 c,
                 &ch.sid,
@@ -480,12 +486,15 @@ pub async fn delete(
                     let (s, caller, ch, view) = load_visible(c, &service, &key, &p)?;
                     view.require("destroyChannel")?;
                     let rendered = ch.render(&a);
+                    // Counted once, on the first run (a refused change counts too).
+                    if pre == pre::Pre::First {
+                        ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
+                    }
                     if let Some(ask) = pre.ask(&a, &p, &s, "onChannelDestroy", || {
                         webhooks::channel_fields(&rendered)
                     }) {
                         return Ok(Step::Ask(ask));
                     }
-                    ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
                     let to = if ch.kind == "public" {
                         Audience::Service
                     } else {
@@ -494,9 +503,10 @@ pub async fn delete(
                         Audience::Users(ids)
                     };
                     announce(c, &a, EventKind::ChannelRemoved, &ch, to)?;
-                    store::channels::delete(c, &ch.sid)?;
+                    // Queued while the channel's own webhooks still exist.
                     let hook = channel_hook("onChannelDestroyed", &a, origin.as_ref(), &rendered);
                     let queued = webhooks::queue(c, &a, hook)?;
+                    store::channels::delete(c, &ch.sid)?;
                     Ok(Step::Done((StatusCode::NO_CONTENT, queued)))
                 })
                 .await

@@ -7,8 +7,8 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
+use parley_protocol::resources::Delivery;
 use parley_protocol::{paging, Timestamp};
-use serde::Serialize;
 
 use super::services::load;
 use crate::app::App;
@@ -18,26 +18,7 @@ use crate::form::Query;
 use crate::paging::{self as pg, PageRequest};
 use crate::store::deliveries::DeliveryRow;
 
-/// One attempt, as listed.
-#[derive(Debug, Serialize)]
-pub struct Delivery {
-    pub service_sid: String,
-    pub kind: String,
-    pub event: String,
-    /// The URL called or the binding pushed to.
-    pub target: String,
-    /// `delivered`, `retrying`, `failed`, `rejected` or `dropped`.
-    pub outcome: String,
-    /// The HTTP status the far end answered with.
-    pub status: Option<i64>,
-    /// 1 for the first attempt.
-    pub attempt: i64,
-    pub detail: Option<String>,
-    pub date_created: Timestamp,
-}
-
-impl From<&DeliveryRow> for Delivery {
-    fn from(d: &DeliveryRow) -> Self {
+fn render(d: &DeliveryRow) -> Delivery {
         Delivery {
             service_sid: d.service_sid.clone(),
             kind: d.kind.clone(),
@@ -49,7 +30,6 @@ impl From<&DeliveryRow> for Delivery {
             detail: d.detail.clone(),
             date_created: Timestamp(d.date_created),
         }
-    }
 }
 
 const KINDS: &[&str] = &["webhook", "pre-webhook", "push"];
@@ -78,7 +58,7 @@ pub async fn list(
         .read(move |c| {
             load(c, &service)?;
             let w = crate::store::deliveries::page(c, &service, kind.as_deref(), req.bound(), req.size)?;
-            let items: Vec<Delivery> = w.items.iter().map(Delivery::from).collect();
+            let items: Vec<Delivery> = w.items.iter().map(render).collect();
             let path = format!("/admin/Services/{service}/Deliveries");
             let meta = pg::meta(&a.public_url, &path, "deliveries", &q, &req, &w);
             Ok(Json(paging::page_json(&items, &meta)))

@@ -309,6 +309,10 @@ async fn create_once(
                 caller.require_admin("set a member's role")?;
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
+            // Counted once, on the first run (a refused change counts too).
+            if pre == pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMemberAdd", || {
                 vec![
                     ("ChannelSid".into(), ch.sid.clone()),
@@ -322,7 +326,6 @@ async fn create_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
             let r = m.render(&a);
             let queued = webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?
@@ -500,9 +503,14 @@ async fn update_once(
             if let Some(r) = &role {
                 super::roles::check_role(c, &service, r, RoleType::Channel)?;
             }
-            // A read receipt alone is not put to the hook: clients report
-            // their horizon as they read, and a bot has nothing to decide.
+            // A read receipt alone is neither put to the hook nor counted
+            // against the channel's limit: clients report their horizon as
+            // they read, and a bot has nothing to decide.
             let asks = attributes.is_some() || role.is_some();
+            // Counted once, on the first run (a refused change counts too).
+            if asks && pre == pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let (true, Some(ask)) = (
                 asks,
                 pre.ask(&a, &p, &s, "onMemberUpdate", || {
@@ -523,7 +531,6 @@ async fn update_once(
             ) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             if let Some(i) = index {
                 set_horizon(c, &ch.sid, &m.sid, i, ts)?;
             } else if let Some(t) = ts {
@@ -604,6 +611,10 @@ pub fn leave(
     pre: pre::Pre,
 ) -> ApiResult<Step<webhooks::post::Queued>> {
     let reason = if caller.is(&m.identity) { "LEFT" } else { "REMOVED" };
+    // Counted once, on the first run (a refused change counts too).
+    if pre == pre::Pre::First {
+        ratelimit::take(c, &a.rate_limits, s, caller, ratelimit::Scope::Channel(&ch.sid))?;
+    }
     if let Some(ask) = pre.ask(a, p, s, "onMemberRemove", || {
         vec![
             ("ChannelSid".into(), ch.sid.clone()),
@@ -614,7 +625,6 @@ pub fn leave(
     }) {
         return Ok(Step::Ask(ask));
     }
-    ratelimit::take(c, &a.rate_limits, s, caller, ratelimit::Scope::Channel(&ch.sid))?;
     // Heard before the member is gone (a muted member still hears it).
     let pushed = crate::push::queue(
         c,

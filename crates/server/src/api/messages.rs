@@ -361,6 +361,10 @@ async fn create_once(
             } else {
                 "onMessageSend"
             };
+            // Counted once, on the first run (a refused change counts too).
+            if pre == webhooks::pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, event, || {
                 let mut params = vec![
                     ("ChannelSid".into(), ch.sid.clone()),
@@ -375,7 +379,6 @@ async fn create_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             // A media message without text shows the service's compatibility message.
             let body = match (&media, body.is_empty()) {
                 (Some(_), true) => s.media_compatibility_message.clone().unwrap_or_default(),
@@ -510,6 +513,10 @@ async fn update_once(
             if f.has("From") || date_created.is_some() || date_updated.is_some() {
                 caller.require_admin("change a message's author or dates")?;
             }
+            // Counted once, on the first run (a refused change counts too).
+            if pre == webhooks::pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageUpdate", || {
                 vec![
                     ("ChannelSid".into(), ch.sid.clone()),
@@ -525,7 +532,6 @@ async fn update_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             let edited = body.is_some_and(|b| b != m.body);
             let updated_by = caller.identity.clone().or_else(|| {
                 f.str("LastUpdatedBy")
@@ -592,6 +598,10 @@ async fn delete_once(
             if !(caller.is(&m.author) && view.allows("deleteOwnMessage")) {
                 view.require("deleteAnyMessage")?;
             }
+            // Counted once, on the first run (a refused change counts too).
+            if pre == webhooks::pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageRemove", || {
                 vec![
                     ("ChannelSid".into(), ch.sid.clone()),
@@ -604,7 +614,6 @@ async fn delete_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
             // The message's file goes with it.
             store::messages::delete(c, &ch.sid, &m.sid)?;
             announce(c, &a, EventKind::MessageRemoved, &m)?;

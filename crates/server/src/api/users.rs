@@ -337,10 +337,11 @@ async fn update_once(
     app.db
         .write(move |c| {
             let (s, caller) = load_with_caller(c, &service, &p)?;
-            let u = match (&caller.identity, find(c, &service, &key)?) {
-                (_, Some(u)) => u,
-                // A user may update their own, not yet created, user.
-                (Some(me), None) if *me == key => ensure(c, &s, me)?,
+            // A user may update their own, not yet created, user: it is
+            // created once the pre-event hook (if any) let the change through.
+            let existing = match (&caller.identity, find(c, &service, &key)?) {
+                (_, Some(u)) => Some(u),
+                (Some(me), None) if *me == key => None,
                 _ => {
                     return Err(ApiError::new(
                         ErrorCode::UserNotFound,
@@ -348,8 +349,9 @@ async fn update_once(
                     ))
                 }
             };
+            let identity = existing.as_ref().map_or(key.as_str(), |u| u.identity.as_str());
             if attributes.is_some() || friendly.is_some() {
-                let own = caller.is(&u.identity) && caller.allows("editOwnUserInfo");
+                let own = caller.is(identity) && caller.allows("editOwnUserInfo");
                 if !own {
                     caller.require("editAnyUserInfo")?;
                 }
@@ -363,9 +365,17 @@ async fn update_once(
                 }
                 super::roles::check_role(c, &service, r, RoleType::Deployment)?;
             }
+            // Counted once, on the first run (a refused change counts too).
+            if pre == pre::Pre::First {
+                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
+            }
             if let Some(ask) = pre.ask(&a, &p, &s, "onUserUpdate", || {
+                let fields = match &existing {
+                    Some(u) => webhooks::user_fields(&u.render(&a, None)),
+                    None => vec![("Identity".into(), key.clone())],
+                };
                 webhooks::with_changes(
-                    webhooks::user_fields(&u.render(&a, None)),
+                    fields,
                     &[
                         ("FriendlyName", friendly.as_deref()),
                         ("Attributes", attributes.as_deref()),
@@ -375,7 +385,10 @@ async fn update_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
+            let u = match existing {
+                Some(u) => u,
+                None => ensure(c, &s, &key)?,
+            };
             store::update(
                 c,
                 &u.sid,

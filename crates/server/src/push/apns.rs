@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
-use super::fcm::describe_error;
+use crate::webhook_targets::describe_error;
 use super::keys::{Apn, ApnAuth};
 use super::{Push, PushJob, Verdict};
 
@@ -122,6 +122,9 @@ impl Apns {
         } else {
             &push.urls.apns
         };
+        if !super::valid_address("apn", &job.address) {
+            return Verdict::DeadToken("the device token is not hexadecimal".into());
+        }
         let url = format!("{}/3/device/{}", base.trim_end_matches('/'), job.address);
         let client = self.client.as_ref().unwrap_or(&push.h2);
         let mut req = client
@@ -157,7 +160,9 @@ impl Apns {
         let reason = v["reason"].as_str().unwrap_or("").to_owned();
         let why = format!("APNs answered {status} {reason}");
         match (status, reason.as_str()) {
-            (410, _) | (400, "BadDeviceToken" | "DeviceTokenNotForTopic") => Verdict::DeadToken(why),
+            (410, _) | (400, "BadDeviceToken") => Verdict::DeadToken(why),
+            // The token is fine; the credential names another app.
+            (400, "DeviceTokenNotForTopic") => Verdict::CredentialRejected(why),
             (403, "ExpiredProviderToken") => {
                 *self.jwt.lock().await = None;
                 Verdict::Retry(why, None)

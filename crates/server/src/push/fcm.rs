@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
 use super::keys::ServiceAccount;
+use crate::webhook_targets::describe_error;
 use super::{Push, PushJob, Verdict};
 
 const SCOPE: &str = "https://www.googleapis.com/auth/firebase.messaging";
@@ -24,7 +25,13 @@ const MARGIN: Duration = Duration::from_secs(300);
 pub struct Fcm {
     account: ServiceAccount,
     token: Mutex<Option<(String, Instant, Duration)>>,
+    /// A token fetch that failed, answered again for a few seconds so that
+    /// pushes waiting on the fetch do not each wait for their own.
+    failed: Mutex<Option<(Verdict, Instant)>>,
 }
+
+/// How long a failed token fetch is answered from memory.
+const FAILURE_MEMORY: Duration = Duration::from_secs(5);
 
 #[derive(Serialize)]
 struct Assertion<'a> {
@@ -78,10 +85,12 @@ impl Fcm {
         Fcm {
             account,
             token: Mutex::new(None),
+            failed: Mutex::new(None),
         }
     }
 
-    /// A valid access token, from the cache or the token endpoint.
+    /// A valid access token, from the cache or the token endpoint (one
+    /// fetch at a time; a failed one is remembered for a few seconds).
     async fn access_token(&self, push: &Push) -> Result<String, Verdict> {
         let mut slot = self.token.lock().await;
         if let Some((t, made, life)) = slot.as_ref() {
@@ -89,6 +98,25 @@ impl Fcm {
                 return Ok(t.clone());
             }
         }
+        if let Some((v, at)) = self.failed.lock().await.as_ref() {
+            if super::fresh(*at, FAILURE_MEMORY) {
+                return Err(v.clone());
+            }
+        }
+        let fetched = self.fetch_token(push).await;
+        match fetched {
+            Ok((t, life)) => {
+                *slot = Some((t.clone(), Instant::now(), life));
+                Ok(t)
+            }
+            Err(v) => {
+                *self.failed.lock().await = Some((v.clone(), Instant::now()));
+                Err(v)
+            }
+        }
+    }
+
+    async fn fetch_token(&self, push: &Push) -> Result<(String, Duration), Verdict> {
         let now = parley_protocol::Timestamp::now().0;
         let claims = Assertion {
             iss: &self.account.client_email,
@@ -116,8 +144,7 @@ impl Fcm {
                     Verdict::Retry("the OAuth token endpoint answered without a token".into(), None)
                 })?;
                 let life = Duration::from_secs(t.expires_in.clamp(60, 24 * 3600));
-                *slot = Some((t.access_token.clone(), Instant::now(), life));
-                Ok(t.access_token)
+                Ok((t.access_token, life))
             }
             400 | 401 | 403 => Err(Verdict::CredentialRejected(format!(
                 "Google refused the service account ({status}): {}",
@@ -153,8 +180,10 @@ impl Fcm {
         let (state, code) = fcm_error(r).await;
         let why = format!("FCM answered {status} {}", code.as_deref().unwrap_or(&state));
         match (status, code.as_deref()) {
-            (404, _) | (_, Some("UNREGISTERED")) => Verdict::DeadToken(why),
-            (403, Some("SENDER_ID_MISMATCH")) => Verdict::DeadToken(why),
+            (_, Some("UNREGISTERED")) => Verdict::DeadToken(why),
+            // The token belongs to another Firebase project: this
+            // credential cannot reach it, another might.
+            (403, Some("SENDER_ID_MISMATCH")) => Verdict::Failed(why),
             (401, _) => {
                 // The cached token may have been revoked: get a new one.
                 *self.token.lock().await = None;
@@ -185,19 +214,6 @@ async fn oauth_error(r: reqwest::Response) -> String {
     crate::logging::Field(v["error"].as_str().unwrap_or("no reason given")).to_string()
 }
 
-/// A provider call's failure, by its innermost cause.
-pub(crate) fn describe_error(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return "no answer in time".into();
-    }
-    let mut last = e.to_string();
-    let mut next = std::error::Error::source(e);
-    while let Some(s) = next {
-        last = s.to_string();
-        next = s.source();
-    }
-    last
-}
 
 impl std::fmt::Debug for Fcm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -82,6 +82,21 @@ impl Urls {
     }
 }
 
+/// Whether `address` can be a device token of a `kind` binding: APNs
+/// tokens are hexadecimal, FCM registration tokens URL-safe text. (Tokens
+/// go into request paths and bodies; nothing else may.)
+pub fn valid_address(kind: &str, address: &str) -> bool {
+    match kind {
+        "apn" => (1..=400).contains(&address.len()) && address.chars().all(|c| c.is_ascii_hexdigit()),
+        _ => {
+            (1..=4096).contains(&address.len())
+                && address
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        }
+    }
+}
+
 /// The four push types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PushType {
@@ -226,7 +241,7 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
         channel_sid: &ch.sid,
         channel_friendly_name: ch.friendly_name.as_deref(),
         channel_unique_name: ch.unique_name.as_deref(),
-        message: change.message.map(|(_, _, body)| body),
+        message: change.message.map_or("", |(_, _, body)| body),
     };
     let body = template::render(
         template.unwrap_or(change.kind.default_template()),
@@ -283,10 +298,28 @@ pub enum Provider {
 }
 
 /// The providers of this node, by credential, rebuilt when a credential
-/// changes (its `date_updated`).
+/// changes (a digest of what it holds).
 #[derive(Default)]
 pub struct Providers {
-    cache: Mutex<HashMap<String, (i64, Arc<Provider>)>>,
+    cache: Mutex<HashMap<String, (u64, Arc<Provider>)>>,
+}
+
+/// What a credential holds, as one number (in memory only).
+fn digest(s: &store::credentials::Secrets) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &s.kind,
+        s.sandbox,
+        &s.certificate,
+        &s.private_key,
+        &s.secret,
+        &s.apn_key_id,
+        &s.apn_team_id,
+        &s.apn_topic,
+    )
+        .hash(&mut h);
+    h.finish()
 }
 
 impl std::fmt::Debug for Providers {
@@ -309,18 +342,19 @@ pub struct Push {
 
 impl Push {
     /// Clients with the webhook address guard (a service account's
-    /// `token_uri` is the operator's input too).
-    pub fn new(urls: Urls, allow_link_local: bool) -> Push {
+    /// `token_uri` is the operator's input too); an error when they cannot
+    /// be built (a bad `--push-ca-file`), never an unguarded fallback.
+    pub fn new(urls: Urls, allow_link_local: bool) -> reqwest::Result<Push> {
         let base = || urls.trusting(crate::webhook_targets::builder(TIMEOUT, allow_link_local));
-        let http = base().build().unwrap_or_default();
-        let h2 = base().http2_prior_knowledge().build().unwrap_or_default();
-        Push {
+        let http = base().build()?;
+        let h2 = base().http2_prior_knowledge().build()?;
+        Ok(Push {
             urls,
             http,
             h2,
             providers: Providers::default(),
             allow_link_local,
-        }
+        })
     }
 
     /// A client builder with this node's guard and trusted roots.
@@ -335,9 +369,10 @@ impl Push {
         secrets: &store::credentials::Secrets,
         allow_link_local: bool,
     ) -> Result<Arc<Provider>, String> {
+        let version = digest(secrets);
         if let Ok(cache) = self.providers.cache.lock() {
             if let Some((v, p)) = cache.get(sid) {
-                if *v == secrets.date_updated {
+                if *v == version {
                     return Ok(p.clone());
                 }
             }
@@ -355,7 +390,7 @@ impl Push {
             }
         });
         if let Ok(mut cache) = self.providers.cache.lock() {
-            cache.insert(sid.to_owned(), (secrets.date_updated, p.clone()));
+            cache.insert(sid.to_owned(), (version, p.clone()));
         }
         Ok(p)
     }

@@ -21,6 +21,9 @@ pub struct JobRow {
     pub payload: String,
     /// Attempts so far, this one included.
     pub attempts: i64,
+    /// The lease this claim holds: an outcome is recorded only while the
+    /// job still carries it (it was not taken again meanwhile).
+    pub lease_until_ms: i64,
 }
 
 /// Queues a job due at `due_ms`.
@@ -51,7 +54,7 @@ pub fn claim(
         "UPDATE jobs SET lease_until_ms = ?1, attempts = attempts + 1
          WHERE id IN (SELECT id FROM jobs WHERE due_ms <= ?2 AND lease_until_ms <= ?2
                       ORDER BY due_ms LIMIT ?3)
-         RETURNING id, kind, service_sid, payload, attempts, due_ms",
+         RETURNING id, kind, service_sid, payload, attempts, due_ms, lease_until_ms",
         args![lease_until_ms, now_ms, limit],
         |r| {
             Ok((
@@ -62,6 +65,7 @@ pub fn claim(
                     service_sid: r.get(2)?,
                     payload: r.get(3)?,
                     attempts: r.get(4)?,
+                    lease_until_ms: r.get(6)?,
                 },
             ))
         },
@@ -70,27 +74,41 @@ pub fn claim(
     Ok(rows.into_iter().map(|(_, j)| j).collect())
 }
 
-/// The job is done (delivered, or given up on): it leaves the queue.
-pub fn finish(tx: &Tx<'_>, id: i64) -> StoreResult<()> {
-    tx.execute("DELETE FROM jobs WHERE id = ?1", args![id])?;
-    Ok(())
-}
-
-/// Releases the job to be tried again at `due_ms`.
-pub fn retry_at(tx: &Tx<'_>, id: i64, due_ms: i64) -> StoreResult<()> {
+/// The job claimed as `job` is done (delivered, or given up on): it leaves
+/// the queue — unless its lease ran out and it was taken again.
+pub fn finish(tx: &Tx<'_>, job: &JobRow) -> StoreResult<()> {
     tx.execute(
-        "UPDATE jobs SET due_ms = ?2, lease_until_ms = 0 WHERE id = ?1",
-        args![id, due_ms],
+        "DELETE FROM jobs WHERE id = ?1 AND lease_until_ms = ?2",
+        args![job.id, job.lease_until_ms],
     )?;
     Ok(())
 }
 
-/// The earliest time a job not leased now becomes due, if any.
+/// Releases the job claimed as `job` to be tried again at `due_ms` (the
+/// same proviso as [`finish`]).
+pub fn retry_at(tx: &Tx<'_>, job: &JobRow, due_ms: i64) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE jobs SET due_ms = ?3, lease_until_ms = 0 WHERE id = ?1 AND lease_until_ms = ?2",
+        args![job.id, job.lease_until_ms, due_ms],
+    )?;
+    Ok(())
+}
+
+/// The earliest time a job becomes claimable: the soonest due of those not
+/// leased at `now_ms`, or the soonest lease to run out.
 pub fn next_due(conn: &Conn<'_>, now_ms: i64) -> StoreResult<Option<i64>> {
-    conn.value(
-        "SELECT MIN(CASE WHEN lease_until_ms > ?1 THEN lease_until_ms ELSE due_ms END) FROM jobs",
+    let due: Option<i64> = conn.value(
+        "SELECT MIN(due_ms) FROM jobs WHERE lease_until_ms <= ?1",
         args![now_ms],
-    )
+    )?;
+    let lease: Option<i64> = conn.value(
+        "SELECT MIN(lease_until_ms) FROM jobs WHERE lease_until_ms > ?1",
+        args![now_ms],
+    )?;
+    Ok(match (due, lease) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
 }
 
 /// Jobs waiting (due or not, leased or not), by kind.

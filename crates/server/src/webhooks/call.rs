@@ -67,12 +67,10 @@ impl Answer {
 }
 
 /// The HTTP client every webhook call shares (no proxy, no redirects, the
-/// resolver guard unless link-local targets are allowed).
-pub fn client(allow_link_local: bool) -> reqwest::Client {
-    crate::webhook_targets::client(TIMEOUT, allow_link_local).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "cannot build the webhook HTTP client; using defaults");
-        reqwest::Client::new()
-    })
+/// resolver guard unless link-local targets are allowed). A client that
+/// cannot be built stops the start: there is no unguarded fallback.
+pub fn client(allow_link_local: bool) -> reqwest::Result<reqwest::Client> {
+    crate::webhook_targets::client(TIMEOUT, allow_link_local)
 }
 
 /// Calls `url` with `params`, signed with `auth_token`.
@@ -141,18 +139,6 @@ pub async fn call(
             }
         }
         Err(e) if e.is_timeout() => Answer::TimedOut,
-        Err(e) => Answer::Failed(describe_error(&e)),
+        Err(e) => Answer::Failed(crate::webhook_targets::describe_error(&e)),
     }
-}
-
-/// The innermost cause of a reqwest error ("connection refused"), which is
-/// what an operator needs.
-fn describe_error(e: &reqwest::Error) -> String {
-    let mut last = e.to_string();
-    let mut next = std::error::Error::source(e);
-    while let Some(s) = next {
-        last = s.to_string();
-        next = s.source();
-    }
-    last
 }

@@ -202,8 +202,8 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     let t = server(&fcm, Some(&apns)).await;
     apn_credential(&t).await;
     let svc = service(&t, &[("Notifications.NewMessage.BadgeCountEnabled", "true")]).await;
-    bind(&t, &svc, "dave", "apn", "apns-dave", &[]).await;
-    bind(&t, &svc, "bob", "apn", "apns-bob", &[]).await;
+    bind(&t, &svc, "dave", "apn", "da7e0001", &[]).await;
+    bind(&t, &svc, "bob", "apn", "b0b00001", &[]).await;
     let s = format!("/v2/Services/{svc}");
 
     // alice (a channel admin by role) adds dave.
@@ -217,7 +217,7 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     let pushes = apns.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "{pushes:?} refused: {:?}", apns.refused());
     let (device, p) = &pushes[0];
-    assert_eq!(device, "apns-dave");
+    assert_eq!(device, "da7e0001");
     assert_eq!(p["aps"]["alert"]["body"], "You have been added to channel Side room by Alice");
     assert_eq!(p["twi_message_type"], "twilio.channel.added_to_channel");
 
@@ -225,7 +225,7 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     say(&t, &svc, "alice", "one").await;
     say(&t, &svc, "alice", "two").await;
     let pushes = apns.wait_for(3, WAIT).await;
-    let to_bob = apns.to("apns-bob");
+    let to_bob = apns.to("b0b00001");
     assert_eq!(to_bob.len(), 2, "{pushes:?}");
     let badges: Vec<i64> = to_bob.iter().filter_map(|p| p["aps"]["badge"].as_i64()).collect();
     assert!(badges.contains(&2), "{badges:?}");
@@ -245,10 +245,10 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
             .collect()
     };
     assert_eq!(
-        kinds("apns-dave"),
+        kinds("da7e0001"),
         ["twilio.channel.added_to_channel", "twilio.channel.removed_from_channel"]
     );
-    assert!(kinds("apns-bob").contains(&"twilio.channel.invited_to_channel".to_owned()));
+    assert!(kinds("b0b00001").contains(&"twilio.channel.invited_to_channel".to_owned()));
     assert!(apns.refused().is_empty(), "{:?}", apns.refused());
 }
 
@@ -261,12 +261,12 @@ async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not
     let apn = apn_credential(&t).await;
     let svc = service(&t, &[]).await;
     let gone_fcm = bind(&t, &svc, "bob", "fcm", "tok-old", &[]).await;
-    let gone_apn = bind(&t, &svc, "carol", "apn", "apns-old", &[]).await;
+    let gone_apn = bind(&t, &svc, "carol", "apn", "01d00001", &[]).await;
     fcm.script(
         "tok-old",
         [(404, json!({"error": {"code": 404, "status": "NOT_FOUND", "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"}]}}), None)],
     );
-    apns.script("apns-old", [(410, json!({"reason": "Unregistered"}), None)]);
+    apns.script("01d00001", [(410, json!({"reason": "Unregistered"}), None)]);
     say(&t, &svc, "alice", "hello").await;
     fcm.wait_for(1, WAIT).await;
     apns.wait_for(1, WAIT).await;
@@ -280,8 +280,8 @@ async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not
     }
 
     // APNs refuses the provider token: the credential says why; no retry.
-    bind(&t, &svc, "carol", "apn", "apns-new", &[]).await;
-    apns.script("apns-new", [(403, json!({"reason": "InvalidProviderToken"}), None)]);
+    bind(&t, &svc, "carol", "apn", "0e700001", &[]).await;
+    apns.script("0e700001", [(403, json!({"reason": "InvalidProviderToken"}), None)]);
     say(&t, &svc, "alice", "again").await;
     apns.wait_for(2, WAIT).await;
     let entries = log(&t, &svc, 4).await;
@@ -289,7 +289,7 @@ async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not
     let r = t.get(&format!("/v2/Credentials/{apn}"), Auth::Admin).await;
     assert!(r.body["failure"].as_str().unwrap_or("").contains("InvalidProviderToken"), "{:?}", r.body);
     tokio::time::sleep(Duration::from_millis(1500)).await; // a retry would come within ~1 s
-    assert_eq!(apns.to("apns-new").len(), 1, "a refused credential is not retried");
+    assert_eq!(apns.to("0e700001").len(), 1, "a refused credential is not retried");
     // Updating the credential clears the mark.
     let r = t.post(&format!("/v2/Credentials/{apn}"), Auth::Admin, &[("FriendlyName", "fixed")]).await;
     assert_eq!(r.body["failure"], Value::Null, "{:?}", r.body);
@@ -374,6 +374,20 @@ async fn credentials_are_checked_when_stored_and_their_secrets_never_shown() {
     for text in [shown, listed] {
         assert!(!text.contains("PRIVATE KEY") && !text.contains(push_sinks::CLIENT_EMAIL), "{text}");
     }
+    // Device tokens are what the providers issue, nothing that could steer a
+    // request elsewhere.
+    let svc0 = t.service().await;
+    let alice = t.token(&svc0, "alice");
+    for (kind, address) in [("apn", "../../x?y"), ("apn", "not-hex"), ("fcm", "a/b"), ("fcm", "a b")] {
+        let r = t
+            .post(
+                &format!("/v2/Services/{svc0}/Users/alice/Bindings"),
+                Auth::Token(&alice),
+                &[("BindingType", kind), ("Endpoint", "e"), ("Address", address)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{kind} {address}: {:?}", r.body);
+    }
     // An update that breaks it is refused and the working one kept.
     let r = t.post(&format!("/v2/Credentials/{sid}"), Auth::Admin, &[("Secret", "{}")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -411,7 +425,7 @@ async fn apns_certificate_auth_presents_the_client_certificate_over_tls() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["sandbox"], "True");
     let svc = service(&t, &[]).await;
-    bind(&t, &svc, "bob", "apn", "apns-bob", &[]).await;
+    bind(&t, &svc, "bob", "apn", "b0b00001", &[]).await;
     say(&t, &svc, "alice", "over TLS").await;
     let pushes = apns.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "refused: {:?}", apns.refused());

@@ -444,6 +444,17 @@ async fn pre_events_guard_channels_members_and_users() {
         .await;
     assert_eq!(r.body["friendly_name"], "Alice A.", "{:?}", r.body);
 
+    // A refused update changes nothing (the user itself exists from the
+    // token's first use, as on Twilio).
+    let newbie = t.token(&svc, "newbie");
+    sink.script([Answer::Status(403, String::new(), None)]);
+    let r = t
+        .post(&format!("{s}/Users/newbie"), Auth::Token(&newbie), &[("FriendlyName", "New")])
+        .await;
+    assert_eq!(r.code(), 50056, "{:?}", r.body);
+    let u = t.get(&format!("{s}/Users/newbie"), Auth::Admin).await;
+    assert_ne!(u.body["friendly_name"], "New", "{:?}", u.body);
+
     // Read receipts are not put to the hook.
     let before = sink.calls().len();
     let r = t
@@ -527,4 +538,39 @@ async fn unknown_webhook_filters_are_refused() {
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 50054), "{:?}", r.body);
     let r = t.get(&format!("/v2/Services/{svc}"), Auth::Admin).await;
     assert_eq!(r.body["webhook_filters"], serde_json::Value::Null, "nothing stored");
+}
+
+#[tokio::test]
+async fn a_channel_webhook_hears_its_channel_destroyed() {
+    let t = TestServer::start().await;
+    let sink = Sink::start().await;
+    let svc = t.service().await;
+    let s = format!("/v2/Services/{svc}");
+    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "doomed")])
+        .await;
+    let r = t
+        .post(
+            &format!("{s}/Channels/doomed/Webhooks"),
+            Auth::Admin,
+            &[
+                ("Type", "webhook"),
+                ("Configuration.Url", &format!("{}/gone", sink.base)),
+                ("Configuration.Filters", "onChannelDestroyed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let resp = t
+        .http
+        .delete(t.url(&format!("{s}/Channels/doomed")))
+        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .header("X-Twilio-Webhook-Enabled", "true")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let calls = sink.wait_for(1, WAIT).await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].param("EventType"), Some("onChannelDestroyed"));
+    assert_eq!(calls[0].param("UniqueName"), Some("doomed"));
 }

@@ -263,12 +263,18 @@ struct World {
 }
 
 impl World {
+    /// The server's options: tests seed history over REST as fast as they
+    /// can, so without actions-per-second limits (the server's own tests
+    /// cover those, and the client's outbox test a 429).
+    fn options(dir: &std::path::Path, addr: std::net::SocketAddr) -> parley_server::ServeOptions {
+        let mut opts = parley_server::ServeOptions::new(dir.to_owned(), addr);
+        opts.rate_limits = parley_server::ratelimit::Limits::off();
+        opts
+    }
+
     async fn start() -> World {
         let dir = tempfile::tempdir().expect("dir");
-        let opts = parley_server::ServeOptions::new(
-            dir.path().to_owned(),
-            "127.0.0.1:0".parse().expect("addr"),
-        );
+        let opts = World::options(dir.path(), "127.0.0.1:0".parse().expect("addr"));
         let server = parley_server::start(opts).await.expect("server");
         let app = server.app.clone();
         let phc = parley_server::auth::password::hash(PASSWORD).expect("hash");
@@ -301,7 +307,7 @@ impl World {
         let addr = server.addr;
         server.stop().await;
         down.await;
-        let opts = parley_server::ServeOptions::new(dir.path().to_owned(), addr);
+        let opts = World::options(dir.path(), addr);
         let server = parley_server::start(opts).await.expect("server restarts");
         World {
             server,
