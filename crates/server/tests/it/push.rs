@@ -302,13 +302,20 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
     fcm_credential(&t, &fcm).await;
     let svc = service(&t, &[]).await;
     bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
-    fcm.script("tok-bob", [(503, json!({"error": {"status": "UNAVAILABLE"}}), None)]);
+    fcm.script(
+        "tok-bob",
+        [
+            (503, json!({"error": {"status": "UNAVAILABLE"}}), None),
+            (429, json!({"error": {"status": "RESOURCE_EXHAUSTED", "details": [{"errorCode": "QUOTA_EXCEEDED"}]}}), Some(2)),
+        ],
+    );
     say(&t, &svc, "alice", "first").await;
-    let pushes = fcm.wait_for(2, WAIT).await;
-    assert_eq!(pushes.len(), 2, "a 503, then the retry: {pushes:?}");
-    let entries = log(&t, &svc, 2).await;
+    let pushes = fcm.wait_for(3, WAIT).await;
+    assert_eq!(pushes.len(), 3, "a 503, a 429, then the retry: {pushes:?}");
+    let entries = log(&t, &svc, 3).await;
     let outcomes: Vec<&str> = entries.iter().filter_map(|e| e["outcome"].as_str()).collect();
-    assert_eq!(outcomes, ["delivered", "retrying"]);
+    assert_eq!(outcomes, ["delivered", "retrying", "retrying"]);
+    assert!(entries[1]["detail"].as_str().unwrap_or("").contains("429"), "{entries:?}");
 
     // The provider is down; a push is queued; the server restarts; the
     // provider comes back: the push arrives once.
