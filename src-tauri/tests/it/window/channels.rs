@@ -239,6 +239,12 @@ async fn invites_public_channels_read_receipts_typing_and_leaving_in_the_real_wi
         t.contains("secret")
     })
     .await;
+    // The invitations list is drawn again once the accepted one leaves it:
+    // click Decline on that list, not on the one being replaced.
+    d.until_text("#invites", "only the other invite", |t| {
+        !t.contains("secret") && t.contains("ops")
+    })
+    .await;
     d.click(&format!("#invites li[data-sid='{ops}'] button:last-child"))
         .await;
     d.until_text("#invites", "no invites left", |t| !t.contains("ops"))
