@@ -115,13 +115,15 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	npm --prefix ui test
 	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
 	@# display; the desktop tests drive the real window.
-	$(call desktop_session,$(CARGO) test -p parley-client --test it -- --ignored && \
-	  exec $(CARGO) test -p parley-desktop --test it -- --ignored --test-threads=1)
+	@# workspace-tests runs the binaries `cargo test --workspace` built: a
+	@# `cargo test -p` would build them again with other dependency features.
+	$(call desktop_session,CARGO=$(CARGO) tests/support/workspace-tests crates/client it -- --ignored && \
+	  CARGO=$(CARGO) exec tests/support/workspace-tests src-tauri it -- --ignored --test-threads=1)
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
 	@# The same server suites on PostgreSQL (a private cluster each run), and
 	@# the multi-node tests: three nodes behind nginx.
-	tests/support/with-postgres $(CARGO) test -p parley-server --tests -- --include-ignored
+	CARGO=$(CARGO) tests/support/with-postgres tests/support/workspace-tests crates/server -- --include-ignored
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server tests/support/with-postgres $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server ../support/with-postgres node --test
 	$(MAKE) fuzz-smoke
