@@ -399,7 +399,7 @@ async fn main() {
     for n in 0..channels {
         let url = format!("{}/v2/Services/{service}/Channels", server.url());
         let http = reqwest::Client::new();
-        let auth = (&server.app.account_sid, &server.app.auth_token);
+        let auth = (&server.app.account_sid, &server.app.auth_token.cached());
         http.post(&url)
             .basic_auth(auth.0, Some(auth.1))
             .form(&[

@@ -5,6 +5,7 @@
 //! client parses them, so a change of shape here is a change of the protocol.
 //! This crate depends on neither side.
 
+pub mod admin;
 pub mod error;
 pub mod media;
 pub mod paging;

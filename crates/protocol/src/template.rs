@@ -40,7 +40,9 @@ impl Vars<'_> {
             "CHANNEL_FRIENDLY_NAME" => {
                 nonempty(self.channel_friendly_name).unwrap_or(self.channel_name())
             }
-            "CHANNEL_UNIQUE_NAME" => nonempty(self.channel_unique_name).unwrap_or(self.channel_name()),
+            "CHANNEL_UNIQUE_NAME" => {
+                nonempty(self.channel_unique_name).unwrap_or(self.channel_name())
+            }
             "CHANNEL_SID" => self.channel_sid,
             "MESSAGE" => self.message,
             _ => return None,

@@ -72,7 +72,12 @@ impl Admin {
 async fn sends(label: &str, servers: &[&RunningServer]) {
     let bases: Vec<String> = servers.iter().map(|s| s.url()).collect();
     let first = servers[0];
-    let s = support::sends(&bases, &first.app.account_sid, &first.app.auth_token).await;
+    let s = support::sends(
+        &bases,
+        &first.app.account_sid,
+        &first.app.auth_token.cached(),
+    )
+    .await;
     println!(
         "  {label:<22} {:>7.0} sends/s   p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>7.2} ms",
         s.per_second(),
@@ -91,7 +96,7 @@ async fn fanout(a: &RunningServer, b: &RunningServer) {
     let admin = Admin {
         http: reqwest::Client::new(),
         sid: a.app.account_sid.clone(),
-        token: a.app.auth_token.clone(),
+        token: a.app.auth_token.cached().clone(),
     };
     let base = a.url();
     let svc = admin

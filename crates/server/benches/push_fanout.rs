@@ -52,7 +52,9 @@ async fn sink() -> (String, Sink) {
                 }
             }),
         );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", l.local_addr().expect("addr"));
     tokio::spawn(async move {
         let _ = axum::serve(l, app).await;
@@ -73,27 +75,54 @@ async fn run() {
         "token_uri": format!("{sink_url}/token"),
     })
     .to_string();
-    let cr = post(&http, format!("{base}/v2/Credentials"), &[("Type", "fcm"), ("Secret", &account)]).await;
+    let cr = post(
+        &http,
+        format!("{base}/v2/Credentials"),
+        &[("Type", "fcm"), ("Secret", &account)],
+    )
+    .await;
     assert!(cr["sid"].is_string(), "credential: {cr}");
-    let svc = post(&http, format!("{base}/v2/Services"), &[("FriendlyName", "push")]).await;
+    let svc = post(
+        &http,
+        format!("{base}/v2/Services"),
+        &[("FriendlyName", "push")],
+    )
+    .await;
     let svc = svc["sid"].as_str().expect("service").to_owned();
     let s = format!("{base}/v2/Services/{svc}");
     post(
         &http,
         s.clone(),
-        &[("Limits.ChannelMembers", "1000"), ("Notifications.NewMessage.Enabled", "true")],
+        &[
+            ("Limits.ChannelMembers", "1000"),
+            ("Notifications.NewMessage.Enabled", "true"),
+        ],
     )
     .await;
-    post(&http, format!("{s}/Channels"), &[("UniqueName", "all-hands")]).await;
+    post(
+        &http,
+        format!("{s}/Channels"),
+        &[("UniqueName", "all-hands")],
+    )
+    .await;
     let setup = Instant::now();
     for i in 0..members {
         let who = format!("u{i}");
-        post(&http, format!("{s}/Channels/all-hands/Members"), &[("Identity", &who)]).await;
+        post(
+            &http,
+            format!("{s}/Channels/all-hands/Members"),
+            &[("Identity", &who)],
+        )
+        .await;
         let device = format!("device-{i}");
         post(
             &http,
             format!("{s}/Users/{who}/Bindings"),
-            &[("BindingType", "fcm"), ("Endpoint", &device), ("Address", &device)],
+            &[
+                ("BindingType", "fcm"),
+                ("Endpoint", &device),
+                ("Address", &device),
+            ],
         )
         .await;
     }
@@ -104,7 +133,12 @@ async fn run() {
     for round in 0..rounds {
         let before = sink.pushes.load(Ordering::Relaxed);
         let want = before + members;
-        let r = post(&http, format!("{s}/Channels/all-hands/Messages"), &[("Body", &format!("round {round}"))]).await;
+        let r = post(
+            &http,
+            format!("{s}/Channels/all-hands/Messages"),
+            &[("Body", &format!("round {round}"))],
+        )
+        .await;
         let sent = Instant::now();
         assert!(r["sid"].is_string(), "send: {r}");
         let deadline = sent + Duration::from_secs(120);
@@ -113,8 +147,14 @@ async fn run() {
             if sink.pushes.load(Ordering::Relaxed) >= want {
                 break;
             }
-            if tokio::time::timeout_at(deadline.into(), arrived).await.is_err() {
-                panic!("only {} of {members} pushes arrived", sink.pushes.load(Ordering::Relaxed) - before);
+            if tokio::time::timeout_at(deadline.into(), arrived)
+                .await
+                .is_err()
+            {
+                panic!(
+                    "only {} of {members} pushes arrived",
+                    sink.pushes.load(Ordering::Relaxed) - before
+                );
             }
         }
         let took = sent.elapsed();

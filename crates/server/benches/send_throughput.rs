@@ -33,7 +33,7 @@ async fn run() {
     let s = support::sends(
         &[server.url()],
         &server.app.account_sid,
-        &server.app.auth_token,
+        &server.app.auth_token.cached(),
     )
     .await;
     println!(

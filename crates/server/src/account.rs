@@ -12,6 +12,65 @@ use crate::error::ApiError;
 /// The account's credentials.
 pub use crate::store::accounts::AccountRow as Account;
 
+/// A fresh auth token: 32 hex digits, as Twilio's.
+pub fn new_auth_token() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// The account's auth token as this node knows it. Checked on every
+/// request with account credentials, so it is read again from the
+/// database when the copy is over a second old: a rotation made on any
+/// node holds on every node within a second (at once on its own).
+#[derive(Debug)]
+pub struct AuthToken {
+    cached: std::sync::RwLock<(String, std::time::Instant)>,
+}
+
+/// How long a node trusts its copy of the auth token.
+const AUTH_TOKEN_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl AuthToken {
+    pub fn new(token: String) -> Self {
+        AuthToken {
+            cached: std::sync::RwLock::new((token, std::time::Instant::now())),
+        }
+    }
+
+    /// The current token. Should the database not answer, the last copy
+    /// (the request that asks will fail on the database anyway).
+    pub async fn current(&self, db: &crate::store::Db) -> String {
+        let cached = match self.cached.read() {
+            Ok(c) if c.1.elapsed() < AUTH_TOKEN_FRESH => return c.0.clone(),
+            Ok(c) => c.0.clone(),
+            Err(_) => String::new(),
+        };
+        match db.read(accounts::auth_token).await {
+            Ok(Some(token)) => {
+                self.set(token.clone());
+                token
+            }
+            Ok(None) => cached,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the auth token; using this node's copy");
+                cached
+            }
+        }
+    }
+
+    /// This node's copy, without asking the database (tests, and code that
+    /// must not wait).
+    pub fn cached(&self) -> String {
+        self.cached.read().map(|c| c.0.clone()).unwrap_or_default()
+    }
+
+    /// Replaces this node's copy (after a rotation).
+    pub fn set(&self, token: String) {
+        if let Ok(mut c) = self.cached.write() {
+            *c = (token, std::time::Instant::now());
+        }
+    }
+}
+
 fn random_secret() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 32)
 }
@@ -47,7 +106,7 @@ pub fn init(
                 "the auth token must be at least 16 characters",
             ))
         }
-        None => hex::encode(rand::random::<[u8; 16]>()),
+        None => new_auth_token(),
     };
     accounts::insert(tx, &sid, &token, tx.now())?;
     create_key(tx, Some("parley-internal token signing"), true)?;

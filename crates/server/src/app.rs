@@ -23,7 +23,14 @@ pub struct AppState {
     /// Absolute base URL used in `url`, `links` and paging URLs (no trailing slash).
     pub public_url: String,
     pub account_sid: String,
-    pub auth_token: String,
+    /// The account's auth token (rotatable; see `account::AuthToken`).
+    pub auth_token: crate::account::AuthToken,
+    /// How long console sessions last.
+    pub console: crate::admin::session::SessionLimits,
+    /// When this node started: (Unix seconds, monotonic instant).
+    pub started: (i64, std::time::Instant),
+    /// Which users this node saw lately (`crate::activity`).
+    pub activity: crate::activity::Activity,
     /// (SID, secret) of the key that signs tokens issued by `/auth/token`.
     pub signing_key: (String, String),
     /// Lifetime of access tokens issued by `/auth/token`, seconds.
@@ -224,10 +231,6 @@ pub fn router(app: App) -> Router {
                 .post(webhooks::update)
                 .delete(webhooks::delete),
         )
-        .route(
-            "/admin/Services/{service}/Deliveries",
-            get(api::deliveries::list),
-        )
         .route("/v1/Services/{service}/Media", post(crate::media::upload))
         .route(
             "/v1/Services/{service}/Media/{sid}",
@@ -237,6 +240,12 @@ pub fn router(app: App) -> Router {
             "/v1/Services/{service}/Media/{sid}/Content",
             get(crate::media::content),
         )
+        .merge(crate::admin::routes())
+        // After every route: it needs the matched route to name the action.
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::admin::audit::record,
+        ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(

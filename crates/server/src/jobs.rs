@@ -140,8 +140,13 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
         loop {
             if *shutdown.borrow() {
                 let all = u32::try_from(CONCURRENCY).unwrap_or(u32::MAX);
-                if tokio::time::timeout(DRAIN, slots.acquire_many(all)).await.is_err() {
-                    tracing::warn!("deliveries still in flight at shutdown; their leases will bring them back");
+                if tokio::time::timeout(DRAIN, slots.acquire_many(all))
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!(
+                        "deliveries still in flight at shutdown; their leases will bring them back"
+                    );
                 }
                 break;
             }
@@ -181,7 +186,9 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
                 .lock()
                 .ok()
                 .and_then(|mut s| s.take())
-                .map_or(POLL, |t| t.saturating_duration_since(Instant::now()).min(POLL));
+                .map_or(POLL, |t| {
+                    t.saturating_duration_since(Instant::now()).min(POLL)
+                });
             tokio::select! {
                 _ = app.jobs.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -252,7 +259,8 @@ async fn run(app: &App, row: JobRow) -> Option<Instant> {
         Next::Done => None,
         Next::Retry { at_least } => Some(backoff(attempt, at_least)),
     };
-    let due = retry.map(|d| app.clock.now_ms() + i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2));
+    let due =
+        retry.map(|d| app.clock.now_ms() + i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2));
     let log = outcome.log;
     let (id, job) = (row.id, row);
     let r = app
@@ -319,6 +327,8 @@ mod tests {
         }
         assert!(backoff(40, None) <= MAX_BACKOFF);
         assert!(backoff(1, Some(Duration::from_secs(30))) >= Duration::from_secs(30));
-        assert!(backoff(1, Some(Duration::from_secs(1 << 40))) <= Duration::from_secs(MAX_RETRY_AFTER));
+        assert!(
+            backoff(1, Some(Duration::from_secs(1 << 40))) <= Duration::from_secs(MAX_RETRY_AFTER)
+        );
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod access;
 pub mod account;
+pub mod activity;
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -27,7 +29,6 @@ pub mod realtime;
 pub mod store;
 pub mod webhook_targets;
 pub mod webhooks;
-
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -125,6 +126,8 @@ pub struct ServeOptions {
     pub rate_limits: ratelimit::Limits,
     /// Where pushes go (see [`push`]).
     pub push_urls: push::Urls,
+    /// How long operator console sessions last.
+    pub console: admin::session::SessionLimits,
 }
 
 /// Origins of the Tauri desktop app on each platform.
@@ -157,6 +160,7 @@ impl ServeOptions {
             allow_link_local_webhooks: false,
             rate_limits: ratelimit::Limits::default(),
             push_urls: push::Urls::default(),
+            console: Default::default(),
         }
     }
 }
@@ -274,6 +278,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         store::Dialect::Sqlite => realtime::presence::Presence::local(),
         store::Dialect::Postgres => realtime::presence::Presence::shared(),
     };
+    let db_now = db.clock().now();
     let app = Arc::new(AppState {
         clock: db.clock().clone(),
         db,
@@ -284,7 +289,10 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         shutdown: tokio::sync::watch::channel(false).0,
         public_url,
         account_sid: acct.sid,
-        auth_token: acct.auth_token,
+        auth_token: account::AuthToken::new(acct.auth_token),
+        console: opts.console,
+        started: (db_now, std::time::Instant::now()),
+        activity: Default::default(),
         signing_key: key,
         token_ttl: opts.token_ttl,
         limiter: Default::default(),

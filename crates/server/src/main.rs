@@ -34,7 +34,7 @@ struct Cli {
     /// Most read connections a server keeps open to PostgreSQL. Default: 16
     #[arg(long, global = true, env = "PARLEY_DATABASE_POOL_SIZE")]
     database_pool_size: Option<usize>,
-    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second, push_fcm_url, push_apns_url, push_apns_sandbox_url, push_ca_file.
+    /// TOML file with any of: data_dir, database_url, database_pool_size, media_dir, listen, public_url, token_ttl, console_idle_timeout, allowed_origins, feed_retention, media_size_limit_mb, media_link_ttl, media_retention, max_connections, max_connections_per_address, allow_link_local_webhooks, trusted_proxies, channel_actions_per_second, service_actions_per_second, admin_actions_per_second, push_fcm_url, push_apns_url, push_apns_sandbox_url, push_ca_file.
     #[arg(long, global = true, env = "PARLEY_CONFIG")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -54,6 +54,9 @@ enum Command {
         /// Lifetime of access tokens issued by /auth/token, in seconds (180..=86400). Default: 3600
         #[arg(long, env = "PARLEY_TOKEN_TTL")]
         token_ttl: Option<i64>,
+        /// Seconds without a request after which an operator console session ends (60..=86400). Default: 1800
+        #[arg(long, env = "PARLEY_CONSOLE_IDLE_TIMEOUT")]
+        console_idle_timeout: Option<i64>,
         /// An extra Origin allowed to open the WebSocket stream (repeatable; the desktop app's origins and the public URL are always allowed).
         #[arg(
             long = "allowed-origin",
@@ -204,6 +207,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     public_url: Option<String>,
     token_ttl: Option<i64>,
+    console_idle_timeout: Option<i64>,
     allowed_origins: Option<Vec<String>>,
     feed_retention: Option<i64>,
     media_size_limit_mb: Option<u32>,
@@ -271,6 +275,7 @@ async fn main() -> Result<()> {
             listen,
             public_url,
             token_ttl,
+            console_idle_timeout,
             allowed_origins,
             feed_retention,
             media_size_limit_mb,
@@ -299,6 +304,12 @@ async fn main() -> Result<()> {
             opts.token_ttl = token_ttl.or(file.token_ttl).unwrap_or(3600);
             if !parley_server::TOKEN_TTL_RANGE.contains(&opts.token_ttl) {
                 bail!("--token-ttl must be between 180 and 86400 seconds");
+            }
+            if let Some(idle) = console_idle_timeout.or(file.console_idle_timeout) {
+                if !(60..=86_400).contains(&idle) {
+                    bail!("--console-idle-timeout must be between 60 and 86400 seconds");
+                }
+                opts.console.idle_timeout = idle;
             }
             opts.allowed_origins = if allowed_origins.is_empty() {
                 file.allowed_origins.unwrap_or_default()
@@ -378,8 +389,18 @@ async fn main() -> Result<()> {
                 }
             }
             for (name, given, in_file, slot) in [
-                ("--push-fcm-url", push_fcm_url, file.push_fcm_url, &mut opts.push_urls.fcm),
-                ("--push-apns-url", push_apns_url, file.push_apns_url, &mut opts.push_urls.apns),
+                (
+                    "--push-fcm-url",
+                    push_fcm_url,
+                    file.push_fcm_url,
+                    &mut opts.push_urls.fcm,
+                ),
+                (
+                    "--push-apns-url",
+                    push_apns_url,
+                    file.push_apns_url,
+                    &mut opts.push_urls.apns,
+                ),
                 (
                     "--push-apns-sandbox-url",
                     push_apns_sandbox_url,
@@ -388,7 +409,8 @@ async fn main() -> Result<()> {
                 ),
             ] {
                 if let Some(u) = given.or(in_file) {
-                    let parsed = url::Url::parse(&u).with_context(|| format!("{name} {u:?} is not a URL"))?;
+                    let parsed = url::Url::parse(&u)
+                        .with_context(|| format!("{name} {u:?} is not a URL"))?;
                     if !matches!(parsed.scheme(), "http" | "https") {
                         bail!("{name} must be an http or https URL");
                     }
@@ -401,7 +423,9 @@ async fn main() -> Result<()> {
                 reqwest::Certificate::from_pem_bundle(pem.as_bytes())
                     .ok()
                     .filter(|c| !c.is_empty())
-                    .with_context(|| format!("--push-ca-file {} holds no PEM certificate", path.display()))?;
+                    .with_context(|| {
+                        format!("--push-ca-file {} holds no PEM certificate", path.display())
+                    })?;
                 opts.push_urls.extra_roots = Some(pem);
             }
             let server = parley_server::start(opts)

@@ -68,9 +68,8 @@ impl Limits {
 
     /// The limits a service's users get: its own, or the server's.
     pub fn for_users(&self, s: &ServiceRow) -> (u32, u32) {
-        let own = |v: Option<i64>, default: u32| {
-            v.and_then(|v| u32::try_from(v).ok()).unwrap_or(default)
-        };
+        let own =
+            |v: Option<i64>, default: u32| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(default);
         (
             own(s.limit_channel_actions, self.channel),
             own(s.limit_service_actions, self.service),
@@ -115,7 +114,9 @@ impl Windows {
         let Ok(mut map) = self.0.lock() else {
             return Ok(());
         };
-        let buckets = map.entry(key.to_owned()).or_insert([(i64::MIN, 0); WINDOW as usize]);
+        let buckets = map
+            .entry(key.to_owned())
+            .or_insert([(i64::MIN, 0); WINDOW as usize]);
         let live = |(sec, _): &(i64, i64)| *sec > now - WINDOW && *sec <= now;
         let in_window: i64 = buckets.iter().filter(|b| live(b)).map(|(_, n)| n).sum();
         if in_window >= allowed {
@@ -169,7 +170,11 @@ pub fn take(
         };
         match scope {
             Scope::Channel(_) => (channel, ErrorCode::ActionsPerSecondExceeded, "this channel"),
-            Scope::Service => (service, ErrorCode::GlobalActionsPerSecondExceeded, "this service"),
+            Scope::Service => (
+                service,
+                ErrorCode::GlobalActionsPerSecondExceeded,
+                "this service",
+            ),
         }
     };
     if per_second == 0 {
@@ -217,7 +222,11 @@ mod tests {
         }
         assert_eq!(w.take("k", 100, 10), Err(5), "all ten are in second 100");
         assert_eq!(w.take("k", 104, 10), Err(1));
-        assert_eq!(w.take("k", 105, 10), Ok(()), "second 100 has left the window");
+        assert_eq!(
+            w.take("k", 105, 10),
+            Ok(()),
+            "second 100 has left the window"
+        );
         assert_eq!(w.take("other", 105, 10), Ok(()), "keys are apart");
         w.prune(200);
         assert!(w.0.lock().map(|m| m.is_empty()).unwrap_or(false));

@@ -259,7 +259,14 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let origin = crate::webhooks::origin(&p, &headers);
     pre::run(&app, f, |f, pre| {
-        create_once(app.clone(), p.clone(), service.clone(), origin.clone(), f, pre)
+        create_once(
+            app.clone(),
+            p.clone(),
+            service.clone(),
+            origin.clone(),
+            f,
+            pre,
+        )
     })
     .await
 }
@@ -349,8 +356,11 @@ async fn create_once(
                 )?;
             }
             let r = resolve(c, &service, &ch.sid)?.render(&a);
-            let queued =
-                webhooks::queue(c, &a, channel_hook("onChannelAdded", &a, origin.as_ref(), &r))?;
+            let queued = webhooks::queue(
+                c,
+                &a,
+                channel_hook("onChannelAdded", &a, origin.as_ref(), &r),
+            )?;
             Ok(Step::Done((created(r), queued)))
         })
         .await
@@ -427,7 +437,13 @@ async fn update_once(
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onChannelUpdate", || {
                 webhooks::with_changes(
@@ -459,8 +475,11 @@ async fn update_once(
             let ch = resolve(c, &service, &ch.sid)?;
             announce(c, &a, EventKind::ChannelUpdated, &ch, audience(&ch))?;
             let r = ch.render(&a);
-            let queued =
-                webhooks::queue(c, &a, channel_hook("onChannelUpdated", &a, origin.as_ref(), &r))?;
+            let queued = webhooks::queue(
+                c,
+                &a,
+                channel_hook("onChannelUpdated", &a, origin.as_ref(), &r),
+            )?;
             Ok(Step::Done((Json(r), queued)))
         })
         .await

@@ -150,16 +150,16 @@ pub async fn update(
     p: Principal,
     Path(sid): Path<String>,
     Form(f): Form,
-) -> ApiResult<Json<Credential>> {
+) -> ApiResult<axum::response::Response> {
     p.require_admin("update credentials")?;
     check_name(&f)?;
     let a = app.clone();
     app.db
         .write(move |c| {
-            load(c, &a, &sid)?;
+            let before = load(c, &a, &sid)?;
             store::update(c, &sid, &changes(&f)?, c.now())?;
             check_usable(c, &sid, a.allow_link_local_webhooks)?;
-            Ok(Json(load(c, &a, &sid)?))
+            Ok(crate::admin::audit::changed(&before, &load(c, &a, &sid)?))
         })
         .await
 }

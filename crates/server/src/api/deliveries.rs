@@ -19,17 +19,17 @@ use crate::paging::{self as pg, PageRequest};
 use crate::store::deliveries::DeliveryRow;
 
 fn render(d: &DeliveryRow) -> Delivery {
-        Delivery {
-            service_sid: d.service_sid.clone(),
-            kind: d.kind.clone(),
-            event: d.event.clone(),
-            target: d.target.clone(),
-            outcome: d.outcome.clone(),
-            status: d.status,
-            attempt: d.attempt,
-            detail: d.detail.clone(),
-            date_created: Timestamp(d.date_created),
-        }
+    Delivery {
+        service_sid: d.service_sid.clone(),
+        kind: d.kind.clone(),
+        event: d.event.clone(),
+        target: d.target.clone(),
+        outcome: d.outcome.clone(),
+        status: d.status,
+        attempt: d.attempt,
+        detail: d.detail.clone(),
+        date_created: Timestamp(d.date_created),
+    }
 }
 
 const KINDS: &[&str] = &["webhook", "pre-webhook", "push"];
@@ -57,7 +57,13 @@ pub async fn list(
     app.db
         .read(move |c| {
             load(c, &service)?;
-            let w = crate::store::deliveries::page(c, &service, kind.as_deref(), req.bound(), req.size)?;
+            let w = crate::store::deliveries::page(
+                c,
+                &service,
+                kind.as_deref(),
+                req.bound(),
+                req.size,
+            )?;
             let items: Vec<Delivery> = w.items.iter().map(render).collect();
             let path = format!("/admin/Services/{service}/Deliveries");
             let meta = pg::meta(&a.public_url, &path, "deliveries", &q, &req, &w);

@@ -13,13 +13,13 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::channels::load_visible;
-use crate::ratelimit;
 use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::ratelimit;
 use crate::store::invites::{InviteRow, NewInvite};
 use parley_protocol::realtime::EventKind;
 
@@ -153,7 +153,13 @@ pub async fn create(
                     format!("User {identity} already invited"),
                 ));
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            ratelimit::take(
+                c,
+                &a.rate_limits,
+                &s,
+                &caller,
+                ratelimit::Scope::Channel(&ch.sid),
+            )?;
             super::users::ensure(c, &s, &identity)?;
             let sid = SidKind::Invite.generate();
             let created_by = caller.identity.clone().unwrap_or_else(|| "system".into());
@@ -234,7 +240,13 @@ pub async fn delete(
             if !caller.is(&inv.identity) && !view.allows("removeMember") {
                 view.require("inviteMember")?;
             }
-            ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+            ratelimit::take(
+                c,
+                &a.rate_limits,
+                &s,
+                &caller,
+                ratelimit::Scope::Channel(&ch.sid),
+            )?;
             store::invites::delete(c, &sid)?;
             announce(c, EventKind::InviteRemoved, &inv)?;
             Ok(StatusCode::NO_CONTENT)

@@ -20,9 +20,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::ratelimit;
 use crate::store::members::{MemberUpdate, NewMember};
 use crate::store::services::ServiceRow;
-use crate::ratelimit;
 use crate::webhooks::pre::{self, Step};
 use crate::webhooks::{self, Hook};
 use parley_protocol::realtime::EventKind;
@@ -311,7 +311,13 @@ async fn create_once(
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMemberAdd", || {
                 vec![
@@ -328,18 +334,19 @@ async fn create_once(
             }
             let m = insert(c, Some(&a), &s, &ch, &identity, role.as_deref(), Some(init))?;
             let r = m.render(&a);
-            let queued = webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?
-                | crate::push::queue(
-                    c,
-                    &s,
-                    crate::push::Change {
-                        kind: crate::push::PushType::AddedToChannel,
-                        channel: &ch,
-                        actor: caller.identity.as_deref().unwrap_or("system"),
-                        target: Some(&identity),
-                        message: None,
-                    },
-                )?;
+            let queued =
+                webhooks::queue(c, &a, member_hook("onMemberAdded", &a, origin.as_ref(), &r))?
+                    | crate::push::queue(
+                        c,
+                        &s,
+                        crate::push::Change {
+                            kind: crate::push::PushType::AddedToChannel,
+                            channel: &ch,
+                            actor: caller.identity.as_deref().unwrap_or("system"),
+                            target: Some(&identity),
+                            message: None,
+                        },
+                    )?;
             Ok(Step::Done((created(r), queued)))
         })
         .await
@@ -509,7 +516,13 @@ async fn update_once(
             let asks = attributes.is_some() || role.is_some();
             // Counted once, on the first run (a refused change counts too).
             if asks && pre == pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let (true, Some(ask)) = (
                 asks,
@@ -520,7 +533,9 @@ async fn update_once(
                         ("Identity".into(), m.identity.clone()),
                         (
                             "RoleSid".into(),
-                            role.clone().or_else(|| m.role_sid.clone()).unwrap_or_default(),
+                            role.clone()
+                                .or_else(|| m.role_sid.clone())
+                                .unwrap_or_default(),
                         ),
                         (
                             "Attributes".into(),
@@ -550,8 +565,11 @@ async fn update_once(
             let updated = resolve(c, &ch.sid, &m.sid)?;
             announce_update(c, &a, &ch, &updated, index.is_some())?;
             let r = updated.render(&a);
-            let queued =
-                webhooks::queue(c, &a, member_hook("onMemberUpdated", &a, origin.as_ref(), &r))?;
+            let queued = webhooks::queue(
+                c,
+                &a,
+                member_hook("onMemberUpdated", &a, origin.as_ref(), &r),
+            )?;
             Ok(Step::Done((Json(r), queued)))
         })
         .await
@@ -582,11 +600,12 @@ pub async fn delete(
                     } else {
                         view.require("removeMember")?;
                     }
-                    leave(c, &a, &p, &s, &caller, &ch, &m, origin.as_ref(), pre)
-                        .map(|step| match step {
+                    leave(c, &a, &p, &s, &caller, &ch, &m, origin.as_ref(), pre).map(|step| {
+                        match step {
                             Step::Done(q) => Step::Done((StatusCode::NO_CONTENT, q)),
                             Step::Ask(ask) => Step::Ask(ask),
-                        })
+                        }
+                    })
                 })
                 .await
                 .map(pre::fired(&app))
@@ -610,10 +629,20 @@ pub fn leave(
     origin: Option<&webhooks::Origin>,
     pre: pre::Pre,
 ) -> ApiResult<Step<webhooks::post::Queued>> {
-    let reason = if caller.is(&m.identity) { "LEFT" } else { "REMOVED" };
+    let reason = if caller.is(&m.identity) {
+        "LEFT"
+    } else {
+        "REMOVED"
+    };
     // Counted once, on the first run (a refused change counts too).
     if pre == pre::Pre::First {
-        ratelimit::take(c, &a.rate_limits, s, caller, ratelimit::Scope::Channel(&ch.sid))?;
+        ratelimit::take(
+            c,
+            &a.rate_limits,
+            s,
+            caller,
+            ratelimit::Scope::Channel(&ch.sid),
+        )?;
     }
     if let Some(ask) = pre.ask(a, p, s, "onMemberRemove", || {
         vec![
@@ -638,7 +667,10 @@ pub fn leave(
         },
     )?;
     remove(c, a, ch, m)?;
-    let queued = webhooks::queue(c, a, member_hook("onMemberRemoved", a, origin, &m.render(a)))?
-        | pushed;
+    let queued = webhooks::queue(
+        c,
+        a,
+        member_hook("onMemberRemoved", a, origin, &m.render(a)),
+    )? | pushed;
     Ok(Step::Done(queued))
 }

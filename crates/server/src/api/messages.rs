@@ -18,9 +18,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::feed::{self, Audience};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::ratelimit;
 pub use crate::store::messages::MessageRow;
 use crate::store::{self, Conn, Tx};
-use crate::ratelimit;
 use crate::webhooks::{self, pre::Step};
 use parley_protocol::realtime::EventKind;
 
@@ -232,7 +232,10 @@ pub async fn create(
         channel,
         p,
     };
-    webhooks::pre::run(&app, f, |f, pre| create_once(app.clone(), send.clone(), f, pre)).await
+    webhooks::pre::run(&app, f, |f, pre| {
+        create_once(app.clone(), send.clone(), f, pre)
+    })
+    .await
 }
 
 /// The writer key of a send. Sends to different channels commit in
@@ -363,7 +366,13 @@ async fn create_once(
             };
             // Counted once, on the first run (a refused change counts too).
             if pre == webhooks::pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let Some(ask) = pre.ask(&a, &p, &s, event, || {
                 let mut params = vec![
@@ -515,7 +524,13 @@ async fn update_once(
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == webhooks::pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageUpdate", || {
                 vec![
@@ -600,7 +615,13 @@ async fn delete_once(
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == webhooks::pre::Pre::First {
-                ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Channel(&ch.sid))?;
+                ratelimit::take(
+                    c,
+                    &a.rate_limits,
+                    &s,
+                    &caller,
+                    ratelimit::Scope::Channel(&ch.sid),
+                )?;
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageRemove", || {
                 vec![
@@ -619,7 +640,10 @@ async fn delete_once(
             announce(c, &a, EventKind::MessageRemoved, &m)?;
             let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
             let queued = webhooks::queue(c, &a, hook)?;
-            Ok::<_, ApiError>(Step::Done(((StatusCode::NO_CONTENT, m.media.map(|x| x.sid)), queued)))
+            Ok::<_, ApiError>(Step::Done((
+                (StatusCode::NO_CONTENT, m.media.map(|x| x.sid)),
+                queued,
+            )))
         })
         .await
         .map(webhooks::pre::fired(&app))

@@ -14,12 +14,12 @@ use parley_protocol::ErrorCode;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use super::services::load_with_caller;
-use crate::ratelimit;
 use crate::app::{created, App};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::ratelimit;
 
 fn render(app: &App, r: RoleRow) -> Role {
     Role {
@@ -175,7 +175,7 @@ pub async fn update(
     p: Principal,
     Path((service, sid)): Path<(String, String)>,
     Form(f): Form,
-) -> ApiResult<Json<Role>> {
+) -> ApiResult<axum::response::Response> {
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -186,7 +186,10 @@ pub async fn update(
             let kind = RoleType::parse(&role.kind).unwrap_or(RoleType::Channel);
             let perms = permissions(&f, kind)?;
             store::roles::set_permissions(c, &sid, &perms, c.now())?;
-            Ok(Json(load(c, &a, &service, &sid)?))
+            Ok(crate::admin::audit::changed(
+                &role,
+                &load(c, &a, &service, &sid)?,
+            ))
         })
         .await
 }

@@ -358,8 +358,14 @@ fn apply_update(
         s.pre_webhook_fail_open = v;
     }
     for (name, slot) in [
-        ("RateLimits.ChannelActionsPerSecond", &mut s.limit_channel_actions),
-        ("RateLimits.ServiceActionsPerSecond", &mut s.limit_service_actions),
+        (
+            "RateLimits.ChannelActionsPerSecond",
+            &mut s.limit_channel_actions,
+        ),
+        (
+            "RateLimits.ServiceActionsPerSecond",
+            &mut s.limit_service_actions,
+        ),
     ] {
         match f.nullable_int(name, ErrorCode::InvalidParameter)? {
             None => {}
@@ -422,15 +428,19 @@ pub async fn update(
     p: Principal,
     Path(sid): Path<String>,
     Form(f): Form,
-) -> ApiResult<Json<Service>> {
+) -> ApiResult<axum::response::Response> {
     p.require_admin("update services")?;
     let a = app.clone();
     app.db
         .write(move |c| {
             let mut s = load(c, &sid)?;
+            let before = s.render(&a);
             apply_update(c, &mut s, &f, a.allow_link_local_webhooks)?;
             store::services::update(c, &s, c.now())?;
-            Ok(Json(load(c, &sid)?.render(&a)))
+            Ok(crate::admin::audit::changed(
+                &before,
+                &load(c, &sid)?.render(&a),
+            ))
         })
         .await
 }

@@ -18,9 +18,9 @@ use crate::app::App;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
-use crate::webhooks::pre::{self, Step};
 use crate::paging::{self as pg, PageRequest};
 use crate::store::members::UserChannelRow;
+use crate::webhooks::pre::{self, Step};
 
 fn render(app: &App, service: &str, user: &UserRow, e: UserChannelRow) -> UserChannel {
     let UserChannelRow {
@@ -224,7 +224,15 @@ pub async fn delete(
                                 view.require("leaveChannel")?;
                             }
                             match super::members::leave(
-                                c, &a, &p, &s, &caller, &ch, &m, origin.as_ref(), pre,
+                                c,
+                                &a,
+                                &p,
+                                &s,
+                                &caller,
+                                &ch,
+                                &m,
+                                origin.as_ref(),
+                                pre,
                             )? {
                                 Step::Done(q) => q,
                                 Step::Ask(ask) => return Ok(Step::Ask(ask)),

@@ -17,9 +17,9 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Params, Query};
 use crate::paging::{self as pg, PageRequest};
+use crate::ratelimit;
 use crate::store::users::{self as store, NewUser};
 use crate::store::Conn;
-use crate::ratelimit;
 use crate::webhooks::pre::{self, Step};
 use crate::webhooks::{self, Hook};
 
@@ -59,12 +59,7 @@ impl UserRow {
 }
 
 /// The post-event webhook call for a user change, if it should fire.
-fn user_hook(
-    event: &'static str,
-    app: &App,
-    origin: Option<&webhooks::Origin>,
-    u: &User,
-) -> Hook {
+fn user_hook(event: &'static str, app: &App, origin: Option<&webhooks::Origin>, u: &User) -> Hook {
     let o = origin?;
     Some((
         event,
@@ -349,7 +344,9 @@ async fn update_once(
                     ))
                 }
             };
-            let identity = existing.as_ref().map_or(key.as_str(), |u| u.identity.as_str());
+            let identity = existing
+                .as_ref()
+                .map_or(key.as_str(), |u| u.identity.as_str());
             if attributes.is_some() || friendly.is_some() {
                 let own = caller.is(identity) && caller.allows("editOwnUserInfo");
                 if !own {

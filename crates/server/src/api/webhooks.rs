@@ -22,7 +22,6 @@ use crate::store::Conn;
 /// Most webhooks per channel.
 pub const MAX_PER_CHANNEL: i64 = 5;
 
-
 fn render(app: &App, w: WebhookRow) -> ChannelWebhook {
     ChannelWebhook {
         url: format!(

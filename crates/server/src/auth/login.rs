@@ -47,11 +47,11 @@ fn invalid_grant(message: &str) -> Response {
     )
 }
 
-fn hash_token(token: &str) -> String {
+pub(crate) fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_refresh_token() -> String {
+pub(crate) fn new_refresh_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
@@ -251,7 +251,10 @@ async fn password_grant(app: App, peer: IpAddr, p: crate::form::Params) -> Respo
         })
         .await
     {
-        Ok(refresh) => respond(&app, service, username, refresh, Some(device_token)),
+        Ok(refresh) => {
+            crate::activity::seen(&app, &service, &username);
+            respond(&app, service, username, refresh, Some(device_token))
+        }
         Err(e) => e.into_response(),
     }
 }

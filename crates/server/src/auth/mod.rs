@@ -1,7 +1,8 @@
 //! Who is calling: HTTP Basic (account SID + auth token, or API key SID +
 //! secret) for full access, or an access token (`X-Twilio-Token` or
 //! `Authorization: Bearer`) that makes the request act as one identity of one
-//! service, subject to its roles.
+//! service, subject to its roles; or the operator console's session cookie
+//! (`crate::admin::session`), which acts as the admin who signed in.
 
 pub mod jwt;
 pub mod login;
@@ -98,6 +99,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         key_sid,
     };
     ensure_user(app, &user, v.issued_at).await?;
+    crate::activity::seen(app, &user.service_sid, &user.identity);
     Ok(user)
 }
 
@@ -150,7 +152,11 @@ impl FromRequestParts<App> for Principal {
             return Ok(Principal::User(verify_token(app, token.trim()).await?));
         }
         let Some(auth) = header(AUTHORIZATION.as_str()) else {
-            return Err(ApiError::unauthenticated());
+            // The operator console's session cookie (admin::session).
+            return match crate::admin::session::authenticate(parts, app).await {
+                Some(result) => result,
+                None => Err(ApiError::unauthenticated()),
+            };
         };
         let auth = auth.trim();
         if let Some(token) = auth
@@ -173,8 +179,12 @@ impl FromRequestParts<App> for Principal {
         let (user, pass) = decoded
             .split_once(':')
             .ok_or_else(ApiError::unauthenticated)?;
-        if eq(user, &app.account_sid) && eq(pass, &app.auth_token) {
-            return Ok(Principal::Admin { key_sid: None });
+        if eq(user, &app.account_sid) {
+            if eq(pass, &app.auth_token.current(&app.db).await) {
+                crate::admin::audit::identify(parts, user, "rest");
+                return Ok(Principal::Admin { key_sid: None });
+            }
+            return Err(ApiError::unauthenticated());
         }
         if parley_protocol::SidKind::ApiKey.matches(user) {
             let sid = user.to_owned();
@@ -184,6 +194,7 @@ impl FromRequestParts<App> for Principal {
                 .read(move |c| key_secret(c, &lookup).map_err(ApiError::from))
                 .await?;
             if secret.is_some_and(|s| eq(pass, &s)) {
+                crate::admin::audit::identify(parts, &sid, "rest");
                 return Ok(Principal::Admin { key_sid: Some(sid) });
             }
         }

@@ -13,9 +13,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
-use crate::webhook_targets::describe_error;
 use super::keys::{Apn, ApnAuth};
 use super::{Push, PushJob, Verdict};
+use crate::webhook_targets::describe_error;
 
 /// How long one provider token is used.
 const TOKEN_LIFE: Duration = Duration::from_secs(40 * 60);
@@ -49,7 +49,10 @@ pub fn payload(job: &PushJob, badge: Option<i64>) -> Value {
     }
     let mut p = serde_json::Map::new();
     p.insert("aps".into(), Value::Object(aps));
-    p.insert("twi_message_type".into(), json!(job.push_type.twilio_name()));
+    p.insert(
+        "twi_message_type".into(),
+        json!(job.push_type.twilio_name()),
+    );
     p.insert("twi_body".into(), json!(job.body));
     p.insert("channel_sid".into(), json!(job.channel_sid));
     if let Some(m) = &job.message_sid {

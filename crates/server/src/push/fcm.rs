@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
 use super::keys::ServiceAccount;
-use crate::webhook_targets::describe_error;
 use super::{Push, PushJob, Verdict};
+use crate::webhook_targets::describe_error;
 
 const SCOPE: &str = "https://www.googleapis.com/auth/firebase.messaging";
 /// A token is renewed this long before it expires.
@@ -61,7 +61,10 @@ pub fn message(job: &PushJob) -> Value {
             data.insert(k.to_owned(), Value::String(v));
         }
     };
-    put("twi_message_type", Some(job.push_type.twilio_name().to_owned()));
+    put(
+        "twi_message_type",
+        Some(job.push_type.twilio_name().to_owned()),
+    );
     put("twi_body", Some(job.body.clone()));
     put("twi_title", Some(job.title.clone()));
     put("twi_sound", job.sound.clone());
@@ -125,8 +128,11 @@ impl Fcm {
             iat: now,
             exp: now + 3600,
         };
-        let assertion = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.account.key)
-            .map_err(|e| Verdict::CredentialRejected(format!("cannot sign the OAuth assertion: {e}")))?;
+        let assertion =
+            jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.account.key)
+                .map_err(|e| {
+                    Verdict::CredentialRejected(format!("cannot sign the OAuth assertion: {e}"))
+                })?;
         let r = push
             .http
             .post(&self.account.token_uri)
@@ -136,12 +142,20 @@ impl Fcm {
             ])
             .send()
             .await
-            .map_err(|e| Verdict::Retry(format!("the OAuth token endpoint: {}", describe_error(&e)), None))?;
+            .map_err(|e| {
+                Verdict::Retry(
+                    format!("the OAuth token endpoint: {}", describe_error(&e)),
+                    None,
+                )
+            })?;
         let status = r.status().as_u16();
         match status {
             200 => {
                 let t: TokenAnswer = r.json().await.map_err(|_| {
-                    Verdict::Retry("the OAuth token endpoint answered without a token".into(), None)
+                    Verdict::Retry(
+                        "the OAuth token endpoint answered without a token".into(),
+                        None,
+                    )
                 })?;
                 let life = Duration::from_secs(t.expires_in.clamp(60, 24 * 3600));
                 Ok((t.access_token, life))
@@ -152,7 +166,10 @@ impl Fcm {
             ))),
             _ => {
                 let after = retry_after(&r);
-                Err(Verdict::Retry(format!("the OAuth token endpoint answered {status}"), after))
+                Err(Verdict::Retry(
+                    format!("the OAuth token endpoint answered {status}"),
+                    after,
+                ))
             }
         }
     }
@@ -168,7 +185,14 @@ impl Fcm {
             push.urls.fcm.trim_end_matches('/'),
             self.account.project_id
         );
-        let r = match push.http.post(&url).bearer_auth(&token).json(&message(job)).send().await {
+        let r = match push
+            .http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&message(job))
+            .send()
+            .await
+        {
             Ok(r) => r,
             Err(e) => return Verdict::Retry(format!("FCM: {}", describe_error(&e)), None),
         };
@@ -178,7 +202,10 @@ impl Fcm {
         }
         let after = retry_after(&r);
         let (state, code) = fcm_error(r).await;
-        let why = format!("FCM answered {status} {}", code.as_deref().unwrap_or(&state));
+        let why = format!(
+            "FCM answered {status} {}",
+            code.as_deref().unwrap_or(&state)
+        );
         match (status, code.as_deref()) {
             (_, Some("UNREGISTERED")) => Verdict::DeadToken(why),
             // The token belongs to another Firebase project: this
@@ -213,7 +240,6 @@ async fn oauth_error(r: reqwest::Response) -> String {
     let v: Value = r.json().await.unwrap_or(Value::Null);
     crate::logging::Field(v["error"].as_str().unwrap_or("no reason given")).to_string()
 }
-
 
 impl std::fmt::Debug for Fcm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

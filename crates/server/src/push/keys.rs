@@ -49,8 +49,9 @@ pub fn service_account(json: &str, allow_link_local: bool) -> Result<ServiceAcco
     }
     let client_email = field(sa.client_email, "client_email")?;
     let pem = field(sa.private_key, "private_key")?;
-    let key = EncodingKey::from_rsa_pem(pem.as_bytes())
-        .map_err(|_| "the service account's private_key is not an RSA private key in PEM".to_owned())?;
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| {
+        "the service account's private_key is not an RSA private key in PEM".to_owned()
+    })?;
     let token_uri = sa
         .token_uri
         .filter(|s| !s.trim().is_empty())
@@ -89,7 +90,9 @@ pub struct Apn {
 
 fn ten_chars(v: &Option<String>, name: &str) -> Result<String, String> {
     match v.as_deref().map(str::trim) {
-        Some(s) if s.len() == 10 && s.chars().all(|c| c.is_ascii_alphanumeric()) => Ok(s.to_owned()),
+        Some(s) if s.len() == 10 && s.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Ok(s.to_owned())
+        }
         Some(_) => Err(format!("{name} must be the 10-character ID Apple gives it")),
         None => Err(format!("token auth needs {name}")),
     }
@@ -111,7 +114,8 @@ pub fn apn(s: &Secrets) -> Result<Apn, String> {
             return Err("token auth needs ApnTopic (the app's bundle ID)".into());
         }
         let key = EncodingKey::from_ec_pem(key.as_bytes()).map_err(|_| {
-            "PrivateKey must be the .p8 signing key (an EC P-256 key in PEM) for token auth".to_owned()
+            "PrivateKey must be the .p8 signing key (an EC P-256 key in PEM) for token auth"
+                .to_owned()
         })?;
         ApnAuth::Token {
             key,
@@ -130,8 +134,9 @@ pub fn apn(s: &Secrets) -> Result<Apn, String> {
             return Err("Certificate must be a PEM certificate".into());
         }
         let pem = format!("{}\n{}", cert.trim(), key.trim());
-        let identity = reqwest::Identity::from_pem(pem.as_bytes())
-            .map_err(|_| "Certificate and PrivateKey do not form a usable TLS client identity".to_owned())?;
+        let identity = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|_| {
+            "Certificate and PrivateKey do not form a usable TLS client identity".to_owned()
+        })?;
         ApnAuth::Certificate { identity }
     };
     Ok(Apn {
@@ -169,7 +174,9 @@ impl std::fmt::Debug for ServiceAccount {
 impl std::fmt::Debug for ApnAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApnAuth::Token { key_id, team_id, .. } => f
+            ApnAuth::Token {
+                key_id, team_id, ..
+            } => f
                 .debug_struct("Token")
                 .field("key_id", key_id)
                 .field("team_id", team_id)

@@ -75,7 +75,9 @@ impl Urls {
                         builder = builder.add_root_certificate(c);
                     }
                 }
-                Err(e) => tracing::error!(error = %e, "the push CA file holds no usable certificate"),
+                Err(e) => {
+                    tracing::error!(error = %e, "the push CA file holds no usable certificate")
+                }
             }
         }
         builder
@@ -87,7 +89,9 @@ impl Urls {
 /// go into request paths and bodies; nothing else may.)
 pub fn valid_address(kind: &str, address: &str) -> bool {
     match kind {
-        "apn" => (1..=400).contains(&address.len()) && address.chars().all(|c| c.is_ascii_hexdigit()),
+        "apn" => {
+            (1..=400).contains(&address.len()) && address.chars().all(|c| c.is_ascii_hexdigit())
+        }
         _ => {
             (1..=4096).contains(&address.len())
                 && address
@@ -229,7 +233,11 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
     };
     let wanted: Vec<_> = bindings
         .into_iter()
-        .filter(|b| b.message_types.iter().any(|m| m == change.kind.binding_name()))
+        .filter(|b| {
+            b.message_types
+                .iter()
+                .any(|m| m == change.kind.binding_name())
+        })
         .collect();
     if wanted.is_empty() {
         return Ok(Queued::default());
@@ -243,12 +251,10 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
         channel_unique_name: ch.unique_name.as_deref(),
         message: change.message.map_or("", |(_, _, body)| body),
     };
-    let body = template::render(
-        template.unwrap_or(change.kind.default_template()),
-        &vars,
-    );
+    let body = template::render(template.unwrap_or(change.kind.default_template()), &vars);
     let title = template::cut(vars.channel_name(), template::MAX_TEXT);
-    let badge = change.kind == PushType::NewMessage && s.notifications.new_message.badge_count_enabled;
+    let badge =
+        change.kind == PushType::NewMessage && s.notifications.new_message.badge_count_enabled;
     let now = tx.now().saturating_mul(1000);
     for b in &wanted {
         let Some(address) = b.address.clone() else {
@@ -359,8 +365,10 @@ impl Push {
 
     /// A client builder with this node's guard and trusted roots.
     pub fn client_builder(&self) -> reqwest::ClientBuilder {
-        self.urls
-            .trusting(crate::webhook_targets::builder(TIMEOUT, self.allow_link_local))
+        self.urls.trusting(crate::webhook_targets::builder(
+            TIMEOUT,
+            self.allow_link_local,
+        ))
     }
 
     fn provider(
@@ -444,7 +452,11 @@ pub async fn deliver(app: &App, row: &JobRow, job: &PushJob) -> Outcome {
         }
     };
     if !ctx.binding_exists {
-        return outcome(job, Verdict::Failed("the binding was deleted".into()), row.attempts);
+        return outcome(
+            job,
+            Verdict::Failed("the binding was deleted".into()),
+            row.attempts,
+        );
     }
     let Some((credential_sid, secrets)) = ctx.credential else {
         return outcome(
@@ -498,8 +510,16 @@ fn outcome(job: &PushJob, verdict: Verdict, attempts: i64) -> Outcome {
         Verdict::Retry(why, after) if attempts < MAX_ATTEMPTS => {
             (Next::Retry { at_least: after }, "retrying", Some(why))
         }
-        Verdict::Retry(why, _) => (Next::Done, "failed", Some(format!("{why}; gave up after {attempts} attempts"))),
-        Verdict::DeadToken(why) => (Next::Done, "dropped", Some(format!("{why}; binding deleted"))),
+        Verdict::Retry(why, _) => (
+            Next::Done,
+            "failed",
+            Some(format!("{why}; gave up after {attempts} attempts")),
+        ),
+        Verdict::DeadToken(why) => (
+            Next::Done,
+            "dropped",
+            Some(format!("{why}; binding deleted")),
+        ),
         Verdict::CredentialRejected(why) => (Next::Done, "rejected", Some(why)),
         Verdict::Failed(why) => (Next::Done, "failed", Some(why)),
     };

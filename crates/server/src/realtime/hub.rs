@@ -71,6 +71,8 @@ enum Control {
 pub struct Hub {
     control: mpsc::UnboundedSender<Control>,
     next_id: Arc<AtomicU64>,
+    /// Sockets registered and not yet unregistered.
+    open: Arc<std::sync::atomic::AtomicI64>,
 }
 
 struct Conn {
@@ -309,7 +311,13 @@ impl Hub {
         Hub {
             control,
             next_id: Arc::new(AtomicU64::new(1)),
+            open: Arc::new(std::sync::atomic::AtomicI64::new(0)),
         }
+    }
+
+    /// Sockets registered on this node now.
+    pub fn sockets(&self) -> i64 {
+        self.open.load(Ordering::Relaxed)
     }
 
     /// Registers a socket of `identity`. Once this returns, every change the
@@ -317,6 +325,7 @@ impl Hub {
     /// afterwards leaves no gap between replay and live changes.
     pub async fn register(&self, service: &str, identity: &str) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.open.fetch_add(1, Ordering::Relaxed);
         let (queue, rx) = mpsc::channel(QUEUE_CAPACITY);
         let slow = Arc::new(AtomicBool::new(false));
         let (done, registered) = tokio::sync::oneshot::channel();
@@ -337,6 +346,7 @@ impl Hub {
     }
 
     pub fn unregister(&self, id: u64) {
+        self.open.fetch_sub(1, Ordering::Relaxed);
         let _ = self.control.send(Control::Unregister { id });
     }
 

@@ -132,3 +132,31 @@ pub fn rename_key(tx: &Tx<'_>, sid: &str, friendly_name: Option<&str>, t: i64) -
 pub fn delete_key(tx: &Tx<'_>, sid: &str) -> StoreResult<u64> {
     tx.execute("DELETE FROM api_keys WHERE sid = ?1", args![sid])
 }
+
+/// The current auth token, straight from the database (every node checks
+/// this: a rotation on one node holds on all).
+pub fn auth_token(conn: &Conn<'_>) -> StoreResult<Option<String>> {
+    conn.query_opt("SELECT auth_token FROM account LIMIT 1", args![], |r| {
+        r.get(0)
+    })
+}
+
+/// When the auth token was last rotated, if ever.
+pub fn date_auth_token_rotated(conn: &Conn<'_>) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .query_opt(
+            "SELECT date_auth_token_rotated FROM account LIMIT 1",
+            args![],
+            |r| r.get::<Option<i64>>(0),
+        )?
+        .flatten())
+}
+
+/// Replaces the auth token.
+pub fn set_auth_token(tx: &Tx<'_>, token: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE account SET auth_token = ?1, date_auth_token_rotated = ?2",
+        args![token, tx.now()],
+    )?;
+    Ok(())
+}

@@ -205,7 +205,11 @@ pub fn for_channel_members(
 }
 
 /// Bindings with a device token of `identity` in `service`.
-pub fn for_identity(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<Vec<BindingRow>> {
+pub fn for_identity(
+    conn: &Conn<'_>,
+    service: &str,
+    identity: &str,
+) -> StoreResult<Vec<BindingRow>> {
     conn.query(
         &format!(
             "SELECT {COLUMNS} FROM bindings WHERE service_sid = ?1 AND identity = ?2 AND address IS NOT NULL"
@@ -217,5 +221,8 @@ pub fn for_identity(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResu
 
 /// Whether binding `sid` still exists.
 pub fn exists(conn: &Conn<'_>, sid: &str) -> StoreResult<bool> {
-    conn.value("SELECT EXISTS(SELECT 1 FROM bindings WHERE sid = ?1)", args![sid])
+    conn.value(
+        "SELECT EXISTS(SELECT 1 FROM bindings WHERE sid = ?1)",
+        args![sid],
+    )
 }

@@ -36,6 +36,9 @@ const TABLES: &[(&str, Option<&str>)] = &[
     ("jobs", Some("id")),
     ("delivery_log", Some("id")),
     ("action_log", None),
+    ("console_sessions", None),
+    ("audit_log", Some("id")),
+    ("user_activity", None),
 ];
 
 /// Rows per `INSERT` statement.

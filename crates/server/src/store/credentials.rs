@@ -97,7 +97,11 @@ pub fn only_of_kind(conn: &Conn<'_>, kind: &str) -> StoreResult<Option<String>> 
         args![kind],
         |r| r.get(0),
     )?;
-    Ok(if sids.len() == 1 { sids.into_iter().next() } else { None })
+    Ok(if sids.len() == 1 {
+        sids.into_iter().next()
+    } else {
+        None
+    })
 }
 
 /// Records that a provider refused credential `sid`.

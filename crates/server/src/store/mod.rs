@@ -26,12 +26,16 @@
 pub mod access;
 pub mod accounts;
 pub mod actions;
+pub mod activity;
+pub mod audit;
 pub mod bindings;
 pub mod channels;
+pub mod console;
 pub mod copy;
 pub mod credentials;
 pub mod deliveries;
 pub mod feed;
+pub mod health;
 pub mod invites;
 pub mod jobs;
 pub mod media;
@@ -46,6 +50,7 @@ pub mod sessions;
 pub mod sql;
 pub mod sqlite;
 pub mod throttle;
+pub mod usage;
 pub mod users;
 pub mod webhooks;
 mod writer;
@@ -202,6 +207,20 @@ impl std::fmt::Debug for Tx<'_> {
             .field("changes", &self.changes.borrow().len())
             .finish()
     }
+}
+
+/// A `LIKE` pattern (with `ESCAPE '\\'`) matching values that contain
+/// `needle`, lower-cased as the queries lower-case the column.
+pub fn like_pattern(needle: &str) -> String {
+    let mut p = String::from("%");
+    for c in needle.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 /// Parses a JSON column; a value that does not parse is an error naming

@@ -153,3 +153,11 @@ pub fn prune_devices(tx: &Tx<'_>, cutoff: i64) -> StoreResult<u64> {
         args![cutoff],
     )
 }
+
+/// Revokes every refresh token of `identity` ("sign out everywhere").
+pub fn revoke_all(tx: &Tx<'_>, service_sid: &str, identity: &str) -> StoreResult<u64> {
+    tx.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE service_sid = ?1 AND identity = ?2 AND revoked = 0",
+        args![service_sid, identity],
+    )
+}

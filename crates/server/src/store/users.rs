@@ -178,3 +178,28 @@ pub fn deleted_at(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult
         |r| r.get(0),
     )
 }
+
+/// One page of a service's users whose identity or friendly name contains
+/// `needle` (case-insensitive), in creation order.
+pub fn search(
+    conn: &Conn<'_>,
+    service: &str,
+    needle: &str,
+    bound: Option<Bound>,
+    size: u32,
+) -> StoreResult<Window<UserRow>> {
+    let pattern = super::like_pattern(needle);
+    paging::fetch(
+        conn,
+        &format!(
+            "SELECT {COLUMNS}, rowid FROM users WHERE service_sid = ?
+               AND (lower(identity) LIKE ? ESCAPE '\\' OR lower(coalesce(friendly_name, '')) LIKE ? ESCAPE '\\')"
+        ),
+        "rowid",
+        vec![service.into(), pattern.clone().into(), pattern.into()],
+        false,
+        bound,
+        size,
+        UserRow::from_row,
+    )
+}

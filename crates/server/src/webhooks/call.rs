@@ -119,7 +119,9 @@ pub async fn call(
             let mut whole = true;
             loop {
                 match r.chunk().await {
-                    Ok(Some(c)) if bytes.len() + c.len() <= MAX_ANSWER => bytes.extend_from_slice(&c),
+                    Ok(Some(c)) if bytes.len() + c.len() <= MAX_ANSWER => {
+                        bytes.extend_from_slice(&c)
+                    }
                     Ok(Some(_)) => {
                         whole = false;
                         break;

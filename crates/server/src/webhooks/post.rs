@@ -132,7 +132,7 @@ pub async fn deliver(app: &App, row: &JobRow, c: &PostCall) -> Outcome {
     }
     let answer = call::call(
         &app.webhook_http,
-        &app.auth_token,
+        &app.auth_token.current(&app.db).await,
         app.allow_link_local_webhooks,
         &c.url,
         &c.method,

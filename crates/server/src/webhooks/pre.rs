@@ -133,7 +133,6 @@ impl Pre {
             params: all,
         })
     }
-
 }
 
 /// Runs a handler's work that may have to ask a pre-event webhook first:
@@ -154,7 +153,10 @@ where
             match work(form, Pre::Allowed).await? {
                 Step::Done(t) => Ok(t),
                 Step::Ask(_) => {
-                    tracing::error!(event = ask.event, "a write asked its pre-event webhook twice");
+                    tracing::error!(
+                        event = ask.event,
+                        "a write asked its pre-event webhook twice"
+                    );
                     Err(ApiError::internal())
                 }
             }
@@ -172,7 +174,7 @@ async fn decide(app: &App, ask: &Ask) -> ApiResult<Rewrite> {
         }
         let answer = call::call(
             &app.webhook_http,
-            &app.auth_token,
+            &app.auth_token.current(&app.db).await,
             app.allow_link_local_webhooks,
             &ask.url,
             &ask.method,
@@ -225,11 +227,7 @@ fn reason(body: &str) -> Option<String> {
     if line.is_empty() || line.starts_with('{') || line.starts_with('<') {
         return None;
     }
-    let cut: String = line
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let cut: String = line.chars().filter(|c| !c.is_control()).take(200).collect();
     Some(cut)
 }
 
@@ -332,7 +330,11 @@ mod tests {
         let r = parse_rewrite("onChannelUpdate", r#"{"FriendlyName":"x","Body":"y"}"#);
         assert_eq!((r.get("FriendlyName"), r.get("Body")), (Some("x"), None));
         for nothing in ["", "ok", "[1]", "null", r#"{"Body":5}"#, "{\"Body\":"] {
-            assert_eq!(parse_rewrite("onMessageSend", nothing), Rewrite::default(), "{nothing}");
+            assert_eq!(
+                parse_rewrite("onMessageSend", nothing),
+                Rewrite::default(),
+                "{nothing}"
+            );
         }
         assert_eq!(
             parse_rewrite("onMessageRemove", r#"{"Body":"x"}"#),
@@ -342,7 +344,10 @@ mod tests {
 
     #[test]
     fn a_reason_is_one_short_line_of_text() {
-        assert_eq!(reason("Contains a banned word\nmore"), Some("Contains a banned word".into()));
+        assert_eq!(
+            reason("Contains a banned word\nmore"),
+            Some("Contains a banned word".into())
+        );
         assert_eq!(reason("{\"error\":1}"), None);
         assert_eq!(reason("<html>"), None);
         assert_eq!(reason(&"x".repeat(500)).map(|r| r.len()), Some(200));

@@ -40,7 +40,10 @@ async fn sslmode_require_connects_over_tls_and_checks_the_certificate() {
     .expect("starts over TLS");
     let r = reqwest::Client::new()
         .get(format!("{}/v2/Services", server.url()))
-        .basic_auth(&server.app.account_sid, Some(&server.app.auth_token))
+        .basic_auth(
+            &server.app.account_sid,
+            Some(&server.app.auth_token.cached()),
+        )
         .send()
         .await
         .expect("sent");

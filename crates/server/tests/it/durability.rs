@@ -201,7 +201,7 @@ async fn concurrent_sends_by_sid_and_by_unique_name_get_unique_contiguous_indexe
         );
         let (sid, token) = (
             t.server.app.account_sid.clone(),
-            t.server.app.auth_token.clone(),
+            t.server.app.auth_token.cached().clone(),
         );
         sends.push(tokio::spawn(async move {
             let r = http

@@ -5,6 +5,7 @@
 mod auth;
 mod cluster;
 mod common;
+mod console;
 mod database_restart;
 mod database_url;
 mod durability;

@@ -14,7 +14,10 @@ async fn walk(t: &TestServer, first: &str, field: &str) -> Vec<Vec<Value>> {
         let r = t
             .http
             .get(&u)
-            .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+            .basic_auth(
+                &t.server.app.account_sid,
+                Some(&t.server.app.auth_token.cached()),
+            )
             .send()
             .await
             .expect("page fetched");
@@ -160,7 +163,10 @@ async fn meta_links_are_absolute_keep_filters_and_go_back() {
     let page1: Value = t
         .http
         .get(next)
-        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(&t.server.app.auth_token.cached()),
+        )
         .send()
         .await
         .expect("sent")
@@ -178,7 +184,10 @@ async fn meta_links_are_absolute_keep_filters_and_go_back() {
     let page0: Value = t
         .http
         .get(prev)
-        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(&t.server.app.auth_token.cached()),
+        )
         .send()
         .await
         .expect("sent")

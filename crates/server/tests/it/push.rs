@@ -35,7 +35,11 @@ async fn fcm_credential(t: &TestServer, sink: &PushSink) -> String {
         .post(
             "/v2/Credentials",
             Auth::Admin,
-            &[("Type", "fcm"), ("FriendlyName", "android"), ("Secret", &push_sinks::service_account(sink))],
+            &[
+                ("Type", "fcm"),
+                ("FriendlyName", "android"),
+                ("Secret", &push_sinks::service_account(sink)),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -81,24 +85,47 @@ async fn service(t: &TestServer, extra: &[(&str, &str)]) -> String {
         &[("UniqueName", "general"), ("FriendlyName", "General")],
     )
     .await;
-    t.post(&format!("{s}/Users"), Auth::Admin, &[("Identity", "alice"), ("FriendlyName", "Alice")])
-        .await;
+    t.post(
+        &format!("{s}/Users"),
+        Auth::Admin,
+        &[("Identity", "alice"), ("FriendlyName", "Alice")],
+    )
+    .await;
     for who in ["alice", "bob", "carol"] {
-        t.post(&format!("{s}/Channels/general/Members"), Auth::Admin, &[("Identity", who)])
-            .await;
+        t.post(
+            &format!("{s}/Channels/general/Members"),
+            Auth::Admin,
+            &[("Identity", who)],
+        )
+        .await;
     }
     svc
 }
 
 /// Registers a device for `who` (as `who`, with a token) and returns the binding SID.
-async fn bind(t: &TestServer, svc: &str, who: &str, kind: &str, address: &str, types: &[&str]) -> String {
+async fn bind(
+    t: &TestServer,
+    svc: &str,
+    who: &str,
+    kind: &str,
+    address: &str,
+    types: &[&str],
+) -> String {
     let token = t.token(svc, who);
-    let mut form = vec![("BindingType", kind), ("Endpoint", address), ("Address", address)];
+    let mut form = vec![
+        ("BindingType", kind),
+        ("Endpoint", address),
+        ("Address", address),
+    ];
     for ty in types {
         form.push(("MessageTypes", ty));
     }
     let r = t
-        .post(&format!("/v2/Services/{svc}/Users/{who}/Bindings"), Auth::Token(&token), &form)
+        .post(
+            &format!("/v2/Services/{svc}/Users/{who}/Bindings"),
+            Auth::Token(&token),
+            &form,
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     r.body["sid"].as_str().expect("sid").to_owned()
@@ -121,7 +148,10 @@ async fn log(t: &TestServer, svc: &str, n: usize) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let r = t
-            .get(&format!("/admin/Services/{svc}/Deliveries?Kind=push"), Auth::Admin)
+            .get(
+                &format!("/admin/Services/{svc}/Deliveries?Kind=push"),
+                Auth::Admin,
+            )
             .await;
         let items = r.body["deliveries"].as_array().cloned().unwrap_or_default();
         if items.len() >= n || tokio::time::Instant::now() > deadline {
@@ -150,7 +180,10 @@ async fn a_new_message_reaches_the_other_members_devices_through_fcm() {
     assert_eq!(device, "tok-bob");
     let data = &body["message"]["data"];
     assert_eq!(data["twi_message_type"], "twilio.channel.new_message");
-    assert_eq!(data["twi_body"], "General;Alice: Lunch at noon?", "Twilio's default template");
+    assert_eq!(
+        data["twi_body"], "General;Alice: Lunch at noon?",
+        "Twilio's default template"
+    );
     assert_eq!(data["twi_title"], "General");
     assert_eq!(data["channel_sid"], m["channel_sid"]);
     assert_eq!(data["message_sid"], m["sid"]);
@@ -174,7 +207,10 @@ async fn a_new_message_reaches_the_other_members_devices_through_fcm() {
         &format!("/v2/Services/{svc}"),
         Auth::Admin,
         &[
-            ("Notifications.NewMessage.Template", "${USER_IDENTITY} in ${CHANNEL_UNIQUE_NAME}: ${MESSAGE}"),
+            (
+                "Notifications.NewMessage.Template",
+                "${USER_IDENTITY} in ${CHANNEL_UNIQUE_NAME}: ${MESSAGE}",
+            ),
             ("Notifications.NewMessage.Sound", "ping.wav"),
         ],
     )
@@ -190,9 +226,21 @@ async fn a_new_message_reaches_the_other_members_devices_through_fcm() {
     assert_eq!(text.chars().count(), 110);
     assert_eq!(data["twi_sound"], "ping.wav");
     // One OAuth token served both pushes.
-    assert_eq!(fcm.shared.tokens_issued.lock().map(|t| t.len()).unwrap_or(0), 1);
+    assert_eq!(
+        fcm.shared
+            .tokens_issued
+            .lock()
+            .map(|t| t.len())
+            .unwrap_or(0),
+        1
+    );
     let entries = log(&t, &svc, 2).await;
-    assert!(entries.iter().all(|e| e["outcome"] == "delivered" && e["event"] == "twilio.channel.new_message"), "{entries:?}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["outcome"] == "delivered" && e["event"] == "twilio.channel.new_message"),
+        "{entries:?}"
+    );
 }
 
 #[tokio::test]
@@ -201,24 +249,39 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     let apns = push_sinks::apns().await;
     let t = server(&fcm, Some(&apns)).await;
     apn_credential(&t).await;
-    let svc = service(&t, &[("Notifications.NewMessage.BadgeCountEnabled", "true")]).await;
+    let svc = service(
+        &t,
+        &[("Notifications.NewMessage.BadgeCountEnabled", "true")],
+    )
+    .await;
     bind(&t, &svc, "dave", "apn", "da7e0001", &[]).await;
     bind(&t, &svc, "bob", "apn", "b0b00001", &[]).await;
     let s = format!("/v2/Services/{svc}");
 
     // alice (a channel admin by role) adds dave.
     let alice = t.token(&svc, "alice");
-    t.post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "side"), ("FriendlyName", "Side room")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Token(&alice),
+        &[("UniqueName", "side"), ("FriendlyName", "Side room")],
+    )
+    .await;
     let r = t
-        .post(&format!("{s}/Channels/side/Members"), Auth::Token(&alice), &[("Identity", "dave")])
+        .post(
+            &format!("{s}/Channels/side/Members"),
+            Auth::Token(&alice),
+            &[("Identity", "dave")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let pushes = apns.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "{pushes:?} refused: {:?}", apns.refused());
     let (device, p) = &pushes[0];
     assert_eq!(device, "da7e0001");
-    assert_eq!(p["aps"]["alert"]["body"], "You have been added to channel Side room by Alice");
+    assert_eq!(
+        p["aps"]["alert"]["body"],
+        "You have been added to channel Side room by Alice"
+    );
     assert_eq!(p["twi_message_type"], "twilio.channel.added_to_channel");
 
     // Two messages in general: bob's badge counts what he has not read.
@@ -227,14 +290,25 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     let pushes = apns.wait_for(3, WAIT).await;
     let to_bob = apns.to("b0b00001");
     assert_eq!(to_bob.len(), 2, "{pushes:?}");
-    let badges: Vec<i64> = to_bob.iter().filter_map(|p| p["aps"]["badge"].as_i64()).collect();
+    let badges: Vec<i64> = to_bob
+        .iter()
+        .filter_map(|p| p["aps"]["badge"].as_i64())
+        .collect();
     assert!(badges.contains(&2), "{badges:?}");
     assert_eq!(to_bob[0]["message_index"].as_i64().map(|_| ()), Some(()));
 
     // Removing dave tells dave; an invite tells the invitee.
-    t.delete(&format!("{s}/Channels/side/Members/dave"), Auth::Token(&alice)).await;
+    t.delete(
+        &format!("{s}/Channels/side/Members/dave"),
+        Auth::Token(&alice),
+    )
+    .await;
     let r = t
-        .post(&format!("{s}/Channels/side/Invites"), Auth::Token(&alice), &[("Identity", "bob")])
+        .post(
+            &format!("{s}/Channels/side/Invites"),
+            Auth::Token(&alice),
+            &[("Identity", "bob")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     apns.wait_for(5, WAIT).await;
@@ -246,7 +320,10 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     };
     assert_eq!(
         kinds("da7e0001"),
-        ["twilio.channel.added_to_channel", "twilio.channel.removed_from_channel"]
+        [
+            "twilio.channel.added_to_channel",
+            "twilio.channel.removed_from_channel"
+        ]
     );
     assert!(kinds("b0b00001").contains(&"twilio.channel.invited_to_channel".to_owned()));
     assert!(apns.refused().is_empty(), "{:?}", apns.refused());
@@ -271,27 +348,54 @@ async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not
     fcm.wait_for(1, WAIT).await;
     apns.wait_for(1, WAIT).await;
     let entries = log(&t, &svc, 2).await;
-    assert!(entries.iter().all(|e| e["outcome"] == "dropped"), "{entries:?}");
+    assert!(
+        entries.iter().all(|e| e["outcome"] == "dropped"),
+        "{entries:?}"
+    );
     for (who, sid) in [("bob", &gone_fcm), ("carol", &gone_apn)] {
         let r = t
             .get(&format!("/v2/Services/{svc}/Bindings/{sid}"), Auth::Admin)
             .await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}'s dead binding is deleted");
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{who}'s dead binding is deleted"
+        );
     }
 
     // APNs refuses the provider token: the credential says why; no retry.
     bind(&t, &svc, "carol", "apn", "0e700001", &[]).await;
-    apns.script("0e700001", [(403, json!({"reason": "InvalidProviderToken"}), None)]);
+    apns.script(
+        "0e700001",
+        [(403, json!({"reason": "InvalidProviderToken"}), None)],
+    );
     say(&t, &svc, "alice", "again").await;
     apns.wait_for(2, WAIT).await;
     let entries = log(&t, &svc, 4).await;
     assert_eq!(entries[0]["outcome"], "rejected", "{entries:?}");
     let r = t.get(&format!("/v2/Credentials/{apn}"), Auth::Admin).await;
-    assert!(r.body["failure"].as_str().unwrap_or("").contains("InvalidProviderToken"), "{:?}", r.body);
+    assert!(
+        r.body["failure"]
+            .as_str()
+            .unwrap_or("")
+            .contains("InvalidProviderToken"),
+        "{:?}",
+        r.body
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await; // a retry would come within ~1 s
-    assert_eq!(apns.to("0e700001").len(), 1, "a refused credential is not retried");
+    assert_eq!(
+        apns.to("0e700001").len(),
+        1,
+        "a refused credential is not retried"
+    );
     // Updating the credential clears the mark.
-    let r = t.post(&format!("/v2/Credentials/{apn}"), Auth::Admin, &[("FriendlyName", "fixed")]).await;
+    let r = t
+        .post(
+            &format!("/v2/Credentials/{apn}"),
+            Auth::Admin,
+            &[("FriendlyName", "fixed")],
+        )
+        .await;
     assert_eq!(r.body["failure"], Value::Null, "{:?}", r.body);
 }
 
@@ -313,9 +417,15 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
     let pushes = fcm.wait_for(3, WAIT).await;
     assert_eq!(pushes.len(), 3, "a 503, a 429, then the retry: {pushes:?}");
     let entries = log(&t, &svc, 3).await;
-    let outcomes: Vec<&str> = entries.iter().filter_map(|e| e["outcome"].as_str()).collect();
+    let outcomes: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["outcome"].as_str())
+        .collect();
     assert_eq!(outcomes, ["delivered", "retrying", "retrying"]);
-    assert!(entries[1]["detail"].as_str().unwrap_or("").contains("429"), "{entries:?}");
+    assert!(
+        entries[1]["detail"].as_str().unwrap_or("").contains("429"),
+        "{entries:?}"
+    );
 
     // The provider is down; a push is queued; the server restarts; the
     // provider comes back: the push arrives once.
@@ -325,18 +435,28 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
         .await;
     say(&t, &svc, "alice", "while down").await;
     let deadline = tokio::time::Instant::now() + WAIT;
-    while !log(&t, &svc, 3).await.iter().any(|e| e["outcome"] == "retrying" && e["detail"].as_str().unwrap_or("").contains("refused")) {
+    while !log(&t, &svc, 3).await.iter().any(|e| {
+        e["outcome"] == "retrying" && e["detail"].as_str().unwrap_or("").contains("refused")
+    }) {
         assert!(tokio::time::Instant::now() < deadline, "no failed attempt");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // The token endpoint stays the first sink's (it is in the service
     // account): the sink coming back takes the tokens it issues.
-    let back =
-        push_sinks::fcm_trusting(&format!("127.0.0.1:{down}"), fcm.shared.tokens_issued.clone()).await;
-    let t = t.restart(move |o| o.push_urls.fcm = format!("http://127.0.0.1:{down}")).await;
+    let back = push_sinks::fcm_trusting(
+        &format!("127.0.0.1:{down}"),
+        fcm.shared.tokens_issued.clone(),
+    )
+    .await;
+    let t = t
+        .restart(move |o| o.push_urls.fcm = format!("http://127.0.0.1:{down}"))
+        .await;
     let pushes = back.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "{pushes:?} refused {:?}", back.refused());
-    assert_eq!(pushes[0].1["message"]["data"]["twi_body"], "General;Alice: while down");
+    assert_eq!(
+        pushes[0].1["message"]["data"]["twi_body"],
+        "General;Alice: while down"
+    );
     // Nothing more arrives for it.
     say(&t, &svc, "alice", "after").await;
     let pushes = back.wait_for(2, WAIT).await;
@@ -344,7 +464,10 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
         .iter()
         .filter_map(|(_, b)| b["message"]["data"]["twi_body"].as_str())
         .collect();
-    assert_eq!(bodies, ["General;Alice: while down", "General;Alice: after"]);
+    assert_eq!(
+        bodies,
+        ["General;Alice: while down", "General;Alice: after"]
+    );
 }
 
 #[tokio::test]
@@ -357,46 +480,126 @@ async fn credentials_are_checked_when_stored_and_their_secrets_never_shown() {
     let bad_key = json!({"project_id": "p", "client_email": "e@x", "private_key": "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n", "token_uri": "http://127.0.0.1:1/token"}).to_string();
     let metadata = push_sinks::service_account(&fcm).replace("127.0.0.1", "169.254.169.254");
     for (form, says) in [
-        (vec![("Type", "fcm"), ("Secret", "not json")], "service-account JSON"),
-        (vec![("Type", "fcm"), ("Secret", r#"{"project_id":"p"}"#)], "client_email"),
-        (vec![("Type", "fcm"), ("Secret", bad_key.as_str())], "RSA private key"),
-        (vec![("Type", "fcm"), ("Secret", metadata.as_str())], "token_uri"),
+        (
+            vec![("Type", "fcm"), ("Secret", "not json")],
+            "service-account JSON",
+        ),
+        (
+            vec![("Type", "fcm"), ("Secret", r#"{"project_id":"p"}"#)],
+            "client_email",
+        ),
+        (
+            vec![("Type", "fcm"), ("Secret", bad_key.as_str())],
+            "RSA private key",
+        ),
+        (
+            vec![("Type", "fcm"), ("Secret", metadata.as_str())],
+            "token_uri",
+        ),
         (vec![("Type", "fcm")], "Secret"),
-        (vec![("Type", "apn"), ("PrivateKey", push_sinks::APNS_KEY), ("ApnKeyId", push_sinks::KEY_ID), ("ApnTeamId", push_sinks::TEAM_ID)], "ApnTopic"),
-        (vec![("Type", "apn"), ("PrivateKey", "garbage"), ("ApnKeyId", push_sinks::KEY_ID), ("ApnTeamId", push_sinks::TEAM_ID), ("ApnTopic", "a.b")], ".p8"),
-        (vec![("Type", "apn"), ("PrivateKey", push_sinks::APNS_KEY), ("ApnKeyId", "short"), ("ApnTeamId", push_sinks::TEAM_ID), ("ApnTopic", "a.b")], "ApnKeyId"),
-        (vec![("Type", "apn"), ("Certificate", "not a certificate"), ("PrivateKey", push_sinks::APNS_KEY)], "Certificate"),
+        (
+            vec![
+                ("Type", "apn"),
+                ("PrivateKey", push_sinks::APNS_KEY),
+                ("ApnKeyId", push_sinks::KEY_ID),
+                ("ApnTeamId", push_sinks::TEAM_ID),
+            ],
+            "ApnTopic",
+        ),
+        (
+            vec![
+                ("Type", "apn"),
+                ("PrivateKey", "garbage"),
+                ("ApnKeyId", push_sinks::KEY_ID),
+                ("ApnTeamId", push_sinks::TEAM_ID),
+                ("ApnTopic", "a.b"),
+            ],
+            ".p8",
+        ),
+        (
+            vec![
+                ("Type", "apn"),
+                ("PrivateKey", push_sinks::APNS_KEY),
+                ("ApnKeyId", "short"),
+                ("ApnTeamId", push_sinks::TEAM_ID),
+                ("ApnTopic", "a.b"),
+            ],
+            "ApnKeyId",
+        ),
+        (
+            vec![
+                ("Type", "apn"),
+                ("Certificate", "not a certificate"),
+                ("PrivateKey", push_sinks::APNS_KEY),
+            ],
+            "Certificate",
+        ),
         (vec![("Type", "apn")], "PrivateKey"),
     ] {
         let r = t.post("/v2/Credentials", Auth::Admin, &form).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form:?}: {:?}", r.body);
-        assert!(r.body["message"].as_str().unwrap_or("").contains(says), "{form:?}: {:?}", r.body);
+        assert!(
+            r.body["message"].as_str().unwrap_or("").contains(says),
+            "{form:?}: {:?}",
+            r.body
+        );
     }
     let after = t.get("/v2/Credentials", Auth::Admin).await;
-    assert_eq!(after.body["credentials"].as_array().map(Vec::len), before, "nothing stored");
+    assert_eq!(
+        after.body["credentials"].as_array().map(Vec::len),
+        before,
+        "nothing stored"
+    );
 
     let sid = fcm_credential(&t, &fcm).await;
-    let shown = t.get(&format!("/v2/Credentials/{sid}"), Auth::Admin).await.body.to_string();
+    let shown = t
+        .get(&format!("/v2/Credentials/{sid}"), Auth::Admin)
+        .await
+        .body
+        .to_string();
     let listed = t.get("/v2/Credentials", Auth::Admin).await.body.to_string();
     for text in [shown, listed] {
-        assert!(!text.contains("PRIVATE KEY") && !text.contains(push_sinks::CLIENT_EMAIL), "{text}");
+        assert!(
+            !text.contains("PRIVATE KEY") && !text.contains(push_sinks::CLIENT_EMAIL),
+            "{text}"
+        );
     }
     // Device tokens are what the providers issue, nothing that could steer a
     // request elsewhere.
     let svc0 = t.service().await;
     let alice = t.token(&svc0, "alice");
-    for (kind, address) in [("apn", "../../x?y"), ("apn", "not-hex"), ("fcm", "a/b"), ("fcm", "a b")] {
+    for (kind, address) in [
+        ("apn", "../../x?y"),
+        ("apn", "not-hex"),
+        ("fcm", "a/b"),
+        ("fcm", "a b"),
+    ] {
         let r = t
             .post(
                 &format!("/v2/Services/{svc0}/Users/alice/Bindings"),
                 Auth::Token(&alice),
-                &[("BindingType", kind), ("Endpoint", "e"), ("Address", address)],
+                &[
+                    ("BindingType", kind),
+                    ("Endpoint", "e"),
+                    ("Address", address),
+                ],
             )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{kind} {address}: {:?}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{kind} {address}: {:?}",
+            r.body
+        );
     }
     // An update that breaks it is refused and the working one kept.
-    let r = t.post(&format!("/v2/Credentials/{sid}"), Auth::Admin, &[("Secret", "{}")]).await;
+    let r = t
+        .post(
+            &format!("/v2/Credentials/{sid}"),
+            Auth::Admin,
+            &[("Secret", "{}")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let svc = service(&t, &[]).await;
     bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
@@ -436,6 +639,9 @@ async fn apns_certificate_auth_presents_the_client_certificate_over_tls() {
     say(&t, &svc, "alice", "over TLS").await;
     let pushes = apns.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "refused: {:?}", apns.refused());
-    assert_eq!(pushes[0].1["aps"]["alert"]["body"], "General;Alice: over TLS");
+    assert_eq!(
+        pushes[0].1["aps"]["alert"]["body"],
+        "General;Alice: over TLS"
+    );
     assert!(apns.refused().is_empty(), "{:?}", apns.refused());
 }

@@ -11,10 +11,18 @@ use common::{Auth, TestServer};
 async fn room(t: &TestServer) -> (String, String) {
     let svc = t.service().await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
-        .await;
-    t.post(&format!("{s}/Channels/room/Members"), Auth::Admin, &[("Identity", "alice")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "room")],
+    )
+    .await;
+    t.post(
+        &format!("{s}/Channels/room/Members"),
+        Auth::Admin,
+        &[("Identity", "alice")],
+    )
+    .await;
     let alice = t.token(&svc, "alice");
     (svc, alice)
 }
@@ -25,7 +33,9 @@ async fn a_channel_takes_a_burst_then_answers_429_until_the_window_slides() {
     let (svc, alice) = room(&t).await;
     let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
     for i in 0..150 {
-        let r = t.post(&msgs, Auth::Token(&alice), &[("Body", &format!("m{i}"))]).await;
+        let r = t
+            .post(&msgs, Auth::Token(&alice), &[("Body", &format!("m{i}"))])
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "message {i}: {:?}", r.body);
     }
     let resp = t
@@ -50,16 +60,23 @@ async fn a_channel_takes_a_burst_then_answers_429_until_the_window_slides() {
 
     // Reads are never limited.
     for _ in 0..20 {
-        assert_eq!(t.get(&msgs, Auth::Token(&alice)).await.status, StatusCode::OK);
+        assert_eq!(
+            t.get(&msgs, Auth::Token(&alice)).await.status,
+            StatusCode::OK
+        );
     }
     // Admin traffic has its own budget.
-    let r = t.post(&msgs, Auth::Admin, &[("Body", "from the operator")]).await;
+    let r = t
+        .post(&msgs, Auth::Admin, &[("Body", "from the operator")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     // Nothing refused was stored; the window slides.
     let list = t.get(&format!("{msgs}?PageSize=1000"), Auth::Admin).await;
     assert_eq!(list.body["messages"].as_array().map(Vec::len), Some(151));
     t.server.app.clock.advance(wait as i64);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "later")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "later")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
 
@@ -72,33 +89,72 @@ async fn service_wide_actions_and_a_services_own_limits() {
         .post(
             &s,
             Auth::Admin,
-            &[("RateLimits.ServiceActionsPerSecond", "2"), ("RateLimits.ChannelActionsPerSecond", "1")],
+            &[
+                ("RateLimits.ServiceActionsPerSecond", "2"),
+                ("RateLimits.ChannelActionsPerSecond", "1"),
+            ],
         )
         .await;
-    assert_eq!(r.body["rate_limits"]["service_actions_per_second"], 2, "{:?}", r.body);
+    assert_eq!(
+        r.body["rate_limits"]["service_actions_per_second"], 2,
+        "{:?}",
+        r.body
+    );
     assert_eq!(r.body["rate_limits"]["channel_actions_per_second"], 1);
     for i in 0..10 {
         let r = t
-            .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", &format!("c{i}"))])
+            .post(
+                &format!("{s}/Channels"),
+                Auth::Token(&alice),
+                &[("UniqueName", &format!("c{i}"))],
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "channel {i}: {:?}", r.body);
     }
     let r = t
-        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "c10")])
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Token(&alice),
+            &[("UniqueName", "c10")],
+        )
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, 50074), "{:?}", r.body);
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::TOO_MANY_REQUESTS, 50074),
+        "{:?}",
+        r.body
+    );
     let msgs = format!("{s}/Channels/room/Messages");
     for _ in 0..5 {
         assert_eq!(
-            t.post(&msgs, Auth::Token(&alice), &[("Body", "x")]).await.status,
+            t.post(&msgs, Auth::Token(&alice), &[("Body", "x")])
+                .await
+                .status,
             StatusCode::CREATED
         );
     }
-    assert_eq!(t.post(&msgs, Auth::Token(&alice), &[("Body", "x")]).await.code(), 50063);
+    assert_eq!(
+        t.post(&msgs, Auth::Token(&alice), &[("Body", "x")])
+            .await
+            .code(),
+        50063
+    );
     // Bad limits are refused; empty goes back to the server's default.
-    let r = t.post(&s, Auth::Admin, &[("RateLimits.ChannelActionsPerSecond", "-1")]).await;
+    let r = t
+        .post(
+            &s,
+            Auth::Admin,
+            &[("RateLimits.ChannelActionsPerSecond", "-1")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = t.post(&s, Auth::Admin, &[("RateLimits.ChannelActionsPerSecond", "")]).await;
+    let r = t
+        .post(
+            &s,
+            Auth::Admin,
+            &[("RateLimits.ChannelActionsPerSecond", "")],
+        )
+        .await;
     assert_eq!(r.body["rate_limits"]["channel_actions_per_second"], 30);
 }
 
@@ -108,7 +164,9 @@ async fn admin_limits_are_configured_apart_and_can_be_turned_off() {
     let (svc, _) = room(&t).await;
     let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
     for i in 0..200 {
-        let r = t.post(&msgs, Auth::Admin, &[("Body", &format!("bulk {i}"))]).await;
+        let r = t
+            .post(&msgs, Auth::Admin, &[("Body", &format!("bulk {i}"))])
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{i}: {:?}", r.body);
     }
 }

@@ -645,7 +645,10 @@ async fn an_idempotent_retry_returns_the_original_message_even_after_a_restart()
         let req = t
             .http
             .post(t.url(&url))
-            .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+            .basic_auth(
+                &t.server.app.account_sid,
+                Some(&t.server.app.auth_token.cached()),
+            )
             .header(header, "send-42")
             .form(&[("Body", "exactly once")]);
         async move {

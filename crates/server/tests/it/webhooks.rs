@@ -22,7 +22,9 @@ fn param<'a>(c: &'a Call, k: &str) -> Option<&'a str> {
 /// A service whose post-event webhook is `url` (more settings in `extra`).
 async fn service_with(t: &TestServer, extra: &[(&str, &str)]) -> String {
     let svc = t.service().await;
-    let r = t.post(&format!("/v2/Services/{svc}"), Auth::Admin, extra).await;
+    let r = t
+        .post(&format!("/v2/Services/{svc}"), Auth::Admin, extra)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     svc
 }
@@ -64,8 +66,12 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     )
     .await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "room")],
+    )
+    .await;
     t.post(
         &format!("{s}/Channels/room/Members"),
         Auth::Admin,
@@ -82,7 +88,10 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     let resp = t
         .http
         .post(t.url(&format!("{s}/Channels/room/Messages")))
-        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(&t.server.app.auth_token.cached()),
+        )
         .header("X-Twilio-Webhook-Enabled", "true")
         .form(&[("Body", "loud"), ("From", "alice")])
         .send()
@@ -96,7 +105,8 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     assert_eq!(param(c, "Body"), Some("loud"));
     assert_eq!(param(c, "Source"), Some("API"));
     assert_eq!(param(c, "InstanceSid"), Some(svc.as_str()));
-    let expected = parley_server::webhooks::signature(&t.server.app.auth_token, &hook_url, &c.params);
+    let expected =
+        parley_server::webhooks::signature(&t.server.app.auth_token.cached(), &hook_url, &c.params);
     assert_eq!(
         c.signature, expected,
         "X-Twilio-Signature is HMAC-SHA1 over the URL and sorted parameters"
@@ -120,7 +130,11 @@ async fn post_event_webhooks_are_signed_filtered_and_opt_in_for_rest() {
     let calls = sink.wait_for(2, WAIT).await;
     let c = &calls[1];
     assert_eq!(
-        (param(c, "Source"), param(c, "ClientIdentity"), param(c, "From")),
+        (
+            param(c, "Source"),
+            param(c, "ClientIdentity"),
+            param(c, "From")
+        ),
         (Some("SDK"), Some("alice"), Some("alice"))
     );
     // The log shows exactly the two calls made: the REST changes without
@@ -139,8 +153,12 @@ async fn channel_triggers_fire_on_their_words_and_retries_follow_the_count() {
     let sink = Sink::start().await;
     let svc = t.service().await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "support")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "support")],
+    )
+    .await;
     t.post(
         &format!("{s}/Channels/support/Members"),
         Auth::Admin,
@@ -175,7 +193,11 @@ async fn channel_triggers_fire_on_their_words_and_retries_follow_the_count() {
     )
     .await;
     let calls = sink.wait_for(2, WAIT).await;
-    assert_eq!(calls.len(), 2, "one 503, then a successful retry: {calls:?}");
+    assert_eq!(
+        calls.len(),
+        2,
+        "one 503, then a successful retry: {calls:?}"
+    );
     assert!(calls
         .iter()
         .all(|c| c.path == "/trigger" && param(c, "WebhookSid") == Some(hook_sid.as_str())));
@@ -204,7 +226,11 @@ async fn a_retry_waits_as_long_as_retry_after_asks() {
     let s = format!("/v2/Services/{svc}");
     let alice = t.token(&svc, "alice");
     let r = t
-        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "a")])
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Token(&alice),
+            &[("UniqueName", "a")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let calls = sink.wait_for(2, WAIT).await;
@@ -230,7 +256,11 @@ async fn queued_webhooks_survive_a_restart_and_are_delivered_once() {
     let s = format!("/v2/Services/{svc}");
     let alice = t.token(&svc, "alice");
     let r = t
-        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "kept")])
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Token(&alice),
+            &[("UniqueName", "kept")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     // Wait until the first attempt failed and was logged as retrying.
@@ -238,10 +268,16 @@ async fn queued_webhooks_survive_a_restart_and_are_delivered_once() {
     loop {
         let log = deliveries(&t, &svc).await;
         if log.iter().any(|d| d["outcome"] == "retrying") {
-            assert!(log[0]["detail"].as_str().unwrap_or("").contains("refused"), "{log:?}");
+            assert!(
+                log[0]["detail"].as_str().unwrap_or("").contains("refused"),
+                "{log:?}"
+            );
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "no failed attempt logged: {log:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no failed attempt logged: {log:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let t = t.restart(|_| {}).await;
@@ -253,8 +289,12 @@ async fn queued_webhooks_survive_a_restart_and_are_delivered_once() {
     assert_eq!(param(&calls[0], "UniqueName"), Some("kept"));
     assert_eq!(param(&calls[0], "RetryCount"), Some("1"));
     // Once: a later change is delivered, and still only one call for the first.
-    t.post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "next")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Token(&alice),
+        &[("UniqueName", "next")],
+    )
+    .await;
     let calls = sink.wait_for(2, WAIT).await;
     let kept = calls
         .iter()
@@ -271,8 +311,12 @@ async fn pre_setup(t: &TestServer, sink: &Sink, extra: &[(&str, &str)]) -> (Stri
     settings.extend_from_slice(extra);
     let svc = service_with(t, &settings).await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "room")],
+    )
+    .await;
     t.post(
         &format!("{s}/Channels/room/Members"),
         Auth::Admin,
@@ -285,7 +329,10 @@ async fn pre_setup(t: &TestServer, sink: &Sink, extra: &[(&str, &str)]) -> (Stri
 
 async fn bodies(t: &TestServer, svc: &str) -> Vec<String> {
     let r = t
-        .get(&format!("/v2/Services/{svc}/Channels/room/Messages"), Auth::Admin)
+        .get(
+            &format!("/v2/Services/{svc}/Channels/room/Messages"),
+            Auth::Admin,
+        )
         .await;
     r.body["messages"]
         .as_array()
@@ -305,7 +352,9 @@ async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits
     let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
 
     // 200 with no body: through as sent, the hook saw the proposed message.
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hello")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "hello")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let calls = sink.calls();
     assert_eq!(calls.len(), 1);
@@ -326,25 +375,45 @@ async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits
             Some("SDK")
         )
     );
-    assert_eq!(param(c, "MessageSid"), None, "a message to be sent has no SID yet");
+    assert_eq!(
+        param(c, "MessageSid"),
+        None,
+        "a message to be sent has no SID yet"
+    );
     let url = format!("{}/pre", sink.base);
     assert_eq!(
         c.signature,
-        parley_server::webhooks::signature(&t.server.app.auth_token, &url, &c.params)
+        parley_server::webhooks::signature(&t.server.app.auth_token.cached(), &url, &c.params)
     );
 
     // A refusal with a reason: 403 50056 naming it; nothing stored.
-    sink.script([Answer::Status(403, "Contains a word we do not use here".into(), None)]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "rude")]).await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, 50056), "{:?}", r.body);
+    sink.script([Answer::Status(
+        403,
+        "Contains a word we do not use here".into(),
+        None,
+    )]);
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "rude")])
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, 50056),
+        "{:?}",
+        r.body
+    );
     assert!(
-        r.body["message"].as_str().unwrap_or("").contains("a word we do not use"),
+        r.body["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("a word we do not use"),
         "{:?}",
         r.body
     );
     // Any other status rejects too.
     sink.script([Answer::Status(500, String::new(), None)]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "also no")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "also no")])
+        .await;
     assert_eq!(r.code(), 50056);
 
     // A rewrite (either casing): the stored message is the hook's.
@@ -353,7 +422,9 @@ async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits
         r#"{"body":"h*llo","Attributes":{"moderated":true},"From":"mallory"}"#.into(),
         None,
     )]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hell0")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "hell0")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["body"], "h*llo");
     assert_eq!(r.body["from"], "alice", "the hook cannot change the author");
@@ -362,21 +433,42 @@ async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits
     // A rewrite is validated like the user's own input.
     let long = format!(r#"{{"Body":"{}"}}"#, "x".repeat(40 * 1024));
     sink.script([Answer::Status(200, long, None)]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "short")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "short")])
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
     assert_eq!(bodies(&t, &svc).await, ["hello", "h*llo"]);
 
     // Edits and deletes ask too; a refused delete leaves the message.
     let list = t.get(&msgs, Auth::Admin).await;
-    let first = list.body["messages"][0]["sid"].as_str().unwrap_or("").to_owned();
-    sink.script([Answer::Status(200, r#"{"Body":"edited by the bot"}"#.into(), None)]);
+    let first = list.body["messages"][0]["sid"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    sink.script([Answer::Status(
+        200,
+        r#"{"Body":"edited by the bot"}"#.into(),
+        None,
+    )]);
     let r = t
-        .post(&format!("{msgs}/{first}"), Auth::Token(&alice), &[("Body", "edited")])
+        .post(
+            &format!("{msgs}/{first}"),
+            Auth::Token(&alice),
+            &[("Body", "edited")],
+        )
         .await;
     assert_eq!(r.body["body"], "edited by the bot", "{:?}", r.body);
-    assert_eq!(sink.calls().last().and_then(|c| c.param("EventType").map(str::to_owned)).as_deref(), Some("onMessageUpdate"));
+    assert_eq!(
+        sink.calls()
+            .last()
+            .and_then(|c| c.param("EventType").map(str::to_owned))
+            .as_deref(),
+        Some("onMessageUpdate")
+    );
     sink.script([Answer::Status(403, String::new(), None)]);
-    let r = t.delete(&format!("{msgs}/{first}"), Auth::Token(&alice)).await;
+    let r = t
+        .delete(&format!("{msgs}/{first}"), Auth::Token(&alice))
+        .await;
     assert_eq!(r.code(), 50056);
     assert_eq!(bodies(&t, &svc).await.len(), 2);
 
@@ -385,7 +477,10 @@ async fn a_pre_event_webhook_allows_rejects_and_rewrites_before_anything_commits
     let resp = t
         .http
         .post(t.url(&msgs))
-        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(&t.server.app.auth_token.cached()),
+        )
         .header("X-Twilio-Webhook-Enabled", "true")
         .form(&[("Body", "from a script")])
         .send()
@@ -402,45 +497,91 @@ async fn pre_events_guard_channels_members_and_users() {
     let (svc, alice) = pre_setup(&t, &sink, &[]).await;
     let s = format!("/v2/Services/{svc}");
 
-    sink.script([Answer::Status(200, r#"{"FriendlyName":"Named by the bot"}"#.into(), None)]);
+    sink.script([Answer::Status(
+        200,
+        r#"{"FriendlyName":"Named by the bot"}"#.into(),
+        None,
+    )]);
     let r = t
-        .post(&format!("{s}/Channels"), Auth::Token(&alice), &[("UniqueName", "mine"), ("FriendlyName", "mine")])
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Token(&alice),
+            &[("UniqueName", "mine"), ("FriendlyName", "mine")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["friendly_name"], "Named by the bot");
-    assert_eq!(sink.calls().last().and_then(|c| c.param("EventType").map(str::to_owned)).as_deref(), Some("onChannelAdd"));
+    assert_eq!(
+        sink.calls()
+            .last()
+            .and_then(|c| c.param("EventType").map(str::to_owned))
+            .as_deref(),
+        Some("onChannelAdd")
+    );
 
     sink.script([Answer::Status(403, String::new(), None)]);
     let r = t
-        .post(&format!("{s}/Channels/mine"), Auth::Token(&alice), &[("FriendlyName", "nope")])
+        .post(
+            &format!("{s}/Channels/mine"),
+            Auth::Token(&alice),
+            &[("FriendlyName", "nope")],
+        )
         .await;
     assert_eq!(r.code(), 50056);
 
     sink.script([Answer::Status(403, String::new(), None)]);
-    let r = t.delete(&format!("{s}/Channels/mine"), Auth::Token(&alice)).await;
+    let r = t
+        .delete(&format!("{s}/Channels/mine"), Auth::Token(&alice))
+        .await;
     assert_eq!(r.code(), 50056);
     let r = t.get(&format!("{s}/Channels/mine"), Auth::Admin).await;
-    assert_eq!(r.status, StatusCode::OK, "a refused destroy leaves the channel");
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "a refused destroy leaves the channel"
+    );
 
     sink.script([Answer::Status(403, String::new(), None)]);
     let r = t
-        .post(&format!("{s}/Channels/mine/Members"), Auth::Token(&alice), &[("Identity", "bob")])
+        .post(
+            &format!("{s}/Channels/mine/Members"),
+            Auth::Token(&alice),
+            &[("Identity", "bob")],
+        )
         .await;
     assert_eq!(r.code(), 50056, "{:?}", r.body);
     assert_eq!(
-        t.get(&format!("{s}/Channels/mine/Members/bob"), Auth::Admin).await.status,
+        t.get(&format!("{s}/Channels/mine/Members/bob"), Auth::Admin)
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
     sink.script([Answer::Status(403, String::new(), None)]);
-    let r = t.delete(&format!("{s}/Channels/room/Members/alice"), Auth::Token(&alice)).await;
+    let r = t
+        .delete(
+            &format!("{s}/Channels/room/Members/alice"),
+            Auth::Token(&alice),
+        )
+        .await;
     assert_eq!(r.code(), 50056);
     let c = sink.calls().pop().expect("asked");
-    assert_eq!((c.param("EventType"), c.param("Reason")), (Some("onMemberRemove"), Some("LEFT")));
+    assert_eq!(
+        (c.param("EventType"), c.param("Reason")),
+        (Some("onMemberRemove"), Some("LEFT"))
+    );
 
-    sink.script([Answer::Status(200, r#"{"friendlyName":"Alice A."}"#.into(), None)]);
+    sink.script([Answer::Status(
+        200,
+        r#"{"friendlyName":"Alice A."}"#.into(),
+        None,
+    )]);
     let r = t
-        .post(&format!("{s}/Users/alice"), Auth::Token(&alice), &[("FriendlyName", "alice!!!")])
+        .post(
+            &format!("{s}/Users/alice"),
+            Auth::Token(&alice),
+            &[("FriendlyName", "alice!!!")],
+        )
         .await;
     assert_eq!(r.body["friendly_name"], "Alice A.", "{:?}", r.body);
 
@@ -449,7 +590,11 @@ async fn pre_events_guard_channels_members_and_users() {
     let newbie = t.token(&svc, "newbie");
     sink.script([Answer::Status(403, String::new(), None)]);
     let r = t
-        .post(&format!("{s}/Users/newbie"), Auth::Token(&newbie), &[("FriendlyName", "New")])
+        .post(
+            &format!("{s}/Users/newbie"),
+            Auth::Token(&newbie),
+            &[("FriendlyName", "New")],
+        )
         .await;
     assert_eq!(r.code(), 50056, "{:?}", r.body);
     let u = t.get(&format!("{s}/Users/newbie"), Auth::Admin).await;
@@ -479,16 +624,26 @@ async fn an_unreachable_or_silent_pre_event_webhook_rejects_unless_the_service_f
     )
     .await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "room")])
-        .await;
-    t.post(&format!("{s}/Channels/room/Members"), Auth::Admin, &[("Identity", "alice")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "room")],
+    )
+    .await;
+    t.post(
+        &format!("{s}/Channels/room/Members"),
+        Auth::Admin,
+        &[("Identity", "alice")],
+    )
+    .await;
     let alice = t.token(&svc, "alice");
     let msgs = format!("{s}/Channels/room/Messages");
     let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hi")]).await;
     assert_eq!((r.status.as_u16(), r.code()), (502, 50057), "{:?}", r.body);
 
-    let r = t.post(&s, Auth::Admin, &[("PreWebhookFailOpen", "true")]).await;
+    let r = t
+        .post(&s, Auth::Admin, &[("PreWebhookFailOpen", "true")])
+        .await;
     assert_eq!(r.body["pre_webhook_fail_open"], true);
     let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hi")]).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
@@ -509,19 +664,31 @@ async fn an_unreachable_or_silent_pre_event_webhook_rejects_unless_the_service_f
         Answer::Silence(Duration::from_secs(7)),
         Answer::Status(200, String::new(), None),
     ]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "after a retry")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "after a retry")])
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let calls = sink.calls();
     assert_eq!(
-        calls.iter().map(|c| c.param("RetryCount").unwrap_or("")).collect::<Vec<_>>(),
+        calls
+            .iter()
+            .map(|c| c.param("RetryCount").unwrap_or(""))
+            .collect::<Vec<_>>(),
         ["0", "1"]
     );
-    t.post(&s, Auth::Admin, &[("PreWebhookRetryCount", "0")]).await;
+    t.post(&s, Auth::Admin, &[("PreWebhookRetryCount", "0")])
+        .await;
     sink.script([Answer::Silence(Duration::from_secs(7))]);
-    let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "too slow")]).await;
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "too slow")])
+        .await;
     assert_eq!((r.status.as_u16(), r.code()), (504, 50076), "{:?}", r.body);
     let log = deliveries_at_least(&t, &svc, 5).await;
-    assert!(log.iter().any(|d| d["kind"] == "pre-webhook" && d["outcome"] == "failed"), "{log:?}");
+    assert!(
+        log.iter()
+            .any(|d| d["kind"] == "pre-webhook" && d["outcome"] == "failed"),
+        "{log:?}"
+    );
 }
 
 #[tokio::test]
@@ -532,12 +699,24 @@ async fn unknown_webhook_filters_are_refused() {
         .post(
             &format!("/v2/Services/{svc}"),
             Auth::Admin,
-            &[("WebhookFilters", "onMessageSent"), ("WebhookFilters", "onEverything")],
+            &[
+                ("WebhookFilters", "onMessageSent"),
+                ("WebhookFilters", "onEverything"),
+            ],
         )
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, 50054), "{:?}", r.body);
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, 50054),
+        "{:?}",
+        r.body
+    );
     let r = t.get(&format!("/v2/Services/{svc}"), Auth::Admin).await;
-    assert_eq!(r.body["webhook_filters"], serde_json::Value::Null, "nothing stored");
+    assert_eq!(
+        r.body["webhook_filters"],
+        serde_json::Value::Null,
+        "nothing stored"
+    );
 }
 
 #[tokio::test]
@@ -546,8 +725,12 @@ async fn a_channel_webhook_hears_its_channel_destroyed() {
     let sink = Sink::start().await;
     let svc = t.service().await;
     let s = format!("/v2/Services/{svc}");
-    t.post(&format!("{s}/Channels"), Auth::Admin, &[("UniqueName", "doomed")])
-        .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Admin,
+        &[("UniqueName", "doomed")],
+    )
+    .await;
     let r = t
         .post(
             &format!("{s}/Channels/doomed/Webhooks"),
@@ -563,7 +746,10 @@ async fn a_channel_webhook_hears_its_channel_destroyed() {
     let resp = t
         .http
         .delete(t.url(&format!("{s}/Channels/doomed")))
-        .basic_auth(&t.server.app.account_sid, Some(&t.server.app.auth_token))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(&t.server.app.auth_token.cached()),
+        )
         .header("X-Twilio-Webhook-Enabled", "true")
         .send()
         .await

@@ -365,7 +365,7 @@ impl World {
         let app = &self.server.app;
         reqwest::Client::new()
             .get(format!("{}{path}", self.server.url()))
-            .basic_auth(&app.account_sid, Some(&app.auth_token))
+            .basic_auth(&app.account_sid, Some(&app.auth_token.cached()))
             .send()
             .await
             .expect("sent")
@@ -387,7 +387,7 @@ impl World {
                 .get(&url)
                 .basic_auth(
                     &self.server.app.account_sid,
-                    Some(&self.server.app.auth_token),
+                    Some(&self.server.app.auth_token.cached()),
                 )
                 .send()
                 .await
@@ -408,7 +408,7 @@ impl World {
         let app = &self.server.app;
         reqwest::Client::new()
             .post(format!("{}{path}", self.server.url()))
-            .basic_auth(&app.account_sid, Some(&app.auth_token))
+            .basic_auth(&app.account_sid, Some(&app.auth_token.cached()))
             .form(form)
             .send()
             .await

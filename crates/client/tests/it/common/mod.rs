@@ -54,7 +54,7 @@ impl Server {
         let addr = running.addr;
         let (sid, token) = (
             running.app.account_sid.clone(),
-            running.app.auth_token.clone(),
+            running.app.auth_token.cached().clone(),
         );
         let mut s = Server {
             url: format!("http://{addr}"),

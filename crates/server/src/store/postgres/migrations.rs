@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0004_messages_channel_fk.sql"),
     include_str!("../../../migrations/postgres/0005_hardening.sql"),
     include_str!("../../../migrations/postgres/0006_deliveries.sql"),
+    include_str!("../../../migrations/postgres/0007_console.sql"),
 ];
 
 /// The schema version this binary writes.

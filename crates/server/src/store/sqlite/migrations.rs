@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0004_login_throttle.sql"),
     include_str!("../../../migrations/sqlite/0005_hardening.sql"),
     include_str!("../../../migrations/sqlite/0006_deliveries.sql"),
+    include_str!("../../../migrations/sqlite/0007_console.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -71,7 +71,9 @@ async fn receive(
             .into_owned()
             .collect()
     } else {
-        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
     };
     let call = Call {
         method: method.to_string(),
@@ -101,11 +103,8 @@ async fn receive(
     s.arrived.notify_waiters();
     match answer {
         Answer::Status(code, body, retry_after) => {
-            let mut r = (
-                StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
-                body,
-            )
-                .into_response();
+            let mut r =
+                (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), body).into_response();
             if let Some(secs) = retry_after {
                 r.headers_mut().insert("retry-after", secs.into());
             }
@@ -127,9 +126,7 @@ impl Sink {
     /// Starts a receiver on `addr` (to bring one back on a known port).
     pub async fn start_on(addr: &str) -> Sink {
         let shared = Shared::default();
-        let app = Router::new()
-            .fallback(receive)
-            .with_state(shared.clone());
+        let app = Router::new().fallback(receive).with_state(shared.clone());
         let l = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let addr = l.local_addr().expect("addr");
         tokio::spawn(async move {

@@ -112,7 +112,7 @@ impl TestServer {
         req = match auth {
             Auth::Admin => req.basic_auth(
                 &self.server.app.account_sid,
-                Some(&self.server.app.auth_token),
+                Some(&self.server.app.auth_token.cached()),
             ),
             Auth::Token(t) => req.header("X-Twilio-Token", t),
             Auth::None => req,

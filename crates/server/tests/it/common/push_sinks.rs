@@ -80,11 +80,19 @@ impl PushSink {
 
     /// Every push the sink took (any answer), in arrival order.
     pub fn pushes(&self) -> Vec<(String, Value)> {
-        self.shared.accepted.lock().map(|a| a.clone()).unwrap_or_default()
+        self.shared
+            .accepted
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default()
     }
 
     pub fn refused(&self) -> Vec<String> {
-        self.shared.refused.lock().map(|a| a.clone()).unwrap_or_default()
+        self.shared
+            .refused
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_default()
     }
 
     /// Waits until `n` pushes arrived (at most `within`).
@@ -125,8 +133,14 @@ pub fn service_account(sink: &PushSink) -> String {
     .to_string()
 }
 
-async fn fcm_token(State(s): State<Shared>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
-    if f.get("grant_type").map(String::as_str) != Some("urn:ietf:params:oauth:grant-type:jwt-bearer") {
+async fn fcm_token(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if f.get("grant_type").map(String::as_str)
+        != Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+    {
         return s.refuse("grant_type".into());
     }
     let Some(assertion) = f.get("assertion") else {
@@ -142,20 +156,28 @@ async fn fcm_token(State(s): State<Shared>, headers: HeaderMap, Form(f): Form<Ha
             if let Ok(mut t) = s.tokens_issued.lock() {
                 t.push(token.clone());
             }
-            Json(json!({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})).into_response()
+            Json(json!({"access_token": token, "expires_in": 3599, "token_type": "Bearer"}))
+                .into_response()
         }
         Ok(_) => s.refuse("scope".into()),
         Err(e) => {
             if let Ok(mut r) = s.refused.lock() {
                 r.push(format!("assertion: {e}"));
             }
-            (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant"}))).into_response()
+            (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "invalid_grant"})),
+            )
+                .into_response()
         }
     }
 }
 
 fn headers_host(h: &HeaderMap) -> String {
-    h.get("host").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    h.get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn rand_suffix() -> u64 {
@@ -176,7 +198,11 @@ async fn fcm_send(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("")
         .to_owned();
-    let issued = s.tokens_issued.lock().map(|t| t.contains(&bearer)).unwrap_or(false);
+    let issued = s
+        .tokens_issued
+        .lock()
+        .map(|t| t.contains(&bearer))
+        .unwrap_or(false);
     if !issued {
         return s.refuse(format!("bearer {bearer:?}"));
     }
@@ -189,7 +215,11 @@ async fn fcm_send(
         a.push((device, body));
     }
     s.arrived.notify_waiters();
-    let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), Json(answer)).into_response();
+    let mut r = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        Json(answer),
+    )
+        .into_response();
     if let Some(secs) = retry_after {
         r.headers_mut().insert("retry-after", secs.into());
     }
@@ -226,7 +256,13 @@ async fn apns_send(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let header = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let header = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
     let token = header("authorization");
     if s.certificate_auth {
         if !token.is_empty() {
@@ -267,7 +303,11 @@ fn apns_answer(s: &Shared, device: String, topic: &str, body: Value) -> Response
     let mut r = if status == 200 {
         StatusCode::OK.into_response()
     } else {
-        (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), Json(answer)).into_response()
+        (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            Json(answer),
+        )
+            .into_response()
     };
     if let Some(secs) = retry_after {
         r.headers_mut().insert("retry-after", secs.into());
@@ -291,9 +331,12 @@ pub async fn apns_tls() -> PushSink {
     for c in rustls_pemfile::certs(&mut CA.as_bytes()) {
         roots.add(c.expect("CA")).expect("root");
     }
-    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .expect("verifier");
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .expect("verifier");
     let certs: Vec<_> = rustls_pemfile::certs(&mut SERVER_CERT.as_bytes())
         .collect::<Result<_, _>>()
         .expect("server cert");
@@ -315,7 +358,9 @@ pub async fn apns_tls() -> PushSink {
     let app = Router::new()
         .route("/3/device/{device}", post(apns_send))
         .with_state(shared.clone());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("https://localhost:{}", l.local_addr().expect("addr").port());
     let refused = shared.clone();
     tokio::spawn(async move {
@@ -329,9 +374,11 @@ pub async fn apns_tls() -> PushSink {
                         return;
                     }
                 };
-                let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    app.clone().oneshot(req.map(axum::body::Body::new))
-                });
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        app.clone().oneshot(req.map(axum::body::Body::new))
+                    },
+                );
                 let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(tls), svc)
                     .await;
@@ -349,15 +396,19 @@ pub async fn apns() -> PushSink {
     let app = Router::new()
         .route("/3/device/{device}", post(apns_send))
         .with_state(shared.clone());
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", l.local_addr().expect("addr"));
     tokio::spawn(async move {
         while let Ok((stream, _)) = l.accept().await {
             let app = app.clone();
             tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    app.clone().oneshot(req.map(axum::body::Body::new))
-                });
+                let svc = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        app.clone().oneshot(req.map(axum::body::Body::new))
+                    },
+                );
                 let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(stream), svc)
                     .await;

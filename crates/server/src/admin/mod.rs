@@ -1,0 +1,52 @@
+//! Parley's admin API under `/admin/…` and the operator console it serves
+//! at `/console/`. The console is a static app that talks only to the REST
+//! API: the Chat v2 resources and these endpoints. It signs in with
+//! account or API-key credentials and then holds a session cookie
+//! ([`session`]); every change made with admin credentials, from the
+//! console or over REST, lands in the audit log ([`audit`]).
+
+pub mod account;
+pub mod assets;
+pub mod audit;
+pub mod health;
+pub mod session;
+pub mod usage;
+pub mod users;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::App;
+
+/// The console's and the admin API's routes.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/console", get(assets::root))
+        .route("/console/", get(assets::index))
+        .route("/console/{*path}", get(assets::asset))
+        .route(
+            "/admin/Session",
+            get(session::fetch)
+                .post(session::create)
+                .delete(session::delete),
+        )
+        .route("/admin/Account", get(account::fetch))
+        .route("/admin/Account/AuthToken/Reveal", post(account::reveal))
+        .route("/admin/Account/AuthToken/Rotate", post(account::rotate))
+        .route("/admin/Usage", get(usage::fetch))
+        .route("/admin/AuditLog", get(audit::list))
+        .route("/admin/Health", get(health::fetch))
+        .route("/admin/Services/{service}/Users", get(users::list))
+        .route(
+            "/admin/Services/{service}/Users/{user}/Password",
+            post(users::set_password),
+        )
+        .route(
+            "/admin/Services/{service}/Users/{user}/SignOut",
+            post(users::sign_out),
+        )
+        .route(
+            "/admin/Services/{service}/Deliveries",
+            get(crate::api::deliveries::list),
+        )
+}
