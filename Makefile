@@ -8,12 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
 	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
-	xvfb webkit2gtk-driver imagemagick postgresql nginx
+	xvfb webkit2gtk-driver imagemagick postgresql nginx chromium fonts-liberation
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: run test deps ui tauri-driver build bench soak check-layering bindings check-bindings clean cargo-fuzz fuzz fuzz-smoke
+.PHONY: run test deps ui console tauri-driver build bench soak check-layering bindings check-bindings clean cargo-fuzz fuzz fuzz-smoke
 
 ## Install missing Debian packages (idempotent; apt only runs when something is missing).
 deps:
@@ -33,6 +33,14 @@ ui/node_modules/.installed: ui/package-lock.json
 ## The web UI, embedded into the desktop binary at compile time.
 ui: ui/node_modules/.installed
 	npm --prefix ui run build
+
+console/node_modules/.installed: console/package-lock.json
+	cd console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## The operator console, embedded into parley-server at compile time.
+console: console/node_modules/.installed
+	npm --prefix console run build
 
 ## tauri-driver for the end-to-end tests of the real window (from crates.io).
 tauri-driver:
@@ -73,7 +81,7 @@ $(VENV)/.installed: tests/conformance/requirements.txt
 	$(VENV)/bin/pip install -q -r tests/conformance/requirements.txt
 	touch $@
 
-build: deps ui
+build: deps ui console
 	$(CARGO) build --workspace --all-targets
 
 ## Nothing below the desktop shell may depend on tauri.
@@ -113,6 +121,7 @@ check-bindings:
 test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering check-bindings
 	$(CARGO) test --workspace
 	npm --prefix ui test
+	npm --prefix console test
 	@# Tests that need a real Secret Service, a D-Bus notification daemon and a
 	@# display; the desktop tests drive the real window.
 	@# workspace-tests runs the binaries `cargo test --workspace` built: a
@@ -121,6 +130,8 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	  CARGO=$(CARGO) exec tests/support/workspace-tests src-tauri it -- --ignored --test-threads=1)
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server node --test
+	@# The operator console in Debian's Chromium (Playwright, axe-core).
+	cd console && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server npm run e2e
 	@# The same server suites on PostgreSQL (a private cluster each run), and
 	@# the multi-node tests: three nodes behind nginx.
 	CARGO=$(CARGO) tests/support/with-postgres tests/support/workspace-tests crates/server -- --include-ignored
@@ -130,7 +141,7 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 
 ## Start a local server with demo data and open the desktop app; closing
 ## the app stops the server.
-run: deps ui
+run: deps ui console
 	$(CARGO) build --release -p parley-server -p parley-desktop
 	@mkdir -p "$(RUN_DIR)"
 	@./target/release/parley-server --data-dir "$(RUN_DIR)" demo

@@ -354,6 +354,78 @@ test('a message deleted in the console is gone over REST', async () => {
   assert.equal(await page.getByText('moderate me').count(), 0, 'and no longer listed');
 });
 
+test('Export JSON downloads every message of the channel', async () => {
+  await open('channels', channel.sid);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-json').click();
+  const file = await (await download).path();
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const { messages } = await ok('GET', `/v2/Services/${service}/Channels/general/Messages?PageSize=100`);
+  assert.deepEqual(exported.messages.map((m) => m.sid), messages.map((m) => m.sid));
+  assert.equal(exported.channel.sid, channel.sid);
+});
+
+test('selected users get a new role, then are deleted after typing their count', async () => {
+  for (const identity of ['erin-bulk', 'frank-bulk']) await ok('POST', `/v2/Services/${service}/Users`, { Identity: identity });
+  const admin = (await ok('GET', `/v2/Services/${service}/Roles`)).roles.find((r) => r.friendly_name === 'service admin');
+  await open('users');
+  await page.getByRole('link', { name: 'bob' }).waitFor();
+  await page.getByTestId('user-search').fill('bulk');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'bob' }).waitFor({ state: 'detached' });
+  assert.deepEqual(await page.locator('main tbody a').allTextContents(), ['erin-bulk', 'frank-bulk'], 'the search narrowed the list');
+  await page.getByLabel('Select erin-bulk').check();
+  await page.getByLabel('Select frank-bulk').check();
+  await page.getByLabel('New role').selectOption(admin.sid);
+  await page.getByTestId('bulk-role').click();
+  await status('The roles were changed.');
+  for (const identity of ['erin-bulk', 'frank-bulk']) assert.equal((await ok('GET', `/v2/Services/${service}/Users/${identity}`)).role_sid, admin.sid);
+  await page.getByLabel('Select erin-bulk').check();
+  await page.getByLabel('Select frank-bulk').check();
+  await page.getByTestId('bulk-delete').click();
+  await page.getByTestId('confirm-input').fill('2');
+  await page.getByTestId('confirm-ok').click();
+  await status('Deleted.');
+  for (const identity of ['erin-bulk', 'frank-bulk']) assert.equal((await rest('GET', `/v2/Services/${service}/Users/${identity}`)).status, 404);
+});
+
+test('a role still held by a user is not deleted, with a sentence saying why', async () => {
+  await open('roles');
+  await page.getByTestId('role-name').fill('moderator');
+  await page.getByTestId('role-type').selectOption('deployment');
+  await page.getByLabel('deleteAnyMessage', { exact: true }).check();
+  await page.getByRole('button', { name: 'Create role' }).click();
+  await status('The role was created.');
+  const role = (await ok('GET', `/v2/Services/${service}/Roles`)).roles.find((r) => r.friendly_name === 'moderator');
+  assert.deepEqual(role.permissions, ['deleteAnyMessage']);
+  await ok('POST', `/v2/Services/${service}/Users/bob`, { RoleSid: role.sid });
+  await page.getByRole('button', { name: 'Delete moderator' }).click();
+  await status('moderator is still held by 1 user(s) (bob)');
+  assert.equal((await rest('GET', `/v2/Services/${service}/Roles/${role.sid}`)).status, 200, 'the role is still there');
+});
+
+test('push templates preview as typed and save; webhook filters save', async () => {
+  await open('push');
+  const template = page.getByLabel('Template').first();
+  await template.fill('New in ${CHANNEL} from ${USER}: ${MESSAGE}');
+  await page.getByTestId('preview-NewMessage').getByText('New in ${CHANNEL} from ${USER}: ${MESSAGE}').waitFor();
+  await page.getByLabel('Enabled').first().check();
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  await status('Saved.');
+  const nm = (await ok('GET', `/v2/Services/${service}`)).notifications.new_message;
+  assert.equal(nm.template, 'New in ${CHANNEL} from ${USER}: ${MESSAGE}');
+  assert.equal(nm.enabled, true);
+  await open('webhooks');
+  await page.getByLabel('Post-event webhook URL').fill('http://127.0.0.1:9/post');
+  await page.getByLabel('onMessageSent', { exact: true }).first().check();
+  await page.getByLabel('onChannelDestroyed', { exact: true }).first().check();
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  await status('Saved.');
+  const svc = await ok('GET', `/v2/Services/${service}`);
+  assert.equal(svc.post_webhook_url, 'http://127.0.0.1:9/post');
+  assert.deepEqual([...svc.webhook_filters].sort(), ['onChannelDestroyed', 'onMessageSent']);
+});
+
 test('rotating the auth token refuses the old one over REST and the new one works', async () => {
   await open('dashboard');
   await page.getByTestId('rotate-token').click();
