@@ -148,6 +148,17 @@ before(async () => {
     await ok('POST', `/v2/Services/${service}/Channels/general/Messages`, { From: 'alice', Body: body });
   }
   await ok('POST', `/v2/Services/${service}/Channels/general/Webhooks`, { Type: 'webhook', 'Configuration.Url': 'http://127.0.0.1:9/hook', 'Configuration.Filters': 'onMessageSent' });
+  // A message that fires the channel's webhook (to a port nobody listens on): a delivery to list.
+  const fired = await fetch(`${main.base}/v2/Services/${service}/Channels/general/Messages`, {
+    method: 'POST',
+    headers: {
+      Authorization: 'Basic ' + Buffer.from(`${main.sid}:${main.token}`).toString('base64'),
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Webhook-Enabled': 'true',
+    },
+    body: new URLSearchParams({ From: 'bob', Body: 'with a webhook' }).toString(),
+  });
+  assert.equal(fired.status, 201);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -230,8 +241,14 @@ test('every section opens, shows the seeded data and passes axe', async () => {
       await page.getByText('No credentials.').waitFor();
     },
     webhooks: async () => {
-      await page.getByText('http://127.0.0.1:9/hook').waitFor();
-      await page.getByText('Recent deliveries').waitFor();
+      await page.getByText('http://127.0.0.1:9/hook').first().waitFor();
+      await page.locator('td', { hasText: 'onMessageSent' }).last().waitFor();
+      for (let i = 0; i < 50 && (await page.locator('.outcome').count()) === 0; i++) {
+        await page.waitForTimeout(200); // the delivery is a queued job: it appears once attempted
+        await page.getByLabel('Kind').selectOption('webhook');
+        await page.getByLabel('Kind').selectOption('');
+      }
+      await page.locator('.outcome').first().waitFor();
     },
     audit: async () => {
       await page.locator('td.action').getByText('create service').first().waitFor();
@@ -456,7 +473,7 @@ test('the usage chart draws after messages are sent', async () => {
   await open('usage');
   await page.locator('[data-testid=usage-chart] canvas').first().waitFor();
   const today = new Date().toISOString().slice(0, 10);
-  const row = page.locator('tr', { has: page.locator('td', { hasText: today }) });
+  const row = page.locator('tr', { has: page.locator(`time[datetime="${today}"]`) });
   const messages = Number((await row.locator('td').nth(1).textContent()).replace(/\D/g, ''));
   assert.ok(messages >= 5, `today's messages counted: ${messages}`);
   const csv = await page.getByTestId('usage-csv').getAttribute('href');

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { DICTIONARIES, formatBytes, formatDuration, formatNumber, language, languageFor, languageSwitch, resetLanguage, setLanguage, t, type Key } from "./i18n";
+import { DICTIONARIES, formatBytes, formatDay, formatDuration, formatNumber, language, languageFor, languageSwitch, resetLanguage, setLanguage, t, type Key } from "./i18n";
 
 beforeEach(() => {
   localStorage.clear();
@@ -69,6 +69,13 @@ describe("t()", () => {
 describe("formatting", () => {
   it("uses Intl for numbers in the chosen language", () => {
     expect(formatNumber(1234567)).toBe("1,234,567");
+  });
+
+  it("shows a usage day as a date in the chosen language, in UTC", () => {
+    expect(formatDay("2026-03-01")).toBe("Mar 1, 2026");
+    setLanguage("zh-TW");
+    expect(formatDay("2026-03-01")).toBe("2026年3月1日");
+    expect(formatDay("nonsense")).toBe("nonsense");
   });
 
   it("shows bytes in binary units", () => {

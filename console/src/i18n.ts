@@ -818,6 +818,13 @@ export function formatDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "medium" }).format(d);
 }
 
+/** A calendar day (YYYY-MM-DD, as the API's usage days are in UTC) in the operator's language. */
+export function formatDay(day: string): string {
+  const d = new Date(day + "T00:00:00Z");
+  if (isNaN(d.getTime())) return day;
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(d);
+}
+
 /** Bytes as B, kB, MB, GB (powers of 1024, one decimal). */
 export function formatBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

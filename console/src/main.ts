@@ -11,6 +11,7 @@ import { onLanguageChange, t } from "./i18n";
 import { onRoute, type Route } from "./router";
 import { onServiceChange, setServices, setSession, type Service } from "./state";
 import { shell, type Shell } from "./shell";
+import { clearStatus } from "./status";
 import { renderView } from "./views";
 import { renderSignIn } from "./views/signin";
 
@@ -23,6 +24,7 @@ function showSignIn(notice?: string): void {
   stopRoute?.();
   stopRoute = null;
   current = null;
+  lastRoute = null;
   setCsrfToken(null);
   setSession(null);
   document.title = t("signin.title") + " · " + t("app.title");
@@ -35,6 +37,7 @@ async function loadServices(): Promise<void> {
 
 function draw(route: Route): void {
   if (!current) return;
+  if (lastRoute && lastRoute.section !== route.section) clearStatus();
   lastRoute = route;
   current.setActive(route.section);
   const outlet = current.outlet;

@@ -32,6 +32,14 @@ export function report(message: string, kind: "ok" | "error" = "ok"): void {
   }
 }
 
+/** Empties the region (a move to another section). */
+export function clearStatus(): void {
+  if (timer) clearTimeout(timer);
+  const el = statusRegion();
+  delete el.dataset.kind;
+  replace(el);
+}
+
 /** Reports an exception's sentence as an error. */
 export function reportError(e: unknown): void {
   report(e instanceof Error ? e.message : String(e), "error");

@@ -29,5 +29,10 @@ const VIEWS: Record<Section, View> = { dashboard, usage, services, users, roles,
 
 export async function renderView(route: Route, root: HTMLElement, ctx: ViewContext): Promise<void> {
   document.title = sectionLabel(route.section) + " · " + t("app.title");
-  await VIEWS[route.section](root, route, ctx);
+  const followedLink = document.activeElement === document.body || Boolean(document.activeElement?.closest("nav"));
+  const done = VIEWS[route.section](root, route, ctx);
+  // After a move from the navigation, put the focus on the new page's
+  // heading so that keyboard and screen-reader users land where it starts.
+  if (followedLink) root.querySelector<HTMLElement>("h1")?.focus();
+  await done;
 }

@@ -8,7 +8,7 @@
 import type uPlot from "uplot";
 import { get, withQuery, type Form } from "../api";
 import { downloadLink, field, h, input, replace, select, table } from "../dom";
-import { formatBytes, formatNumber, t } from "../i18n";
+import { formatBytes, formatDay, formatNumber, t } from "../i18n";
 import { knownServices } from "../state";
 import { failed, form, isoDay, loading, requireService, viewTitle } from "./common";
 
@@ -74,7 +74,7 @@ async function draw(out: HTMLElement, usage: Usage, q: Form): Promise<void> {
   const csv = downloadLink(t("usage.csv"), withQuery("/admin/Usage", { ...q, Format: "csv" }), `usage-${usage.from}-${usage.to}.csv`);
   csv.dataset.testid = "usage-csv";
   const tbl = table<UsageDay>(t("usage.tableCaption"), [
-    { header: t("usage.date"), cell: (d) => d.date },
+    { header: t("usage.date"), cell: (d) => h("time", { datetime: d.date }, formatDay(d.date)) },
     { header: t("usage.messages"), cell: (d) => formatNumber(d.messages), class: "num" },
     { header: t("usage.activeUsers"), cell: (d) => formatNumber(d.active_users), class: "num" },
     { header: t("usage.users"), cell: (d) => formatNumber(d.users), class: "num" },
@@ -95,7 +95,7 @@ async function draw(out: HTMLElement, usage: Usage, q: Form): Promise<void> {
       { scale: "bytes", side: 1, label: t("usage.mediaBytes"), values: (_u, vals) => vals.map((v) => formatBytes(v)), grid: { show: false } },
     ],
     series: [
-      {},
+      { label: t("usage.date"), value: (_u, v) => (v == null ? "—" : formatDay(new Date(v * 1000).toISOString().slice(0, 10))) },
       { label: t("usage.messages"), stroke: "#1f5fbf", width: 2 },
       { label: t("usage.activeUsers"), stroke: "#b3541e", width: 2 },
       { label: t("usage.users"), stroke: "#2e7d32", width: 2 },

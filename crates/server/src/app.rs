@@ -31,6 +31,8 @@ pub struct AppState {
     pub started: (i64, std::time::Instant),
     /// Which users this node saw lately (`crate::activity`).
     pub activity: crate::activity::Activity,
+    /// This node's Prometheus metrics.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
     /// (SID, secret) of the key that signs tokens issued by `/auth/token`.
     pub signing_key: (String, String),
     /// Lifetime of access tokens issued by `/auth/token`, seconds.
@@ -109,6 +111,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/auth/token", post(login::token))
         .route("/auth/revoke", post(login::revoke))
         .route(
@@ -245,6 +248,10 @@ pub fn router(app: App) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             crate::admin::audit::record,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::metrics::track,
         ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

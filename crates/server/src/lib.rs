@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod listener;
 pub mod logging;
 pub mod media;
+pub mod metrics;
 pub mod names;
 pub mod paging;
 pub mod push;
@@ -279,6 +280,8 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         store::Dialect::Postgres => realtime::presence::Presence::shared(),
     };
     let db_now = db.clock().now();
+    let (metrics, batches) = metrics::Metrics::new();
+    db.set_batch_observer(batches);
     let app = Arc::new(AppState {
         clock: db.clock().clone(),
         db,
@@ -293,6 +296,7 @@ pub async fn start(opts: ServeOptions) -> Result<RunningServer, StartError> {
         console: opts.console,
         started: (db_now, std::time::Instant::now()),
         activity: Default::default(),
+        metrics,
         signing_key: key,
         token_ttl: opts.token_ttl,
         limiter: Default::default(),

@@ -21,6 +21,7 @@ use crate::app::App;
 /// The console's and the admin API's routes.
 pub fn routes() -> Router<App> {
     Router::new()
+        .route("/openapi.json", get(openapi))
         .route("/console", get(assets::root))
         .route("/console/", get(assets::index))
         .route("/console/{*path}", get(assets::asset))
@@ -50,3 +51,17 @@ pub fn routes() -> Router<App> {
             get(crate::api::deliveries::list),
         )
 }
+
+/// `GET /openapi.json`: what Parley adds to Twilio's API, as OpenAPI 3.1
+/// (`crates/server/openapi.json`; a test checks every admin route is in it).
+pub async fn openapi() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+/// The document itself.
+pub const OPENAPI: &str = include_str!("../../openapi.json");

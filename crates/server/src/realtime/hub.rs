@@ -73,6 +73,8 @@ pub struct Hub {
     next_id: Arc<AtomicU64>,
     /// Sockets registered and not yet unregistered.
     open: Arc<std::sync::atomic::AtomicI64>,
+    /// Frames the hub queued to sockets, ever.
+    delivered: Arc<AtomicU64>,
 }
 
 struct Conn {
@@ -95,6 +97,8 @@ struct State {
     by_user: HashMap<String, HashMap<String, Vec<u64>>>,
     by_service: HashMap<String, HashSet<u64>>,
     typing: HashMap<(String, String), Typing>,
+    /// Frames queued to sockets, ever (the hub's fan-out, for metrics).
+    delivered: Arc<AtomicU64>,
 }
 
 impl State {
@@ -153,9 +157,15 @@ impl State {
     /// Queues a frame for one socket; a full queue cuts the socket off.
     fn push(&mut self, id: u64, out: &Outbound, cut: &mut Vec<u64>) {
         if let Some(c) = self.conns.get(&id) {
-            if let Err(mpsc::error::TrySendError::Full(_)) = c.queue.try_send(out.clone()) {
-                c.slow.store(true, Ordering::SeqCst);
-                cut.push(id);
+            match c.queue.try_send(out.clone()) {
+                Ok(()) => {
+                    self.delivered.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    c.slow.store(true, Ordering::SeqCst);
+                    cut.push(id);
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {}
             }
         }
     }
@@ -283,8 +293,13 @@ impl Hub {
     /// Starts the hub task fed by `changes` (the store's change sink).
     pub fn start(mut changes: mpsc::UnboundedReceiver<Vec<Change>>) -> Hub {
         let (control, mut rx) = mpsc::unbounded_channel::<Control>();
+        let delivered = Arc::new(AtomicU64::new(0));
+        let counted = delivered.clone();
         tokio::spawn(async move {
-            let mut state = State::default();
+            let mut state = State {
+                delivered: counted,
+                ..State::default()
+            };
             let mut tick = tokio::time::interval(Duration::from_millis(100));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -312,7 +327,13 @@ impl Hub {
             control,
             next_id: Arc::new(AtomicU64::new(1)),
             open: Arc::new(std::sync::atomic::AtomicI64::new(0)),
+            delivered,
         }
+    }
+
+    /// Frames queued to this node's sockets since it started.
+    pub fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
     }
 
     /// Sockets registered on this node now.

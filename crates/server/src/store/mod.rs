@@ -154,6 +154,16 @@ pub struct Typing {
     pub timeout: u32,
 }
 
+/// Told the number of writes in every batch a writer commits (metrics).
+#[derive(Clone)]
+pub struct BatchObserver(pub Arc<dyn Fn(usize) + Send + Sync>);
+
+impl std::fmt::Debug for BatchObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BatchObserver")
+    }
+}
+
 /// Receives typing indicators sent by any node (on PostgreSQL).
 pub type TypingSink = mpsc::UnboundedSender<Typing>;
 
@@ -256,6 +266,7 @@ struct Inner {
     /// Tells background threads (the PostgreSQL feed tailer) to end.
     stop: Arc<AtomicBool>,
     typing: Arc<Mutex<Option<TypingSink>>>,
+    batches: Arc<Mutex<Option<BatchObserver>>>,
     clock: crate::clock::Clock,
 }
 
@@ -322,13 +333,14 @@ impl Db {
         stop: Arc<AtomicBool>,
     ) -> Result<Db, StoreError> {
         let sink = sinks.changes;
+        let batches: Arc<Mutex<Option<BatchObserver>>> = Default::default();
         let mut writers = Vec::new();
         for (i, engine) in engines.into_iter().enumerate() {
             let (tx, rx) = mpsc::channel::<writer::Job>(4096);
-            let writer_sink = sink.clone();
+            let (writer_sink, observer) = (sink.clone(), batches.clone());
             std::thread::Builder::new()
                 .name(format!("parley-db-writer-{i}"))
-                .spawn(move || writer::run(engine, rx, writer_sink))
+                .spawn(move || writer::run(engine, rx, writer_sink, observer))
                 .map_err(|e| StoreError::Task(e.to_string()))?;
             writers.push(tx);
         }
@@ -339,6 +351,7 @@ impl Db {
                 readers,
                 stop,
                 typing: sinks.typing,
+                batches,
                 clock: crate::clock::Clock::default(),
             }),
         })
@@ -372,6 +385,13 @@ impl Db {
     pub fn set_change_sink(&self, sink: ChangeSink) {
         if let Ok(mut s) = self.inner.sink.lock() {
             *s = Some(sink);
+        }
+    }
+
+    /// Tells `observer` the size of every batch this node's writers commit.
+    pub fn set_batch_observer(&self, observer: BatchObserver) {
+        if let Ok(mut o) = self.inner.batches.lock() {
+            *o = Some(observer);
         }
     }
 

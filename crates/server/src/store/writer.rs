@@ -72,6 +72,7 @@ pub fn run<E: Engine>(
     mut engine: E,
     mut rx: mpsc::Receiver<Job>,
     sink: Arc<Mutex<Option<ChangeSink>>>,
+    batches: Arc<Mutex<Option<super::BatchObserver>>>,
 ) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut finishers: Vec<Finish> = Vec::with_capacity(MAX_BATCH);
@@ -152,6 +153,11 @@ pub fn run<E: Engine>(
             }
         }
         committed.clear();
+        if let Ok(o) = batches.lock() {
+            if let Some(observe) = o.as_ref() {
+                (observe.0)(finishers.len());
+            }
+        }
         for finish in finishers.drain(..) {
             finish(commit.clone());
         }

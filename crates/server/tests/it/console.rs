@@ -927,3 +927,91 @@ async fn the_console_is_served_with_a_strict_content_security_policy() {
     let r = redirect.get(t.url("/console")).send().await.expect("sent");
     assert_eq!(r.headers()["location"], "/console/");
 }
+
+#[tokio::test]
+async fn metrics_are_served_to_admins_in_the_prometheus_format() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    t.get(&format!("/v2/Services/{svc}"), Auth::Admin).await;
+    let token = t.token(&svc, "ann");
+    assert_eq!(
+        t.get("/metrics", Auth::Token(&token)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get("/metrics", Auth::None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = t
+        .http
+        .get(t.url("/metrics"))
+        .basic_auth(
+            &t.server.app.account_sid,
+            Some(t.server.app.auth_token.cached()),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .contains("openmetrics-text"));
+    let text = r.text().await.expect("text");
+    assert!(
+        text.contains(r#"parley_http_requests_total{route="/v2/Services/{service}",method="GET",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"parley_http_request_duration_seconds_bucket{le="+Inf",route="/v2/Services/{service}"} 1"#) || text.contains(r#"parley_http_request_duration_seconds_count{route="/v2/Services/{service}"} 1"#), "{text}");
+    for name in [
+        "parley_sockets 0",
+        "parley_fanout_deliveries_total",
+        "parley_writer_batch_size_count",
+        "parley_jobs_queued 0",
+    ] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    assert!(text.trim_end().ends_with("# EOF"));
+}
+
+#[tokio::test]
+async fn openapi_describes_every_admin_route() {
+    let t = TestServer::start().await;
+    let r = t.get("/openapi.json", Auth::None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.")));
+    let paths = r.body["paths"].as_object().expect("paths");
+    let routes = [
+        ("/admin/Session", ["get", "post", "delete"].as_slice()),
+        ("/admin/Account", &["get"]),
+        ("/admin/Account/AuthToken/Reveal", &["post"]),
+        ("/admin/Account/AuthToken/Rotate", &["post"]),
+        ("/admin/Usage", &["get"]),
+        ("/admin/AuditLog", &["get"]),
+        ("/admin/Health", &["get"]),
+        ("/admin/Services/{service}/Users", &["get"]),
+        ("/admin/Services/{service}/Users/{user}/Password", &["post"]),
+        ("/admin/Services/{service}/Users/{user}/SignOut", &["post"]),
+        ("/admin/Services/{service}/Deliveries", &["get"]),
+        ("/metrics", &["get"]),
+        ("/auth/token", &["post"]),
+        ("/auth/revoke", &["post"]),
+    ];
+    for (path, methods) in routes {
+        for m in methods {
+            assert!(
+                paths.get(path).and_then(|p| p.get(*m)).is_some(),
+                "{m} {path} is described"
+            );
+        }
+    }
+    // Every documented admin path answers (not 404 for lack of a route).
+    for path in paths
+        .keys()
+        .filter(|p| p.starts_with("/admin/") && !p.contains('{'))
+    {
+        let r = t.get(path, Auth::None).await;
+        assert_ne!(r.status, StatusCode::NOT_FOUND, "{path} exists");
+    }
+}
