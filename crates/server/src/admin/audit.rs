@@ -252,18 +252,21 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
     let (resp, after) = answer_json(resp).await;
     // A failed change has no state after; its status says it failed.
     let after = after.filter(|_| resp.status().is_success()).map(redact);
-    let target_sid = path
-        .rsplit('/')
-        .find(|s| is_sid(s))
-        .map(str::to_owned)
-        .or_else(|| {
-            after
-                .as_ref()
-                .and_then(|a| a.get("sid"))
-                .and_then(Value::as_str)
-                .filter(|s| is_sid(s))
-                .map(str::to_owned)
-        });
+    // What was changed: the item the path names, or what a creation made;
+    // else the nearest SID in the path.
+    let created = after
+        .as_ref()
+        .and_then(|a| a.get("sid"))
+        .and_then(Value::as_str)
+        .filter(|s| is_sid(s))
+        .map(str::to_owned);
+    let last = path.rsplit('/').next().filter(|s| is_sid(s)).map(str::to_owned);
+    let target_sid = if route.ends_with('}') {
+        last.or(created)
+    } else {
+        created.or(last)
+    }
+    .or_else(|| path.rsplit('/').find(|s| is_sid(s)).map(str::to_owned));
     let entry = NewEntry {
         actor_sid: actor.sid,
         via: actor.via,

@@ -9,6 +9,7 @@ pub mod account;
 pub mod assets;
 pub mod audit;
 pub mod health;
+pub mod push_preview;
 pub mod session;
 pub mod usage;
 pub mod users;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/admin/Services/{service}/Users/{user}/SignOut",
             post(users::sign_out),
+        )
+        .route(
+            "/admin/Services/{service}/PushPreview",
+            get(push_preview::fetch),
         )
         .route(
             "/admin/Services/{service}/Deliveries",

@@ -141,6 +141,11 @@ impl PushType {
         }
     }
 
+    /// The service's own template of the type, if it set one.
+    pub fn template_of(self, s: &ServiceRow) -> Option<&str> {
+        self.setting(s).1
+    }
+
     /// (enabled, template, sound) in the service's settings.
     fn setting(self, s: &ServiceRow) -> (bool, Option<&str>, Option<&str>) {
         let n = &s.notifications;

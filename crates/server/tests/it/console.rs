@@ -994,6 +994,7 @@ async fn openapi_describes_every_admin_route() {
         ("/admin/Services/{service}/Users/{user}/Password", &["post"]),
         ("/admin/Services/{service}/Users/{user}/SignOut", &["post"]),
         ("/admin/Services/{service}/Deliveries", &["get"]),
+        ("/admin/Services/{service}/PushPreview", &["get"]),
         ("/metrics", &["get"]),
         ("/auth/token", &["post"]),
         ("/auth/revoke", &["post"]),
@@ -1014,4 +1015,26 @@ async fn openapi_describes_every_admin_route() {
         let r = t.get(path, Auth::None).await;
         assert_ne!(r.status, StatusCode::NOT_FOUND, "{path} exists");
     }
+}
+
+#[tokio::test]
+async fn a_push_template_is_previewed_by_the_rules_pushes_use() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let r = t.get(&format!("/admin/Services/{svc}/PushPreview?Type=NewMessage"), Auth::Admin).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["template"], "${CHANNEL};${USER}: ${MESSAGE}", "Twilio's default");
+    let body = r.body["body"].as_str().expect("body");
+    assert!(body.starts_with("General;Alice Chen: Are we still on"), "{body}");
+    assert_eq!(body.chars().count(), 110, "cut to 110 characters");
+    assert!(body.ends_with('…') && r.body["truncated"] == true);
+
+    t.post(&format!("/v2/Services/{svc}"), Auth::Admin, &[("Notifications.AddedToChannel.Template", "${USER} 把你加入了 ${CHANNEL}")]).await;
+    let r = t.get(&format!("/admin/Services/{svc}/PushPreview?Type=AddedToChannel&User=%E9%99%B3%E7%BE%8E%E7%8E%B2"), Auth::Admin).await;
+    assert_eq!(r.body["body"], "陳美玲 把你加入了 General", "the service's own template");
+    assert_eq!(r.body["truncated"], false);
+    let r = t.get(&format!("/admin/Services/{svc}/PushPreview?Type=NewMessage&Template=%24%7BMESSAGE%7D&Message=hi"), Auth::Admin).await;
+    assert_eq!(r.body["body"], "hi");
+    let r = t.get(&format!("/admin/Services/{svc}/PushPreview?Type=Birthday"), Auth::Admin).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
