@@ -11,6 +11,7 @@ pub mod audit;
 pub mod health;
 pub mod push_preview;
 pub mod session;
+pub mod test_push;
 pub mod usage;
 pub mod users;
 
@@ -46,6 +47,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/admin/Services/{service}/Users/{user}/SignOut",
             post(users::sign_out),
+        )
+        .route(
+            "/admin/Services/{service}/Bindings/{binding}/TestPush",
+            post(test_push::send),
         )
         .route(
             "/admin/Services/{service}/PushPreview",

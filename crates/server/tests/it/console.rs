@@ -995,6 +995,7 @@ async fn openapi_describes_every_admin_route() {
         ("/admin/Services/{service}/Users/{user}/SignOut", &["post"]),
         ("/admin/Services/{service}/Deliveries", &["get"]),
         ("/admin/Services/{service}/PushPreview", &["get"]),
+        ("/admin/Services/{service}/Bindings/{binding}/TestPush", &["post"]),
         ("/metrics", &["get"]),
         ("/auth/token", &["post"]),
         ("/auth/revoke", &["post"]),
