@@ -148,6 +148,7 @@ run: deps ui console
 	@eval "$$(./target/release/parley-server --data-dir "$(RUN_DIR)" account)"; \
 	echo; echo "Server data: $(RUN_DIR)"; \
 	echo "REST: curl -s -u $$PARLEY_ACCOUNT_SID:$$PARLEY_AUTH_TOKEN http://$(RUN_LISTEN)/v2/Services"; \
+	echo "Operator console: http://$(RUN_LISTEN)/console/ (sign in with the account SID and auth token above)"; \
 	echo "Sign in to the app with one of the users above (server URL is prefilled)."; echo
 	@./target/release/parley-server --data-dir "$(RUN_DIR)" serve --listen $(RUN_LISTEN) & \
 	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
