@@ -38,9 +38,15 @@ console/node_modules/.installed: console/package-lock.json
 	cd console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## The operator console, embedded into parley-server at compile time.
-console: console/node_modules/.installed
+## The operator console, embedded into parley-server at compile time
+## (rebuilt only when its sources change, so the server is not rebuilt for
+## nothing).
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html \
+	console/vite.config.ts console/tsconfig.json console/package.json
+console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
 	npm --prefix console run build
+
+console: console/dist/index.html
 
 ## tauri-driver for the end-to-end tests of the real window (from crates.io).
 tauri-driver:

@@ -112,6 +112,23 @@ async function status(text) {
   await page.locator('#status').getByText(text, { exact: false }).waitFor();
 }
 
+/** The server's own rendering of a template (what the console's preview must show). */
+async function preview(type, template) {
+  const q = new URLSearchParams({ Type: type });
+  if (template !== undefined) q.set('Template', template);
+  return ok('GET', `/admin/Services/${service}/PushPreview?${q}`);
+}
+
+/** Waits until the element with `testid` shows exactly `text`. */
+async function waitText(testid, text) {
+  try {
+    await page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === want, [testid, text], { timeout: 10_000 });
+  } catch (e) {
+    const have = await page.getByTestId(testid).textContent().catch(() => null);
+    assert.fail(`${testid}: wanted ${JSON.stringify(text)}, have ${JSON.stringify(have)}`);
+  }
+}
+
 async function open(section, id) {
   await page.evaluate(([s, i]) => { location.hash = '#/' + s + (i ? '/' + i : ''); }, [section, id]);
   await page.locator('main h1').first().waitFor();
@@ -239,6 +256,10 @@ test('every section opens, shows the seeded data and passes axe', async () => {
     push: async () => {
       await page.getByText('New message', { exact: true }).waitFor();
       await page.getByText('No credentials.').waitFor();
+      // The saved (here: Twilio's default) template, rendered by the server on first render.
+      const first = await preview('NewMessage');
+      await waitText('preview-NewMessage', first.body);
+      await page.getByTestId('test-push-note').getByRole('link', { name: 'Go to Users' }).waitFor();
     },
     webhooks: async () => {
       await page.getByText('http://127.0.0.1:9/hook').first().waitFor();
@@ -417,15 +438,65 @@ test('a role still held by a user is not deleted, with a sentence saying why', a
   assert.deepEqual(role.permissions, ['deleteAnyMessage']);
   await ok('POST', `/v2/Services/${service}/Users/bob`, { RoleSid: role.sid });
   await page.getByRole('button', { name: 'Delete moderator' }).click();
-  await status('moderator is still held by 1 user(s) (bob)');
+  // No pre-check in the console: the typed confirmation, then the server decides.
+  await page.getByTestId('confirm-input').fill('moderator');
+  await page.getByTestId('confirm-ok').click();
+  await page.locator('#status .status-error').waitFor();
+  const shown = await page.locator('#status').textContent();
+  const refused = await rest('DELETE', `/v2/Services/${service}/Roles/${role.sid}`);
+  assert.ok(refused.status === 400 || refused.status === 409, `the server refuses too: ${refused.status}`);
+  assert.ok(shown.includes(refused.json.message), `the status shows the server's sentence ${JSON.stringify(refused.json.message)}, got ${JSON.stringify(shown)}`);
+  assert.match(shown, new RegExp(`\\(error ${refused.json.code}\\)`));
   assert.equal((await rest('GET', `/v2/Services/${service}/Roles/${role.sid}`)).status, 200, 'the role is still there');
+  await page.getByTestId(`delete-role-${role.sid}`).waitFor();
+  await axe('role delete refused');
 });
 
-test('push templates preview as typed and save; webhook filters save', async () => {
+test('push templates preview as the server renders them, cut to 110 characters', async () => {
   await open('push');
-  const template = page.getByLabel('Template').first();
+  const template = page.getByTestId('template-NewMessage');
+  await template.fill('${USER}: ${MESSAGE}');
+  const long = await preview('NewMessage', '${USER}: ${MESSAGE}');
+  assert.equal(long.truncated, true, `the server's sample message is long enough to be cut: ${JSON.stringify(long)}`);
+  await waitText('preview-NewMessage', long.body);
+  const body = await page.getByTestId('preview-NewMessage').textContent();
+  assert.ok(body.endsWith('…'), `cut with an ellipsis: ${JSON.stringify(body)}`);
+  assert.equal([...body].length, 110, 'cut to 110 characters');
+  assert.ok(!body.includes('${'), 'the variables are filled in');
+  assert.equal(await page.getByTestId('preview-title-NewMessage').textContent(), long.title);
+  assert.equal(await page.getByTestId('preview-count-NewMessage').textContent(), '110 of 110 characters');
+  const cut = page.getByTestId('preview-cut-NewMessage');
+  assert.equal(await cut.isVisible(), true);
+  assert.equal(await cut.textContent(), 'Cut to 110 characters');
+  await axe('push preview cut');
+  await shot('push-preview');
+});
+
+test('a zh-TW template previews with the sample user, in the zh-TW console', async () => {
+  await open('push');
+  await page.getByTestId('language').selectOption('zh-TW');
+  await page.locator('nav a', { hasText: '推播' }).waitFor();
+  await page.getByTestId('template-AddedToChannel').waitFor();
+  const tpl = '${USER} 把你加入了 ${CHANNEL}';
+  await page.getByTestId('template-AddedToChannel').fill(tpl);
+  const want = await preview('AddedToChannel', tpl);
+  const user = (await preview('AddedToChannel', '${USER}')).body;
+  const chan = (await preview('AddedToChannel', '${CHANNEL}')).body;
+  assert.equal(want.body, `${user} 把你加入了 ${chan}`);
+  await waitText('preview-AddedToChannel', want.body);
+  assert.equal(await page.getByTestId('preview-cut-AddedToChannel').isVisible(), false, 'not cut');
+  assert.equal(await page.getByTestId('preview-count-AddedToChannel').textContent(), `${[...want.body].length} / 110 個字元`);
+  await axe('push zh-TW');
+  await shot('push-zh-TW');
+  await page.getByTestId('language').selectOption('en');
+  await page.locator('nav a', { hasText: 'Push' }).waitFor();
+});
+
+test('push templates save; webhook filters save', async () => {
+  await open('push');
+  const template = page.getByTestId('template-NewMessage');
   await template.fill('New in ${CHANNEL} from ${USER}: ${MESSAGE}');
-  await page.getByTestId('preview-NewMessage').getByText('New in ${CHANNEL} from ${USER}: ${MESSAGE}').waitFor();
+  await waitText('preview-NewMessage', (await preview('NewMessage', 'New in ${CHANNEL} from ${USER}: ${MESSAGE}')).body);
   await page.getByLabel('Enabled').first().check();
   await page.getByRole('button', { name: 'Save' }).first().click();
   await status('Saved.');
@@ -441,6 +512,32 @@ test('push templates preview as typed and save; webhook filters save', async () 
   const svc = await ok('GET', `/v2/Services/${service}`);
   assert.equal(svc.post_webhook_url, 'http://127.0.0.1:9/post');
   assert.deepEqual([...svc.webhook_filters].sort(), ['onChannelDestroyed', 'onMessageSent']);
+});
+
+test('Send test push on a binding reports Queued, then the failed delivery in words', async () => {
+  const token = await daveToken();
+  const dave = await ok('GET', `/v2/Services/${service}/Users/dave`);
+  const made = await rest('POST', `/v2/Services/${service}/Users/${dave.sid}/Bindings`, { BindingType: 'fcm', Address: 'tok-1', Endpoint: 'tok-1' }, { auth: 'access', token });
+  assert.equal(made.status, 201, `the binding is made with dave's token: ${JSON.stringify(made.json)}`);
+  const binding = made.json.sid;
+  await open('users', dave.sid);
+  const send = page.getByTestId(`test-push-${binding}`);
+  await send.waitFor();
+  assert.equal(await send.textContent(), 'Send test push');
+  assert.equal(await page.getByRole('button', { name: `Send test push to ${binding}` }).count(), 1);
+  await send.click();
+  const result = page.getByTestId(`test-push-result-${binding}`);
+  await result.getByText('Queued').waitFor();
+  await status('Queued');
+  await result.getByText('The test push failed.', { exact: false }).waitFor({ timeout: 15_000 });
+  const said = await result.textContent();
+  assert.match(said, /^The test push failed\. Reason: no fcm credential to push with/, said);
+  assert.ok((await page.locator('#status').textContent()).includes(said), 'reported in the status region as well');
+  const { deliveries } = await ok('GET', `/admin/Services/${service}/Deliveries?Kind=push`);
+  const logged = deliveries.find((d) => d.target.includes(binding));
+  assert.equal(logged?.outcome, 'failed', JSON.stringify(logged));
+  await axe('user test push');
+  await shot('user-test-push');
 });
 
 test('rotating the auth token refuses the old one over REST and the new one works', async () => {

@@ -9,8 +9,7 @@ import { auditRows, type AuditEntry } from "./views/audit";
 import { filterChannels } from "./views/channels";
 import { isoDay, pagingBar, roleName, type Role } from "./views/common";
 import { healthPairs, type Health } from "./views/health";
-import { pushGroups, previewText } from "./views/push";
-import { deletionBlocker } from "./views/roles";
+import { pushGroups } from "./views/push";
 import { serviceGroups, type ServiceResource } from "./views/services";
 import { chartData } from "./views/usage";
 import { parseAttributes } from "./views/users";
@@ -135,11 +134,6 @@ describe("push settings", () => {
     expect(params.filter((p) => p.endsWith("BadgeCountEnabled"))).toHaveLength(1);
     expect(params).toContain("Notifications.LogEnabled");
   });
-
-  it("preview a template as typed, and say when the default applies", () => {
-    expect(previewText("A new message in ${CHANNEL} from ${USER}")).toBe("A new message in ${CHANNEL} from ${USER}");
-    expect(previewText("  ")).toBe("(the default text)");
-  });
 });
 
 describe("roles", () => {
@@ -149,15 +143,6 @@ describe("roles", () => {
     expect(rows).toContain("customThing");
     expect(rows).not.toContain("createChannel");
     expect(permissionsFor("deployment")).toContain("editAnyUserInfo");
-  });
-
-  it("refuse to delete a default role or one users still hold", () => {
-    const custom: Role = { sid: "RL9", friendly_name: "moderator", type: "deployment", permissions: [] };
-    expect(deletionBlocker(roles[0]!, { default_service_role_sid: "RL1" }, [])).toMatch(/default roles/);
-    expect(deletionBlocker(custom, {}, [{ identity: "alice", role_sid: "RL9" }, { identity: "bob", role_sid: "RL1" }])).toBe(
-      "moderator is still held by 1 user(s) (alice); give them another role first.",
-    );
-    expect(deletionBlocker(custom, {}, [{ identity: "bob", role_sid: "RL1" }])).toBeNull();
   });
 
   it("name roles by SID", () => {

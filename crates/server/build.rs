@@ -9,10 +9,16 @@ use std::path::PathBuf;
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let dist = manifest.join("../../console/dist");
-    println!("cargo:rerun-if-changed={}", dist.display());
     let folder = if dist.join("index.html").is_file() {
+        println!("cargo:rerun-if-changed={}", dist.display());
         dist
     } else {
+        // A path that does not exist would make cargo rerun this every
+        // time: watch the console's folder until it is built.
+        println!(
+            "cargo:rerun-if-changed={}",
+            manifest.join("../../console").display()
+        );
         let empty = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default())
             .join("console-not-built");
         if let Err(e) = std::fs::create_dir_all(&empty) {

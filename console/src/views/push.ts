@@ -3,16 +3,18 @@
  * AddedToChannel, InvitedToChannel, RemovedFromChannel) with Enabled,
  * Template and Sound, NewMessage's BadgeCountEnabled and the push log
  * switch, saved with `POST /v2/Services/{IS}` (`Notifications.<Type>.<Field>`);
- * a preview of each template as typed (the server renders the variables
- * when it sends: the console does not reimplement its template engine and
- * the server has no preview endpoint yet); and the account's push
+ * a live preview of each template, rendered by the server
+ * (`GET /admin/Services/{IS}/PushPreview`, the rules its pushes use, with
+ * sample values) as the operator types, debounced; and the account's push
  * credentials (`/v2/Credentials`, APNs or FCM). Key material is write-only:
- * its inputs start empty and are never filled from the server.
+ * its inputs start empty and are never filled from the server. A test push
+ * to one device is sent from a user's bindings on the Users page.
  */
 import { del, get, listAll, post, type Form } from "../api";
 import { confirmTyped } from "../confirm";
 import { button, checkbox, field, h, input, replace, section, select, table, uid } from "../dom";
-import { formatDate, t, type Key } from "../i18n";
+import { formatDate, formatNumber, t, type Key } from "../i18n";
+import { hrefOf } from "../router";
 import { settingsForm, type SettingGroup } from "../settings";
 import { act, failed, form, loading, requireService, servicePath, text, viewTitle } from "./common";
 
@@ -60,7 +62,7 @@ interface Credential {
 }
 
 /** The push setting groups of a service (exported for tests). */
-export function pushGroups(n: Notifications): SettingGroup[] {
+export function pushGroups(n: Notifications, previews?: Map<PushType, PreviewSlots>): SettingGroup[] {
   const groups: SettingGroup[] = PUSH_TYPES.map((type) => {
     const s = (n[SNAKE[type]] ?? {}) as PushSetting;
     const prefix = `Notifications.${type}`;
@@ -70,26 +72,134 @@ export function pushGroups(n: Notifications): SettingGroup[] {
       { param: `${prefix}.Sound`, label: t("push.sound"), kind: "text", value: s.sound ?? "" },
     ];
     if (type === "NewMessage") settings.push({ param: `${prefix}.BadgeCountEnabled`, label: t("push.badge"), kind: "bool", value: s.badge_count_enabled ?? false });
-    return { legend: t(TYPE_LABEL[type]), settings, extra: preview(type), class: "push-type" };
+    const slots = previewSlots(type);
+    previews?.set(type, slots);
+    return { legend: t(TYPE_LABEL[type]), settings, extra: slots.root, class: "push-type" };
   });
   groups.push({ legend: t("push.log"), settings: [{ param: "Notifications.LogEnabled", label: t("push.logEnabled"), kind: "bool", value: n.log_enabled ?? false }] });
   return groups;
 }
 
-function preview(type: PushType): HTMLElement {
-  const id = `preview-${type}`;
-  return h(
-    "div",
-    { class: "preview", role: "group", "aria-label": t("push.preview") },
-    h("p", { class: "preview-title" }, t("push.preview")),
-    h("p", { class: "preview-text", id, "aria-live": "polite", "data-testid": id }),
-    h("p", { class: "hint" }, t("push.previewNote")),
-  );
+/** What `GET /admin/Services/{IS}/PushPreview` answers. */
+export interface PushPreview {
+  type: string;
+  template: string;
+  title: string;
+  body: string;
+  truncated: boolean;
+  max_length: number;
 }
 
-/** The text the preview shows for a template as typed. */
-export function previewText(template: string): string {
-  return template.trim() ? template : t("push.defaultTemplate");
+/** The elements of one type's preview. */
+export interface PreviewSlots {
+  root: HTMLElement;
+  card: HTMLElement;
+  title: HTMLElement;
+  body: HTMLElement;
+  count: HTMLElement;
+  cut: HTMLElement;
+  error: HTMLElement;
+}
+
+/** The preview block of one push type: a notification card, its length, and a slot for errors. */
+export function previewSlots(type: PushType): PreviewSlots {
+  const title = h("span", { class: "push-card-title", "data-testid": `preview-title-${type}` });
+  const body = h("span", { class: "push-card-body", "data-testid": `preview-${type}` });
+  const card = h(
+    "div",
+    { class: "push-card", hidden: true },
+    h("p", { class: "push-card-line" }, h("span", { class: "sr-only" }, t("push.previewTitle") + " "), title),
+    h("p", { class: "push-card-line" }, h("span", { class: "sr-only" }, t("push.previewBody") + " "), body),
+  );
+  const count = h("p", { class: "preview-count", "data-testid": `preview-count-${type}` });
+  const cut = h("p", { class: "preview-cut", hidden: true, "data-testid": `preview-cut-${type}` }, t("push.cut", { max: 110 }));
+  const error = h("p", { class: "field-error", hidden: true, "data-testid": `preview-error-${type}` });
+  const root = h(
+    "div",
+    { class: "preview", role: "group", "aria-label": t("push.previewOf", { type: t(TYPE_LABEL[type]) }) },
+    h("p", { class: "preview-title" }, t("push.preview")),
+    h("div", { "aria-live": "polite", "aria-atomic": "true" }, card, count, cut, error),
+    h("p", { class: "hint" }, t("push.previewNote")),
+  );
+  return { root, card, title, body, count, cut, error };
+}
+
+/** Characters as the server counts them (code points, not UTF-16 units). */
+export function charCount(s: string): number {
+  return [...s].length;
+}
+
+/** Shows a preview answer, or the sentence of the error that came instead. Text only. */
+export function showPreview(slots: PreviewSlots, result: PushPreview | Error): void {
+  if (result instanceof Error) {
+    slots.card.hidden = true;
+    slots.cut.hidden = true;
+    slots.count.textContent = "";
+    slots.error.textContent = t("push.previewFailed", { reason: result.message });
+    slots.error.hidden = false;
+    return;
+  }
+  slots.error.hidden = true;
+  slots.error.textContent = "";
+  slots.title.textContent = result.title;
+  slots.body.textContent = result.body;
+  slots.card.hidden = false;
+  slots.count.textContent = t("push.count", { n: formatNumber(charCount(result.body)), max: formatNumber(result.max_length) });
+  slots.cut.textContent = t("push.cut", { max: formatNumber(result.max_length) });
+  slots.cut.hidden = !result.truncated;
+}
+
+export interface LivePreview {
+  /** Asks for a preview of `template` once the operator pauses (`delay` ms). */
+  schedule(template: string | undefined): void;
+  /** Asks at once (first render); resolves when shown. */
+  now(template: string | undefined): Promise<void>;
+  /** Drops the pending request; a late answer is ignored. */
+  cancel(): void;
+}
+
+/**
+ * Debounces preview requests: each `schedule` restarts the wait, and only
+ * the answer to the newest request is shown (an older one arriving late is
+ * dropped, so the preview never goes back to a template already replaced).
+ */
+export function livePreview(fetchPreview: (template: string | undefined) => Promise<PushPreview>, show: (r: PushPreview | Error) => void, delay = 250): LivePreview {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let seq = 0;
+  const run = async (template: string | undefined) => {
+    const mine = ++seq;
+    let result: PushPreview | Error;
+    try {
+      result = await fetchPreview(template);
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+    }
+    if (mine === seq) show(result);
+  };
+  return {
+    schedule(template) {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        void run(template);
+      }, delay);
+    },
+    now(template) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      return run(template);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      seq += 1;
+    },
+  };
+}
+
+/** `GET /admin/Services/{IS}/PushPreview`; no template means the saved one (then Twilio's default). */
+export function fetchPushPreview(service: string, type: PushType, template: string | undefined): Promise<PushPreview> {
+  return get<PushPreview>(`/admin/Services/${encodeURIComponent(service)}/PushPreview`, { Type: type, Template: template });
 }
 
 export async function render(root: HTMLElement): Promise<void> {
@@ -104,17 +214,23 @@ export async function render(root: HTMLElement): Promise<void> {
     root.append(failed(e));
     return;
   }
-  const settings = settingsForm(pushGroups(svc.notifications ?? {}), t("common.save"), (changes) => post(servicePath(service), changes));
+  const previews = new Map<PushType, PreviewSlots>();
+  const settings = settingsForm(pushGroups(svc.notifications ?? {}, previews), t("common.save"), (changes) => post(servicePath(service), changes));
+  const first: Promise<void>[] = [];
   for (const type of PUSH_TYPES) {
     const tpl = settings.controls.get(`Notifications.${type}.Template`) as HTMLTextAreaElement | undefined;
-    const out = settings.form.querySelector<HTMLElement>(`#preview-${type}`);
-    if (!tpl || !out) continue;
-    const update = () => (out.textContent = previewText(tpl.value));
-    tpl.addEventListener("input", update);
-    update();
+    const slots = previews.get(type);
+    if (!tpl || !slots) continue;
+    tpl.dataset.testid = `template-${type}`;
+    const live = livePreview((template) => fetchPushPreview(service, type, template), (r) => showPreview(slots, r));
+    // Typed text is always sent, also when empty (the server then shows its default text).
+    tpl.addEventListener("input", () => live.schedule(tpl.value));
+    // The first preview is of the saved template (what the server would send now).
+    first.push(live.now(undefined));
   }
-  root.append(section(t("push.settings"), settings.form), section(t("push.credentials"), creds, credentialForm(null, () => void drawCredentials(creds))));
-  await drawCredentials(creds);
+  const testPushNote = h("p", { class: "notice", "data-testid": "test-push-note" }, t("push.testPushNote"), " ", h("a", { href: hrefOf("users") }, t("push.testPushLink")));
+  root.append(section(t("push.settings"), testPushNote, settings.form), section(t("push.credentials"), creds, credentialForm(null, () => void drawCredentials(creds))));
+  await Promise.all([drawCredentials(creds), ...first]);
 }
 
 async function drawCredentials(slot: HTMLElement): Promise<void> {

@@ -4,29 +4,16 @@
  * columns = roles, a checkbox per cell. Each role is saved on its own
  * (`POST …/Roles/{RL}` with the whole set as repeated `Permission`). A
  * custom role is created with name, type and permissions; deleting one asks
- * for its name typed, and is refused here first when it is a service
- * default or a user still holds it.
+ * for its name typed and then asks the server, which alone decides whether
+ * the role is still in use (a service default, or held by a user, a channel
+ * member or an invite): its refusal is shown as it says it.
  */
-import { del, get, listAll, post } from "../api";
+import { del, post } from "../api";
 import { confirmTyped } from "../confirm";
 import { button, checkbox, field, h, input, replace, section, select, uid } from "../dom";
 import { t } from "../i18n";
 import { matrixRows, permissionsFor, type RoleType } from "../permissions";
-import { report } from "../status";
 import { act, failed, form, loadRoles, requireService, servicePath, viewTitle, type Role } from "./common";
-import type { User } from "./users";
-
-/** Why a role may not be deleted, or null when nothing here stands in the way. */
-export function deletionBlocker(role: Role, service: Record<string, unknown>, users: Pick<User, "role_sid" | "identity">[]): string | null {
-  const defaults = ["default_service_role_sid", "default_channel_role_sid", "default_channel_creator_role_sid"];
-  if (defaults.some((k) => service[k] === role.sid)) return t("roles.isDefault", { name: role.friendly_name });
-  const holders = users.filter((u) => u.role_sid === role.sid);
-  if (holders.length > 0) {
-    const names = holders.slice(0, 3).map((u) => u.identity).join(", ");
-    return t("roles.inUse", { name: role.friendly_name, n: holders.length, names });
-  }
-  return null;
-}
 
 export async function render(root: HTMLElement): Promise<void> {
   root.append(viewTitle("nav.roles"));
@@ -81,18 +68,6 @@ function matrix(service: string, type: RoleType, all: Role[], redraw: () => Prom
     });
     const remove = button(t("common.delete"), null, { class: "danger", "aria-label": t("roles.delete", { name: r.friendly_name }), "data-testid": `delete-role-${r.sid}` });
     remove.addEventListener("click", async () => {
-      let blocker: string | null;
-      try {
-        const [svc, users] = await Promise.all([
-          get<Record<string, unknown>>(servicePath(service)),
-          listAll<User>(`${servicePath(service)}/Users`, "users"),
-        ]);
-        blocker = deletionBlocker(r, svc, users);
-      } catch (e) {
-        report(e instanceof Error ? e.message : String(e), "error");
-        return;
-      }
-      if (blocker) return report(blocker, "error");
       const ok = await confirmTyped({ title: t("roles.deleteTitle"), message: t("roles.deleteWarning", { name: r.friendly_name }), expected: r.friendly_name, action: t("common.delete") });
       if (!ok) return;
       if (await act("common.deleted", () => del(`${servicePath(service)}/Roles/${r.sid}`), remove)) await redraw();

@@ -5,12 +5,14 @@
  * optional desktop-app password), and the detail page `#/users/{US}`: name,
  * attributes (JSON checked before sending), role, password, sign out
  * everywhere, delete (typed confirmation of the identity), the user's
- * channels and push bindings.
+ * channels and push bindings, each with "Send test push"
+ * (`POST /admin/Services/{IS}/Bindings/{BS}/TestPush`, then the push
+ * delivery log read again every second until the outcome shows).
  */
 import { del, get, listAll, post, withQuery } from "../api";
 import { confirmTyped } from "../confirm";
 import { button, checkbox, definitions, field, h, input, replace, section, select, table } from "../dom";
-import { formatDate, formatNumber, t } from "../i18n";
+import { formatDate, formatNumber, t, type Key } from "../i18n";
 import { Pager } from "../pager";
 import { hrefOf, navigate, type Route } from "../router";
 import { report, reportError } from "../status";
@@ -26,6 +28,108 @@ export interface User {
   last_activity?: string | null;
   joined_channels_count?: number;
   is_online?: boolean | null;
+}
+
+/** One entry of `GET /admin/Services/{IS}/Deliveries`. */
+export interface Delivery {
+  kind: string;
+  event?: string;
+  target: string;
+  outcome: string;
+  status: number | null;
+  attempt?: number;
+  detail: string | null;
+  date_created: string;
+}
+
+export interface PollOptions {
+  /** Between two reads of the log (ms). */
+  interval?: number;
+  /** How long to keep reading (ms). */
+  timeout?: number;
+  /** False once nobody looks any more (the page was left): stop early. */
+  alive?: () => boolean;
+}
+
+/**
+ * Reads the service's push deliveries every `interval` ms until the first
+ * entry (newest first) for `bindingSid` dated at or after `since` (the
+ * click; the log's dates have whole seconds, so the click's second counts)
+ * shows up, for at most `timeout` ms. Resolves with it, or null when none
+ * came in time. A failed read rejects with its sentence.
+ */
+export async function awaitPushOutcome(service: string, bindingSid: string, since: number, opts: PollOptions = {}): Promise<Delivery | null> {
+  const interval = opts.interval ?? 1000;
+  const timeout = opts.timeout ?? 10_000;
+  const from = Math.floor(since / 1000) * 1000;
+  for (let waited = 0; waited < timeout; ) {
+    await new Promise((r) => setTimeout(r, interval));
+    waited += interval;
+    if (opts.alive && !opts.alive()) return null;
+    const { deliveries } = await get<{ deliveries?: Delivery[] }>(`/admin/Services/${encodeURIComponent(service)}/Deliveries`, { Kind: "push" });
+    const hit = (deliveries ?? []).find((d) => typeof d.target === "string" && d.target.includes(bindingSid) && Date.parse(d.date_created) >= from);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+const OUTCOMES: Record<string, Key> = {
+  delivered: "users.pushDelivered",
+  retrying: "users.pushRetrying",
+  failed: "users.pushFailed",
+  rejected: "users.pushRejected",
+  dropped: "users.pushDropped",
+};
+
+/** A delivery's outcome in words: what happened, the push service's status, and why. */
+export function outcomeSentence(d: Delivery): string {
+  const key = OUTCOMES[d.outcome];
+  const parts = [key ? t(key) : t("users.pushOther", { outcome: String(d.outcome) })];
+  if (d.status) parts.push(t("users.pushStatus", { status: d.status }));
+  const detail = (d.detail ?? "").trim();
+  if (detail) parts.push(t("users.pushReason", { detail: /[.!?…。]$/.test(detail) ? detail : detail + "." }));
+  return parts.join(" ");
+}
+
+/** Whether an outcome is a failure (shown as an error). */
+export function outcomeFailed(d: Delivery): boolean {
+  return d.outcome === "failed" || d.outcome === "rejected" || d.outcome === "dropped";
+}
+
+/**
+ * Sends a test push to one binding and reports, in the status region and in
+ * `out`, first "Queued", then the delivery's outcome (or that none came).
+ */
+export async function sendTestPush(service: string, bindingSid: string, out: HTMLElement, btn: HTMLButtonElement | null, opts: PollOptions = {}): Promise<void> {
+  const say = (text: string, kind: "ok" | "error" = "ok") => {
+    out.textContent = text;
+    out.dataset.kind = kind;
+    report(text, kind);
+  };
+  if (btn) btn.disabled = true;
+  try {
+    const since = Date.now();
+    try {
+      await post(`/admin/Services/${encodeURIComponent(service)}/Bindings/${encodeURIComponent(bindingSid)}/TestPush`);
+    } catch (e) {
+      say(e instanceof Error ? e.message : String(e), "error");
+      return;
+    }
+    say(t("users.testPushQueued"));
+    const alive = () => out.isConnected && (opts.alive ? opts.alive() : true);
+    let d: Delivery | null;
+    try {
+      d = await awaitPushOutcome(service, bindingSid, since, { ...opts, alive });
+    } catch (e) {
+      say(t("users.testPushUnknown", { reason: e instanceof Error ? e.message : String(e) }), "error");
+      return;
+    }
+    if (!alive()) return;
+    if (d) say(outcomeSentence(d), outcomeFailed(d) ? "error" : "ok");
+    else say(t("users.testPushNoOutcome", { s: Math.round((opts.timeout ?? 10_000) / 1000) }));
+  } finally {
+    if (btn) btn.disabled = false;
+  }
 }
 
 /** Parses attributes typed by the operator: null when not a JSON value. */
@@ -260,6 +364,17 @@ async function renderDetail(root: HTMLElement, service: string, sid: string, rol
         { header: t("users.endpoint"), cell: (b) => text(b.endpoint) },
         { header: t("push.credential"), cell: (b) => text(b.credential_sid) },
         { header: t("common.created"), cell: (b) => formatDate(b.date_created) },
+        {
+          header: t("users.testPushHeader"),
+          cell: (b) => {
+            const out = h("span", { class: "test-result", "data-testid": `test-push-result-${b.sid}` });
+            const send = button(t("users.testPush"), (e) => void sendTestPush(service, b.sid, out, e.currentTarget as HTMLButtonElement), {
+              "aria-label": t("users.testPushTo", { sid: b.sid }),
+              "data-testid": `test-push-${b.sid}`,
+            });
+            return h("span", { class: "inline test-push" }, send, out);
+          },
+        },
       ], list, { empty: t("users.noBindings") })),
     (e) => replace(bindings, failed(e)),
   );

@@ -20,10 +20,20 @@ pub fn new_auth_token() -> String {
 /// The account's auth token as this node knows it. Checked on every
 /// request with account credentials, so it is read again from the
 /// database when the copy is over a second old: a rotation made on any
-/// node holds on every node within a second (at once on its own).
+/// node holds on every node within a second (at once on its own). A read
+/// that began before a rotation on this node never replaces the rotated
+/// token (`generation`).
 #[derive(Debug)]
 pub struct AuthToken {
-    cached: std::sync::RwLock<(String, std::time::Instant)>,
+    cached: std::sync::RwLock<Cached>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    token: String,
+    fetched: std::time::Instant,
+    /// Bumped by every [`AuthToken::set`].
+    generation: u64,
 }
 
 /// How long a node trusts its copy of the auth token.
@@ -32,21 +42,33 @@ const AUTH_TOKEN_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
 impl AuthToken {
     pub fn new(token: String) -> Self {
         AuthToken {
-            cached: std::sync::RwLock::new((token, std::time::Instant::now())),
+            cached: std::sync::RwLock::new(Cached {
+                token,
+                fetched: std::time::Instant::now(),
+                generation: 0,
+            }),
         }
     }
 
     /// The current token. Should the database not answer, the last copy
     /// (the request that asks will fail on the database anyway).
     pub async fn current(&self, db: &crate::store::Db) -> String {
-        let cached = match self.cached.read() {
-            Ok(c) if c.1.elapsed() < AUTH_TOKEN_FRESH => return c.0.clone(),
-            Ok(c) => c.0.clone(),
-            Err(_) => String::new(),
+        let (cached, generation) = match self.cached.read() {
+            Ok(c) if c.fetched.elapsed() < AUTH_TOKEN_FRESH => return c.token.clone(),
+            Ok(c) => (c.token.clone(), c.generation),
+            Err(_) => (String::new(), 0),
         };
         match db.read(accounts::auth_token).await {
             Ok(Some(token)) => {
-                self.set(token.clone());
+                if let Ok(mut c) = self.cached.write() {
+                    // A rotation while we read wins over what we read.
+                    if c.generation == generation {
+                        c.token = token.clone();
+                        c.fetched = std::time::Instant::now();
+                    } else {
+                        return c.token.clone();
+                    }
+                }
                 token
             }
             Ok(None) => cached,
@@ -57,16 +79,28 @@ impl AuthToken {
         }
     }
 
+    /// Whether `presented` is the current token (in constant time; an
+    /// empty token never matches).
+    pub async fn matches(&self, db: &crate::store::Db, presented: &str) -> bool {
+        let current = self.current(db).await;
+        !current.is_empty() && crate::auth::eq(presented, &current)
+    }
+
     /// This node's copy, without asking the database (tests, and code that
     /// must not wait).
     pub fn cached(&self) -> String {
-        self.cached.read().map(|c| c.0.clone()).unwrap_or_default()
+        self.cached
+            .read()
+            .map(|c| c.token.clone())
+            .unwrap_or_default()
     }
 
     /// Replaces this node's copy (after a rotation).
     pub fn set(&self, token: String) {
         if let Ok(mut c) = self.cached.write() {
-            *c = (token, std::time::Instant::now());
+            c.token = token;
+            c.fetched = std::time::Instant::now();
+            c.generation += 1;
         }
     }
 }

@@ -13,6 +13,9 @@ use crate::store::activity::{self, DAY};
 /// Seconds between two sightings of one user that a node writes.
 const EVERY: i64 = 300;
 
+/// Past this many users remembered, the stale ones are forgotten.
+const FORGET_ABOVE: usize = 10_000;
+
 /// The last sighting this node wrote of each user.
 #[derive(Debug, Default)]
 pub struct Activity {
@@ -25,6 +28,11 @@ impl Activity {
         let Ok(mut w) = self.written.lock() else {
             return false;
         };
+        // Forget sightings too old to matter, so the map holds only the
+        // users seen in the last few minutes.
+        if w.len() >= FORGET_ABOVE {
+            w.retain(|_, last| now - *last < EVERY);
+        }
         let key = (service.to_owned(), identity.to_owned());
         match w.get(&key) {
             Some(&last) if now - last < EVERY && last.div_euclid(DAY) == now.div_euclid(DAY) => {

@@ -62,21 +62,27 @@ pub fn client_ip<'a>(
     peer
 }
 
+/// The client address of a request (`None` without connection info).
+pub fn of_parts(app: &App, parts: &Parts) -> Option<IpAddr> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())?;
+    let values = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    Some(client_ip(&app.trusted_proxies, peer, values))
+}
+
 impl FromRequestParts<App> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .ok_or_else(ApiError::internal)?;
-        let values = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok());
-        Ok(ClientIp(client_ip(&app.trusted_proxies, peer, values)))
+        of_parts(app, parts)
+            .map(ClientIp)
+            .ok_or_else(ApiError::internal)
     }
 }
 

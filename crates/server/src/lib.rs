@@ -342,11 +342,18 @@ fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
         loop {
             every.tick().await;
             let t = app.clock.now();
+            let idle = app.console.idle_timeout;
             let r = app
                 .db
                 .write(move |tx| {
                     store::throttle::prune(tx, t - 24 * 3600)?;
                     store::sessions::prune_devices(tx, t - auth::login::REFRESH_TTL)?;
+                    store::console::prune(tx, t - idle)?;
+                    store::activity::prune(
+                        tx,
+                        t.div_euclid(store::activity::DAY) - store::activity::KEEP_DAYS,
+                    )?;
+                    store::audit::prune(tx, t - store::audit::RETENTION)?;
                     feed::prune(tx, t - retention, t - api::messages::IDEMPOTENCY_RETENTION)
                         .map_err(error::ApiError::from)
                 })

@@ -505,8 +505,9 @@ async fn main() -> Result<()> {
                 .read_to_string(&mut line)
                 .context("reading the password from standard input")?;
             let password = line.lines().next().unwrap_or("").to_owned();
-            if password.chars().count() < 8 {
-                bail!("the password must be at least 8 characters");
+            let min = parley_server::admin::users::MIN_PASSWORD;
+            if password.chars().count() < min {
+                bail!("the password must be at least {min} characters");
             }
             let identity =
                 api::users::check_identity(&identity).map_err(|e| anyhow::anyhow!(e.message))?;

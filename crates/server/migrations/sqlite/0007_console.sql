@@ -44,8 +44,20 @@ CREATE TABLE user_activity (
 );
 CREATE INDEX user_activity_by_identity ON user_activity (service_sid, identity, day);
 ALTER TABLE account ADD COLUMN date_auth_token_rotated INTEGER;
+-- "Sign out everywhere": access tokens issued up to then are refused.
+ALTER TABLE users ADD COLUMN signed_out_at INTEGER;
 -- Usage per day counts rows by creation time without scanning a table.
 CREATE INDEX messages_by_service_date ON messages (service_sid, date_created);
 CREATE INDEX users_by_service_date ON users (service_sid, date_created);
 CREATE INDEX channels_by_service_date ON channels (service_sid, date_created);
 CREATE INDEX media_by_service_date ON media (service_sid, date_created);
+-- Days that are over, counted once (store::usage): messages sent and media
+-- bytes uploaded per service and UTC day, so usage over a long period does
+-- not count a million messages again on every request.
+CREATE TABLE usage_days (
+    service_sid TEXT NOT NULL,
+    day         INTEGER NOT NULL,
+    messages    INTEGER NOT NULL,
+    media_bytes INTEGER NOT NULL,
+    PRIMARY KEY (service_sid, day)
+);

@@ -17,10 +17,10 @@
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use parley_protocol::admin::AuditEntry;
@@ -151,7 +151,6 @@ pub fn action(method: &Method, route: &str) -> String {
         ("POST", "/admin/Account/AuthToken/Reveal") => Some("reveal auth token"),
         ("POST", "/admin/Services/{service}/Users/{user}/Password") => Some("set user password"),
         ("POST", "/admin/Services/{service}/Users/{user}/SignOut") => Some("sign user out"),
-        ("POST", "/auth/revoke") => Some("revoke refresh token"),
         _ => None,
     };
     if let Some(n) = named {
@@ -185,20 +184,6 @@ fn singular(noun: &str) -> String {
     }
 }
 
-fn client_address(app: &App, parts: &Parts) -> Option<String> {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()?
-        .0
-        .ip();
-    let xff = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok());
-    Some(crate::forwarded::client_ip(&app.trusted_proxies, peer, xff).to_string())
-}
-
 fn content_type_is(headers: &axum::http::HeaderMap, prefix: &str) -> bool {
     headers
         .get(CONTENT_TYPE)
@@ -219,7 +204,7 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
     let slot = Slot::default();
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(slot.clone());
-    let address = client_address(&app, &parts);
+    let address = crate::forwarded::of_parts(&app, &parts).map(|ip| ip.to_string());
     let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
     let (body, params) = if content_type_is(&parts.headers, "application/x-www-form-urlencoded") {
         match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
@@ -260,7 +245,11 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         .and_then(Value::as_str)
         .filter(|s| is_sid(s))
         .map(str::to_owned);
-    let last = path.rsplit('/').next().filter(|s| is_sid(s)).map(str::to_owned);
+    let last = path
+        .rsplit('/')
+        .next()
+        .filter(|s| is_sid(s))
+        .map(str::to_owned);
     let target_sid = if route.ends_with('}') {
         last.or(created)
     } else {
@@ -280,6 +269,9 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         before: before.map(|b| b.to_string()),
         after: after.map(|a| a.to_string()),
     };
+    // The change has committed: should its entry fail to be written (the
+    // database went away in between), the answer still says what happened
+    // and the failure is logged loudly.
     if let Err(e) = app
         .db
         .write(move |tx| audit::insert(tx, &entry).map_err(ApiError::from))
@@ -292,7 +284,13 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
 
 /// The answer's JSON body (when small), and the answer rebuilt.
 async fn answer_json(resp: Response) -> (Response, Option<Value>) {
-    if !content_type_is(resp.headers(), "application/json") {
+    use http_body::Body as _;
+    let small = resp
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= MAX_AFTER_BYTES as u64);
+    if !content_type_is(resp.headers(), "application/json") || !small {
         return (resp, None);
     }
     let (parts, body) = resp.into_parts();
@@ -398,16 +396,11 @@ async fn export(app: &App, f: Filter, csv: bool) -> ApiResult<Response> {
         }
         (out.into_bytes(), "application/x-ndjson", "jsonl")
     };
-    let mut r = body.into_response();
-    r.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("attachment; filename=\"parley-audit-log.{ext}\""))
-    {
-        r.headers_mut()
-            .insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+    Ok(super::download(
+        body,
+        kind,
+        &format!("parley-audit-log.{ext}"),
+    ))
 }
 
 fn to_csv(entries: &[AuditEntry]) -> ApiResult<Vec<u8>> {

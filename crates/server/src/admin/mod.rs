@@ -62,6 +62,25 @@ pub fn routes() -> Router<App> {
         )
 }
 
+/// A file to download: `body` as `content_type`, saved as `filename`
+/// (made of SIDs, dates and fixed words, so always a valid header).
+pub fn download(
+    body: Vec<u8>,
+    content_type: &'static str,
+    filename: &str,
+) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        r.headers_mut().insert(CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
 /// `GET /openapi.json`: what Parley adds to Twilio's API, as OpenAPI 3.1
 /// (`crates/server/openapi.json`; a test checks every admin route is in it).
 pub async fn openapi() -> axum::response::Response {

@@ -43,19 +43,22 @@ pub async fn fetch(
         )
     })?;
     let s = app.db.read(move |c| load(c, &service)).await?;
-    let configured = kind.template_of(&s).map(str::to_owned);
     let template = q
         .str("Template")
-        .map(str::to_owned)
         .filter(|t| !t.trim().is_empty())
-        .or(configured)
-        .unwrap_or_else(|| kind.default_template().to_owned());
+        .or(kind.template_of(&s))
+        .unwrap_or(kind.default_template())
+        .to_owned();
     let user = q.str("User").unwrap_or("Alice Chen");
     let channel = q.str("Channel").unwrap_or("General");
     let message = q.str("Message").unwrap_or(
         "Are we still on for lunch tomorrow? I booked a table for four at half past twelve, near the station — tell me if that changes.",
     );
-    let message = if kind == PushType::NewMessage { message } else { "" };
+    let message = if kind == PushType::NewMessage {
+        message
+    } else {
+        ""
+    };
     let vars = template::Vars {
         user_identity: "alice",
         user_friendly_name: Some(user),
@@ -64,13 +67,13 @@ pub async fn fetch(
         channel_unique_name: None,
         message,
     };
-    let body = template::render(&template, &vars);
+    let (title, body) = crate::push::render(kind, Some(&template), &vars);
     Ok(Json(json!({
         "type": name,
         "template": template,
-        "title": template::cut(vars.channel_name(), template::MAX_TEXT),
+        "title": title,
+        "truncated": body.chars().count() == template::MAX_TEXT && body.ends_with('…'),
         "body": body,
-        "truncated": body.ends_with('…'),
         "max_length": template::MAX_TEXT,
     })))
 }

@@ -12,7 +12,8 @@
 //! `Sec-Fetch-Site`), come from this server; `SameSite=Strict` alone would
 //! not stop a same-site page. Sessions end after `idle_timeout` without a
 //! request and at `max_age` after sign-in; failed sign-ins are throttled
-//! like `/auth/token`'s (per SID and per address).
+//! per address (not per SID: the account SID is no secret, and strangers
+//! must not be able to lock the operator out).
 
 use axum::extract::State;
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -23,12 +24,11 @@ use axum::Json;
 use cookie::{Cookie, SameSite};
 use parley_protocol::admin::ConsoleSession;
 use parley_protocol::{ErrorCode, SidKind, Timestamp};
-use subtle::ConstantTimeEq;
 
 use crate::app::App;
 use crate::auth::login::{hash_token, new_refresh_token};
 use crate::auth::ratelimit::Signer;
-use crate::auth::Principal;
+use crate::auth::{eq, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::forwarded::ClientIp;
 use crate::store::accounts;
@@ -60,10 +60,6 @@ impl Default for SessionLimits {
     }
 }
 
-fn eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
 fn render(app: &App, s: &SessionRow) -> ConsoleSession {
     ConsoleSession {
         account_sid: app.account_sid.clone(),
@@ -80,8 +76,8 @@ fn render(app: &App, s: &SessionRow) -> ConsoleSession {
     }
 }
 
-/// Whether the request is served over https (directly or, behind a
-/// trusted proxy, as the proxy says), so the cookie gets `Secure`.
+/// Whether clients reach the server over https (its public URL says so),
+/// so the cookie gets `Secure`.
 fn over_https(app: &App) -> bool {
     app.public_url.starts_with("https://")
 }
@@ -132,7 +128,10 @@ fn same_origin(app: &App, headers: &HeaderMap) -> bool {
         None => true,
         Some(origin) => {
             let host = header("host").unwrap_or_default();
-            origin == app.public_url
+            let public = url::Url::parse(&app.public_url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
+            origin == public
                 || origin
                     .split_once("://")
                     .is_some_and(|(_, authority)| authority == host)
@@ -206,22 +205,6 @@ async fn check(parts: &Parts, app: &App, token: &str) -> ApiResult<Principal> {
     Ok(Principal::Admin { key_sid })
 }
 
-/// Checks a SID + secret pair: the account's or an API key's.
-async fn credentials_match(app: &App, sid: &str, secret: &str) -> ApiResult<bool> {
-    if eq(sid, &app.account_sid) {
-        return Ok(eq(secret, &app.auth_token.current(&app.db).await));
-    }
-    if !SidKind::ApiKey.matches(sid) {
-        return Ok(false);
-    }
-    let lookup = sid.to_owned();
-    let stored = app
-        .db
-        .read(move |c| accounts::key_secret(c, &lookup).map_err(ApiError::from))
-        .await?;
-    Ok(stored.is_some_and(|s| eq(secret, &s)))
-}
-
 /// `POST /admin/Session` (form `Sid`, `Secret`).
 pub async fn create(
     State(app): State<App>,
@@ -237,9 +220,10 @@ pub async fn create(
         ));
     }
     let address = crate::forwarded::limit_key(ip);
-    let signer = Signer::Stranger {
-        identity: format!("console:{sid}"),
-        address: address.clone(),
+    // Per address only: the account SID is no secret, and a limit per SID
+    // would let anyone lock the operator out by failing on purpose.
+    let signer = Signer::Address {
+        address: format!("console:{address}"),
     };
     let (limiter, counted_as) = (app.limiter.clone(), signer.clone());
     let counted = app
@@ -253,7 +237,10 @@ pub async fn create(
         )
         .retry_after(wait));
     }
-    if !credentials_match(&app, &sid, &secret).await? {
+    if crate::auth::admin_credentials(&app, &sid, &secret)
+        .await?
+        .is_none()
+    {
         tracing::info!(sid = %crate::logging::Field(&sid), %address, "failed console sign-in");
         return Err(ApiError::new(
             ErrorCode::Unauthenticated,

@@ -30,12 +30,11 @@ pub async fn send(
         .db
         .write(move |tx| {
             let s = load(tx, &service)?;
-            let b = bindings::get(tx, &service, &binding)?
-                .ok_or_else(|| ApiError::no_route(&format!("/Services/{service}/Bindings/{binding}")))?;
+            let b = bindings::get(tx, &service, &binding)?.ok_or_else(|| {
+                ApiError::no_route(&format!("/Services/{service}/Bindings/{binding}"))
+            })?;
             let address = b.address.clone().ok_or_else(|| {
-                ApiError::invalid_param(
-                    "This binding has no device token (Address) to push to",
-                )
+                ApiError::invalid_param("This binding has no device token (Address) to push to")
             })?;
             let job = PushJob {
                 push_type: PushType::NewMessage,

@@ -6,8 +6,6 @@
 //! may span at most 366.
 
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parley_protocol::admin::{Usage, UsageDay};
@@ -84,13 +82,19 @@ pub async fn fetch(State(app): State<App>, p: Principal, Query(q): Query) -> Api
         }
     };
     let sid = service.clone();
-    let days = app
+    let (days, counted) = app
         .db
         .read(move |c| {
             load(c, &sid)?;
-            Ok::<_, ApiError>(usage::days(c, &sid, from, to)?)
+            Ok::<_, ApiError>(usage::days(c, &sid, from, to, today)?)
         })
         .await?;
+    if !counted.is_empty() {
+        let sid = service.clone();
+        app.db
+            .write(move |tx| usage::remember(tx, &sid, &counted).map_err(ApiError::from))
+            .await?;
+    }
     let usage = Usage {
         service_sid: service,
         from: date_of(from),
@@ -139,18 +143,11 @@ pub async fn fetch(State(app): State<App>, p: Principal, Query(q): Query) -> Api
         .map_err(fail)?;
     }
     let body = w.into_inner().map_err(|_| ApiError::internal())?;
-    let mut r = body.into_response();
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"parley-usage-{}-{}-{}.csv\"",
+    let name = format!(
+        "parley-usage-{}-{}-{}.csv",
         usage.service_sid, usage.from, usage.to
-    )) {
-        r.headers_mut().insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+    );
+    Ok(super::download(body, "text/csv; charset=utf-8", &name))
 }
 
 #[cfg(test)]

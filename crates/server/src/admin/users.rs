@@ -2,8 +2,9 @@
 //! /admin/Services/{IS}/Users?Q=`, paged like the Chat v2 list, each user
 //! with its last activity), a password for the desktop app (`POST
 //! …/Users/{US}/Password`) and "sign out everywhere" (`POST
-//! …/Users/{US}/SignOut`: every refresh token revoked, so no device can
-//! renew its access token).
+//! …/Users/{US}/SignOut`: every refresh token revoked and every access
+//! token issued until now refused, open sockets closed at their next
+//! heartbeat).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -108,6 +109,7 @@ pub async fn sign_out(
     app.db
         .write(move |tx| {
             sessions::revoke_all(tx, &u.service_sid, &u.identity)?;
+            users::sign_out(tx, &u.service_sid, &u.identity)?;
             Ok::<_, ApiError>(())
         })
         .await?;

@@ -39,6 +39,23 @@ pub struct TokenUser {
     pub exp: i64,
     /// The API key that signed the token (open sockets re-check it).
     pub key_sid: String,
+    /// When the token was issued (a later "sign out everywhere" ends it).
+    pub issued_at: i64,
+}
+
+/// Whether `u`'s token still holds: its key exists and its user was not
+/// signed out everywhere after it was issued (open sockets ask this at
+/// every heartbeat).
+pub fn still_valid(conn: &Conn<'_>, u: &TokenUser) -> StoreResult<Result<(), &'static str>> {
+    if key_secret(conn, &u.key_sid)?.is_none() {
+        return Ok(Err("the key that signed the access token was revoked"));
+    }
+    if crate::store::users::signed_out_at(conn, &u.service_sid, &u.identity)?
+        .is_some_and(|t| t >= u.issued_at)
+    {
+        return Ok(Err("the user was signed out everywhere"));
+    }
+    Ok(Ok(()))
 }
 
 impl Principal {
@@ -62,7 +79,8 @@ impl Principal {
     }
 }
 
-fn eq(a: &str, b: &str) -> bool {
+/// Compares two secrets in constant time (for equal lengths).
+pub(crate) fn eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
@@ -97,6 +115,7 @@ pub async fn verify_token(app: &App, token: &str) -> ApiResult<TokenUser> {
         service_sid: v.service_sid,
         exp: v.exp,
         key_sid,
+        issued_at: v.issued_at,
     };
     ensure_user(app, &user, v.issued_at).await?;
     crate::activity::seen(app, &user.service_sid, &user.identity);
@@ -115,12 +134,24 @@ async fn ensure_user(app: &App, u: &TokenUser, issued_at: i64) -> ApiResult<()> 
             "Invalid Access Token: its user was deleted after it was issued",
         )
     };
+    let signed_out = || {
+        ApiError::new(
+            ErrorCode::InvalidAccessToken,
+            "Invalid Access Token: its user was signed out everywhere after it was issued",
+        )
+    };
     let known = app
         .db
         .read(move |c| {
             let service_exists = crate::store::services::exists(c, &service)?;
             let user_exists = sessions::user_exists(c, &service, &identity)?;
             let deleted = crate::store::users::deleted_at(c, &service, &identity)?;
+            if user_exists
+                && crate::store::users::signed_out_at(c, &service, &identity)?
+                    .is_some_and(|t| t >= issued_at)
+            {
+                return Err(signed_out());
+            }
             Ok::<_, ApiError>((!service_exists || user_exists, deleted))
         })
         .await?;
@@ -141,6 +172,34 @@ async fn ensure_user(app: &App, u: &TokenUser, issued_at: i64) -> ApiResult<()> 
             crate::api::users::ensure(c, &s, &identity).map(|_| ())
         })
         .await
+}
+
+/// Whom a SID + secret pair names: `Some(None)` the account (its auth
+/// token), `Some(Some(SK…))` an API key (its secret), `None` nobody. HTTP
+/// Basic and the console's sign-in both ask this.
+pub async fn admin_credentials(
+    app: &App,
+    sid: &str,
+    secret: &str,
+) -> ApiResult<Option<Option<String>>> {
+    if eq(sid, &app.account_sid) {
+        return Ok(app
+            .auth_token
+            .matches(&app.db, secret)
+            .await
+            .then_some(None));
+    }
+    if !parley_protocol::SidKind::ApiKey.matches(sid) {
+        return Ok(None);
+    }
+    let lookup = sid.to_owned();
+    let stored = app
+        .db
+        .read(move |c| key_secret(c, &lookup).map_err(ApiError::from))
+        .await?;
+    Ok(stored
+        .is_some_and(|s| !s.is_empty() && eq(secret, &s))
+        .then(|| Some(sid.to_owned())))
 }
 
 impl FromRequestParts<App> for Principal {
@@ -179,25 +238,12 @@ impl FromRequestParts<App> for Principal {
         let (user, pass) = decoded
             .split_once(':')
             .ok_or_else(ApiError::unauthenticated)?;
-        if eq(user, &app.account_sid) {
-            if eq(pass, &app.auth_token.current(&app.db).await) {
+        match admin_credentials(app, user, pass).await? {
+            Some(key_sid) => {
                 crate::admin::audit::identify(parts, user, "rest");
-                return Ok(Principal::Admin { key_sid: None });
+                Ok(Principal::Admin { key_sid })
             }
-            return Err(ApiError::unauthenticated());
+            None => Err(ApiError::unauthenticated()),
         }
-        if parley_protocol::SidKind::ApiKey.matches(user) {
-            let sid = user.to_owned();
-            let lookup = sid.clone();
-            let secret = app
-                .db
-                .read(move |c| key_secret(c, &lookup).map_err(ApiError::from))
-                .await?;
-            if secret.is_some_and(|s| eq(pass, &s)) {
-                crate::admin::audit::identify(parts, &sid, "rest");
-                return Ok(Principal::Admin { key_sid: Some(sid) });
-            }
-        }
-        Err(ApiError::unauthenticated())
     }
 }

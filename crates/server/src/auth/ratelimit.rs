@@ -48,6 +48,10 @@ pub enum Signer {
     Stranger { identity: String, address: String },
     /// A device that signed in as this identity before (its token's hash).
     Device { token_hash: String },
+    /// Counted per address only: for a sign-in whose name is no secret
+    /// (the console's account SID), so that strangers cannot lock its
+    /// owner out by failing on purpose.
+    Address { address: String },
 }
 
 /// (key, limit, whether a correct password takes the attempt back)
@@ -59,6 +63,10 @@ fn keys(l: &LoginLimiter, who: &Signer) -> Vec<(String, i64, bool)> {
             (format!("all:{address}"), l.per_address_total, false),
         ],
         Signer::Device { token_hash } => vec![(format!("dev:{token_hash}"), l.per_device, true)],
+        Signer::Address { address } => vec![
+            (format!("ip:{address}"), l.per_address, true),
+            (format!("all:{address}"), l.per_address_total, false),
+        ],
     }
 }
 

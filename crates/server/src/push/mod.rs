@@ -215,6 +215,19 @@ pub struct Change<'a> {
     pub message: Option<(&'a str, i64, &'a str)>,
 }
 
+/// The (title, body) a push of `kind` shows: the channel's name, and
+/// `template` (else the type's default) rendered — what devices get and
+/// what the console previews.
+pub fn render(
+    kind: PushType,
+    template: Option<&str>,
+    vars: &template::Vars<'_>,
+) -> (String, String) {
+    let body = template::render(template.unwrap_or(kind.default_template()), vars);
+    let title = template::cut(vars.channel_name(), template::MAX_TEXT);
+    (title, body)
+}
+
 /// Queues the pushes `change` causes, inside its write.
 pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queued> {
     let (enabled, template, sound) = change.kind.setting(s);
@@ -256,8 +269,7 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
         channel_unique_name: ch.unique_name.as_deref(),
         message: change.message.map_or("", |(_, _, body)| body),
     };
-    let body = template::render(template.unwrap_or(change.kind.default_template()), &vars);
-    let title = template::cut(vars.channel_name(), template::MAX_TEXT);
+    let (title, body) = render(change.kind, template, &vars);
     let badge =
         change.kind == PushType::NewMessage && s.notifications.new_message.badge_count_enabled;
     let now = tx.now().saturating_mul(1000);

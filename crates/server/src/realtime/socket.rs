@@ -413,11 +413,12 @@ async fn run(
                 if last_seen.elapsed() > app.heartbeat * 3 {
                     return Ok((close::HEARTBEAT_TIMEOUT, "no answer to heartbeats"));
                 }
-                // A revoked key's tokens stop working on open sockets too
-                // (on every node: each checks the database).
-                let key = user.key_sid.clone();
-                if matches!(app.db.read(move |c| crate::auth::key_secret(c, &key)).await, Ok(None)) {
-                    return Ok((close::AUTH_FAILED, "the key that signed the access token was revoked"));
+                // A revoked key's tokens, and a user signed out
+                // everywhere, stop working on open sockets too (on every
+                // node: each checks the database).
+                let who = user.clone();
+                if let Ok(Err(why)) = app.db.read(move |c| crate::auth::still_valid(c, &who)).await {
+                    return Ok((close::AUTH_FAILED, why));
                 }
                 socket.send(Message::Ping(Vec::new().into())).await?;
             },

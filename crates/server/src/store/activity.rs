@@ -8,6 +8,9 @@ use crate::args;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
+/// Days of activity kept: a year of usage, and then some.
+pub const KEEP_DAYS: i64 = 400;
+
 /// Records that `identity` was active at `at`.
 pub fn record(tx: &Tx<'_>, service: &str, identity: &str, at: i64) -> StoreResult<()> {
     tx.execute(

@@ -1,11 +1,23 @@
 //! The audit log (`audit_log`): one append-only row per change made with
 //! admin credentials, written by `crate::admin::audit`. Listed newest
 //! first by id (keyset), filtered by actor and by a search over action,
-//! path and target.
+//! path and target; kept for a year.
 
 use super::paging::{self, Bound, Window};
 use super::{Conn, Param, Row, StoreResult, Tx};
 use crate::args;
+
+/// How long entries are kept, seconds (a year; the hourly pruning deletes
+/// older ones).
+pub const RETENTION: i64 = 366 * 86_400;
+
+/// Deletes entries written before `cutoff`.
+pub fn prune(tx: &Tx<'_>, cutoff: i64) -> StoreResult<u64> {
+    tx.execute(
+        "DELETE FROM audit_log WHERE date_created < ?1",
+        args![cutoff],
+    )
+}
 
 /// An entry as stored.
 #[derive(Debug, Clone)]

@@ -39,6 +39,7 @@ const TABLES: &[(&str, Option<&str>)] = &[
     ("console_sessions", None),
     ("audit_log", Some("id")),
     ("user_activity", None),
+    ("usage_days", None),
 ];
 
 /// Rows per `INSERT` statement.

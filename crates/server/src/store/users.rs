@@ -203,3 +203,24 @@ pub fn search(
         UserRow::from_row,
     )
 }
+
+/// When `identity` was last signed out everywhere, if ever.
+pub fn signed_out_at(conn: &Conn<'_>, service: &str, identity: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .query_opt(
+            "SELECT signed_out_at FROM users WHERE service_sid = ?1 AND identity = ?2",
+            args![service, identity],
+            |r| r.get::<Option<i64>>(0),
+        )?
+        .flatten())
+}
+
+/// Signs `identity` out everywhere now: access tokens issued until now
+/// are refused from the next request on.
+pub fn sign_out(tx: &Tx<'_>, service: &str, identity: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE users SET signed_out_at = ?3 WHERE service_sid = ?1 AND identity = ?2",
+        args![service, identity, tx.now()],
+    )?;
+    Ok(())
+}

@@ -153,9 +153,11 @@ pub fn run<E: Engine>(
             }
         }
         committed.clear();
-        if let Ok(o) = batches.lock() {
-            if let Some(observe) = o.as_ref() {
-                (observe.0)(finishers.len());
+        if commit.is_ok() {
+            if let Ok(o) = batches.lock() {
+                if let Some(observe) = o.as_ref() {
+                    (observe.0)(finishers.len());
+                }
             }
         }
         for finish in finishers.drain(..) {

@@ -905,3 +905,98 @@ fn tokio_stream_from(
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and nginx: make test runs it with tests/support/with-postgres"]
+async fn a_console_session_and_an_auth_token_rotation_hold_on_every_node() {
+    let c = Cluster::start().await;
+    // Signed in through node 0, the session works on node 2.
+    let r = c
+        .http
+        .post(format!("{}/admin/Session", c.node_url(0)))
+        .form(&[("Sid", SID), ("Secret", TOKEN)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("cookie")
+        .to_owned();
+    let session: Value = r.json().await.expect("json");
+    let csrf = session["csrf_token"].as_str().expect("csrf").to_owned();
+    let r = c
+        .http
+        .get(format!("{}/admin/Health", c.node_url(2)))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let health: Value = r.json().await.expect("json");
+    assert_eq!(health["database"]["kind"], "postgres");
+
+    // Rotated through node 2: within a second or so, node 0 and node 1
+    // refuse the old token and take the new one.
+    let r = c
+        .http
+        .post(format!("{}/admin/Account/AuthToken/Rotate", c.node_url(2)))
+        .header("cookie", &cookie)
+        .header("x-parley-csrf", &csrf)
+        .form(&[("Confirm", SID)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let new: Value = r.json().await.expect("json");
+    let new = new["auth_token"].as_str().expect("token").to_owned();
+    let status = |n: usize, token: String| {
+        let (http, url) = (c.http.clone(), format!("{}/v2/Services", c.node_url(n)));
+        async move {
+            http.get(url)
+                .basic_auth(SID, Some(token))
+                .send()
+                .await
+                .expect("sent")
+                .status()
+        }
+    };
+    assert_eq!(
+        status(2, TOKEN.into()).await,
+        reqwest::StatusCode::UNAUTHORIZED,
+        "at once on the rotating node"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    for n in [0, 1] {
+        loop {
+            if status(n, TOKEN.into()).await == reqwest::StatusCode::UNAUTHORIZED {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "node {n} still takes the old token"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            status(n, new.clone()).await,
+            reqwest::StatusCode::OK,
+            "node {n} takes the new one"
+        );
+    }
+    // The audit log, read through node 1, has the rotation made on node 2.
+    let log: Value = c
+        .http
+        .get(format!("{}/admin/AuditLog?Q=rotate", c.node_url(1)))
+        .basic_auth(SID, Some(&new))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log["entries"][0]["action"], "rotate auth token");
+}

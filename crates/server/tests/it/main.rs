@@ -2,6 +2,7 @@
 //! instead of one per file): each module is one area, all of them run
 //! against a real server on 127.0.0.1 (see `common`).
 
+mod admin_api;
 mod auth;
 mod cluster;
 mod common;

@@ -657,16 +657,32 @@ async fn a_test_push_from_the_console_reaches_one_device_and_is_logged() {
     bind(&t, &svc, "bob", "fcm", "tok-bob-tablet", &[]).await;
     let path = format!("/admin/Services/{svc}/Bindings/{b}/TestPush");
     let bob = t.token(&svc, "bob");
-    assert_eq!(t.post(&path, Auth::Token(&bob), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.post(&path, Auth::Token(&bob), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = t.post(&path, Auth::Admin, &[]).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
     let pushes = fcm.wait_for(1, WAIT).await;
     assert_eq!(pushes.len(), 1, "one device: {pushes:?}");
     assert_eq!(pushes[0].0, "tok-bob");
-    assert_eq!(pushes[0].1["message"]["data"]["twi_body"], "A test push from the Parley console");
+    assert_eq!(
+        pushes[0].1["message"]["data"]["twi_body"],
+        "A test push from the Parley console"
+    );
     let entries = log(&t, &svc, 1).await;
     assert_eq!(entries[0]["outcome"], "delivered", "{entries:?}");
-    assert_eq!(entries[0]["target"].as_str().map(|s| s.contains(&b)), Some(true), "{entries:?}");
-    let r = t.post(&format!("/admin/Services/{svc}/Bindings/BS00000000000000000000000000000000/TestPush"), Auth::Admin, &[]).await;
+    assert_eq!(
+        entries[0]["target"].as_str().map(|s| s.contains(&b)),
+        Some(true),
+        "{entries:?}"
+    );
+    let r = t
+        .post(
+            &format!("/admin/Services/{svc}/Bindings/BS00000000000000000000000000000000/TestPush"),
+            Auth::Admin,
+            &[],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

@@ -25,7 +25,27 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, rusqlite:
     if read_only {
         conn.execute_batch("PRAGMA query_only=ON;")?;
     }
+    unicode_lower(&conn)?;
     Ok(conn)
+}
+
+/// SQLite's own `lower()` folds ASCII only; searches lower both sides, so
+/// on SQLite as on PostgreSQL `Émile` finds `émile`: `lower()` is replaced
+/// by Unicode lower-casing on every connection.
+fn unicode_lower(conn: &Connection) -> Result<(), rusqlite::Error> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "lower",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            use rusqlite::types::{Value, ValueRef};
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).to_lowercase()),
+                other => Value::from(other),
+            })
+        },
+    )
 }
 
 /// The writer's connection.
@@ -112,5 +132,24 @@ impl Readers {
         })
         .await
         .map_err(|e| E::from(StoreError::Task(e.to_string())))?
+    }
+}
+
+#[cfg(test)]
+mod lower_tests {
+    #[test]
+    fn lower_folds_beyond_ascii_and_keeps_other_types() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = super::open_connection(&dir.path().join("t.db"), false).expect("open");
+        let v: String = c
+            .query_row("SELECT lower('Émile ΣΟΦΙΑ')", [], |r| r.get(0))
+            .expect("lower");
+        assert_eq!(v, "émile σοφια");
+        let n: i64 = c.query_row("SELECT lower(42)", [], |r| r.get(0)).expect("int");
+        assert_eq!(n, 42);
+        let like: bool = c
+            .query_row("SELECT lower('Émile Zola') LIKE '%émile%' ESCAPE '\\'", [], |r| r.get(0))
+            .expect("like");
+        assert!(like);
     }
 }
