@@ -164,6 +164,7 @@ bench: deps ui tauri-driver
 	$(CARGO) bench --bench send_throughput
 	$(CARGO) bench --bench fanout
 	$(CARGO) bench --bench push_fanout
+	$(CARGO) bench --bench console_pages
 	$(CARGO) bench --bench signin_memory
 	tests/support/with-postgres $(CARGO) bench --bench cluster
 	$(CARGO) bench -p parley-client --bench cache

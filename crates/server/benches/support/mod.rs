@@ -229,7 +229,10 @@ impl Spawned {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("port");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_parley-server"))
+        // PARLEY_SERVER_BIN runs another build (before/after comparisons).
+        let bin = std::env::var("PARLEY_SERVER_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_parley-server").to_owned());
+        let child = std::process::Command::new(bin)
             .args(["--data-dir", &dir.path().display().to_string(), "serve"])
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args([

@@ -134,13 +134,13 @@ pub fn days(
     };
     if let (Some(&first), Some(&last)) = (missing.first(), missing.last()) {
         for (d, v) in live(first, last)? {
-            if !remembered.contains_key(&d) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = remembered.entry(d) {
                 counted.push(Counted {
                     day: d,
                     messages: v.0,
                     media_bytes: v.1,
                 });
-                remembered.insert(d, v);
+                slot.insert(v);
             }
         }
     }
