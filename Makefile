@@ -143,6 +143,7 @@ test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/
 	CARGO=$(CARGO) tests/support/with-postgres tests/support/workspace-tests crates/server -- --include-ignored
 	PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server tests/support/with-postgres $(VENV)/bin/python -m pytest -q tests/conformance
 	cd tests/conformance-node && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server ../support/with-postgres node --test
+	cd console && PARLEY_SERVER_BIN=$(CURDIR)/target/debug/parley-server ../tests/support/with-postgres npm run e2e
 	$(MAKE) fuzz-smoke
 
 ## Start a local server with demo data and open the desktop app; closing

@@ -7,7 +7,7 @@
 // deleted message, CSRF refusals, the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -43,6 +43,21 @@ function freePort() {
   });
 }
 
+/**
+ * With PARLEY_TEST_POSTGRES (tests/support/with-postgres), each server gets
+ * a fresh PostgreSQL database of its own on that cluster; else SQLite in its
+ * data dir.
+ */
+function databaseEnv() {
+  const admin = process.env.PARLEY_TEST_POSTGRES;
+  if (!admin) return {};
+  const name = 'console_' + crypto.randomBytes(6).toString('hex');
+  execFileSync('psql', ['-q', admin, '-c', `CREATE DATABASE ${name}`]);
+  const url = new URL(admin);
+  url.pathname = '/' + name;
+  return { PARLEY_DATABASE_URL: url.toString() };
+}
+
 async function startServer(extraEnv = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-console-'));
   const port = await freePort();
@@ -50,7 +65,7 @@ async function startServer(extraEnv = {}) {
   const sid = 'AC' + crypto.randomBytes(16).toString('hex');
   const token = crypto.randomBytes(16).toString('hex');
   const proc = spawn(BIN, ['--data-dir', dataDir, 'serve', '--listen', `127.0.0.1:${port}`], {
-    env: { ...process.env, PARLEY_ACCOUNT_SID: sid, PARLEY_AUTH_TOKEN: token, PARLEY_LOG: 'warn', ...extraEnv },
+    env: { ...process.env, ...databaseEnv(), PARLEY_ACCOUNT_SID: sid, PARLEY_AUTH_TOKEN: token, PARLEY_LOG: 'warn', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   servers.push({ proc, dataDir });
@@ -275,7 +290,8 @@ test('every section opens, shows the seeded data and passes axe', async () => {
       await page.locator('td.action').getByText('create service').first().waitFor();
     },
     health: async () => {
-      await page.getByTestId('health').getByText('sqlite').waitFor();
+      const kind = process.env.PARLEY_TEST_POSTGRES ? 'postgres' : 'sqlite';
+      await page.getByTestId('health').getByText(kind).waitFor();
     },
   };
   for (const [section, check] of Object.entries(checks)) {
@@ -411,6 +427,7 @@ test('selected users get a new role, then are deleted after typing their count',
   await page.getByTestId('user-search').fill('bulk');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('link', { name: 'bob' }).waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: 'frank-bulk' }).waitFor();
   assert.deepEqual(await page.locator('main tbody a').allTextContents(), ['erin-bulk', 'frank-bulk'], 'the search narrowed the list');
   await page.getByLabel('Select erin-bulk').check();
   await page.getByLabel('Select frank-bulk').check();
@@ -447,6 +464,7 @@ test('a role still held by a user is not deleted, with a sentence saying why', a
   assert.ok(refused.status === 400 || refused.status === 409, `the server refuses too: ${refused.status}`);
   assert.ok(shown.includes(refused.json.message), `the status shows the server's sentence ${JSON.stringify(refused.json.message)}, got ${JSON.stringify(shown)}`);
   assert.match(shown, new RegExp(`\\(error ${refused.json.code}\\)`));
+  assert.match(refused.json.message, /held by 1 user and cannot be deleted/, 'the sentence says what holds it');
   assert.equal((await rest('GET', `/v2/Services/${service}/Roles/${role.sid}`)).status, 200, 'the role is still there');
   await page.getByTestId(`delete-role-${role.sid}`).waitFor();
   await axe('role delete refused');

@@ -1,45 +1,37 @@
 /**
- * The role permission vocabulary, in one place: Twilio Chat's permission
- * names (shared/reference NOTES §7, the same lists parley-protocol's
- * permission.rs accepts), which role type may hold each, and a merge with
- * whatever the server's roles hold so that a permission the console does not
- * know yet still shows up in the matrix.
+ * The role permission vocabulary: which permissions a role of each type may
+ * hold. It comes from the server (GET /admin/Permissions, which serves the
+ * lists parley-protocol's permission module accepts), so the console never
+ * keeps its own copy; the matrix also shows whatever the server's roles
+ * already hold.
  */
+
+import { get } from "./api";
 
 export type RoleType = "deployment" | "channel";
 
-const DEPLOYMENT_ONLY = ["createChannel", "joinChannel", "editOwnUserInfo", "editAnyUserInfo"] as const;
-const CHANNEL_ONLY = [
-  "sendMessage",
-  "sendMediaMessage",
-  "leaveChannel",
-  "deleteOwnMessage",
-  "editNotificationLevel",
-  "editOwnMemberAttributes",
-] as const;
-const BOTH = [
-  "destroyChannel",
-  "inviteMember",
-  "removeMember",
-  "editChannelName",
-  "editChannelAttributes",
-  "addMember",
-  "editOwnMessage",
-  "editAnyMessage",
-  "editOwnMessageAttributes",
-  "editAnyMessageAttributes",
-  "deleteAnyMessage",
-  "editAnyMemberAttributes",
-] as const;
-
-/** Every permission a role of `type` may hold, in a stable order. */
-export function permissionsFor(type: RoleType): string[] {
-  return type === "deployment" ? [...DEPLOYMENT_ONLY, ...BOTH] : [...CHANNEL_ONLY, ...BOTH];
+/** Permission names by role type, as the server lists them. */
+export interface Vocabulary {
+  deployment: string[];
+  channel: string[];
 }
 
-/** Whether `type` roles may hold `permission` (per Twilio's vocabulary). */
-export function allowedFor(type: RoleType, permission: string): boolean {
-  return permissionsFor(type).includes(permission);
+let vocabulary: Vocabulary | null = null;
+
+/** Fetches the vocabulary once per page load. */
+export async function loadVocabulary(): Promise<Vocabulary> {
+  if (!vocabulary) vocabulary = await get<Vocabulary>("/admin/Permissions");
+  return vocabulary;
+}
+
+/** Sets (or with null forgets) the vocabulary: tests, and sign-out. */
+export function setVocabulary(v: Vocabulary | null): void {
+  vocabulary = v;
+}
+
+/** Every permission a role of `type` may hold, in the server's order (empty before `loadVocabulary`). */
+export function permissionsFor(type: RoleType): string[] {
+  return [...(vocabulary?.[type] ?? [])];
 }
 
 /**

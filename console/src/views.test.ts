@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, setFetch } from "./api";
 import { setLanguage } from "./i18n";
-import { matrixRows, permissionsFor } from "./permissions";
+import { matrixRows, permissionsFor, setVocabulary } from "./permissions";
 import { parseHash, hrefOf, SECTIONS } from "./router";
 import { placeError, settingsForm } from "./settings";
 import { currentStatus } from "./status";
@@ -137,7 +137,11 @@ describe("push settings", () => {
 });
 
 describe("roles", () => {
-  it("show Twilio's vocabulary and whatever the server's roles hold", () => {
+  it("show the server's vocabulary and whatever the server's roles hold", () => {
+    setVocabulary({
+      deployment: ["createChannel", "editAnyUserInfo", "destroyChannel"],
+      channel: ["sendMessage", "destroyChannel"],
+    });
     const rows = matrixRows("channel", roles);
     expect(rows).toContain("sendMessage");
     expect(rows).toContain("customThing");

@@ -12,7 +12,7 @@ import { del, post } from "../api";
 import { confirmTyped } from "../confirm";
 import { button, checkbox, field, h, input, replace, section, select, uid } from "../dom";
 import { t } from "../i18n";
-import { matrixRows, permissionsFor, type RoleType } from "../permissions";
+import { loadVocabulary, matrixRows, permissionsFor, type RoleType } from "../permissions";
 import { act, failed, form, loadRoles, requireService, servicePath, viewTitle, type Role } from "./common";
 
 export async function render(root: HTMLElement): Promise<void> {
@@ -24,7 +24,7 @@ export async function render(root: HTMLElement): Promise<void> {
   const draw = async () => {
     let roles: Role[];
     try {
-      roles = await loadRoles(service);
+      [roles] = await Promise.all([loadRoles(service), loadVocabulary()]);
     } catch (e) {
       replace(body, failed(e));
       return;

@@ -56,6 +56,16 @@ const BOTH: &[&str] = &[
     "editAnyMemberAttributes",
 ];
 
+/// Every permission a role of type `ty` may hold: those of its type first,
+/// then those both types share, in a stable order (the console's matrix).
+pub fn for_type(ty: RoleType) -> Vec<&'static str> {
+    let own = match ty {
+        RoleType::Deployment => DEPLOYMENT_ONLY,
+        RoleType::Channel => CHANNEL_ONLY,
+    };
+    own.iter().chain(BOTH).copied().collect()
+}
+
 /// Whether `name` is a permission a role of type `ty` may hold.
 pub fn is_valid(ty: RoleType, name: &str) -> bool {
     BOTH.contains(&name)

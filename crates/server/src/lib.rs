@@ -364,8 +364,51 @@ fn spawn_pruning(app: app::App, retention: i64, media_retention: i64) {
                 Err(e) => tracing::warn!(error = %e.message, "pruning the change feed failed"),
             }
             prune_media(&app, media_retention).await;
+            count_days_over(&app).await;
         }
     });
+}
+
+/// Counts the messages and media of the last two days that are over, per
+/// service, once (`store::usage`), so that even the first usage request
+/// for a period does not count them.
+async fn count_days_over(app: &app::App) {
+    let today = app.clock.now().div_euclid(store::activity::DAY);
+    let counted = app
+        .db
+        .read(move |c| {
+            let mut all = Vec::new();
+            for sid in store::services::first_sids(c, 100_000)? {
+                let (_, days) = store::usage::days(c, &sid, today - 2, today - 1, today)?;
+                if !days.is_empty() {
+                    all.push((sid, days));
+                }
+            }
+            Ok::<_, store::StoreError>(all)
+        })
+        .await;
+    let counted = match counted {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "counting yesterday's usage failed");
+            return;
+        }
+    };
+    if counted.is_empty() {
+        return;
+    }
+    let r = app
+        .db
+        .write(move |tx| {
+            for (sid, days) in &counted {
+                store::usage::remember(tx, sid, days)?;
+            }
+            Ok::<_, store::StoreError>(())
+        })
+        .await;
+    if let Err(e) = r {
+        tracing::warn!(error = %e, "remembering yesterday's usage failed");
+    }
 }
 
 /// Deletes media no message took in time, media of deleted messages,

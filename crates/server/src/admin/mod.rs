@@ -34,6 +34,7 @@ pub fn routes() -> Router<App> {
                 .delete(session::delete),
         )
         .route("/admin/Account", get(account::fetch))
+        .route("/admin/Permissions", get(permissions))
         .route("/admin/Account/AuthToken/Reveal", post(account::reveal))
         .route("/admin/Account/AuthToken/Rotate", post(account::rotate))
         .route("/admin/Usage", get(usage::fetch))
@@ -60,6 +61,20 @@ pub fn routes() -> Router<App> {
             "/admin/Services/{service}/Deliveries",
             get(crate::api::deliveries::list),
         )
+}
+
+/// `GET /admin/Permissions`: the permission vocabulary of roles, by role
+/// type (`parley_protocol::permission`, the lists the Roles API accepts),
+/// for the console's permission matrix.
+pub async fn permissions(
+    p: crate::auth::Principal,
+) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    use parley_protocol::permission::{for_type, RoleType};
+    p.require_admin("read the permission vocabulary")?;
+    Ok(axum::Json(serde_json::json!({
+        "deployment": for_type(RoleType::Deployment),
+        "channel": for_type(RoleType::Channel),
+    })))
 }
 
 /// A file to download: `body` as `content_type`, saved as `filename`

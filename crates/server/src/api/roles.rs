@@ -206,19 +206,47 @@ pub async fn delete(
         .write(move |c| {
             let (s, caller) = load_with_caller(c, &service, &p)?;
             caller.require_admin("delete roles")?;
-            load(c, &a, &service, &sid)?;
-            let is_default = [
-                &s.default_service_role_sid,
-                &s.default_channel_role_sid,
-                &s.default_channel_creator_role_sid,
+            let role = load(c, &a, &service, &sid)?;
+            let name = crate::logging::Field(&role.friendly_name);
+            let default = [
+                (&s.default_service_role_sid, "service role"),
+                (&s.default_channel_role_sid, "channel role"),
+                (&s.default_channel_creator_role_sid, "channel creator role"),
             ]
-            .iter()
-            .any(|d| d.as_deref() == Some(sid.as_str()));
-            let in_use = store::roles::in_use(c, &sid)?;
-            if is_default || in_use {
+            .into_iter()
+            .find(|(d, _)| d.as_deref() == Some(sid.as_str()));
+            if let Some((_, which)) = default {
                 return Err(ApiError::new(
                     ErrorCode::Conflict,
-                    format!("Role {sid} is in use and cannot be deleted"),
+                    format!(
+                        "Role {name} ({sid}) is the service's default {which} and cannot be deleted: choose another default first"
+                    ),
+                ));
+            }
+            let (users, members, invites) = store::roles::holders(c, &sid)?;
+            if users + members + invites > 0 {
+                let count = |n: i64, one: &str, many: &str| -> Option<String> {
+                    let shown = if n >= store::roles::HOLDERS_COUNTED {
+                        format!("{}+", store::roles::HOLDERS_COUNTED)
+                    } else {
+                        n.to_string()
+                    };
+                    (n > 0).then(|| format!("{shown} {}", if n == 1 { one } else { many }))
+                };
+                let held: Vec<String> = [
+                    count(users, "user", "users"),
+                    count(members, "channel member", "channel members"),
+                    count(invites, "invite", "invites"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "Role {name} ({sid}) is held by {} and cannot be deleted: give them another role first",
+                        held.join(" and ")
+                    ),
                 ));
             }
             ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;

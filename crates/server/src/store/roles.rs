@@ -102,14 +102,21 @@ pub fn set_permissions(tx: &Tx<'_>, sid: &str, perms: &[String], t: i64) -> Stor
     Ok(())
 }
 
-/// Whether a user, member or invite holds the role.
-pub fn in_use(conn: &Conn<'_>, sid: &str) -> StoreResult<bool> {
-    conn.value(
-        "SELECT EXISTS(SELECT 1 FROM users WHERE role_sid = ?1)
-             OR EXISTS(SELECT 1 FROM members WHERE role_sid = ?1)
-             OR EXISTS(SELECT 1 FROM invites WHERE role_sid = ?1)",
-        args![sid],
-    )
+/// Most holders of one kind counted (a role held by more is "1,000+").
+pub const HOLDERS_COUNTED: i64 = 1000;
+
+/// How many users, channel members and invites hold the role (each
+/// counted up to [`HOLDERS_COUNTED`]).
+pub fn holders(conn: &Conn<'_>, sid: &str) -> StoreResult<(i64, i64, i64)> {
+    let count = |table: &str| -> StoreResult<i64> {
+        conn.value(
+            &format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE role_sid = ?1 LIMIT {HOLDERS_COUNTED}) held"
+            ),
+            args![sid],
+        )
+    };
+    Ok((count("users")?, count("members")?, count("invites")?))
 }
 
 /// Deletes a role.

@@ -526,6 +526,7 @@ async fn openapi_describes_every_admin_route() {
         ("/admin/Usage", &["get"]),
         ("/admin/AuditLog", &["get"]),
         ("/admin/Health", &["get"]),
+        ("/admin/Permissions", &["get"]),
         ("/admin/Services/{service}/Users", &["get"]),
         ("/admin/Services/{service}/Users/{user}/Password", &["post"]),
         ("/admin/Services/{service}/Users/{user}/SignOut", &["post"]),
@@ -604,4 +605,90 @@ async fn a_push_template_is_previewed_by_the_rules_pushes_use() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_permission_vocabulary_and_why_a_role_cannot_be_deleted() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let v = t.get("/admin/Permissions", Auth::Admin).await;
+    assert_eq!(v.status, StatusCode::OK);
+    let names = |ty: &str| -> Vec<String> {
+        v.body[ty]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(names("deployment").contains(&"createChannel".to_owned()));
+    assert!(!names("deployment").contains(&"sendMessage".to_owned()));
+    assert!(names("channel").contains(&"sendMessage".to_owned()));
+    assert!(
+        names("channel").contains(&"deleteAnyMessage".to_owned()),
+        "shared by both"
+    );
+    let token = t.token(&svc, "ann");
+    assert_eq!(
+        t.get("/admin/Permissions", Auth::Token(&token))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Every permission the vocabulary lists is one the Roles API takes.
+    let mut form = vec![("FriendlyName", "everything"), ("Type", "channel")];
+    let channel = names("channel");
+    for p in &channel {
+        form.push(("Permission", p));
+    }
+    let r = t
+        .post(&format!("/v2/Services/{svc}/Roles"), Auth::Admin, &form)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let role = r.body["sid"].as_str().expect("sid").to_owned();
+
+    let s = t.get(&format!("/v2/Services/{svc}"), Auth::Admin).await;
+    let default = s.body["default_service_role_sid"]
+        .as_str()
+        .expect("default")
+        .to_owned();
+    let r = t
+        .delete(&format!("/v2/Services/{svc}/Roles/{default}"), Auth::Admin)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let msg = r.body["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("default service role") && msg.contains("choose another default first"),
+        "{msg}"
+    );
+
+    let ch = format!("/v2/Services/{svc}/Channels");
+    t.post(&ch, Auth::Admin, &[("UniqueName", "room")]).await;
+    for who in ["ann", "ben"] {
+        t.post(
+            &format!("{ch}/room/Members"),
+            Auth::Admin,
+            &[("Identity", who), ("RoleSid", &role)],
+        )
+        .await;
+    }
+    t.post(
+        &format!("{ch}/room/Invites"),
+        Auth::Admin,
+        &[("Identity", "cy"), ("RoleSid", &role)],
+    )
+    .await;
+    let r = t
+        .delete(&format!("/v2/Services/{svc}/Roles/{role}"), Auth::Admin)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        r.body["message"],
+        format!(
+            "Role everything ({role}) is held by 2 channel members and 1 invite and cannot be deleted: give them another role first"
+        ),
+        "{:?}",
+        r.body
+    );
 }

@@ -145,10 +145,16 @@ mod lower_tests {
             .query_row("SELECT lower('Émile ΣΟΦΙΑ')", [], |r| r.get(0))
             .expect("lower");
         assert_eq!(v, "émile σοφια");
-        let n: i64 = c.query_row("SELECT lower(42)", [], |r| r.get(0)).expect("int");
+        let n: i64 = c
+            .query_row("SELECT lower(42)", [], |r| r.get(0))
+            .expect("int");
         assert_eq!(n, 42);
         let like: bool = c
-            .query_row("SELECT lower('Émile Zola') LIKE '%émile%' ESCAPE '\\'", [], |r| r.get(0))
+            .query_row(
+                "SELECT lower('Émile Zola') LIKE '%émile%' ESCAPE '\\'",
+                [],
+                |r| r.get(0),
+            )
             .expect("like");
         assert!(like);
     }
