@@ -394,6 +394,18 @@ test('a permission removed in the role matrix is enforced on the user’s access
   assert.equal(after.json.code, 50107);
 });
 
+test('the channel search finds a private channel among every channel, on the server', async () => {
+  await ok('POST', `/v2/Services/${service}/Channels`, { UniqueName: 'board-room', FriendlyName: '董事會 Board', Type: 'private' });
+  await open('channels');
+  await page.getByRole('link', { name: 'General' }).waitFor();
+  await page.getByTestId('channel-search').fill('董事');
+  await page.getByRole('link', { name: 'General' }).waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: '董事會 Board' }).waitFor();
+  assert.deepEqual(await page.locator('main tbody a').allTextContents(), ['董事會 Board']);
+  await page.getByTestId('channel-search').fill('');
+  await page.getByRole('link', { name: 'General' }).waitFor();
+});
+
 test('a message deleted in the console is gone over REST', async () => {
   const { messages } = await ok('GET', `/v2/Services/${service}/Channels/general/Messages`);
   const target = messages.find((m) => m.body === 'moderate me');

@@ -6,7 +6,6 @@ import { parseHash, hrefOf, SECTIONS } from "./router";
 import { placeError, settingsForm } from "./settings";
 import { currentStatus } from "./status";
 import { auditRows, type AuditEntry } from "./views/audit";
-import { filterChannels } from "./views/channels";
 import { isoDay, pagingBar, roleName, type Role } from "./views/common";
 import { healthPairs, type Health } from "./views/health";
 import { pushGroups } from "./views/push";
@@ -163,12 +162,6 @@ describe("view helpers", () => {
     expect(parseAttributes("{a:1}")).toBeNull();
   });
 
-  it("filter channels by friendly or unique name", () => {
-    const list = [{ friendly_name: "General", unique_name: "general" }, { friendly_name: null, unique_name: "team-x" }, { friendly_name: "Random", unique_name: null }];
-    expect(filterChannels(list, "TEAM")).toHaveLength(1);
-    expect(filterChannels(list, "ran")).toEqual([list[2]]);
-    expect(filterChannels(list, " ")).toHaveLength(3);
-  });
 
   it("turn usage days into chart series", () => {
     const data = chartData([{ date: "2026-01-02", users: 3, new_users: 1, active_users: 2, messages: 10, channels: 4, new_channels: 0, media_bytes: 99 }]);

@@ -1,6 +1,7 @@
 /**
- * Channels of the selected service: the list (paged, filtered by type, and
- * searched by name within the loaded page), creating one, and the detail
+ * Channels of the selected service: the list (public and private, paged,
+ * filtered by type and searched by name on the server through
+ * GET /admin/Services/{IS}/Channels), creating one, and the detail
  * page `#/channels/{CH}`: names and attributes, members with their role and
  * read horizon (add, remove, change role), the message history newest first
  * with moderation (delete a message after a question), delete the channel
@@ -49,13 +50,6 @@ interface Message {
   media?: { filename?: string } | null;
 }
 
-/** Channels of `list` whose friendly or unique name contains `q` (case-insensitive). */
-export function filterChannels<T extends Pick<Channel, "friendly_name" | "unique_name">>(list: T[], q: string): T[] {
-  const needle = q.trim().toLowerCase();
-  if (!needle) return list;
-  return list.filter((c) => (c.friendly_name ?? "").toLowerCase().includes(needle) || (c.unique_name ?? "").toLowerCase().includes(needle));
-}
-
 export async function render(root: HTMLElement, route: Route): Promise<void> {
   root.append(viewTitle("nav.channels"));
   const service = requireService(root);
@@ -72,10 +66,11 @@ function renderList(root: HTMLElement, service: string): void {
   const type = select([["all", t("channels.allTypes")], ["public", t("channels.public")], ["private", t("channels.private")]], "all", { "data-testid": "channel-type" });
   const q = input({ type: "search", "data-testid": "channel-search" });
   const slot = h("div", null, loading());
-  const base = `${servicePath(service)}/Channels`;
-  const pager = new Pager<Channel>(withQuery(base, { Type: typesOf("all"), PageSize: 50 }), "channels");
+  const base = `/admin/Services/${encodeURIComponent(service)}/Channels`;
+  const query = () => withQuery(base, { Type: typesOf(type.value), Q: q.value.trim() || undefined, PageSize: 50 });
+  const pager = new Pager<Channel>(query(), "channels");
   const show = () => {
-    const rows = filterChannels(pager.items, q.value);
+    const rows = pager.items;
     replace(
       slot,
       h("div", { class: "table-wrap" }, table<Channel>(t("channels.caption"), [
@@ -92,14 +87,19 @@ function renderList(root: HTMLElement, service: string): void {
   const load = async () => {
     replace(slot, loading());
     try {
-      await pager.first(withQuery(base, { Type: typesOf(type.value), PageSize: 50 }));
+      await pager.first(query());
       show();
     } catch (e) {
       replace(slot, failed(e));
     }
   };
   type.addEventListener("change", () => void load());
-  q.addEventListener("input", show);
+  // Searching asks the server, a moment after typing stops.
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  q.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => void load(), 300);
+  });
   root.append(
     section(t("channels.list"), h("div", { class: "row" }, field(t("channels.typeFilter"), type), field(t("channels.searchLabel"), q, { hint: t("channels.searchHint") })), slot),
     section(t("channels.create"), createForm(service, () => void load())),

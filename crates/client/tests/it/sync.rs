@@ -509,3 +509,39 @@ async fn permissions_follow_the_users_roles_and_the_server_enforces_removals() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_message_an_operator_deletes_in_the_console_is_gone_from_an_online_client() {
+    let server = Server::start().await;
+    let room = server.channel("room", &["alice", "bob"]).await;
+    let spam = server.say("room", "bob", "buy cheap watches").await;
+    server.say("room", "bob", "sorry, my account was hacked").await;
+    let t = TestClient::online(&server, "alice").await;
+    until(&t.client, "synced", || bodies(&t.client, &room).len() == 2).await;
+
+    // As the console does it: its session cookie and CSRF token, no Basic.
+    let (cookie, csrf) = server.console_session().await;
+    let r = server
+        .http
+        .delete(format!(
+            "{}/v2/Services/{}/Channels/room/Messages/{}",
+            server.url,
+            server.service,
+            spam["sid"].as_str().unwrap_or("")
+        ))
+        .header("cookie", cookie)
+        .header("x-parley-csrf", csrf)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::NO_CONTENT);
+    until(&t.client, "the moderated message is gone", || {
+        t.client
+            .messages(&room, None, 50)
+            .unwrap_or_default()
+            .first()
+            .is_some_and(|m| m.deleted && m.body.is_empty())
+    })
+    .await;
+    assert_eq!(bodies(&t.client, &room)[1], "sorry, my account was hacked");
+}

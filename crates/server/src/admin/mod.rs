@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod channels;
 pub mod health;
 pub mod push_preview;
 pub mod session;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .route("/admin/AuditLog", get(audit::list))
         .route("/admin/Health", get(health::fetch))
         .route("/admin/Services/{service}/Users", get(users::list))
+        .route("/admin/Services/{service}/Channels", get(channels::list))
         .route(
             "/admin/Services/{service}/Users/{user}/Password",
             post(users::set_password),

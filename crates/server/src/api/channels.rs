@@ -232,6 +232,7 @@ pub async fn list(
                 &service,
                 &types,
                 caller.identity.as_deref(),
+                None,
                 req.bound(),
                 req.size,
             )?;

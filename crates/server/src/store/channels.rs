@@ -118,11 +118,22 @@ pub fn page(
     service: &str,
     types: &[String],
     visible_to: Option<&str>,
+    matching: Option<&str>,
     bound: Option<Bound>,
     size: u32,
 ) -> StoreResult<Window<ChannelRow>> {
     let mut sql = format!("SELECT {COLUMNS}, rowid FROM channels WHERE service_sid = ?");
     let mut params: Vec<Param> = vec![service.into()];
+    if let Some(needle) = matching {
+        // Friendly or unique name containing it, case-insensitively.
+        let pattern = super::like_pattern(needle);
+        sql.push_str(
+            " AND (lower(coalesce(friendly_name, '')) LIKE ? ESCAPE '\\'
+               OR lower(coalesce(unique_name, '')) LIKE ? ESCAPE '\\')",
+        );
+        params.push(pattern.clone().into());
+        params.push(pattern.into());
+    }
     sql.push_str(&format!(
         " AND type IN ({})",
         vec!["?"; types.len()].join(",")

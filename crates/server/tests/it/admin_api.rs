@@ -528,6 +528,7 @@ async fn openapi_describes_every_admin_route() {
         ("/admin/Health", &["get"]),
         ("/admin/Permissions", &["get"]),
         ("/admin/Services/{service}/Users", &["get"]),
+        ("/admin/Services/{service}/Channels", &["get"]),
         ("/admin/Services/{service}/Users/{user}/Password", &["post"]),
         ("/admin/Services/{service}/Users/{user}/SignOut", &["post"]),
         ("/admin/Services/{service}/Deliveries", &["get"]),
@@ -690,5 +691,75 @@ async fn the_permission_vocabulary_and_why_a_role_cannot_be_deleted() {
         ),
         "{:?}",
         r.body
+    );
+}
+
+#[tokio::test]
+async fn channels_are_searched_by_name_public_and_private() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let ch = format!("/v2/Services/{svc}/Channels");
+    for (unique, name, kind) in [
+        ("general", "General", "public"),
+        ("board", "Board of Directors", "private"),
+        ("random", "隨便聊聊", "public"),
+        ("ops-oncall", "On call", "private"),
+    ] {
+        let r = t
+            .post(
+                &ch,
+                Auth::Admin,
+                &[
+                    ("UniqueName", unique),
+                    ("FriendlyName", name),
+                    ("Type", kind),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["channels"]
+            .as_array()
+            .expect("channels")
+            .iter()
+            .filter_map(|c| c["unique_name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let search = format!("/admin/Services/{svc}/Channels");
+    let all = t.get(&search, Auth::Admin).await;
+    assert_eq!(
+        names(&all.body),
+        ["general", "board", "random", "ops-oncall"],
+        "private ones too"
+    );
+    let r = t.get(&format!("{search}?Q=DIRECTOR"), Auth::Admin).await;
+    assert_eq!(
+        names(&r.body),
+        ["board"],
+        "by friendly name, case-insensitively"
+    );
+    let r = t.get(&format!("{search}?Q=oncall"), Auth::Admin).await;
+    assert_eq!(names(&r.body), ["ops-oncall"], "by unique name");
+    let r = t.get(&format!("{search}?Q=%E8%81%8A"), Auth::Admin).await;
+    assert_eq!(names(&r.body), ["random"]);
+    let r = t
+        .get(
+            &format!("{search}?Q=o&Type=private&PageSize=1"),
+            Auth::Admin,
+        )
+        .await;
+    assert_eq!(names(&r.body), ["board"]);
+    assert!(r.body["meta"]["next_page_url"].is_string());
+    assert_eq!(
+        t.get(&format!("{search}?Type=secret"), Auth::Admin)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let token = t.token(&svc, "eve");
+    assert_eq!(
+        t.get(&search, Auth::Token(&token)).await.status,
+        StatusCode::FORBIDDEN
     );
 }

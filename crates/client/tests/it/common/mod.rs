@@ -167,6 +167,26 @@ impl Server {
         r.json().await.unwrap_or(Value::Null)
     }
 
+    /// Signs in to the operator console as the account: (cookie, CSRF token).
+    pub async fn console_session(&self) -> (String, String) {
+        let r = self
+            .http
+            .post(format!("{}/admin/Session", self.url))
+            .form(&[("Sid", self.sid.as_str()), ("Secret", self.token.as_str())])
+            .send()
+            .await
+            .expect("sent");
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        let body: Value = r.json().await.expect("session");
+        (cookie, body["csrf_token"].as_str().expect("csrf").to_owned())
+    }
+
     pub async fn delete(&self, path: &str) {
         self.http
             .delete(format!("{}{path}", self.url))
