@@ -477,6 +477,10 @@ async fn every_admin_endpoint_refuses_an_end_users_access_token() {
         "/admin/Health".to_owned(),
         format!("/admin/Services/{svc}/Users"),
         format!("/admin/Services/{svc}/Deliveries"),
+        format!("/admin/Services/{svc}/Channels"),
+        format!("/admin/Services/{svc}/PushPreview"),
+        "/admin/Permissions".to_owned(),
+        "/metrics".to_owned(),
     ];
     for path in &gets {
         let r = t.get(path, Auth::Token(&token)).await;
@@ -493,6 +497,7 @@ async fn every_admin_endpoint_refuses_an_end_users_access_token() {
         "/admin/Account/AuthToken/Rotate".to_owned(),
         format!("/admin/Services/{svc}/Users/{us}/Password"),
         format!("/admin/Services/{svc}/Users/{us}/SignOut"),
+        format!("/admin/Services/{svc}/Bindings/BS00000000000000000000000000000000/TestPush"),
     ];
     for path in &posts {
         let r = t
