@@ -91,23 +91,11 @@ async fn changes_with_admin_credentials_are_audited_with_before_and_after() {
     let next = page.body["meta"]["next_page_url"]
         .as_str()
         .expect("next page");
-    let rest = t
-        .http
-        .get(next)
-        .basic_auth(&acct, Some(t.server.app.auth_token.cached()))
-        .send()
-        .await
-        .expect("sent");
+    let rest = t.admin_get(next).await;
     let rest: Value = rest.json().await.expect("json");
     assert_eq!(rest["entries"][0]["action"], "update service");
 
-    let csv = t
-        .http
-        .get(t.url("/admin/AuditLog?Format=csv"))
-        .basic_auth(&acct, Some(t.server.app.auth_token.cached()))
-        .send()
-        .await
-        .expect("sent");
+    let csv = t.admin_get(t.url("/admin/AuditLog?Format=csv")).await;
     assert!(csv.headers()["content-type"]
         .to_str()
         .unwrap_or_default()
@@ -115,13 +103,7 @@ async fn changes_with_admin_credentials_are_audited_with_before_and_after() {
     let text = csv.text().await.expect("csv");
     assert!(text.starts_with("sid,date_created,actor_sid,via"), "{text}");
     assert_eq!(text.lines().count(), 5, "a header and four entries");
-    let jsonl = t
-        .http
-        .get(t.url("/admin/AuditLog?Format=jsonl"))
-        .basic_auth(&acct, Some(t.server.app.auth_token.cached()))
-        .send()
-        .await
-        .expect("sent");
+    let jsonl = t.admin_get(t.url("/admin/AuditLog?Format=jsonl")).await;
     let text = jsonl.text().await.expect("jsonl");
     assert!(text
         .lines()
@@ -213,17 +195,10 @@ async fn usage_counts_each_day_from_the_database() {
 
     let from = usage["days"][28]["date"].as_str().expect("date").to_owned();
     let csv = t
-        .http
-        .get(t.url(&format!(
+        .admin_get(t.url(&format!(
             "/admin/Usage?ServiceSid={svc}&From={from}&To={from}&Format=csv"
         )))
-        .basic_auth(
-            &t.server.app.account_sid,
-            Some(t.server.app.auth_token.cached()),
-        )
-        .send()
-        .await
-        .expect("sent");
+        .await;
     let text = csv.text().await.expect("csv");
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
@@ -478,16 +453,7 @@ async fn metrics_are_served_to_admins_in_the_prometheus_format() {
         t.get("/metrics", Auth::None).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let r = t
-        .http
-        .get(t.url("/metrics"))
-        .basic_auth(
-            &t.server.app.account_sid,
-            Some(t.server.app.auth_token.cached()),
-        )
-        .send()
-        .await
-        .expect("sent");
+    let r = t.admin_get(t.url("/metrics")).await;
     assert!(r.headers()["content-type"]
         .to_str()
         .unwrap_or_default()

@@ -136,6 +136,20 @@ impl TestServer {
         Reply { status, body }
     }
 
+    /// `GET url` with the account's credentials, the answer as it came
+    /// (for CSV, metrics and absolute paging URLs).
+    pub async fn admin_get(&self, url: impl reqwest::IntoUrl) -> reqwest::Response {
+        self.http
+            .get(url)
+            .basic_auth(
+                &self.server.app.account_sid,
+                Some(self.server.app.auth_token.cached()),
+            )
+            .send()
+            .await
+            .expect("sent")
+    }
+
     pub async fn get(&self, path: &str, auth: Auth<'_>) -> Reply {
         self.call(Method::GET, path, auth, &[]).await
     }
