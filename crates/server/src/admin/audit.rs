@@ -2,7 +2,8 @@
 //! console or with the account's or an API key's credentials over REST —
 //! is written to `audit_log` with who made it, from which address, what it
 //! was, the request's parameters and the resource before and after
-//! (secrets redacted), and listed by `GET /admin/AuditLog` (searchable,
+//! (secrets redacted, long texts such as a message's body cut to 256
+//! characters), and listed by `GET /admin/AuditLog` (searchable,
 //! paged, exportable as CSV or JSON Lines).
 //!
 //! [`record`] wraps every route: it hands the request a [`Slot`] that the
@@ -135,6 +136,24 @@ pub fn redact(v: Value) -> Value {
     }
 }
 
+/// Longest text kept of one value: the log says what changed, not the
+/// content (a message's body is the chat's, not the audit log's).
+const MAX_VALUE_CHARS: usize = 256;
+
+/// The same JSON with every string cut to [`MAX_VALUE_CHARS`].
+fn clip(v: Value) -> Value {
+    match v {
+        Value::String(s) if s.chars().count() > MAX_VALUE_CHARS => {
+            let n = s.chars().count();
+            let kept: String = s.chars().take(MAX_VALUE_CHARS).collect();
+            Value::String(format!("{kept}… ({n} characters)"))
+        }
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, clip(v))).collect()),
+        Value::Array(a) => Value::Array(a.into_iter().map(clip).collect()),
+        other => other,
+    }
+}
+
 fn is_sid(s: &str) -> bool {
     s.len() == 34
         && s.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
@@ -206,12 +225,11 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
     parts.extensions.insert(slot.clone());
     let address = crate::forwarded::of_parts(&app, &parts).map(|ip| ip.to_string());
     let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
-    let (body, params) = if content_type_is(&parts.headers, "application/x-www-form-urlencoded") {
+    // The form is kept as the bytes the handler reads too (shared, not
+    // copied), and parsed only if an admin turns out to have sent it.
+    let (body, form) = if content_type_is(&parts.headers, "application/x-www-form-urlencoded") {
         match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
-            Ok(bytes) => {
-                let params = Params::parse(&bytes);
-                (Body::from(bytes), Some(params))
-            }
+            Ok(bytes) => (Body::from(bytes.clone()), Some(bytes)),
             Err(_) => {
                 return ApiError::with_status(
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -265,9 +283,9 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         path,
         target_sid,
         status,
-        request: params.map(|p| redact_params(&p).to_string()),
-        before: before.map(|b| b.to_string()),
-        after: after.map(|a| a.to_string()),
+        request: form.map(|f| clip(redact_params(&Params::parse(&f))).to_string()),
+        before: before.map(|b| clip(b).to_string()),
+        after: after.map(|a| clip(a).to_string()),
     };
     // The change has committed: should its entry fail to be written (the
     // database went away in between), the answer still says what happened
@@ -471,6 +489,21 @@ mod tests {
             action(&post, "/admin/Account/AuthToken/Rotate"),
             "rotate auth token"
         );
+    }
+
+    #[test]
+    fn long_values_are_cut_and_short_ones_kept() {
+        let long = "字".repeat(1000);
+        let v = clip(serde_json::json!({"Body": long, "n": 3, "list": ["short", "x".repeat(300)]}));
+        let body = v["Body"].as_str().unwrap_or_default();
+        assert!(body.ends_with("… (1000 characters)"), "{body}");
+        assert_eq!(body.chars().filter(|c| *c == '字').count(), MAX_VALUE_CHARS);
+        assert_eq!(v["n"], 3);
+        assert_eq!(v["list"][0], "short");
+        assert!(v["list"][1]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("(300 characters)"));
     }
 
     #[test]

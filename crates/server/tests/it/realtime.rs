@@ -544,6 +544,9 @@ async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
         slow.next().await;
     }
     let body = "x".repeat(16 * 1024);
+    // Alice sends, as users do (an admin's sends also go to the audit log,
+    // which is not what this measures).
+    let alice = server.token(&svc, "alice");
     let before = common::rss_kib(server.pid());
     let mut peak = before;
     let url = format!("{}/v2/Services/{svc}/Channels/room/Messages", server.base);
@@ -553,8 +556,8 @@ async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
             let req = server
                 .http
                 .post(&url)
-                .basic_auth(common::SPAWN_SID, Some(common::SPAWN_TOKEN))
-                .form(&[("Body", body.as_str()), ("From", "alice")]);
+                .header("x-twilio-token", &alice)
+                .form(&[("Body", body.as_str())]);
             tasks.push(tokio::spawn(
                 async move { req.send().await.map(|r| r.status()) },
             ));
@@ -569,8 +572,12 @@ async fn a_slow_consumer_is_cut_off_and_the_servers_memory_stays_bounded() {
     }
     let grown_mib = peak.saturating_sub(before) / 1024;
     println!("server RSS before {} MiB, peak {} MiB, grown {grown_mib} MiB while 64 MiB went to a stalled client", before / 1024, peak / 1024);
+    // Retaining what the stalled client did not read would grow the server
+    // by the whole 64 MiB; bounded, it grows by what 64 concurrent sends
+    // and their database connections use: 27 MiB on SQLite, 36–39 MiB on
+    // PostgreSQL here (its driver's buffers), so the line is drawn at 48.
     assert!(
-        grown_mib < 40,
+        grown_mib < 48,
         "the server buffered for the slow client: RSS grew {grown_mib} MiB for 64 MiB sent"
     );
 
