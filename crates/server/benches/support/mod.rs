@@ -297,6 +297,22 @@ impl Spawned {
             .unwrap_or(0)
     }
 
+    /// CPU time the server has used so far (user + system), seconds.
+    pub fn cpu_secs(&self) -> f64 {
+        // Fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second
+        // on Linux); the command name in field 2 may hold spaces, so count
+        // from the closing parenthesis.
+        std::fs::read_to_string(format!("/proc/{}/stat", self.pid()))
+            .ok()
+            .and_then(|s| {
+                let rest = s.rsplit_once(')')?.1;
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+                Some(ticks as f64 / 100.0)
+            })
+            .unwrap_or(0.0)
+    }
+
     /// Where its data lives.
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()

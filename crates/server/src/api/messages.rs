@@ -232,10 +232,14 @@ pub async fn create(
         channel,
         p,
     };
-    webhooks::pre::run(&app, f, |f, pre| {
+    let (sent, channel_sid) = webhooks::pre::run(&app, f, |f, pre| {
         create_once(app.clone(), send.clone(), f, pre)
     })
-    .await
+    .await?;
+    // Back-pressure: while this channel's fan-out is behind, the answer
+    // waits, so a sender cannot run ahead of what its readers receive.
+    app.hub.admit(&channel_sid).await;
+    Ok(sent)
 }
 
 /// The writer key of a send. Sends to different channels commit in
@@ -273,7 +277,7 @@ async fn create_once(
     send: Send,
     f: Params,
     pre: webhooks::pre::Pre,
-) -> ApiResult<webhooks::pre::Step<Response>> {
+) -> ApiResult<webhooks::pre::Step<(Response, String)>> {
     let Send {
         service,
         channel,
@@ -328,7 +332,7 @@ async fn create_once(
                     }
                     // A retry: answer exactly as the first time.
                     let first = created(resolve(c, &ch.sid, &message_sid)?.render(&a));
-                    return Ok(Step::Done((first, Default::default())));
+                    return Ok(Step::Done(((first, ch.sid.clone()), Default::default())));
                 }
             }
             let media = match &media {
@@ -442,7 +446,7 @@ async fn create_once(
                         message: Some((&r.sid, r.index, &r.body)),
                     },
                 )?;
-            Ok(Step::Done((created(r), queued)))
+            Ok(Step::Done(((created(r), ch.sid.clone()), queued)))
         })
         .await
         .map(webhooks::pre::fired(&app))

@@ -5,21 +5,67 @@
 //! (its queue is dropped and it is marked slow) instead of buffering without
 //! bound; the socket then closes with `SLOW_CONSUMER` and the client resumes
 //! from its cursor. Frames are serialized once and shared by every recipient.
+//!
+//! Back-pressure: when most of the sockets a channel's last message went to
+//! are more than [`BEHIND_FRAMES`] frames behind, the channel is *behind*,
+//! and [`Hub::admit`] holds the answers to its senders until the readers
+//! catch up. A sender therefore cannot run ahead of its channel's readers,
+//! and send→receive latency stays bounded instead of growing with a
+//! backlog. A minority of stuck readers cannot hold a channel back: they
+//! are cut off as slow instead.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{EventKind, ServerFrame};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
 use crate::feed::{Change, Recipients};
 
 /// Frames queued per socket before it counts as too slow.
 pub const QUEUE_CAPACITY: usize = 512;
+/// A socket with more frames than this waiting is behind.
+pub const BEHIND_FRAMES: usize = 32;
+/// Channels whose messages reach fewer sockets than this are never held back.
+const PRESSURE_MIN_SOCKETS: usize = 16;
+/// The longest a send's answer waits for its channel's readers.
+const MAX_ADMIT_WAIT: Duration = Duration::from_secs(2);
+/// How often the hub looks again at a channel that is behind.
+const PRESSURE_RECHECK: Duration = Duration::from_millis(5);
+
+/// The channels that are behind (see the module comment), shared by the
+/// hub task, which decides, and the senders, which wait.
+#[derive(Debug, Default)]
+struct Pressure {
+    behind: std::sync::Mutex<HashSet<String>>,
+    /// `behind.len()`, read without the lock on every send.
+    count: AtomicUsize,
+    /// Woken when a channel stops being behind.
+    room: Notify,
+}
+
+impl Pressure {
+    fn is_behind(&self, channel: &str) -> bool {
+        self.behind.lock().map(|b| b.contains(channel)).unwrap_or(false)
+    }
+
+    fn set(&self, channel: &str, behind: bool) {
+        let Ok(mut b) = self.behind.lock() else { return };
+        let changed = if behind {
+            b.insert(channel.to_owned())
+        } else {
+            b.remove(channel)
+        };
+        self.count.store(b.len(), Ordering::Relaxed);
+        if changed && !behind {
+            self.room.notify_waiters();
+        }
+    }
+}
 
 /// A frame for one socket: `seq` is the change cursor, 0 for control frames.
 #[derive(Debug, Clone)]
@@ -75,6 +121,7 @@ pub struct Hub {
     open: Arc<std::sync::atomic::AtomicI64>,
     /// Frames the hub queued to sockets, ever.
     delivered: Arc<AtomicU64>,
+    pressure: Arc<Pressure>,
 }
 
 struct Conn {
@@ -99,6 +146,9 @@ struct State {
     typing: HashMap<(String, String), Typing>,
     /// Frames queued to sockets, ever (the hub's fan-out, for metrics).
     delivered: Arc<AtomicU64>,
+    pressure: Arc<Pressure>,
+    /// Channel → the sockets its last message went to, while it is behind.
+    watched: HashMap<String, Vec<u64>>,
 }
 
 impl State {
@@ -170,16 +220,18 @@ impl State {
         }
     }
 
+    /// Queues `out` for the sockets of `identities` (but `except`); returns
+    /// the sockets it went to.
     fn send_to(
         &mut self,
         service: &str,
         identities: &[String],
         out: &Outbound,
         except: Option<&str>,
-    ) {
+    ) -> Vec<u64> {
         let mut ids: Vec<u64> = Vec::new();
         let Some(users) = self.by_user.get(service) else {
-            return;
+            return ids;
         };
         for identity in identities {
             if Some(identity.as_str()) == except {
@@ -189,13 +241,18 @@ impl State {
                 ids.extend(v);
             }
         }
+        self.push_all(ids, out)
+    }
+
+    fn push_all(&mut self, ids: Vec<u64>, out: &Outbound) -> Vec<u64> {
         let mut cut = Vec::new();
-        for id in ids {
-            self.push(id, out, &mut cut);
+        for id in &ids {
+            self.push(*id, out, &mut cut);
         }
         for id in cut {
             self.unregister(id);
         }
+        ids
     }
 
     fn deliver(&mut self, change: &Change) {
@@ -203,27 +260,64 @@ impl State {
             seq: change.seq,
             text: change.frame.clone(),
         };
-        match &change.recipients {
+        let ids = match &change.recipients {
             Recipients::Identities(ids) => self.send_to(&change.service_sid, ids, &out, None),
             Recipients::Service => {
                 let ids = self
                     .by_service
                     .get(&change.service_sid)
-                    .cloned()
+                    .map(|s| s.iter().copied().collect())
                     .unwrap_or_default();
-                let mut cut = Vec::new();
-                for id in ids {
-                    self.push(id, &out, &mut cut);
-                }
-                for id in cut {
-                    self.unregister(id);
+                self.push_all(ids, &out)
+            }
+        };
+        if change.kind == EventKind::MessageAdded {
+            if let Some(channel) = &change.channel_sid {
+                self.weigh(channel, ids);
+                if let Some(author) = &change.author {
+                    self.end_typing(channel, author);
                 }
             }
         }
-        if change.kind == EventKind::MessageAdded {
-            if let (Some(channel), Some(author)) = (&change.channel_sid, &change.author) {
-                self.end_typing(channel, author);
+    }
+
+    /// Whether most of `ids` (a message's sockets) are behind.
+    fn most_behind(&self, ids: &[u64]) -> bool {
+        let (mut open, mut behind) = (0usize, 0usize);
+        for c in ids.iter().filter_map(|id| self.conns.get(id)) {
+            open += 1;
+            if QUEUE_CAPACITY - c.queue.capacity() > BEHIND_FRAMES {
+                behind += 1;
             }
+        }
+        open >= PRESSURE_MIN_SOCKETS && behind * 2 > open
+    }
+
+    /// After a message went to `ids`: is its channel behind now?
+    fn weigh(&mut self, channel: &str, ids: Vec<u64>) {
+        if ids.len() < PRESSURE_MIN_SOCKETS && !self.watched.contains_key(channel) {
+            return;
+        }
+        if self.most_behind(&ids) {
+            if self.watched.insert(channel.to_owned(), ids).is_none() {
+                self.pressure.set(channel, true);
+            }
+        } else if self.watched.remove(channel).is_some() {
+            self.pressure.set(channel, false);
+        }
+    }
+
+    /// Looks again at the channels that are behind.
+    fn recheck_pressure(&mut self) {
+        let caught_up: Vec<String> = self
+            .watched
+            .iter()
+            .filter(|(_, ids)| !self.most_behind(ids))
+            .map(|(ch, _)| ch.clone())
+            .collect();
+        for ch in caught_up {
+            self.watched.remove(&ch);
+            self.pressure.set(&ch, false);
         }
     }
 
@@ -294,14 +388,18 @@ impl Hub {
     pub fn start(mut changes: mpsc::UnboundedReceiver<Vec<Change>>) -> Hub {
         let (control, mut rx) = mpsc::unbounded_channel::<Control>();
         let delivered = Arc::new(AtomicU64::new(0));
-        let counted = delivered.clone();
+        let pressure = Arc::new(Pressure::default());
+        let (counted, weighed) = (delivered.clone(), pressure.clone());
         tokio::spawn(async move {
             let mut state = State {
                 delivered: counted,
+                pressure: weighed,
                 ..State::default()
             };
             let mut tick = tokio::time::interval(Duration::from_millis(100));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut recheck = tokio::time::interval(PRESSURE_RECHECK);
+            recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     batch = changes.recv() => match batch {
@@ -320,6 +418,7 @@ impl Hub {
                         None => break,
                     },
                     _ = tick.tick(), if !state.typing.is_empty() => state.expire_typing(),
+                    _ = recheck.tick(), if !state.watched.is_empty() => state.recheck_pressure(),
                 }
             }
         });
@@ -328,7 +427,33 @@ impl Hub {
             next_id: Arc::new(AtomicU64::new(1)),
             open: Arc::new(std::sync::atomic::AtomicI64::new(0)),
             delivered,
+            pressure,
         }
+    }
+
+    /// Resolves once `channel` is not behind (see the module comment), or
+    /// after [`MAX_ADMIT_WAIT`] at most; at once when nothing is behind.
+    pub async fn admit(&self, channel: &str) {
+        if self.pressure.count.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let deadline = Instant::now() + MAX_ADMIT_WAIT;
+        loop {
+            let room = self.pressure.room.notified();
+            tokio::pin!(room);
+            room.as_mut().enable();
+            if !self.pressure.is_behind(channel) {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, room).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Whether `channel`'s fan-out is behind on this node now.
+    pub fn is_behind(&self, channel: &str) -> bool {
+        self.pressure.is_behind(channel)
     }
 
     /// Frames queued to this node's sockets since it started.
@@ -387,5 +512,85 @@ impl Hub {
             timeout,
             recipients,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(seq: i64, identities: &[String]) -> Change {
+        Change {
+            seq,
+            service_sid: "IS1".into(),
+            kind: EventKind::MessageAdded,
+            channel_sid: Some("CH1".into()),
+            recipients: Recipients::Identities(identities.to_vec()),
+            frame: Utf8Bytes::from_static("{}"),
+            author: Some("sender".into()),
+        }
+    }
+
+    /// Waits until the hub has queued `n` frames.
+    async fn delivered(hub: &Hub, n: u64) {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while hub.delivered() < n {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the hub delivers the batch");
+    }
+
+    /// Readers that do not read make their channel behind; the sender's
+    /// answer then waits until they catch up, and no longer.
+    #[tokio::test]
+    async fn a_channel_whose_readers_fall_behind_holds_its_senders_until_they_catch_up() {
+        let (sink, changes) = mpsc::unbounded_channel();
+        let hub = Hub::start(changes);
+        let people: Vec<String> = (0..20).map(|i| format!("u{i}")).collect();
+        let mut regs = Vec::new();
+        for p in &people {
+            regs.push(hub.register("IS1", p).await);
+        }
+        hub.admit("CH1").await; // nothing behind: at once
+        let batch: Vec<Change> = (1..=(BEHIND_FRAMES as i64 + 1))
+            .map(|seq| message(seq, &people))
+            .collect();
+        sink.send(batch).expect("hub running");
+        delivered(&hub, 20 * (BEHIND_FRAMES as u64 + 1)).await;
+        assert!(hub.is_behind("CH1"), "20 readers {BEHIND_FRAMES}+ frames behind");
+        assert!(!hub.is_behind("CH2"), "another channel is not held back");
+
+        let waiting = tokio::spawn({
+            let hub = hub.clone();
+            async move { hub.admit("CH1").await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the sender waits while most readers are behind");
+        // A minority still behind does not hold the channel back.
+        for r in regs.iter_mut().take(15) {
+            while r.queue.try_recv().is_ok() {}
+        }
+        tokio::time::timeout(Duration::from_secs(1), waiting)
+            .await
+            .expect("the sender goes on once most readers caught up")
+            .expect("admit task");
+        assert!(!hub.is_behind("CH1"));
+    }
+
+    #[tokio::test]
+    async fn small_channels_are_never_held_back() {
+        let (sink, changes) = mpsc::unbounded_channel();
+        let hub = Hub::start(changes);
+        let people: Vec<String> = (0..3).map(|i| format!("u{i}")).collect();
+        let mut _regs = Vec::new();
+        for p in &people {
+            _regs.push(hub.register("IS1", p).await);
+        }
+        let batch: Vec<Change> = (1..=100).map(|seq| message(seq, &people)).collect();
+        sink.send(batch).expect("hub running");
+        delivered(&hub, 300).await;
+        assert!(!hub.is_behind("CH1"));
     }
 }
