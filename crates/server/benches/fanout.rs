@@ -105,7 +105,11 @@ struct Load {
 /// deliveries/s, latency and the server's CPU per delivery.
 async fn fanout(server: &support::Spawned, svc: &str, members: usize, label: &str, load: Load) {
     let (base, http) = (server.base.clone(), server.http.clone());
-    let Load { senders, rate, messages } = load;
+    let Load {
+        senders,
+        rate,
+        messages,
+    } = load;
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(members * messages)));
     let last_delivery = Arc::new(Mutex::new(Instant::now()));
     let mut readers = Vec::new();

@@ -373,7 +373,11 @@ async fn a_rate_limited_send_waits_as_the_server_asks_and_is_delivered_in_order(
         views.iter().filter(|m| m.state == "sent").count() == sent.len()
     })
     .await;
-    assert_eq!(server.bodies("room").await, sent, "in the order they were written");
+    assert_eq!(
+        server.bodies("room").await,
+        sent,
+        "in the order they were written"
+    );
 }
 
 #[tokio::test]
@@ -383,14 +387,34 @@ async fn the_client_renews_its_access_token_by_its_own_clock() {
     let ch = server.channel("room", &["alice"]).await;
     let t = TestClient::login(&server, "alice").await;
     let name = t.client.account().secret_name();
-    let first = t.secrets.get(&name).expect("store").expect("refresh token kept");
+    let first = t
+        .secrets
+        .get(&name)
+        .expect("store")
+        .expect("refresh token kept");
     // A call within the token's life uses it as it is.
-    t.client.set_notify_level(&ch, "muted").await.expect("muted");
-    assert_eq!(t.secrets.get(&name).expect("store").as_deref(), Some(first.as_str()));
+    t.client
+        .set_notify_level(&ch, "muted")
+        .await
+        .expect("muted");
+    assert_eq!(
+        t.secrets.get(&name).expect("store").as_deref(),
+        Some(first.as_str())
+    );
     // An hour later by the client's clock (no sleeping), the next call
     // renews the token first: the refresh token rotates.
     t.client.clock().advance(3600);
-    t.client.set_notify_level(&ch, "all").await.expect("renewed and sent");
-    let second = t.secrets.get(&name).expect("store").expect("refresh token kept");
-    assert_ne!(second, first, "the client renewed its token when its clock said so");
+    t.client
+        .set_notify_level(&ch, "all")
+        .await
+        .expect("renewed and sent");
+    let second = t
+        .secrets
+        .get(&name)
+        .expect("store")
+        .expect("refresh token kept");
+    assert_ne!(
+        second, first,
+        "the client renewed its token when its clock said so"
+    );
 }

@@ -515,7 +515,9 @@ async fn a_message_an_operator_deletes_in_the_console_is_gone_from_an_online_cli
     let server = Server::start().await;
     let room = server.channel("room", &["alice", "bob"]).await;
     let spam = server.say("room", "bob", "buy cheap watches").await;
-    server.say("room", "bob", "sorry, my account was hacked").await;
+    server
+        .say("room", "bob", "sorry, my account was hacked")
+        .await;
     let t = TestClient::online(&server, "alice").await;
     until(&t.client, "synced", || bodies(&t.client, &room).len() == 2).await;
 

@@ -307,7 +307,8 @@ impl Spawned {
             .and_then(|s| {
                 let rest = s.rsplit_once(')')?.1;
                 let f: Vec<&str> = rest.split_whitespace().collect();
-                let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+                let ticks: u64 =
+                    f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
                 Some(ticks as f64 / 100.0)
             })
             .unwrap_or(0.0)

@@ -654,7 +654,7 @@ pub fn leave(
     }) {
         return Ok(Step::Ask(ask));
     }
-    // Heard before the member is gone (a muted member still hears it).
+    // Queued before the member row is gone (a muted member hears nothing).
     let pushed = crate::push::queue(
         c,
         s,

@@ -233,6 +233,46 @@ fn apply_notification(
     Ok(())
 }
 
+/// The push types a service has templates for, as `Notifications.<Type>.…`.
+const PUSH_TYPES: [&str; 4] = [
+    "NewMessage",
+    "AddedToChannel",
+    "RemovedFromChannel",
+    "InvitedToChannel",
+];
+
+/// Refuses a `Notifications.…` parameter that names no push type or
+/// setting, so a typo (`Notifications.NewMesage.Enabled`) is not silently
+/// ignored.
+fn check_notification_keys(f: &Params) -> ApiResult<()> {
+    for (key, _) in f.pairs() {
+        let Some(rest) = key.strip_prefix("Notifications.") else {
+            continue;
+        };
+        let known = rest == "LogEnabled"
+            || rest == "NewMessage.BadgeCountEnabled"
+            || rest.split_once('.').is_some_and(|(kind, setting)| {
+                PUSH_TYPES.contains(&kind) && ["Enabled", "Template", "Sound"].contains(&setting)
+            });
+        if !known {
+            let kind = rest.split('.').next().unwrap_or(rest);
+            let why = if PUSH_TYPES.contains(&kind) {
+                format!("{kind} has no setting {rest}: use Enabled, Template or Sound")
+            } else {
+                format!(
+                    "{kind} is not a push type: use one of {}",
+                    PUSH_TYPES.join(", ")
+                )
+            };
+            return Err(ApiError::invalid_param(format!(
+                "Unknown parameter {}: {why}",
+                crate::logging::Field(key)
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn apply_update(
     conn: &Conn<'_>,
     s: &mut ServiceRow,
@@ -288,6 +328,7 @@ fn apply_update(
     if let Some(v) = f.int("ConsumptionReportInterval", ErrorCode::InvalidParameter)? {
         s.consumption_report_interval = v.clamp(0, 3600);
     }
+    check_notification_keys(f)?;
     let n = &mut s.notifications;
     apply_notification(
         f,

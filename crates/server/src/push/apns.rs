@@ -4,7 +4,9 @@
 //! minutes — inside Apple's window of 20 to 60, so never
 //! `TooManyProviderTokenUpdates` nor `ExpiredProviderToken`; with
 //! certificate auth, a TLS client certificate. The payload has `aps.alert`,
-//! `aps.sound`, `aps.badge` and the top-level keys Twilio's SDKs read.
+//! `aps.sound`, `aps.badge` and the top-level keys Twilio's SDKs read — the
+//! same as FCM's data message (`twi_message_type`, `twi_body`, `twi_title`,
+//! `twi_sound`, `channel_sid`, `message_sid`, `message_index`, `author`).
 
 use std::time::{Duration, Instant};
 
@@ -54,6 +56,10 @@ pub fn payload(job: &PushJob, badge: Option<i64>) -> Value {
         json!(job.push_type.twilio_name()),
     );
     p.insert("twi_body".into(), json!(job.body));
+    p.insert("twi_title".into(), json!(job.title));
+    if let Some(s) = &job.sound {
+        p.insert("twi_sound".into(), json!(s));
+    }
     p.insert("channel_sid".into(), json!(job.channel_sid));
     if let Some(m) = &job.message_sid {
         p.insert("message_sid".into(), json!(m));

@@ -242,7 +242,7 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
             let muted = store::members::user_channel(tx, &ch.sid, t)?
                 .and_then(|m| m.notification_level)
                 .is_some_and(|l| l == "muted");
-            if muted && change.kind != PushType::RemovedFromChannel {
+            if muted {
                 return Ok(Queued::default());
             }
             store::bindings::for_identity(tx, &s.sid, t)?

@@ -50,11 +50,16 @@ struct Pressure {
 
 impl Pressure {
     fn is_behind(&self, channel: &str) -> bool {
-        self.behind.lock().map(|b| b.contains(channel)).unwrap_or(false)
+        self.behind
+            .lock()
+            .map(|b| b.contains(channel))
+            .unwrap_or(false)
     }
 
     fn set(&self, channel: &str, behind: bool) {
-        let Ok(mut b) = self.behind.lock() else { return };
+        let Ok(mut b) = self.behind.lock() else {
+            return;
+        };
         let changed = if behind {
             b.insert(channel.to_owned())
         } else {
@@ -559,7 +564,10 @@ mod tests {
             .collect();
         sink.send(batch).expect("hub running");
         delivered(&hub, 20 * (BEHIND_FRAMES as u64 + 1)).await;
-        assert!(hub.is_behind("CH1"), "20 readers {BEHIND_FRAMES}+ frames behind");
+        assert!(
+            hub.is_behind("CH1"),
+            "20 readers {BEHIND_FRAMES}+ frames behind"
+        );
         assert!(!hub.is_behind("CH2"), "another channel is not held back");
 
         let waiting = tokio::spawn({
@@ -567,7 +575,10 @@ mod tests {
             async move { hub.admit("CH1").await }
         });
         tokio::task::yield_now().await;
-        assert!(!waiting.is_finished(), "the sender waits while most readers are behind");
+        assert!(
+            !waiting.is_finished(),
+            "the sender waits while most readers are behind"
+        );
         // A minority still behind does not hold the channel back.
         for r in regs.iter_mut().take(15) {
             while r.queue.try_recv().is_ok() {}

@@ -17,11 +17,11 @@ use axum::extract::{Path, State};
 use axum::http::header::{ORIGIN, SEC_WEBSOCKET_PROTOCOL};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use futures_util::SinkExt;
 use parley_protocol::realtime::{
     close, ClientFrame, Connected, ServerFrame, MAX_FRAME_BYTES, SUBPROTOCOL,
     TOKEN_SUBPROTOCOL_PREFIX,
 };
-use futures_util::SinkExt;
 use tokio::time::{sleep_until, Instant};
 
 use super::hub::Registration;

@@ -543,3 +543,110 @@ async fn responses_carry_exactly_the_documented_fields() {
     );
     assert_eq!(m.body["attributes"], "{}", "attributes is a JSON string");
 }
+
+/// Push and webhook settings out of range get Twilio's codes, and a request
+/// with one bad setting changes nothing, not even its good ones.
+#[tokio::test]
+async fn bad_push_and_webhook_settings_are_refused_and_nothing_is_stored() {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let s = format!("/v2/Services/{svc}");
+    let ch = t
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Admin,
+            &[("UniqueName", "room")],
+        )
+        .await;
+    assert_eq!(ch.status, StatusCode::CREATED);
+    let long_template = "t".repeat(1025);
+    let rename = ("FriendlyName", "renamed");
+    let cases: Vec<(Vec<(&str, &str)>, u64, &str)> = vec![
+        (
+            vec![
+                rename,
+                ("Notifications.NewMessage.Template", &long_template),
+            ],
+            50058,
+            "template over 1024 characters",
+        ),
+        (
+            vec![
+                rename,
+                ("Notifications.AddedToChannel.Template", &long_template),
+            ],
+            50058,
+            "membership template over 1024 characters",
+        ),
+        (
+            vec![rename, ("PreWebhookRetryCount", "4")],
+            50065,
+            "pre-event retries above 3",
+        ),
+        (
+            vec![rename, ("PostWebhookRetryCount", "-1")],
+            50065,
+            "negative post-event retries",
+        ),
+        (
+            vec![rename, ("PreWebhookRetryCount", "many")],
+            50065,
+            "retries not a number",
+        ),
+        (
+            vec![rename, ("Notifications.Birthday.Enabled", "true")],
+            20001,
+            "a push type Twilio does not have",
+        ),
+        (
+            vec![rename, ("Notifications.NewMessage.Colour", "red")],
+            20001,
+            "a setting a push type does not have",
+        ),
+    ];
+    for (form, code, why) in &cases {
+        let r = t.post(&s, Auth::Admin, form).await;
+        assert_error(&r, 400, *code, why);
+    }
+    let r = t
+        .post(
+            &format!("{s}/Channels/room/Webhooks"),
+            Auth::Admin,
+            &[
+                ("Type", "webhook"),
+                ("Configuration.Url", "http://127.0.0.1:9/hook"),
+                ("Configuration.RetryCount", "9"),
+            ],
+        )
+        .await;
+    assert_error(&r, 400, 50065, "channel webhook retries above 3");
+
+    let now = t.get(&s, Auth::Admin).await;
+    assert_ne!(
+        now.body["friendly_name"], "renamed",
+        "no bad request renamed the service"
+    );
+    let n = &now.body["notifications"];
+    assert!(n["new_message"]["template"].is_null(), "{n}");
+    assert!(n["added_to_channel"]["template"].is_null(), "{n}");
+    assert_eq!(now.body["pre_webhook_retry_count"], 0);
+    assert_eq!(now.body["post_webhook_retry_count"], 0);
+    let hooks = t
+        .get(&format!("{s}/Channels/room/Webhooks"), Auth::Admin)
+        .await;
+    assert_eq!(hooks.body["webhooks"].as_array().map(Vec::len), Some(0));
+
+    // The same settings in range are taken.
+    let ok = t
+        .post(
+            &s,
+            Auth::Admin,
+            &[
+                ("Notifications.NewMessage.Template", &"t".repeat(1024)),
+                ("PreWebhookRetryCount", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
+    assert_eq!(ok.body["pre_webhook_retry_count"], 3);
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::push_sinks;
 use common::{Auth, TestServer, WsAuth};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -646,7 +647,18 @@ async fn an_open_socket_whose_key_is_revoked_is_closed() {
 
 #[tokio::test]
 async fn a_full_run_logs_no_secret_and_no_forged_line() {
-    let s = common::Spawned::start_env(&[], &[("PARLEY_LOG", "debug")]).await;
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let apns = push_sinks::apns().await;
+    let s = common::Spawned::start_env(
+        &[
+            "--push-fcm-url",
+            fcm.url.as_str(),
+            "--push-apns-url",
+            apns.url.as_str(),
+        ],
+        &[("PARLEY_LOG", "debug")],
+    )
+    .await;
     let svc = s.setup_room().await;
     let password = "hunter2 correct horse";
     common::add_user(s.dir.path(), &s.database_url, &svc, "alice", password);
@@ -693,6 +705,96 @@ async fn a_full_run_logs_no_secret_and_no_forged_line() {
         )
         .await;
     let key_secret = key["secret"].as_str().expect("secret").to_owned();
+
+    // Push credentials hold private keys: stored, one refused, and used.
+    let service_account = push_sinks::service_account(&fcm);
+    let fcm_credential = s
+        .post(
+            "/v2/Credentials",
+            &[("Type", "fcm"), ("Secret", service_account.as_str())],
+        )
+        .await;
+    assert!(fcm_credential["sid"].is_string(), "{fcm_credential}");
+    let apn_token_auth = s
+        .post(
+            "/v2/Credentials",
+            &[
+                ("Type", "apn"),
+                ("PrivateKey", push_sinks::APNS_KEY),
+                ("ApnKeyId", push_sinks::KEY_ID),
+                ("ApnTeamId", push_sinks::TEAM_ID),
+                ("ApnTopic", push_sinks::TOPIC),
+            ],
+        )
+        .await;
+    let apn_sid = apn_token_auth["sid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{apn_token_auth}"))
+        .to_owned();
+    let apn_certificate_auth = s
+        .post(
+            "/v2/Credentials",
+            &[
+                ("Type", "apn"),
+                ("Certificate", push_sinks::CLIENT_CERT),
+                ("PrivateKey", push_sinks::CLIENT_KEY),
+                ("ApnTopic", push_sinks::TOPIC),
+            ],
+        )
+        .await;
+    assert!(
+        apn_certificate_auth["sid"].is_string(),
+        "{apn_certificate_auth}"
+    );
+    let no_email = service_account.replace("client_email", "client_mail");
+    let refused = s
+        .post(
+            "/v2/Credentials",
+            &[("Type", "fcm"), ("Secret", no_email.as_str())],
+        )
+        .await;
+    assert_eq!(refused["status"], 400, "{refused}");
+    s.post(
+        &format!("/v2/Services/{svc}"),
+        &[("Notifications.NewMessage.Enabled", "true")],
+    )
+    .await;
+    for (kind, address, credential) in [
+        ("fcm", "tok-bob", None),
+        ("apn", "b0b00001", Some(apn_sid.as_str())),
+    ] {
+        let mut form = vec![
+            ("BindingType", kind),
+            ("Endpoint", address),
+            ("Address", address),
+        ];
+        form.extend(credential.map(|c| ("CredentialSid", c)));
+        let b = s
+            .post(&format!("/v2/Services/{svc}/Users/bob/Bindings"), &form)
+            .await;
+        assert!(b["sid"].is_string(), "{b}");
+    }
+    s.post(
+        &format!("/v2/Services/{svc}/Channels/room/Messages"),
+        &[("From", "alice"), ("Body", "push me")],
+    )
+    .await;
+    for (sink, provider) in [(&fcm, "FCM"), (&apns, "APNs")] {
+        let pushes = sink.wait_for(1, Duration::from_secs(20)).await;
+        assert_eq!(
+            pushes.len(),
+            1,
+            "{provider} got no push; refused {:?}",
+            sink.refused()
+        );
+    }
+    let access_tokens = fcm
+        .shared
+        .tokens_issued
+        .lock()
+        .map(|t| t.clone())
+        .unwrap_or_default();
+    assert_eq!(access_tokens.len(), 1, "one OAuth access token");
     let huge = "m".repeat(200_000);
     for username in [
         "mallory\nFORGED INFO parley: admin signed in\x1b[31m",
@@ -738,8 +840,23 @@ async fn a_full_run_logs_no_secret_and_no_forged_line() {
         ),
         ("access token", access.as_str()),
         ("API key secret", key_secret.as_str()),
+        ("service-account JSON", service_account.as_str()),
+        ("FCM OAuth access token", access_tokens[0].as_str()),
     ] {
         assert!(!log.contains(secret), "the {what} is in the log");
+    }
+    for (what, pem) in [
+        ("service account's private_key", push_sinks::FCM_KEY),
+        ("APNs .p8 key", push_sinks::APNS_KEY),
+        ("APNs certificate's private key", push_sinks::CLIENT_KEY),
+    ] {
+        // Line by line: a key may be logged re-wrapped or JSON-escaped.
+        for line in pem
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with("-----"))
+        {
+            assert!(!log.contains(line), "a line of the {what} is in the log");
+        }
     }
     assert!(!log.contains("eyJ"), "no JWT of any kind");
     assert!(

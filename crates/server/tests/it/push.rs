@@ -3,8 +3,10 @@
 //! provider token's ES256 signature, HTTP/2): who gets a push and who does
 //! not, the payload keys Twilio's SDKs read, templates, badges, dead tokens
 //! deleting their binding, a refused credential marked and not retried,
-//! retries, delivery across a restart exactly once, and credentials
-//! checked when stored and never shown.
+//! retries (`Retry-After` honoured), delivery across a restart exactly
+//! once, users managing only their own devices, the delivery log only when
+//! the service keeps one, and credentials checked when stored and never
+//! shown.
 
 use crate::common;
 
@@ -144,21 +146,36 @@ async fn say(t: &TestServer, svc: &str, who: &str, body: &str) -> Value {
     r.body
 }
 
+/// The service's push delivery log as it is now, newest first.
+async fn deliveries(t: &TestServer, svc: &str) -> Vec<Value> {
+    let r = t
+        .get(
+            &format!("/admin/Services/{svc}/Deliveries?Kind=push"),
+            Auth::Admin,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body["deliveries"].as_array().cloned().unwrap_or_default()
+}
+
+/// The push delivery log once it has `n` entries (or after `WAIT`).
 async fn log(t: &TestServer, svc: &str, n: usize) -> Vec<Value> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let r = t
-            .get(
-                &format!("/admin/Services/{svc}/Deliveries?Kind=push"),
-                Auth::Admin,
-            )
-            .await;
-        let items = r.body["deliveries"].as_array().cloned().unwrap_or_default();
+        let items = deliveries(t, svc).await;
         if items.len() >= n || tokio::time::Instant::now() > deadline {
             return items;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// The log entries of pushes to binding `sid`, newest first.
+fn entries_for<'a>(entries: &'a [Value], sid: &str) -> Vec<&'a Value> {
+    entries
+        .iter()
+        .filter(|e| e["target"].as_str().is_some_and(|t| t.contains(sid)))
+        .collect()
 }
 
 #[tokio::test]
@@ -251,7 +268,10 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
     apn_credential(&t).await;
     let svc = service(
         &t,
-        &[("Notifications.NewMessage.BadgeCountEnabled", "true")],
+        &[
+            ("Notifications.NewMessage.BadgeCountEnabled", "true"),
+            ("Notifications.AddedToChannel.Sound", "chime.aiff"),
+        ],
     )
     .await;
     bind(&t, &svc, "dave", "apn", "da7e0001", &[]).await;
@@ -282,7 +302,16 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
         p["aps"]["alert"]["body"],
         "You have been added to channel Side room by Alice"
     );
+    assert_eq!(p["aps"]["alert"]["title"], "Side room");
+    assert_eq!(p["aps"]["sound"], "chime.aiff");
+    // The keys Twilio's SDKs read, at the top level as in FCM's data message.
     assert_eq!(p["twi_message_type"], "twilio.channel.added_to_channel");
+    assert_eq!(
+        p["twi_body"],
+        "You have been added to channel Side room by Alice"
+    );
+    assert_eq!(p["twi_title"], "Side room");
+    assert_eq!(p["twi_sound"], "chime.aiff");
 
     // Two messages in general: bob's badge counts what he has not read.
     say(&t, &svc, "alice", "one").await;
@@ -326,6 +355,54 @@ async fn membership_pushes_go_to_the_member_concerned_through_apns_with_a_badge(
         ]
     );
     assert!(kinds("b0b00001").contains(&"twilio.channel.invited_to_channel".to_owned()));
+
+    // A member who muted the channel hears nothing, not even a removal:
+    // dave is added again, mutes it, is removed, then is added elsewhere;
+    // that last push is the only one after the re-add.
+    t.post(
+        &format!("{s}/Channels/side/Members"),
+        Auth::Token(&alice),
+        &[("Identity", "dave")],
+    )
+    .await;
+    apns.wait_for(6, WAIT).await;
+    let dave = t.token(&svc, "dave");
+    let r = t
+        .post(
+            &format!("{s}/Users/dave/Channels/side"),
+            Auth::Token(&dave),
+            &[("NotificationLevel", "muted")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    t.delete(
+        &format!("{s}/Channels/side/Members/dave"),
+        Auth::Token(&alice),
+    )
+    .await;
+    t.post(
+        &format!("{s}/Channels"),
+        Auth::Token(&alice),
+        &[("UniqueName", "later")],
+    )
+    .await;
+    t.post(
+        &format!("{s}/Channels/later/Members"),
+        Auth::Token(&alice),
+        &[("Identity", "dave")],
+    )
+    .await;
+    apns.wait_for(7, WAIT).await;
+    assert_eq!(
+        kinds("da7e0001"),
+        [
+            "twilio.channel.added_to_channel",
+            "twilio.channel.removed_from_channel",
+            "twilio.channel.added_to_channel",
+            "twilio.channel.added_to_channel"
+        ],
+        "no removal push from a muted channel"
+    );
     assert!(apns.refused().is_empty(), "{:?}", apns.refused());
 }
 
@@ -400,6 +477,131 @@ async fn dead_tokens_delete_their_binding_and_a_refused_credential_is_marked_not
 }
 
 #[tokio::test]
+async fn a_busy_apns_is_retried_until_delivered_and_a_bad_device_token_deletes_its_binding() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let apns = push_sinks::apns().await;
+    let t = server(&fcm, Some(&apns)).await;
+    apn_credential(&t).await;
+    let svc = service(&t, &[]).await;
+    let bobs = bind(&t, &svc, "bob", "apn", "b0b00001", &[]).await;
+    let carols = bind(&t, &svc, "carol", "apn", "ca401001", &[]).await;
+    apns.script(
+        "b0b00001",
+        [
+            (429, json!({"reason": "TooManyRequests"}), None),
+            (429, json!({"reason": "TooManyRequests"}), Some(1)),
+            (503, json!({"reason": "ServiceUnavailable"}), None),
+        ],
+    );
+    apns.script(
+        "ca401001",
+        [(400, json!({"reason": "BadDeviceToken"}), None)],
+    );
+    say(&t, &svc, "alice", "are you there?").await;
+    apns.wait_for(5, WAIT).await;
+    assert_eq!(
+        apns.to("b0b00001").len(),
+        4,
+        "a 429, a 429 with Retry-After, a 503, then the push: {:?} refused {:?}",
+        apns.pushes(),
+        apns.refused()
+    );
+    let at = apns.arrivals("b0b00001");
+    assert!(
+        at[2] - at[1] >= Duration::from_millis(900),
+        "the retry came {:?} after a 429 that asked for 1 s",
+        at[2] - at[1]
+    );
+    let entries = log(&t, &svc, 5).await;
+    let to_bob = entries_for(&entries, &bobs);
+    let outcomes: Vec<&str> = to_bob
+        .iter()
+        .filter_map(|e| e["outcome"].as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["delivered", "retrying", "retrying", "retrying"],
+        "newest first: {entries:?}"
+    );
+    let details: Vec<&str> = to_bob.iter().filter_map(|e| e["detail"].as_str()).collect();
+    assert!(
+        details[0].contains("503") && details[1].contains("429") && details[2].contains("429"),
+        "{details:?}"
+    );
+
+    // BadDeviceToken: the token is dead, like a 410; the binding goes.
+    assert_eq!(apns.to("ca401001").len(), 1, "not retried");
+    let to_carol = entries_for(&entries, &carols);
+    assert_eq!(to_carol.len(), 1, "{entries:?}");
+    assert_eq!(to_carol[0]["outcome"], "dropped", "{entries:?}");
+    let r = t
+        .get(
+            &format!("/v2/Services/{svc}/Bindings/{carols}"),
+            Auth::Admin,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
+    let r = t
+        .get(&format!("/v2/Services/{svc}/Bindings/{bobs}"), Auth::Admin)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "a busy provider kills no binding");
+    assert!(apns.refused().is_empty(), "{:?}", apns.refused());
+}
+
+#[tokio::test]
+async fn the_apns_sink_refuses_provider_tokens_apple_would_refuse() {
+    let apns = push_sinks::apns().await;
+    let http = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .expect("client");
+    let key = jsonwebtoken::EncodingKey::from_ec_pem(push_sinks::APNS_KEY.as_bytes())
+        .expect("the .p8 key");
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+    header.kid = Some(push_sinks::KEY_ID.to_owned());
+    let now = push_sinks::unix_now();
+    for (claims, status, reason) in [
+        (
+            json!({"iss": push_sinks::TEAM_ID, "iat": now - 60}),
+            StatusCode::OK,
+            None,
+        ),
+        (
+            json!({"iss": push_sinks::TEAM_ID, "iat": now - 3700}),
+            StatusCode::FORBIDDEN,
+            Some("ExpiredProviderToken"),
+        ),
+        (
+            json!({"iss": push_sinks::TEAM_ID, "iat": now + 600}),
+            StatusCode::FORBIDDEN,
+            Some("InvalidProviderToken"),
+        ),
+        (
+            json!({"iss": push_sinks::TEAM_ID}),
+            StatusCode::FORBIDDEN,
+            Some("InvalidProviderToken"),
+        ),
+    ] {
+        let jwt = jsonwebtoken::encode(&header, &claims, &key).expect("signed");
+        let r = http
+            .post(format!("{}/3/device/ab12", apns.url))
+            .header("authorization", format!("bearer {jwt}"))
+            .header("apns-topic", push_sinks::TOPIC)
+            .header("apns-push-type", "alert")
+            .json(&json!({"aps": {"alert": {"body": "hi"}}}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status(), status, "{claims}");
+        if let Some(reason) = reason {
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(body["reason"], reason, "{claims}");
+        }
+    }
+    assert_eq!(apns.to("ab12").len(), 1, "only the fresh token got through");
+}
+
+#[tokio::test]
 async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
     let fcm = push_sinks::fcm("127.0.0.1:0").await;
     let t = server(&fcm, None).await;
@@ -416,6 +618,12 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
     say(&t, &svc, "alice", "first").await;
     let pushes = fcm.wait_for(3, WAIT).await;
     assert_eq!(pushes.len(), 3, "a 503, a 429, then the retry: {pushes:?}");
+    let at = fcm.arrivals("tok-bob");
+    let gap = at[2] - at[1];
+    assert!(
+        gap >= Duration::from_millis(1900),
+        "the retry came {gap:?} after a 429 that asked for 2 s"
+    );
     let entries = log(&t, &svc, 3).await;
     let outcomes: Vec<&str> = entries
         .iter()
@@ -468,6 +676,114 @@ async fn a_busy_provider_is_retried_and_a_restart_delivers_once() {
         bodies,
         ["General;Alice: while down", "General;Alice: after"]
     );
+}
+
+#[tokio::test]
+async fn a_user_cannot_register_read_or_delete_another_users_devices() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let t = server(&fcm, None).await;
+    fcm_credential(&t, &fcm).await;
+    let svc = service(&t, &[]).await;
+    let alices = bind(&t, &svc, "alice", "fcm", "tok-alice", &[]).await;
+    let bob = t.token(&svc, "bob");
+    let hers = format!("/v2/Services/{svc}/Users/alice/Bindings");
+    let refused = |r: &common::Reply, what: &str| {
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::FORBIDDEN, 50107),
+            "{what}: {:?}",
+            r.body
+        );
+    };
+
+    // Under her user: 403 50107 ("User not authorized for command").
+    let r = t
+        .post(
+            &hers,
+            Auth::Token(&bob),
+            &[
+                ("BindingType", "fcm"),
+                ("Endpoint", "bobs-phone"),
+                ("Address", "tok-bob-posing-as-alice"),
+            ],
+        )
+        .await;
+    refused(&r, "registering a device for her");
+    refused(&t.get(&hers, Auth::Token(&bob)).await, "listing hers");
+    refused(
+        &t.get(&format!("{hers}/{alices}"), Auth::Token(&bob)).await,
+        "reading hers",
+    );
+    refused(
+        &t.delete(&format!("{hers}/{alices}"), Auth::Token(&bob))
+            .await,
+        "deleting hers",
+    );
+    // Under the service: her binding is not there for him (404 20404).
+    let theirs = format!("/v2/Services/{svc}/Bindings/{alices}");
+    for r in [
+        t.get(&theirs, Auth::Token(&bob)).await,
+        t.delete(&theirs, Auth::Token(&bob)).await,
+    ] {
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::NOT_FOUND, 20404),
+            "{:?}",
+            r.body
+        );
+    }
+    let r = t
+        .get(&format!("/v2/Services/{svc}/Bindings"), Auth::Token(&bob))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["bindings"], json!([]), "he sees only his own");
+
+    // Hers is untouched, and nothing was added in her name.
+    let alice = t.token(&svc, "alice");
+    let r = t.get(&hers, Auth::Token(&alice)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let sids: Vec<&str> = r.body["bindings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["sid"].as_str())
+        .collect();
+    assert_eq!(sids, [alices.as_str()], "{:?}", r.body);
+    say(&t, &svc, "bob", "still yours?").await;
+    let pushes = fcm.wait_for(1, WAIT).await;
+    let devices: Vec<&str> = pushes.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(devices, ["tok-alice"], "her device still gets her pushes");
+}
+
+#[tokio::test]
+async fn with_the_delivery_log_off_pushes_are_delivered_but_not_logged() {
+    let fcm = push_sinks::fcm("127.0.0.1:0").await;
+    let t = server(&fcm, None).await;
+    fcm_credential(&t, &fcm).await;
+    let svc = service(&t, &[("Notifications.LogEnabled", "false")]).await;
+    bind(&t, &svc, "bob", "fcm", "tok-bob", &[]).await;
+    say(&t, &svc, "alice", "off the record").await;
+    let pushes = fcm.wait_for(1, WAIT).await;
+    assert_eq!(pushes.len(), 1, "refused: {:?}", fcm.refused());
+    tokio::time::sleep(Duration::from_millis(500)).await; // a log entry follows the answer
+    assert_eq!(deliveries(&t, &svc).await, Vec::<Value>::new());
+
+    // Turned on, the log keeps the next push, and only that one.
+    let r = t
+        .post(
+            &format!("/v2/Services/{svc}"),
+            Auth::Admin,
+            &[("Notifications.LogEnabled", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    say(&t, &svc, "alice", "on the record").await;
+    assert_eq!(fcm.wait_for(2, WAIT).await.len(), 2);
+    let entries = log(&t, &svc, 1).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["outcome"], "delivered", "{entries:?}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(deliveries(&t, &svc).await.len(), 1);
 }
 
 #[tokio::test]

@@ -170,3 +170,51 @@ async fn admin_limits_are_configured_apart_and_can_be_turned_off() {
         assert_eq!(r.status, StatusCode::CREATED, "{i}: {:?}", r.body);
     }
 }
+
+/// The server-wide limits (`--channel-actions-per-second`,
+/// `--service-actions-per-second`) replace Twilio's 30/s for every service
+/// that sets none of its own.
+#[tokio::test]
+async fn server_wide_limits_apply_to_services_without_their_own() {
+    let t = TestServer::start_with(|o| {
+        o.rate_limits.channel = 2;
+        o.rate_limits.service = 1;
+    })
+    .await;
+    let (svc, alice) = room(&t).await;
+    let msgs = format!("/v2/Services/{svc}/Channels/room/Messages");
+    // 2 actions/s averaged over the 5 s window: a burst of 10.
+    for i in 0..10 {
+        let r = t
+            .post(&msgs, Auth::Token(&alice), &[("Body", &format!("m{i}"))])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "message {i}: {:?}", r.body);
+    }
+    let r = t
+        .post(&msgs, Auth::Token(&alice), &[("Body", "eleventh")])
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, 50063));
+    let s = format!("/v2/Services/{svc}");
+    let shown = t.get(&s, Auth::Admin).await;
+    assert_eq!(shown.body["rate_limits"]["channel_actions_per_second"], 2);
+    assert_eq!(shown.body["rate_limits"]["service_actions_per_second"], 1);
+    // 1 action/s for the service: 5 channels, then 429 50074.
+    for i in 0..5 {
+        let r = t
+            .post(
+                &format!("{s}/Channels"),
+                Auth::Token(&alice),
+                &[("FriendlyName", &format!("c{i}"))],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "channel {i}: {:?}", r.body);
+    }
+    let r = t
+        .post(
+            &format!("{s}/Channels"),
+            Auth::Token(&alice),
+            &[("FriendlyName", "sixth")],
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, 50074));
+}

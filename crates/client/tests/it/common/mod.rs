@@ -184,7 +184,10 @@ impl Server {
             .expect("a session cookie")
             .to_owned();
         let body: Value = r.json().await.expect("session");
-        (cookie, body["csrf_token"].as_str().expect("csrf").to_owned())
+        (
+            cookie,
+            body["csrf_token"].as_str().expect("csrf").to_owned(),
+        )
     }
 
     pub async fn delete(&self, path: &str) {

@@ -4,12 +4,15 @@
 //! scope), then takes `POST /v1/projects/{id}/messages:send` only with a
 //! token it issued. The APNs sink speaks HTTP/2 (h2c) and takes
 //! `POST /3/device/{token}` only with an ES256 provider token the `.p8`
-//! key's public half verifies (`kid`, `iss`) and an `apns-topic`. Both
-//! record what they accepted and answer from a script per device token.
+//! key's public half verifies (`kid`, `iss`), issued (`iat`) within the
+//! last hour and not in the future — else 403 `ExpiredProviderToken` or
+//! `InvalidProviderToken`, as Apple answers — and an `apns-topic`. Both
+//! record what they accepted, and when, and answer from a script per
+//! device token.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -29,6 +32,10 @@ pub const PROJECT: &str = "parley-test";
 pub const KEY_ID: &str = "ABC123DEFG";
 pub const TEAM_ID: &str = "TEAM123456";
 pub const TOPIC: &str = "org.parley.app";
+/// Apple refuses a provider token issued longer ago than this…
+pub const PROVIDER_TOKEN_LIFE: i64 = 3600;
+/// …or further ahead of its clock than this.
+pub const PROVIDER_TOKEN_SKEW: i64 = 60;
 
 /// A scripted answer: status and JSON body (and `Retry-After`).
 pub type Scripted = (u16, Value, Option<u64>);
@@ -38,8 +45,9 @@ pub struct Shared {
     /// APNs with certificate auth: the TLS layer checked the client
     /// certificate; no provider token is expected.
     pub certificate_auth: bool,
-    /// (device token, the request's JSON body, headers of interest).
-    pub accepted: Arc<Mutex<Vec<(String, Value)>>>,
+    /// (device token, the request's JSON body, when it arrived), whatever
+    /// the scripted answer.
+    pub accepted: Arc<Mutex<Vec<(String, Value, Instant)>>>,
     pub refused: Arc<Mutex<Vec<String>>>,
     pub script: Arc<Mutex<HashMap<String, VecDeque<Scripted>>>>,
     pub tokens_issued: Arc<Mutex<Vec<String>>>,
@@ -55,12 +63,28 @@ impl Shared {
             .unwrap_or((200, json!({"name": "projects/p/messages/1"}), None))
     }
 
+    fn record(&self, device: String, body: Value) {
+        if let Ok(mut a) = self.accepted.lock() {
+            a.push((device, body, Instant::now()));
+        }
+        self.arrived.notify_waiters();
+    }
+
     fn refuse(&self, why: String) -> Response {
         if let Ok(mut r) = self.refused.lock() {
             r.push(why.clone());
         }
         self.arrived.notify_waiters();
         (StatusCode::UNAUTHORIZED, why).into_response()
+    }
+
+    /// Refuses a provider token as APNs does: 403 with `reason`.
+    fn refuse_token(&self, reason: &str, why: String) -> Response {
+        if let Ok(mut r) = self.refused.lock() {
+            r.push(format!("{reason}: {why}"));
+        }
+        self.arrived.notify_waiters();
+        (StatusCode::FORBIDDEN, Json(json!({"reason": reason}))).into_response()
     }
 }
 
@@ -83,7 +107,21 @@ impl PushSink {
         self.shared
             .accepted
             .lock()
-            .map(|a| a.clone())
+            .map(|a| a.iter().map(|(d, b, _)| (d.clone(), b.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// When each push to `device` arrived, in order.
+    pub fn arrivals(&self, device: &str) -> Vec<Instant> {
+        self.shared
+            .accepted
+            .lock()
+            .map(|a| {
+                a.iter()
+                    .filter(|(d, _, _)| d == device)
+                    .map(|(_, _, at)| *at)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -211,10 +249,7 @@ async fn fcm_send(
     }
     let device = body["message"]["token"].as_str().unwrap_or("").to_owned();
     let (status, answer, retry_after) = s.next(&device);
-    if let Ok(mut a) = s.accepted.lock() {
-        a.push((device, body));
-    }
-    s.arrived.notify_waiters();
+    s.record(device, body);
     let mut r = (
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         Json(answer),
@@ -271,19 +306,24 @@ async fn apns_send(
         return apns_answer(&s, device, &header("apns-topic"), body);
     }
     let Some(jwt) = token.strip_prefix("bearer ") else {
-        return s.refuse("no provider token".into());
+        return s.refuse_token("MissingProviderToken", "no provider token".into());
     };
     let kid = decode_header(jwt).ok().and_then(|h| h.kid);
     if kid.as_deref() != Some(KEY_ID) {
-        return s.refuse(format!("kid {kid:?}"));
+        return s.refuse_token("InvalidProviderToken", format!("kid {kid:?}"));
     }
+    // A provider token has no `exp`: its age is what Apple checks, below.
     let mut v = Validation::new(Algorithm::ES256);
     v.required_spec_claims.clear();
     v.validate_exp = false;
     v.set_issuer(&[TEAM_ID]);
     let key = DecodingKey::from_ec_pem(APNS_PUBLIC.as_bytes()).expect("public key");
-    if let Err(e) = decode::<Value>(jwt, &key, &v) {
-        return s.refuse(format!("provider token: {e}"));
+    let claims = match decode::<Value>(jwt, &key, &v) {
+        Ok(t) => t.claims,
+        Err(e) => return s.refuse_token("InvalidProviderToken", format!("provider token: {e}")),
+    };
+    if let Err((reason, why)) = provider_token_age(&claims["iat"], unix_now()) {
+        return s.refuse_token(reason, why);
     }
     if header("apns-push-type") != "alert" {
         return s.refuse(format!("push type {:?}", header("apns-push-type")));
@@ -291,15 +331,42 @@ async fn apns_send(
     apns_answer(&s, device, &header("apns-topic"), body)
 }
 
+/// Seconds since the epoch, as JWTs count.
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Apple's rule for a provider token's `iat` at `now`: present, at most an
+/// hour old, and not ahead of the clock by more than a minute. Err is
+/// (APNs `reason`, why).
+pub fn provider_token_age(iat: &Value, now: i64) -> Result<(), (&'static str, String)> {
+    let Some(iat) = iat.as_i64() else {
+        return Err(("InvalidProviderToken", format!("iat {iat}")));
+    };
+    if iat < now - PROVIDER_TOKEN_LIFE {
+        return Err((
+            "ExpiredProviderToken",
+            format!("issued {} s ago", now - iat),
+        ));
+    }
+    if iat > now + PROVIDER_TOKEN_SKEW {
+        return Err((
+            "InvalidProviderToken",
+            format!("issued {} s in the future", iat - now),
+        ));
+    }
+    Ok(())
+}
+
 fn apns_answer(s: &Shared, device: String, topic: &str, body: Value) -> Response {
     if topic != TOPIC {
         return s.refuse(format!("topic {topic:?}"));
     }
     let (status, answer, retry_after) = s.next(&device);
-    if let Ok(mut a) = s.accepted.lock() {
-        a.push((device, body));
-    }
-    s.arrived.notify_waiters();
+    s.record(device, body);
     let mut r = if status == 200 {
         StatusCode::OK.into_response()
     } else {
