@@ -10,20 +10,7 @@ use common::{Auth, TestServer};
 
 async fn room(t: &TestServer) -> (String, String) {
     let svc = t.service().await;
-    let s = format!("/v2/Services/{svc}");
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "room")],
-    )
-    .await;
-    t.post(
-        &format!("{s}/Channels/room/Members"),
-        Auth::Admin,
-        &[("Identity", "alice")],
-    )
-    .await;
-    let alice = t.token(&svc, "alice");
+    let alice = t.room(&svc, "room", "alice").await;
     (svc, alice)
 }
 

@@ -352,20 +352,7 @@ async fn pre_setup(t: &TestServer, sink: &Sink, extra: &[(&str, &str)]) -> (Stri
     let mut settings = vec![("PreWebhookUrl", url.as_str())];
     settings.extend_from_slice(extra);
     let svc = service_with(t, &settings).await;
-    let s = format!("/v2/Services/{svc}");
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "room")],
-    )
-    .await;
-    t.post(
-        &format!("{s}/Channels/room/Members"),
-        Auth::Admin,
-        &[("Identity", "alice")],
-    )
-    .await;
-    let alice = t.token(&svc, "alice");
+    let alice = t.room(&svc, "room", "alice").await;
     (svc, alice)
 }
 
@@ -666,19 +653,7 @@ async fn an_unreachable_or_silent_pre_event_webhook_rejects_unless_the_service_f
     )
     .await;
     let s = format!("/v2/Services/{svc}");
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "room")],
-    )
-    .await;
-    t.post(
-        &format!("{s}/Channels/room/Members"),
-        Auth::Admin,
-        &[("Identity", "alice")],
-    )
-    .await;
-    let alice = t.token(&svc, "alice");
+    let alice = t.room(&svc, "room", "alice").await;
     let msgs = format!("{s}/Channels/room/Messages");
     let r = t.post(&msgs, Auth::Token(&alice), &[("Body", "hi")]).await;
     assert_eq!((r.status.as_u16(), r.code()), (502, 50057), "{:?}", r.body);
@@ -1197,19 +1172,7 @@ async fn others_keep_writing_while_a_pre_event_webhook_thinks() {
     let base = serve_gate(gate.clone()).await;
     let svc = service_with(&t, &[("PreWebhookUrl", &format!("{base}/pre"))]).await;
     let s = format!("/v2/Services/{svc}");
-    t.post(
-        &format!("{s}/Channels"),
-        Auth::Admin,
-        &[("UniqueName", "room")],
-    )
-    .await;
-    t.post(
-        &format!("{s}/Channels/room/Members"),
-        Auth::Admin,
-        &[("Identity", "alice")],
-    )
-    .await;
-    let alice = t.token(&svc, "alice");
+    let alice = t.room(&svc, "room", "alice").await;
     let msgs = format!("{s}/Channels/room/Messages");
 
     // Alice's message waits on the hook; meanwhile the admin writes to the

@@ -171,6 +171,29 @@ impl TestServer {
         r.body["sid"].as_str().expect("sid").to_owned()
     }
 
+    /// Creates channel `unique_name` in `service` as admin with `member` in
+    /// it, and returns an access token for `member`.
+    pub async fn room(&self, service: &str, unique_name: &str, member: &str) -> String {
+        let s = format!("/v2/Services/{service}");
+        let r = self
+            .post(
+                &format!("{s}/Channels"),
+                Auth::Admin,
+                &[("UniqueName", unique_name)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let r = self
+            .post(
+                &format!("{s}/Channels/{unique_name}/Members"),
+                Auth::Admin,
+                &[("Identity", member)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        self.token(service, member)
+    }
+
     /// Mints an access token for `identity` on `service` signed by the server's key.
     pub fn token(&self, service: &str, identity: &str) -> String {
         self.token_with(service, identity, 0, 3600)
