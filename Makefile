@@ -123,6 +123,7 @@ check-bindings:
 	rm -rf target/bindings-check
 	TS_RS_EXPORT_DIR=$(CURDIR)/target/bindings-check $(CARGO) test -q -p parley-client -p parley-desktop $(BINDINGS_FEATURES) --lib export_bindings
 	diff -r target/bindings-check ui/src/bindings || { echo "ui/src/bindings is stale: run make bindings"; exit 1; }
+	@! grep -rnw invoke ui/src --include=*.ts --exclude-dir=bindings || { echo "the UI calls commands through ui/src/bindings/commands.ts, not invoke"; exit 1; }
 
 test: build tauri-driver $(VENV)/.installed tests/conformance-node/node_modules/.installed check-layering check-bindings
 	$(CARGO) test --workspace

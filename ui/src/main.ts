@@ -1,12 +1,12 @@
 // The window: renders what parley-client has in its cache and sends the
 // user's intents back through the shell's commands. Message text is only
 // ever set as text (see dom.ts), never as HTML.
-import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { ask } from "./ask";
 import { $, h } from "./dom";
+import * as cmd from "./bindings/commands";
 import { Timeline } from "./timeline";
-import type { ChannelSummary, ClientEvent, Defaults, DroppedFile, MemberView, SearchHit, SessionView, UiError } from "./types";
+import type { ChannelSummary, ClientEvent, ConnectionState, DroppedFile, MemberView, NotifyPolicy, SearchHit, UiError } from "./types";
 import {
   badge,
   channelName,
@@ -25,7 +25,7 @@ let me = "";
 let current: string | null = null;
 let channels: ChannelSummary[] = [];
 let panel: "members" | "settings" | "search" | null = null;
-let connection: { state: string; last_sync: number | null } = { state: "offline", last_sync: null };
+let connection: { state: ConnectionState; last_sync: number | null } = { state: "offline", last_sync: null };
 const transfers = new Map<string, { done: number; total: number }>();
 let toastTimer: number | undefined;
 let draftTimer: number | undefined;
@@ -61,7 +61,7 @@ function preview(c: ChannelSummary): string {
 }
 
 async function renderChannels() {
-  await drawChannels(await invoke<ChannelSummary[]>("channels"));
+  await drawChannels(await cmd.channels());
 }
 
 async function drawChannels(list: ChannelSummary[]) {
@@ -89,8 +89,8 @@ async function drawChannels(list: ChannelSummary[]) {
       h("li", { class: "channel invite", data: { sid: c.sid } },
         h("span", { class: "name" }, "✉ " + channelName(c)),
         h("span", { class: "invite-actions" },
-          h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("accept_invite", { channel: c.sid }).then(() => openChannel(c.sid))) } }, "Accept"),
-          h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("decline_invite", { channel: c.sid })) } }, "Decline"),
+          h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.acceptInvite(c.sid).then(() => openChannel(c.sid))) } }, "Accept"),
+          h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.declineInvite(c.sid)) } }, "Decline"),
         ),
       ),
     ),
@@ -113,7 +113,7 @@ function markFirstList() {
       const origin = performance.timeOrigin;
       // Only a start that opened on the cache is a start-up time (not one
       // that waited for the user to sign in).
-      if (restored) void invoke("first_frame", { page: origin, list: origin + mark.startTime }).catch(() => {});
+      if (restored) void cmd.firstFrame(origin, origin + mark.startTime).catch(() => {});
     }, 0),
   );
 }
@@ -132,7 +132,7 @@ async function act(p: Promise<unknown>) {
 async function saveDraft() {
   if (!current) return;
   window.clearTimeout(draftTimer);
-  await invoke("set_draft", { channel: current, body: $<HTMLTextAreaElement>("composer").value }).catch(() => {});
+  await cmd.setDraft(current, $<HTMLTextAreaElement>("composer").value).catch(() => {});
 }
 
 async function openChannel(sid: string) {
@@ -147,10 +147,10 @@ async function openChannel(sid: string) {
   const c = channels.find((x) => x.sid === sid);
   $("channel-title").textContent = c ? (c.kind === "private" ? "◆ " : "# ") + channelName(c) : "";
   $("typing").textContent = "";
-  const draft = await invoke<string | null>("draft", { channel: sid }).catch(() => null);
+  const draft = await cmd.draft(sid).catch(() => null);
   if (current === sid && composer.value === "") composer.value = draft ?? "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
-  await invoke("open_channel", { channel: sid }).catch(() => {});
+  await cmd.openChannel(sid).catch(() => {});
   await renderChannels();
   if (panel === "members" || panel === "settings") await renderPanel();
   composer.focus();
@@ -165,8 +165,8 @@ async function renderPanel() {
   const close = h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×");
   if (panel === "members" && current) {
     const channel = current;
-    const members = await invoke<MemberView[]>("members", { channel }).catch(() => [] as MemberView[]);
-    const perms = await invoke<string[]>("permissions", { channel }).catch(() => [] as string[]);
+    const members = await cmd.members(channel).catch(() => [] as MemberView[]);
+    const perms = await cmd.permissions(channel).catch(() => [] as string[]);
     const may = (p: string) => perms.length === 0 || perms.includes(p);
     const invite = h("input", { attrs: { placeholder: "Invite by username", "aria-label": "Invite by username" } });
     p.replaceChildren(
@@ -184,7 +184,7 @@ async function renderPanel() {
                   on: {
                     click: async () => {
                       if (await ask(`Remove ${m.identity} from this channel?`, "Remove"))
-                        void act(invoke("remove_member", { channel, identity: m.identity }).then(renderPanel));
+                        void act(cmd.removeMember(channel, m.identity).then(renderPanel));
                     },
                   },
                 }, " Remove")
@@ -199,7 +199,7 @@ async function renderPanel() {
               ev.preventDefault();
               const who = invite.value.trim();
               if (!who) return;
-              void act(invoke("invite", { channel, identity: who }).then(() => {
+              void act(cmd.invite(channel, who).then(() => {
                 invite.value = "";
                 toast(`Invited ${who}`);
               }));
@@ -215,7 +215,7 @@ async function renderPanel() {
           on: {
             click: async () => {
               if (!(await ask("Leave this channel?", "Leave"))) return;
-              void act(invoke("leave", { channel }).then(() => {
+              void act(cmd.leave(channel).then(() => {
                 current = null;
                 closePanel();
                 return renderChannels();
@@ -230,12 +230,12 @@ async function renderPanel() {
     const c = channels.find((x) => x.sid === current);
     if (!c) return;
     const channel = c.sid;
-    const level = (value: string, label: string) =>
+    const level = (value: NotifyPolicy, label: string) =>
       h("label", { class: "check" },
         (() => {
           const r = h("input", { attrs: { type: "radio", name: "notify", value } });
           r.checked = c.notify === value;
-          r.addEventListener("change", () => void act(invoke("set_notify_level", { channel, level: value }).then(renderChannels)));
+          r.addEventListener("change", () => void act(cmd.setNotifyLevel(channel, value).then(renderChannels)));
           return r;
         })(),
         label,
@@ -250,7 +250,7 @@ async function renderPanel() {
         h("dt", {}, "Attributes"), h("dd", {}, h("pre", { class: "attributes" }, prettyJson(c.attributes))),
       ),
       h("fieldset", {}, h("legend", {}, "Notifications"), level("all", "All messages"), level("mentions", "Mentions only"), level("muted", "Muted")),
-      h("button", { attrs: { type: "button" }, on: { click: () => void act(invoke("mark_read", { channel }).then(renderChannels)) } }, "Mark all read"),
+      h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.markRead(channel).then(renderChannels)) } }, "Mark all read"),
     );
   }
 }
@@ -276,7 +276,7 @@ async function runSearch(query: string) {
   p.hidden = false;
   let hits: SearchHit[] = [];
   try {
-    hits = await invoke<SearchHit[]>("search", { query, channel: null });
+    hits = await cmd.search(query, null);
   } catch (e) {
     toast(messageOf(e));
   }
@@ -354,7 +354,7 @@ function openSwitcher() {
 
 async function openBrowser() {
   const d = $<HTMLDialogElement>("browser");
-  const list = await invoke<ChannelSummary[]>("public_channels").catch(() => [] as ChannelSummary[]);
+  const list = await cmd.publicChannels().catch(() => [] as ChannelSummary[]);
   $("browser-list").replaceChildren(
     ...(list.length === 0
       ? [h("li", { class: "empty" }, "No other public channels")]
@@ -364,7 +364,7 @@ async function openBrowser() {
             h("button", {
                 attrs: { type: "button" },
                 on: {
-                  click: () => void act(invoke("join", { channel: c.sid }).then(async () => {
+                  click: () => void act(cmd.join(c.sid).then(async () => {
                     d.close();
                     await renderChannels();
                     await openChannel(c.sid);
@@ -394,7 +394,7 @@ async function send() {
   const body = composer.value;
   if (!current || !body.trim()) return;
   try {
-    await invoke("send", { channel: current, body });
+    await cmd.send(current, body);
     composer.value = "";
     await saveDraft();
     await timeline.refresh();
@@ -408,15 +408,7 @@ async function pasteFiles(files: File[]) {
   if (!current) return;
   for (const f of files) {
     const bytes = new Uint8Array(await f.arrayBuffer());
-    await act(
-      invoke("paste_file", bytes, {
-        headers: {
-          "x-channel": current,
-          "x-filename": encodeURIComponent(f.name || "pasted.png"),
-          "x-content-type": f.type || "application/octet-stream",
-        },
-      }),
-    );
+    await act(cmd.pasteFile(current, f.name || "pasted.png", f.type || "application/octet-stream", bytes));
   }
 }
 
@@ -429,7 +421,7 @@ function showDrop(files: DroppedFile[]) {
   const c = channels.find((x) => x.sid === current);
   box.replaceChildren(
     h("span", {}, `Send ${files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(", ")} to #${c ? channelName(c) : ""}?`),
-    h("button", { attrs: { type: "button" }, on: { click: () => { box.hidden = true; void act(invoke("send_dropped", { channel: current })); } } }, "Send"),
+    h("button", { attrs: { type: "button" }, on: { click: () => { box.hidden = true; if (current) void act(cmd.sendDropped(current)); } } }, "Send"),
     h("button", { attrs: { type: "button" }, on: { click: () => (box.hidden = true) } }, "Cancel"),
   );
   box.hidden = false;
@@ -446,12 +438,12 @@ async function enter(identity: string) {
   // The cached channel list is fetched before the main view is shown, so
   // the first frame of it already has the list: it is what the user came for.
   const [list, dnd, state] = await Promise.all([
-    invoke<ChannelSummary[]>("channels").catch((e) => {
+    cmd.channels().catch((e) => {
       toast(messageOf(e));
       return [];
     }),
-    invoke<boolean>("do_not_disturb").catch(() => false),
-    invoke<string>("status").catch(() => "offline"),
+    cmd.doNotDisturb().catch(() => false),
+    cmd.status().catch((): ConnectionState => "offline"),
   ]);
   $<HTMLInputElement>("dnd").checked = dnd;
   connection.state = state;
@@ -469,7 +461,7 @@ function onClientEvent(ev: ClientEvent) {
     case "messagesChanged":
       if (ev.channel_sid === current) {
         void timeline.refresh();
-        if (document.hasFocus() && timeline.atNewest) void invoke("mark_read", { channel: current }).catch(() => {});
+        if (document.hasFocus() && timeline.atNewest) void cmd.markRead(current).catch(() => {});
         // Members joining, leaving or reading show in an open members panel.
         if (panel === "members") void renderPanel();
       }
@@ -508,8 +500,8 @@ async function boot() {
     listen<boolean>("parley-dnd", (e) => ($<HTMLInputElement>("dnd").checked = e.payload)),
   ]);
   const [defaults, session] = await Promise.all([
-    invoke<Defaults>("defaults"),
-    invoke<SessionView | null>("restore").catch((e) => {
+    cmd.defaults(),
+    cmd.restore().catch((e) => {
       $("signin-error").textContent = messageOf(e);
       return null;
     }),
@@ -527,12 +519,12 @@ async function boot() {
     err.textContent = "";
     $<HTMLButtonElement>("signin-button").disabled = true;
     try {
-      const s = await invoke<SessionView>("sign_in", {
-        serverUrl: $<HTMLInputElement>("server").value,
-        username: $<HTMLInputElement>("username").value,
-        password: $<HTMLInputElement>("password").value,
-        remember: $<HTMLInputElement>("remember").checked,
-      });
+      const s = await cmd.signIn(
+        $<HTMLInputElement>("server").value,
+        $<HTMLInputElement>("username").value,
+        $<HTMLInputElement>("password").value,
+        $<HTMLInputElement>("remember").checked,
+      );
       $<HTMLInputElement>("password").value = "";
       await enter(s.identity);
     } catch (e) {
@@ -557,7 +549,7 @@ async function boot() {
   });
   composer.addEventListener("input", () => {
     if (!current) return;
-    if (composer.value.trim()) void invoke("typing", { channel: current }).catch(() => {});
+    if (composer.value.trim()) void cmd.typing(current).catch(() => {});
     window.clearTimeout(draftTimer);
     draftTimer = window.setTimeout(() => void saveDraft(), 500);
   });
@@ -569,7 +561,7 @@ async function boot() {
     }
   });
   $("attach").addEventListener("click", () => {
-    if (current) void act(invoke("attach", { channel: current }));
+    if (current) void act(cmd.attach(current));
   });
 
   $("switcher-open").addEventListener("click", openSwitcher);
@@ -580,11 +572,11 @@ async function boot() {
   $<HTMLFormElement>("creator-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      const sid = await invoke<string>("create_channel", {
-        name: $<HTMLInputElement>("create-name").value,
-        uniqueName: $<HTMLInputElement>("create-unique").value || null,
-        private: $<HTMLInputElement>("create-private").checked,
-      });
+      const sid = await cmd.createChannel(
+        $<HTMLInputElement>("create-name").value,
+        $<HTMLInputElement>("create-unique").value || null,
+        $<HTMLInputElement>("create-private").checked,
+      );
       $<HTMLDialogElement>("creator").close();
       await renderChannels();
       await openChannel(sid);
@@ -605,7 +597,7 @@ async function boot() {
     if (ev.key === "Enter") void runSearch((ev.target as HTMLInputElement).value);
   });
   $<HTMLInputElement>("dnd").addEventListener("change", (ev) => {
-    void act(invoke("set_do_not_disturb", { on: (ev.target as HTMLInputElement).checked }));
+    void act(cmd.setDoNotDisturb((ev.target as HTMLInputElement).checked));
   });
 
   document.addEventListener("keydown", (ev) => {
@@ -625,7 +617,7 @@ async function boot() {
 
   $("signout").addEventListener("click", async () => {
     await saveDraft();
-    await invoke("sign_out").catch((e) => toast(messageOf(e)));
+    await cmd.signOut().catch((e) => toast(messageOf(e)));
     current = null;
     closePanel();
     show(false);

@@ -4,8 +4,8 @@
 // scrolling down does the reverse; so a 50,000-message channel keeps a few
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
 // when unchanged, so pictures do not reload on every update.
-import { invoke } from "@tauri-apps/api/core";
 import { ask } from "./ask";
+import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
 import type { MemberView, MessageView } from "./types";
 import {
@@ -98,7 +98,7 @@ export class Timeline {
     this.editing = null;
     this.highlight = null;
     this.rows.clear();
-    this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: PAGE });
+    this.messages = await cmd.messages(channel, null, PAGE);
     this.atNewest = true;
     await this.loadMembers();
     this.render();
@@ -112,11 +112,11 @@ export class Timeline {
     this.channel = channel;
     this.rows.clear();
     this.highlight = index;
-    const before = await invoke<MessageView[]>("messages", { channel, before: index + 1, limit: 50 });
-    const after = await invoke<MessageView[]>("messages_after", { channel, after: index, limit: 50 });
+    const before = await cmd.messages(channel, index + 1, 50);
+    const after = await cmd.messagesAfter(channel, index, 50);
     this.messages = [...before, ...after];
     this.atNewest = after.length < 50;
-    if (this.atNewest) this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.max(PAGE, this.messages.length) });
+    if (this.atNewest) this.messages = await cmd.messages(channel, null, Math.max(PAGE, this.messages.length));
     await this.loadMembers();
     this.render();
     this.list.querySelector<HTMLElement>(`[data-index="${index}"]`)?.scrollIntoView({ block: "center" });
@@ -124,8 +124,8 @@ export class Timeline {
 
   async loadMembers(): Promise<void> {
     if (!this.channel) return;
-    this.members = await invoke<MemberView[]>("members", { channel: this.channel }).catch(() => []);
-    this.perms = await invoke<string[]>("permissions", { channel: this.channel }).catch(() => []);
+    this.members = await cmd.members(this.channel).catch(() => []);
+    this.perms = await cmd.permissions(this.channel).catch(() => []);
   }
 
   /** Reads the window again after the cache changed. */
@@ -135,10 +135,10 @@ export class Timeline {
     const stick = this.nearBottom();
     const indexed = this.messages.filter((m) => m.index !== null);
     if (this.atNewest) {
-      this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.max(PAGE, indexed.length) });
+      this.messages = await cmd.messages(channel, null, Math.max(PAGE, indexed.length));
     } else if (indexed.length > 0) {
       const first = indexed[0].index as number;
-      this.messages = await invoke<MessageView[]>("messages_after", { channel, after: first - 1, limit: indexed.length });
+      this.messages = await cmd.messagesAfter(channel, first - 1, indexed.length);
     }
     await this.loadMembers();
     this.render();
@@ -186,10 +186,10 @@ export class Timeline {
     if (!channel || !first) return;
     this.loading = true;
     try {
-      let page = await invoke<MessageView[]>("messages", { channel, before: first.index, limit: PAGE });
-      if (page.length < PAGE && (await invoke<boolean>("has_prev_page", { channel }))) {
-        await invoke<number>("load_older", { channel }).catch((e) => this.host.error(String(e?.message ?? e)));
-        page = await invoke<MessageView[]>("messages", { channel, before: first.index, limit: PAGE });
+      let page = await cmd.messages(channel, first.index, PAGE);
+      if (page.length < PAGE && (await cmd.hasPrevPage(channel))) {
+        await cmd.loadOlder(channel).catch((e) => this.host.error(String(e?.message ?? e)));
+        page = await cmd.messages(channel, first.index, PAGE);
       }
       if (page.length === 0 || channel !== this.channel) return;
       const height = this.list.scrollHeight;
@@ -218,7 +218,7 @@ export class Timeline {
     if (!channel || !last) return;
     this.loading = true;
     try {
-      const page = await invoke<MessageView[]>("messages_after", { channel, after: last.index, limit: PAGE });
+      const page = await cmd.messagesAfter(channel, last.index as number, PAGE);
       if (channel !== this.channel) return;
       if (page.length < PAGE) {
         this.atNewest = true;
@@ -246,7 +246,7 @@ export class Timeline {
     const channel = this.channel;
     if (!channel) return;
     const top = this.list.scrollTop;
-    this.messages = await invoke<MessageView[]>("messages", { channel, before: null, limit: Math.min(MAX_ROWS, Math.max(PAGE, count)) });
+    this.messages = await cmd.messages(channel, null, Math.min(MAX_ROWS, Math.max(PAGE, count)));
     this.render();
     this.list.scrollTop = top;
   }
@@ -255,7 +255,7 @@ export class Timeline {
     if (!this.channel) return;
     if (!this.atNewest) {
       this.rows.clear();
-      this.messages = await invoke<MessageView[]>("messages", { channel: this.channel, before: null, limit: PAGE });
+      this.messages = await cmd.messages(this.channel, null, PAGE);
       this.atNewest = true;
       this.render();
     }
@@ -334,7 +334,7 @@ export class Timeline {
                 on: {
                   click: (ev) => {
                     ev.preventDefault();
-                    void invoke("open_link", { url: href }).catch((e) => this.host.error(String(e?.message ?? e)));
+                    void cmd.openLink(href).catch((e) => this.host.error(String(e?.message ?? e)));
                   },
                 },
               }, seg.text),
@@ -349,9 +349,9 @@ export class Timeline {
       li.append(
         h("div", { class: "send-error", attrs: { role: "alert" } },
           `Not sent: ${m.error ?? "unknown error"} `,
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("retry", { outboxId: m.outbox_id }) } }, "Retry"),
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.retry(m.outbox_id as number) } }, "Retry"),
           " ",
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("discard", { outboxId: m.outbox_id }) } }, "Discard"),
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.discard(m.outbox_id as number) } }, "Discard"),
         ),
       );
     } else if (m.state === "pending") {
@@ -370,7 +370,7 @@ export class Timeline {
             on: {
               click: async () => {
                 if (await ask("Delete this message for everyone?", "Delete"))
-                  void invoke("remove", { channel: m.channel_sid, sid }).catch((e) => this.host.error(String(e?.message ?? e)));
+                  void cmd.remove(m.channel_sid, sid).catch((e) => this.host.error(String(e?.message ?? e)));
               },
             },
           }, "Delete"),
@@ -378,7 +378,7 @@ export class Timeline {
       if (m.index !== null && m.author !== me) {
         const index = m.index;
         actions.append(
-          h("button", { attrs: { type: "button" }, title: "Mark unread from here", on: { click: () => void invoke("mark_unread_from", { channel: m.channel_sid, index }) } }, "Unread"),
+          h("button", { attrs: { type: "button" }, title: "Mark unread from here", on: { click: () => void cmd.markUnreadFrom(m.channel_sid, index) } }, "Unread"),
         );
       }
       li.append(actions);
@@ -400,7 +400,7 @@ export class Timeline {
         const body = box.value;
         if (!body.trim() || !m.sid) return;
         this.editing = null;
-        void invoke("edit", { channel: m.channel_sid, sid: m.sid, body }).catch((e) => this.host.error(String(e?.message ?? e)));
+        void cmd.edit(m.channel_sid, m.sid, body).catch((e) => this.host.error(String(e?.message ?? e)));
       }
     });
     return h("div", { class: "editing" }, box, h("div", { class: "hint" }, "Enter to save · Esc to cancel"));
@@ -420,7 +420,7 @@ export class Timeline {
           h("span", { class: "file-size" }, formatBytes(media.size)),
           progress(key, t),
           m.state === "pending"
-            ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("cancel_send", { outboxId: m.outbox_id }) } }, "Cancel")
+            ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.cancelSend(m.outbox_id as number) } }, "Cancel")
             : null,
         ),
       );
@@ -440,7 +440,7 @@ export class Timeline {
     const t = this.host.transfer(downloadKey);
     const fetchIt = () => {
       this.requested.add(sid);
-      void invoke("fetch_media", { channel: m.channel_sid, sid })
+      void cmd.fetchMedia(m.channel_sid, sid)
         .catch((e) => {
           if (e?.code !== "cancelled") this.host.error(`${name}: ${e?.message ?? e}`);
         })
@@ -461,7 +461,7 @@ export class Timeline {
         h("span", { class: "file-size" }, formatBytes(media.size)),
         media.cached ? null : progress(downloadKey, t),
         !media.cached && busy
-          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void invoke("cancel_download", { sid }) } }, "Cancel")
+          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.cancelDownload(sid) } }, "Cancel")
           : null,
         !media.cached && !busy && kind !== "file"
           ? h("button", { class: "link", attrs: { type: "button" }, on: { click: fetchIt } }, "Download")
@@ -471,7 +471,7 @@ export class Timeline {
           attrs: { type: "button" },
           on: {
             click: () =>
-              void invoke("save_media", { channel: m.channel_sid, sid, filename: media.filename }).catch((e) => this.host.error(String(e?.message ?? e))),
+              void cmd.saveMedia(m.channel_sid, sid, media.filename).catch((e) => this.host.error(String(e?.message ?? e))),
           },
         }, "Save…"),
       ),

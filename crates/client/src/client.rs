@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use parley_protocol::resources::Notifications;
+
+use crate::cache::NotifyPolicy;
 use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::api::Api;
@@ -506,15 +508,14 @@ impl Client {
 
     /// Per-channel notification policy: `all`, `mentions` or `muted` (muted is
     /// also set on the server so that the user's other devices follow).
-    pub async fn set_notify_level(&self, channel: &str, level: &str) -> Result<()> {
-        if !matches!(level, "all" | "mentions" | "muted") {
-            return Err(ClientError::Invalid(format!(
-                "unknown notification level {level:?}"
-            )));
-        }
+    pub async fn set_notify_level(&self, channel: &str, level: NotifyPolicy) -> Result<()> {
         self.inner.cache.set_notify(channel, level)?;
         self.inner.emit(ClientEvent::ChannelsChanged);
-        let server_level = if level == "muted" { "muted" } else { "default" };
+        let server_level = if level == NotifyPolicy::Muted {
+            "muted"
+        } else {
+            "default"
+        };
         let token = self.inner.session.access_token().await?;
         self.inner
             .api

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use parley_protocol::resources::Notifications;
 
+use crate::cache::NotifyPolicy;
 use crate::error::{ClientError, Result};
 
 /// Longest notification body.
@@ -45,7 +46,7 @@ pub struct Context {
 pub fn should_notify(
     kind: Kind,
     channel: &str,
-    level: &str,
+    level: NotifyPolicy,
     mentions_me: bool,
     ctx: &Context,
 ) -> bool {
@@ -57,9 +58,9 @@ pub fn should_notify(
             return false;
         }
         return match level {
-            "muted" => false,
-            "mentions" => mentions_me,
-            _ => true,
+            NotifyPolicy::Muted => false,
+            NotifyPolicy::Mentions => mentions_me,
+            NotifyPolicy::All => true,
         };
     }
     true
@@ -214,14 +215,32 @@ mod tests {
             window_focused: true,
             do_not_disturb: false,
         };
-        assert!(!should_notify(Kind::NewMessage, "CH1", "all", false, &ctx));
-        assert!(should_notify(Kind::NewMessage, "CH2", "all", false, &ctx));
+        assert!(!should_notify(
+            Kind::NewMessage,
+            "CH1",
+            NotifyPolicy::All,
+            false,
+            &ctx
+        ));
+        assert!(should_notify(
+            Kind::NewMessage,
+            "CH2",
+            NotifyPolicy::All,
+            false,
+            &ctx
+        ));
         let unfocused = Context {
             window_focused: false,
             ..ctx
         };
         assert!(
-            should_notify(Kind::NewMessage, "CH1", "all", false, &unfocused),
+            should_notify(
+                Kind::NewMessage,
+                "CH1",
+                NotifyPolicy::All,
+                false,
+                &unfocused
+            ),
             "unfocused window: notify"
         );
     }
@@ -229,15 +248,27 @@ mod tests {
     #[test]
     fn levels_and_do_not_disturb_are_respected() {
         let ctx = Context::default();
-        assert!(!should_notify(Kind::NewMessage, "C", "muted", true, &ctx));
         assert!(!should_notify(
             Kind::NewMessage,
             "C",
-            "mentions",
+            NotifyPolicy::Muted,
+            true,
+            &ctx
+        ));
+        assert!(!should_notify(
+            Kind::NewMessage,
+            "C",
+            NotifyPolicy::Mentions,
             false,
             &ctx
         ));
-        assert!(should_notify(Kind::NewMessage, "C", "mentions", true, &ctx));
+        assert!(should_notify(
+            Kind::NewMessage,
+            "C",
+            NotifyPolicy::Mentions,
+            true,
+            &ctx
+        ));
         let dnd = Context {
             do_not_disturb: true,
             ..Context::default()
@@ -245,7 +276,7 @@ mod tests {
         assert!(!should_notify(
             Kind::AddedToChannel,
             "C",
-            "all",
+            NotifyPolicy::All,
             false,
             &dnd
         ));

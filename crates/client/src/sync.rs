@@ -421,10 +421,10 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         let info = channel_info(&m.channel_sid);
         let level = info
             .as_ref()
-            .map(|c| c.notify.clone())
-            .unwrap_or_else(|| "all".into());
+            .map(|c| c.notify)
+            .unwrap_or(crate::cache::NotifyPolicy::All);
         let mentioned = notify::mentions(&m.body, inner.me(), None);
-        if notify::should_notify(Kind::NewMessage, &m.channel_sid, &level, mentioned, &ctx) {
+        if notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx) {
             let (u, n) = info
                 .map(|c| (c.unique_name, c.friendly_name))
                 .unwrap_or((None, None));
@@ -437,7 +437,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         (Kind::RemovedFromChannel, &a.removed_from),
     ] {
         if let Some(ch) = ch {
-            if notify::should_notify(kind, &ch.sid, "all", false, &ctx) {
+            if notify::should_notify(kind, &ch.sid, crate::cache::NotifyPolicy::All, false, &ctx) {
                 push(
                     kind,
                     &ch.sid,

@@ -1,7 +1,7 @@
 //! Channels, messages, members, search and the user's settings: each
 //! command reads the cache or queues a change through parley-client.
 
-use parley_client::cache::{ChannelSummary, MemberView, MessageView, SearchHit};
+use parley_client::cache::{ChannelSummary, MemberView, MessageView, NotifyPolicy, SearchHit};
 use parley_client::error::UiError;
 use parley_client::ConnectionState;
 use tauri::State;
@@ -222,12 +222,12 @@ pub async fn decline_invite(shell: State<'_, Shell>, channel: String) -> Result<
 pub async fn set_notify_level(
     shell: State<'_, Shell>,
     channel: String,
-    level: String,
+    level: NotifyPolicy,
 ) -> Result<(), UiError> {
     shell
         .client()
         .await?
-        .set_notify_level(&channel, &level)
+        .set_notify_level(&channel, level)
         .await
         .map_err(ui)
 }

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod media;
 pub mod session;
 pub mod startup;
+pub mod table;
 
 use std::sync::Arc;
 

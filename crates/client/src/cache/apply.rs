@@ -565,7 +565,7 @@ impl Cache {
     }
 
     /// Sets the local notification policy of a channel (`all`, `mentions`, `muted`).
-    pub fn set_notify(&self, channel: &str, level: &str) -> Result<()> {
+    pub fn set_notify(&self, channel: &str, level: super::NotifyPolicy) -> Result<()> {
         self.conn().execute(
             "UPDATE channels SET notify = ?2 WHERE sid = ?1",
             params![channel, level],

@@ -6,6 +6,7 @@
 mod apply;
 mod media;
 mod outbox;
+mod states;
 mod views;
 
 pub use apply::{Applied, ChannelPage};
@@ -36,6 +37,7 @@ pub(crate) fn upsert_channel_pub(
     Ok(())
 }
 pub use outbox::{OutboxItem, OutboxKind, OutboxState};
+pub use states::{ChannelKind, ChannelStatus, MessageState, NotifyPolicy};
 pub use views::{ChannelSummary, MemberView, MessageView, SearchHit};
 
 use std::path::Path;

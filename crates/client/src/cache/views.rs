@@ -5,6 +5,7 @@
 use rusqlite::{params, Row};
 use serde::Serialize;
 
+use super::states::{ChannelKind, ChannelStatus, MessageState, NotifyPolicy};
 use super::{Cache, MediaView};
 use crate::error::Result;
 
@@ -15,13 +16,11 @@ pub struct ChannelSummary {
     pub sid: String,
     pub unique_name: Option<String>,
     pub friendly_name: Option<String>,
-    pub kind: String,
-    /// `joined`, `invited` or `public`.
-    pub status: String,
+    pub kind: ChannelKind,
+    pub status: ChannelStatus,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unread: i64,
-    /// `all`, `mentions` or `muted`.
-    pub notify: String,
+    pub notify: NotifyPolicy,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_consumed_index: Option<i64>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -45,8 +44,7 @@ pub struct MessageView {
     pub was_edited: bool,
     pub deleted: bool,
     pub date_created: String,
-    /// `sent`, `pending` or `failed`.
-    pub state: String,
+    pub state: MessageState,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub outbox_id: Option<i64>,
     pub error: Option<String>,
@@ -102,7 +100,7 @@ fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
         was_edited: r.get(6)?,
         deleted: r.get(7)?,
         date_created: parley_protocol::Timestamp(r.get(8)?).to_string(),
-        state: "sent".into(),
+        state: MessageState::Sent,
         outbox_id: None,
         error: None,
         media: media_of(r.get(9)?, r.get(10)?),
@@ -170,7 +168,7 @@ impl Cache {
                 kind: r.get(3)?,
                 status: r.get(4)?,
                 unread: 0,
-                notify: "all".into(),
+                notify: NotifyPolicy::All,
                 last_consumed_index: None,
                 members_count: r.get(5)?,
                 attributes: r.get(6)?,
@@ -223,9 +221,9 @@ impl Cache {
                     deleted: false,
                     date_created: parley_protocol::Timestamp(created).to_string(),
                     state: if r.get::<_, String>(3)? == "failed" {
-                        "failed".into()
+                        MessageState::Failed
                     } else {
-                        "pending".into()
+                        MessageState::Pending
                     },
                     outbox_id: Some(r.get(0)?),
                     error: r.get(4)?,

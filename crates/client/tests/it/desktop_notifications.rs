@@ -3,6 +3,7 @@
 //! with `--ignored` inside `dbus-run-session`.
 
 use crate::common;
+use parley_client::cache::NotifyPolicy;
 #[path = "../support/notification_server.rs"]
 mod notification_server;
 
@@ -81,7 +82,7 @@ async fn incoming_messages_notify_per_policy_with_template_text() {
     client.start();
     online(&client).await;
     client
-        .set_notify_level(&quiet, "muted")
+        .set_notify_level(&quiet, NotifyPolicy::Muted)
         .await
         .expect("mute");
 

@@ -4,6 +4,7 @@
 //! the server stopped.
 
 use crate::common;
+use parley_client::cache::MessageState;
 
 use std::time::Duration;
 
@@ -41,7 +42,7 @@ async fn a_file_sent_offline_is_delivered_once_when_the_server_returns() {
         .iter()
         .find(|m| m.outbox_id == Some(id))
         .expect("shown");
-    assert_eq!(pending.state, "pending");
+    assert_eq!(pending.state, MessageState::Pending);
     let media = pending.media.as_ref().expect("media shown");
     assert_eq!(
         (media.filename.as_deref(), media.size),
@@ -67,7 +68,7 @@ async fn a_file_sent_offline_is_delivered_once_when_the_server_returns() {
     // The sender keeps its file: it opens without a download.
     until(&t.client, "echo reconciled", || {
         let v = t.client.messages(&room, None, 50).unwrap_or_default();
-        v.len() == 1 && v[0].state == "sent"
+        v.len() == 1 && v[0].state == MessageState::Sent
     })
     .await;
     let path = t.client.cached_media(&sid).expect("lookup").expect("kept");

@@ -2,6 +2,8 @@
 //! a cursor the server no longer keeps, several accounts side by side, typing.
 
 use crate::common;
+use parley_client::cache::MessageState;
+use parley_client::cache::NotifyPolicy;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -162,7 +164,7 @@ async fn a_resync_rebuilds_the_cache_and_keeps_the_outbox() {
             .messages(&ch, None, 50)
             .unwrap_or_default()
             .into_iter()
-            .filter(|m| m.state == "sent")
+            .filter(|m| m.state == MessageState::Sent)
             .map(|m| m.body)
             .collect();
         bodies
@@ -367,10 +369,14 @@ async fn a_rate_limited_send_waits_as_the_server_asks_and_is_delivered_in_order(
     until(&t.client, "every send delivered", || {
         let views = t.client.messages(&ch, None, 50).unwrap_or_default();
         assert!(
-            views.iter().all(|m| m.state != "failed"),
+            views.iter().all(|m| m.state != MessageState::Failed),
             "a 429 is not a failure: {views:?}"
         );
-        views.iter().filter(|m| m.state == "sent").count() == sent.len()
+        views
+            .iter()
+            .filter(|m| m.state == MessageState::Sent)
+            .count()
+            == sent.len()
     })
     .await;
     assert_eq!(
@@ -394,7 +400,7 @@ async fn the_client_renews_its_access_token_by_its_own_clock() {
         .expect("refresh token kept");
     // A call within the token's life uses it as it is.
     t.client
-        .set_notify_level(&ch, "muted")
+        .set_notify_level(&ch, NotifyPolicy::Muted)
         .await
         .expect("muted");
     assert_eq!(
@@ -405,7 +411,7 @@ async fn the_client_renews_its_access_token_by_its_own_clock() {
     // renews the token first: the refresh token rotates.
     t.client.clock().advance(3600);
     t.client
-        .set_notify_level(&ch, "all")
+        .set_notify_level(&ch, NotifyPolicy::All)
         .await
         .expect("renewed and sent");
     let second = t

@@ -3,6 +3,7 @@
 //! read horizons across devices, token refresh over several lifetimes.
 
 use crate::common;
+use parley_client::cache::MessageState;
 
 use std::time::Duration;
 
@@ -67,7 +68,10 @@ async fn sends_while_offline_are_delivered_exactly_once_when_the_server_returns(
     }
     let shown = t.client.messages(&room, None, 50).expect("messages");
     assert_eq!(
-        shown.iter().filter(|m| m.state == "pending").count(),
+        shown
+            .iter()
+            .filter(|m| m.state == MessageState::Pending)
+            .count(),
         3,
         "visible at once as pending"
     );
@@ -84,7 +88,7 @@ async fn sends_while_offline_are_delivered_exactly_once_when_the_server_returns(
     );
     until(&t.client, "echo reconciled", || {
         let v = t.client.messages(&room, None, 50).unwrap_or_default();
-        v.len() == 3 && v.iter().all(|m| m.state == "sent")
+        v.len() == 3 && v.iter().all(|m| m.state == MessageState::Sent)
     })
     .await;
 }
@@ -141,7 +145,7 @@ async fn a_send_interrupted_by_a_crash_is_delivered_once_after_restart() {
     );
     until(&restarted, "shown once as sent", || {
         let v = restarted.messages(&room, None, 50).unwrap_or_default();
-        v.len() == 1 && v[0].state == "sent"
+        v.len() == 1 && v[0].state == MessageState::Sent
     })
     .await;
 }

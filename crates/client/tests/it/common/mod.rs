@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use parley_client::cache::MessageState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -366,7 +367,7 @@ pub fn cached_history(
     c.messages(channel, None, 100_000)
         .unwrap_or_default()
         .into_iter()
-        .filter(|m| !m.deleted && m.state == "sent")
+        .filter(|m| !m.deleted && m.state == MessageState::Sent)
         .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
         .collect()
 }
