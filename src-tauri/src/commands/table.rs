@@ -54,6 +54,12 @@ macro_rules! commands {
         #[cfg_attr(not(test), allow(dead_code))]
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
 
+        /// Each command's arguments from the window, by name, in order
+        /// (`raw` commands take theirs as bytes and headers: none here).
+        #[cfg(test)]
+        pub const ARGS: &[(&str, &str, &[&str])] =
+            &[$((stringify!($module), stringify!($name), &[$(stringify!($arg)),*])),*];
+
         /// The table, with TypeScript names for its types.
         #[cfg(feature = "ts")]
         pub fn specs() -> Vec<generate::Spec> {
@@ -314,6 +320,79 @@ mod generate {
 
 #[cfg(test)]
 mod tests {
+    /// The names of `name`'s parameters the window passes (the injected
+    /// `State`, `AppHandle` and `Request` left out), read from its source.
+    fn parameters(source: &str, name: &str) -> Option<Vec<String>> {
+        let at = [
+            format!("pub async fn {name}("),
+            format!("pub async fn {name}<"),
+            format!("pub fn {name}("),
+        ]
+        .iter()
+        .find_map(|p| source.find(p.as_str()))?;
+        let open = at + source[at..].find('(')?;
+        let (mut depth, mut close) = (0i32, open);
+        for (i, ch) in source[open..].char_indices() {
+            match ch {
+                '(' | '<' => depth += 1,
+                ')' | '>' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                close = open + i;
+                break;
+            }
+        }
+        let list = &source[open + 1..close];
+        let (mut params, mut depth, mut start) = (Vec::new(), 0i32, 0usize);
+        for (i, ch) in list.char_indices().chain([(list.len(), ',')]) {
+            match ch {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    let p = list[start..i].trim();
+                    start = i + 1;
+                    if let Some((n, ty)) = p.split_once(':') {
+                        let ty = ty.trim();
+                        if !["State<", "AppHandle<", "Request<"]
+                            .iter()
+                            .any(|t| ty.starts_with(t))
+                        {
+                            params.push(n.trim().to_owned());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(params)
+    }
+
+    /// Tauri finds an argument by its name: the table's names must be the
+    /// functions' (a swap of two `String`s would still type-check).
+    #[test]
+    fn the_table_names_every_argument_as_its_command_does() {
+        let sources = [
+            ("session", include_str!("session.rs")),
+            ("chat", include_str!("chat.rs")),
+            ("media", include_str!("media.rs")),
+            ("startup", include_str!("startup.rs")),
+        ];
+        for (module, name, args) in super::ARGS {
+            if *name == "paste_file" {
+                continue; // raw: bytes and headers
+            }
+            let source = sources
+                .iter()
+                .find(|(m, _)| m == module)
+                .map(|(_, s)| *s)
+                .expect("module source");
+            let found =
+                parameters(source, name).unwrap_or_else(|| panic!("{module}::{name} not found"));
+            assert_eq!(found, *args, "{module}::{name}");
+        }
+    }
+
     /// The table and the handler list in `lib.rs` name the same commands.
     #[test]
     fn every_command_the_shell_handles_is_in_the_table_and_back() {

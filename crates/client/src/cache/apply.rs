@@ -61,6 +61,12 @@ pub(crate) fn upsert_channel(
         (None, Some(existing)) => existing,
         (None, None) => "public".to_owned(),
     };
+    // Only words the cache knows are stored: a type another server might
+    // send is kept as private, the reading that shows the least.
+    let kind: super::ChannelKind = ch.kind.parse().unwrap_or_else(|_| {
+        tracing::warn!(channel = %ch.sid, kind = ?ch.kind, "unknown channel type, kept as private");
+        super::ChannelKind::Private
+    });
     conn.execute(
         "INSERT INTO channels (sid, unique_name, friendly_name, attributes, type, created_by, members_count,
              messages_count, date_created, date_updated, status)
@@ -70,7 +76,7 @@ pub(crate) fn upsert_channel(
              members_count = excluded.members_count, messages_count = excluded.messages_count,
              date_created = excluded.date_created, date_updated = excluded.date_updated, status = excluded.status",
         params![
-            ch.sid, ch.unique_name, ch.friendly_name, ch.attributes, ch.kind, ch.created_by, ch.members_count,
+            ch.sid, ch.unique_name, ch.friendly_name, ch.attributes, kind, ch.created_by, ch.members_count,
             ch.messages_count as i64, ch.date_created.to_string(), ch.date_updated.to_string(), status,
         ],
     )?;

@@ -318,4 +318,43 @@ mod tests {
             .expect("write after upgrade");
         assert_eq!(c.search("cafe", None, 10).expect("search").len(), 2);
     }
+
+    /// A channel type the cache does not know (from another server) is
+    /// kept as private; the channel list still reads.
+    #[test]
+    fn an_unknown_channel_type_is_kept_as_private_and_the_list_still_reads() {
+        use parley_protocol::resources::{Channel, ChannelLinks};
+        let c = Cache::in_memory().expect("cache");
+        let channel = |sid: &str, kind: &str| Channel {
+            sid: sid.into(),
+            account_sid: "AC".into(),
+            service_sid: "IS".into(),
+            friendly_name: Some(sid.into()),
+            unique_name: None,
+            attributes: "{}".into(),
+            kind: kind.into(),
+            date_created: Timestamp(1),
+            date_updated: Timestamp(1),
+            created_by: "bob".into(),
+            members_count: 1,
+            messages_count: 0,
+            url: String::new(),
+            links: ChannelLinks {
+                members: String::new(),
+                messages: String::new(),
+                invites: String::new(),
+                webhooks: String::new(),
+                last_message: None,
+            },
+        };
+        c.replace_channels(
+            &[],
+            &[channel("CHodd", "secret"), channel("CHpub", "public")],
+        )
+        .expect("stored");
+        let listed = c.public_channels().expect("public list reads");
+        let kind = |sid: &str| listed.iter().find(|x| x.sid == sid).map(|x| x.kind);
+        assert_eq!(kind("CHpub"), Some(ChannelKind::Public));
+        assert_eq!(kind("CHodd"), Some(ChannelKind::Private));
+    }
 }

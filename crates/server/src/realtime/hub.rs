@@ -6,13 +6,15 @@
 //! bound; the socket then closes with `SLOW_CONSUMER` and the client resumes
 //! from its cursor. Frames are serialized once and shared by every recipient.
 //!
-//! Back-pressure: when most of the sockets a channel's last message went to
-//! are more than [`BEHIND_FRAMES`] frames behind, the channel is *behind*,
-//! and [`Hub::admit`] holds the answers to its senders until the readers
-//! catch up. A sender therefore cannot run ahead of its channel's readers,
-//! and send→receive latency stays bounded instead of growing with a
-//! backlog. A minority of stuck readers cannot hold a channel back: they
-//! are cut off as slow instead.
+//! Back-pressure: when most of the people a channel's last message went to
+//! are more than [`BEHIND_FRAMES`] frames behind on every socket they have,
+//! the channel is *behind*, and [`Hub::admit`] holds the answers to its
+//! senders (2 s at most each) until most have caught up. A sender waiting
+//! for its answers therefore cannot run ahead of its channel's readers, and
+//! send→receive latency stays bounded instead of growing with a backlog.
+//! Each person has one vote, so a minority of members with stuck sockets,
+//! however many, cannot hold a channel back; their queues fill and they are
+//! cut off as slow.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -30,12 +32,14 @@ use crate::feed::{Change, Recipients};
 pub const QUEUE_CAPACITY: usize = 512;
 /// A socket with more frames than this waiting is behind.
 pub const BEHIND_FRAMES: usize = 32;
-/// Channels whose messages reach fewer sockets than this are never held back.
-const PRESSURE_MIN_SOCKETS: usize = 16;
+/// A channel that is behind is let go once most are down to this.
+const CAUGHT_UP_FRAMES: usize = 8;
+/// Channels whose messages reach fewer people than this are never held back.
+const PRESSURE_MIN_PEOPLE: usize = 16;
 /// The longest a send's answer waits for its channel's readers.
 const MAX_ADMIT_WAIT: Duration = Duration::from_secs(2);
 /// How often the hub looks again at a channel that is behind.
-const PRESSURE_RECHECK: Duration = Duration::from_millis(5);
+const PRESSURE_RECHECK: Duration = Duration::from_millis(10);
 
 /// The channels that are behind (see the module comment), shared by the
 /// hub task, which decides, and the senders, which wait.
@@ -286,24 +290,46 @@ impl State {
         }
     }
 
-    /// Whether most of `ids` (a message's sockets) are behind.
-    fn most_behind(&self, ids: &[u64]) -> bool {
-        let (mut open, mut behind) = (0usize, 0usize);
-        for c in ids.iter().filter_map(|id| self.conns.get(id)) {
-            open += 1;
-            if QUEUE_CAPACITY - c.queue.capacity() > BEHIND_FRAMES {
-                behind += 1;
-            }
+    /// Whether most of the people `ids` (a message's sockets) belong to are
+    /// more than `frames` behind. Each person has one vote, behind only if
+    /// all their sockets are: opening many sockets and not reading them
+    /// gives a member no more say than reading one.
+    fn most_behind(&self, ids: &[u64], frames: usize) -> bool {
+        let behind_at = |c: &Conn| QUEUE_CAPACITY - c.queue.capacity() > frames;
+        // The usual case, cheaply: nobody is behind.
+        if !ids
+            .iter()
+            .filter_map(|id| self.conns.get(id))
+            .any(behind_at)
+        {
+            return false;
         }
-        open >= PRESSURE_MIN_SOCKETS && behind * 2 > open
+        let mut people: HashMap<&str, bool> = HashMap::new();
+        for c in ids.iter().filter_map(|id| self.conns.get(id)) {
+            let behind = behind_at(c);
+            people
+                .entry(c.identity.as_str())
+                .and_modify(|b| *b &= behind)
+                .or_insert(behind);
+        }
+        let behind = people.values().filter(|b| **b).count();
+        people.len() >= PRESSURE_MIN_PEOPLE && behind * 2 > people.len()
     }
 
-    /// After a message went to `ids`: is its channel behind now?
+    /// After a message went to `ids`: is its channel behind now? A channel
+    /// becomes behind past [`BEHIND_FRAMES`] and stays so until most have
+    /// caught up to [`CAUGHT_UP_FRAMES`], so it does not flip every message.
     fn weigh(&mut self, channel: &str, ids: Vec<u64>) {
-        if ids.len() < PRESSURE_MIN_SOCKETS && !self.watched.contains_key(channel) {
+        let watched = self.watched.contains_key(channel);
+        if ids.len() < PRESSURE_MIN_PEOPLE && !watched {
             return;
         }
-        if self.most_behind(&ids) {
+        let frames = if watched {
+            CAUGHT_UP_FRAMES
+        } else {
+            BEHIND_FRAMES
+        };
+        if self.most_behind(&ids, frames) {
             if self.watched.insert(channel.to_owned(), ids).is_none() {
                 self.pressure.set(channel, true);
             }
@@ -317,7 +343,7 @@ impl State {
         let caught_up: Vec<String> = self
             .watched
             .iter()
-            .filter(|(_, ids)| !self.most_behind(ids))
+            .filter(|(_, ids)| !self.most_behind(ids, CAUGHT_UP_FRAMES))
             .map(|(ch, _)| ch.clone())
             .collect();
         for ch in caught_up {
@@ -588,6 +614,36 @@ mod tests {
             .expect("the sender goes on once most readers caught up")
             .expect("admit task");
         assert!(!hub.is_behind("CH1"));
+    }
+
+    /// One member with many sockets that read nothing has one vote.
+    #[tokio::test]
+    async fn one_member_with_many_stuck_sockets_cannot_hold_a_channel_back() {
+        let (sink, changes) = mpsc::unbounded_channel();
+        let hub = Hub::start(changes);
+        let mut people: Vec<String> = (0..16).map(|i| format!("u{i}")).collect();
+        let mut readers = Vec::new();
+        for p in &people {
+            readers.push(hub.register("IS1", p).await);
+        }
+        let mut _stuck = Vec::new();
+        for _ in 0..40 {
+            _stuck.push(hub.register("IS1", "mallory").await);
+        }
+        people.push("mallory".into());
+        let n = BEHIND_FRAMES as i64 + 1;
+        for seq in 1..=n {
+            sink.send(vec![message(seq, &people)]).expect("hub running");
+            delivered(&hub, 56 * seq as u64).await;
+            // The 16 honest readers keep up.
+            for r in readers.iter_mut() {
+                while r.queue.try_recv().is_ok() {}
+            }
+        }
+        assert!(
+            !hub.is_behind("CH1"),
+            "40 stuck sockets of one member are one vote of 17"
+        );
     }
 
     #[tokio::test]
