@@ -5,8 +5,9 @@ import { listen } from "@tauri-apps/api/event";
 import { ask } from "./ask";
 import { $, h } from "./dom";
 import * as cmd from "./bindings/commands";
+import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
-import type { ChannelSummary, ClientEvent, ConnectionState, DroppedFile, MemberView, NotifyPolicy, SearchHit, UiError } from "./types";
+import type { ChannelSid, ChannelSummary, ClientEvent, ConnectionState, DroppedFile, MemberView, NotifyPolicy, SearchHit, UiError } from "./types";
 import {
   badge,
   channelName,
@@ -22,7 +23,7 @@ import {
 } from "./view";
 
 let me = "";
-let current: string | null = null;
+let current: ChannelSid | null = null;
 let channels: ChannelSummary[] = [];
 let panel: "members" | "settings" | "search" | null = null;
 let connection: { state: ConnectionState; last_sync: number | null } = { state: "offline", last_sync: null };
@@ -96,7 +97,7 @@ async function drawChannels(list: ChannelSummary[]) {
     ),
   );
   if (!current && joined.length > 0) {
-    const last = localStorage.getItem("parley-last-channel");
+    const last = asChannelSid(localStorage.getItem("parley-last-channel"));
     await openChannel(joined.find((c) => c.sid === last)?.sid ?? joined[0].sid);
   }
 }
@@ -135,7 +136,7 @@ async function saveDraft() {
   await cmd.setDraft(current, $<HTMLTextAreaElement>("composer").value).catch(() => {});
 }
 
-async function openChannel(sid: string) {
+async function openChannel(sid: ChannelSid) {
   const composer = $<HTMLTextAreaElement>("composer");
   if (current && current !== sid) await saveDraft();
   current = sid;
@@ -280,7 +281,7 @@ async function runSearch(query: string) {
   } catch (e) {
     toast(messageOf(e));
   }
-  const name = (sid: string) => {
+  const name = (sid: ChannelSid) => {
     const c = channels.find((x) => x.sid === sid);
     return c ? channelName(c) : sid;
   };
@@ -495,7 +496,7 @@ async function boot() {
   // were in place, `enter` reads from the cache.
   const listening = Promise.all([
     listen<ClientEvent>("parley-event", (e) => onClientEvent(e.payload)),
-    listen<string>("parley-open-channel", (e) => void openChannel(e.payload)),
+    listen<string>("parley-open-channel", (e) => { const sid = asChannelSid(e.payload); if (sid) void openChannel(sid); }),
     listen<DroppedFile[]>("parley-dropped", (e) => showDrop(e.payload)),
     listen<boolean>("parley-dnd", (e) => ($<HTMLInputElement>("dnd").checked = e.payload)),
   ]);
@@ -560,9 +561,7 @@ async function boot() {
       void pasteFiles(files);
     }
   });
-  $("attach").addEventListener("click", () => {
-    if (current) void act(cmd.attach(current));
-  });
+  $("attach").addEventListener("click", () => { if (current) void act(cmd.attach(current)); });
 
   $("switcher-open").addEventListener("click", openSwitcher);
   $("browse").addEventListener("click", () => void openBrowser());

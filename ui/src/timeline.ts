@@ -7,7 +7,7 @@
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
-import type { MemberView, MessageView } from "./types";
+import type { ChannelSid, MediaSid, MemberView, MessageSid, MessageView } from "./types";
 import {
   allowed,
   autoDownload,
@@ -41,7 +41,7 @@ function keyOf(m: MessageView): string {
 }
 
 export class Timeline {
-  channel: string | null = null;
+  channel: ChannelSid | null = null;
   messages: MessageView[] = [];
   /** The window ends with the channel's newest message. */
   atNewest = true;
@@ -49,13 +49,13 @@ export class Timeline {
   /** What the user may do here (empty until the first sync says). */
   private perms: string[] = [];
   private horizon: number | null = null;
-  private editing: string | null = null;
+  private editing: MessageSid | null = null;
   private rows = new Map<string, { sig: string; node: HTMLLIElement }>();
   /** Day separators and the unread divider, reused while their text holds. */
   private marks = new Map<string, HTMLLIElement>();
   private loading = false;
-  private requested = new Set<string>();
-  private tried = new Set<string>();
+  private requested = new Set<MediaSid>();
+  private tried = new Set<MediaSid>();
   private highlight: number | null = null;
 
   private top = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
@@ -92,7 +92,7 @@ export class Timeline {
   }
 
   /** Shows `channel` from its newest messages; the unread divider sits after `horizon`. */
-  async open(channel: string, horizon: number | null): Promise<void> {
+  async open(channel: ChannelSid, horizon: number | null): Promise<void> {
     this.channel = channel;
     this.horizon = horizon;
     this.editing = null;
@@ -108,7 +108,7 @@ export class Timeline {
   }
 
   /** Shows the messages around `index` (a search result), highlighted. */
-  async openAt(channel: string, index: number): Promise<void> {
+  async openAt(channel: ChannelSid, index: number): Promise<void> {
     this.channel = channel;
     this.rows.clear();
     this.highlight = index;
@@ -145,7 +145,7 @@ export class Timeline {
     if (stick && this.atNewest) this.toBottom();
   }
 
-  startEdit(sid: string): void {
+  startEdit(sid: MessageSid): void {
     this.editing = sid;
     this.render();
     const box = this.list.querySelector<HTMLTextAreaElement>(".edit-box");

@@ -55,8 +55,8 @@ describe("channels", () => {
   });
 
   it("filters the switcher with names starting with the query first", () => {
-    const list = [ch({ sid: "a", unique_name: "random" }), ch({ sid: "b", unique_name: "dev-ops" }), ch({ sid: "c", unique_name: "ops" })];
-    expect(filterChannels(list, "ops").map((c) => c.sid)).toEqual(["c", "b"]);
+    const list = [ch({ sid: "CHa", unique_name: "random" }), ch({ sid: "CHb", unique_name: "dev-ops" }), ch({ sid: "CHc", unique_name: "ops" })];
+    expect(filterChannels(list, "ops").map((c) => c.sid)).toEqual(["CHc", "CHb"]);
     expect(filterChannels(list, "").length).toBe(3);
     expect(filterChannels(list, "zzz")).toEqual([]);
   });

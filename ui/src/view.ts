@@ -1,6 +1,6 @@
 // Pure view helpers: what to show for the client's data. No DOM access here,
 // so they are unit-tested in Node.
-import type { ChannelSummary, MediaView, MemberView, MessageView } from "./types";
+import type { ChannelSummary, MediaSid, MediaView, MemberView, MessageView } from "./types";
 
 export type { ChannelSummary, MessageView } from "./types";
 
@@ -114,7 +114,7 @@ export function formatBytes(n: number): string {
 }
 
 /** The URL the window shows a kept media file at. */
-export function mediaUrl(sid: string, windows: boolean): string {
+export function mediaUrl(sid: MediaSid, windows: boolean): string {
   return windows ? `http://parley-media.localhost/${sid}` : `parley-media://localhost/${sid}`;
 }
 

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use parley_client::cache::{Cache, ChannelPage};
 use parley_client::{SYNC_GROUP, SYNC_PAGE};
 use parley_protocol::resources::{Member, Message};
-use parley_protocol::Timestamp;
+use parley_protocol::{
+    ChannelType, MessageType, NotificationLevel, Timestamp, TypedSid, UserChannelStatus,
+};
 
 const WORDS: &[&str] = &[
     "release", "deploy", "lunch", "meeting", "review", "bug", "fix", "design", "coffee", "weekend",
@@ -38,12 +40,12 @@ fn message(channel: usize, index: i64, seed: u64) -> Message {
     // All channels active over the same period, a message every few seconds.
     let t = Timestamp(1_700_000_000 + index * 7 + channel as i64 % 7);
     Message {
-        sid: format!("IM{channel:08x}{index:024x}"),
-        account_sid: "AC".into(),
+        sid: sid(((channel as u128) << 64) | index as u128),
+        account_sid: sid(0),
         attributes: "{}".into(),
-        service_sid: "IS".into(),
+        service_sid: sid(0),
         to: format!("CH{channel:032x}"),
-        channel_sid: format!("CH{channel:032x}"),
+        channel_sid: sid(channel as u128),
         date_created: t,
         date_updated: t,
         last_updated_by: None,
@@ -51,10 +53,15 @@ fn message(channel: usize, index: i64, seed: u64) -> Message {
         from: "bob".into(),
         body,
         index,
-        kind: "text".into(),
+        kind: MessageType::Text,
         media: None,
         url: String::new(),
     }
+}
+
+/// The well-formed SID of type `T` numbered `n` (the bench's own, fixed).
+fn sid<T: TypedSid>(n: u128) -> T {
+    T::parse(format!("{}{n:032x}", T::KIND.prefix())).expect("a well-formed SID")
 }
 
 fn fill(cache: &Cache, channels: usize, total: usize) -> Duration {
@@ -63,14 +70,17 @@ fn fill(cache: &Cache, channels: usize, total: usize) -> Duration {
 
 fn member(channel: usize, identity: &str) -> Member {
     Member {
-        sid: format!("MB{channel:08x}{identity:0>24}"),
-        account_sid: "AC".into(),
-        channel_sid: format!("CH{channel:032x}"),
-        service_sid: "IS".into(),
+        sid: sid(((channel as u128) << 64)
+            | identity
+                .bytes()
+                .fold(0u128, |h, b| h.wrapping_mul(131) ^ b as u128) as u64 as u128),
+        account_sid: sid(0),
+        channel_sid: sid(channel as u128),
+        service_sid: sid(0),
         identity: identity.into(),
         date_created: Timestamp(0),
         date_updated: Timestamp(0),
-        role_sid: Some("RL".into()),
+        role_sid: Some(sid(0)),
         last_consumed_message_index: None,
         last_consumption_timestamp: None,
         attributes: "{}".into(),
@@ -108,7 +118,7 @@ fn main() {
     // Decoded pages as they come off the network (not timed).
     let pages: Vec<ChannelPage> = (0..channels)
         .map(|ch| ChannelPage {
-            channel_sid: format!("CH{ch:032x}"),
+            channel_sid: sid(ch as u128),
             messages: (0..page as i64)
                 .map(|i| message(ch, 1_000 + i, (ch as u64) << 32 | i as u64))
                 .collect(),
@@ -149,13 +159,13 @@ fn main() {
         for ch in 0..channels {
             // Register the channels as joined so the list shows them.
             let c = parley_protocol::resources::Channel {
-                sid: format!("CH{ch:032x}"),
-                account_sid: "AC".into(),
-                service_sid: "IS".into(),
+                sid: sid(ch as u128),
+                account_sid: sid(0),
+                service_sid: sid(0),
                 friendly_name: Some(format!("channel {ch}")),
                 unique_name: Some(format!("c{ch}")),
                 attributes: "{}".into(),
-                kind: "public".into(),
+                kind: ChannelType::Public,
                 date_created: Timestamp(0),
                 date_updated: Timestamp(0),
                 created_by: "system".into(),
@@ -171,12 +181,12 @@ fn main() {
                 },
             };
             let uc = parley_protocol::resources::UserChannel {
-                account_sid: "AC".into(),
-                service_sid: "IS".into(),
+                account_sid: sid(0),
+                service_sid: sid(0),
                 channel_sid: c.sid.clone(),
-                user_sid: "US".into(),
+                user_sid: sid(0),
                 member_sid: None,
-                status: "joined".into(),
+                status: UserChannelStatus::Joined,
                 last_consumed_message_index: None,
                 unread_messages_count: Some(0),
                 links: parley_protocol::resources::UserChannelLinks {
@@ -184,7 +194,7 @@ fn main() {
                     member: None,
                 },
                 url: String::new(),
-                notification_level: Some("default".into()),
+                notification_level: Some(NotificationLevel::Default),
             };
             cache.replace_channels_add(&c, &uc).expect("channel");
         }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use parley_protocol::resources::Notifications;
+use parley_protocol::ChannelSid;
 
 use crate::cache::NotifyPolicy;
 use tokio::sync::{broadcast, mpsc, Notify};
@@ -65,7 +66,7 @@ pub(crate) struct Inner {
     pub(crate) wake_outbox: Notify,
     pub(crate) stop: tokio::sync::watch::Sender<bool>,
     pub(crate) socket_out: Mutex<Option<mpsc::UnboundedSender<String>>>,
-    pub(crate) typing: Mutex<HashMap<String, HashMap<String, Instant>>>,
+    pub(crate) typing: Mutex<HashMap<ChannelSid, HashMap<String, Instant>>>,
     pub(crate) typing_timeout: AtomicU32,
     pub(crate) typing_sent: Mutex<HashMap<String, Instant>>,
     pub(crate) read_sent: Mutex<HashMap<String, Instant>>,
@@ -333,6 +334,7 @@ impl Client {
 
     /// Queues a message; it shows at once as pending and is delivered exactly once.
     pub fn send(&self, channel: &str, body: &str) -> Result<i64> {
+        let channel = &channel_sid(channel)?;
         if body.trim().is_empty() {
             return Err(ClientError::Invalid("the message is empty".into()));
         }
@@ -352,6 +354,7 @@ impl Client {
 
     /// Queues an edit of a message.
     pub fn edit(&self, channel: &str, message_sid: &str, body: &str) -> Result<i64> {
+        let channel = &channel_sid(channel)?;
         if body.trim().is_empty() {
             return Err(ClientError::Invalid("the message is empty".into()));
         }
@@ -365,6 +368,7 @@ impl Client {
 
     /// Queues a deletion of a message.
     pub fn delete(&self, channel: &str, message_sid: &str) -> Result<i64> {
+        let channel = &channel_sid(channel)?;
         let id = self
             .inner
             .cache
@@ -373,9 +377,9 @@ impl Client {
         Ok(id)
     }
 
-    pub(crate) fn after_enqueue(&self, channel: &str) {
+    pub(crate) fn after_enqueue(&self, channel: &ChannelSid) {
         self.inner.emit(ClientEvent::MessagesChanged {
-            channel_sid: channel.to_owned(),
+            channel_sid: channel.clone(),
         });
         self.inner.wake_outbox.notify_one();
     }
@@ -555,7 +559,7 @@ impl Client {
     /// Older history of `channel`, fetched once and kept; returns how many
     /// messages were added.
     pub async fn load_older(&self, channel: &str) -> Result<usize> {
-        crate::sync::load_older(&self.inner, channel).await
+        crate::sync::load_older(&self.inner, &channel_sid(channel)?).await
     }
 
     pub async fn join(&self, channel: &str) -> Result<()> {
@@ -580,7 +584,7 @@ impl Client {
         name: &str,
         unique_name: Option<&str>,
         private: bool,
-    ) -> Result<String> {
+    ) -> Result<ChannelSid> {
         let token = self.inner.session.access_token().await?;
         let ch = self
             .inner
@@ -664,4 +668,10 @@ fn remove_dir(dir: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(ClientError::Cache(e.to_string())),
     }
+}
+
+/// The channel a write names, checked before anything is queued: the outbox
+/// and the window's events hold SIDs, never a key that names no channel.
+pub(crate) fn channel_sid(key: &str) -> Result<ChannelSid> {
+    ChannelSid::parse(key).map_err(|e| ClientError::Invalid(format!("no such channel: {e}")))
 }

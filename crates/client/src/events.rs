@@ -1,5 +1,6 @@
 //! Events the client emits for a UI to redraw from the cache.
 
+use parley_protocol::ChannelSid;
 use serde::Serialize;
 
 /// Connection to the server.
@@ -20,12 +21,12 @@ pub enum ClientEvent {
     /// The channel list (names, membership, unread counts) changed.
     ChannelsChanged,
     /// Messages of a channel changed (new, edited, deleted, read receipts, outbox).
-    MessagesChanged { channel_sid: String },
+    MessagesChanged { channel_sid: ChannelSid },
     /// A user's profile or presence (online or not) changed.
     UserChanged { identity: String },
     /// Who is typing in a channel now.
     Typing {
-        channel_sid: String,
+        channel_sid: ChannelSid,
         identities: Vec<String>,
     },
     /// Connection state, with the last successful sync (Unix seconds).
@@ -41,7 +42,7 @@ pub enum ClientEvent {
     /// A file is moving: `key` is `up:{outbox id}` or `down:{media sid}`.
     Transfer {
         key: String,
-        channel_sid: Option<String>,
+        channel_sid: Option<ChannelSid>,
         direction: crate::media::Direction,
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         done: u64,
@@ -52,6 +53,6 @@ pub enum ClientEvent {
     Notified {
         summary: String,
         body: String,
-        channel_sid: Option<String>,
+        channel_sid: Option<ChannelSid>,
     },
 }

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use parley_protocol::resources::Message;
+use parley_protocol::ChannelSid;
 use serde::Serialize;
 
 use crate::api::{Progress, UploadFile, Watch};
@@ -100,12 +101,12 @@ pub fn content_type_for(filename: &str) -> &'static str {
 fn reporter(
     inner: &Arc<Inner>,
     key: &str,
-    channel: Option<&str>,
+    channel: Option<&ChannelSid>,
     dir: Direction,
     total: u64,
 ) -> Progress {
     let weak = Arc::downgrade(inner);
-    let (key, channel) = (key.to_owned(), channel.map(str::to_owned));
+    let (key, channel) = (key.to_owned(), channel.cloned());
     let last = AtomicU64::new(u64::MAX);
     Arc::new(move |done: u64| {
         let pct = done.saturating_mul(100) / total.max(1);
@@ -257,6 +258,7 @@ impl Client {
     /// Sends the file at `path` (with an optional caption) through the
     /// outbox. Refused at once when it is larger than the server allows.
     pub fn send_file(&self, channel: &str, path: &Path, caption: Option<&str>) -> Result<i64> {
+        let channel = &crate::client::channel_sid(channel)?;
         let meta = std::fs::metadata(path)
             .map_err(|e| ClientError::Invalid(format!("cannot read {}: {e}", path.display())))?;
         if !meta.is_file() {
@@ -283,6 +285,7 @@ impl Client {
         bytes: &[u8],
         caption: Option<&str>,
     ) -> Result<i64> {
+        let channel = &crate::client::channel_sid(channel)?;
         self.check_size(bytes.len() as u64, Some(filename))?;
         let copy = self.outbox_copy_path()?;
         std::fs::write(&copy, bytes)
@@ -328,7 +331,7 @@ impl Client {
 
     fn enqueue_file(
         &self,
-        channel: &str,
+        channel: &ChannelSid,
         copy: PathBuf,
         content_type: &str,
         filename: Option<String>,

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use parley_protocol::resources::Notifications;
+use parley_protocol::ChannelSid;
 
 use crate::cache::NotifyPolicy;
 use crate::error::{ClientError, Result};
@@ -29,7 +30,7 @@ pub enum Kind {
 pub struct Notification {
     pub summary: String,
     pub body: String,
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
 }
 
 /// The state the policy needs.
@@ -109,7 +110,7 @@ pub fn summary(kind: Kind, channel_name: &str) -> String {
 
 /// One notification standing for many (after a long time offline).
 pub fn storm_summary(n: &[Notification]) -> Notification {
-    let mut channels: Vec<&str> = n.iter().filter_map(|x| x.channel_sid.as_deref()).collect();
+    let mut channels: Vec<&ChannelSid> = n.iter().filter_map(|x| x.channel_sid.as_ref()).collect();
     channels.sort_unstable();
     channels.dedup();
     Notification {
@@ -120,7 +121,7 @@ pub fn storm_summary(n: &[Notification]) -> Notification {
             channels.len().max(1)
         ),
         channel_sid: if channels.len() == 1 {
-            channels.first().map(|c| c.to_string())
+            channels.first().map(|c| (*c).clone())
         } else {
             None
         },
@@ -183,7 +184,7 @@ impl Notifier for DesktopNotifier {
                     std::thread::spawn(move || {
                         handle.wait_for_action(|action| {
                             if action == "default" {
-                                on_click(channel.clone());
+                                on_click(channel.to_string());
                             }
                         })
                     });

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use parley_protocol::realtime::{ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
 use parley_protocol::resources::Channel;
+use parley_protocol::{ChannelSid, UserChannelStatus};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -97,8 +98,10 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
     }
     // What the user's roles allow, for the UI to offer only what will work.
     if let Ok(roles) = api.roles(&token, svc).await {
-        let map: std::collections::HashMap<String, Vec<String>> =
-            roles.into_iter().map(|r| (r.sid, r.permissions)).collect();
+        let map: std::collections::HashMap<String, Vec<String>> = roles
+            .into_iter()
+            .map(|r| (r.sid.into(), r.permissions))
+            .collect();
         inner
             .cache
             .set_meta("roles", &serde_json::to_string(&map).unwrap_or_default())?;
@@ -121,9 +124,9 @@ pub(crate) async fn full_sync(inner: &Inner) -> Result<()> {
     inner.cache.replace_channels(&joined, &public)?;
     // The newest page and the members of every joined channel, fetched a
     // few at a time and written in groups of channels per transaction.
-    let sids: Vec<String> = joined
+    let sids: Vec<ChannelSid> = joined
         .iter()
-        .filter(|(_, uc)| uc.status == "joined")
+        .filter(|(_, uc)| uc.status == UserChannelStatus::Joined)
         .map(|(ch, _)| ch.sid.clone())
         .collect();
     let fetches: Vec<_> = sids
@@ -156,7 +159,7 @@ async fn fetch_channel_page(
     api: &crate::api::Api,
     token: &str,
     svc: &str,
-    sid: String,
+    sid: ChannelSid,
 ) -> Result<ChannelPage> {
     let page = api.newest_messages(token, svc, &sid, PAGE).await?;
     let members = api.members(token, svc, &sid).await?;
@@ -197,7 +200,7 @@ pub(crate) async fn refresh_channel(inner: &Inner, channel: &str) -> Result<()> 
 }
 
 /// Fetches the page of history before the oldest cached message, once.
-pub(crate) async fn load_older(inner: &Inner, channel: &str) -> Result<usize> {
+pub(crate) async fn load_older(inner: &Inner, channel: &ChannelSid) -> Result<usize> {
     if !inner.cache.has_older(channel)? {
         return Ok(0);
     }
@@ -217,7 +220,7 @@ pub(crate) async fn load_older(inner: &Inner, channel: &str) -> Result<usize> {
         inner.cache.set_meta(&format!("older:{channel}"), next)?;
     }
     inner.emit(ClientEvent::MessagesChanged {
-        channel_sid: channel.to_owned(),
+        channel_sid: channel.clone(),
     });
     Ok(n)
 }
@@ -331,7 +334,7 @@ async fn connect_once(inner: &Arc<Inner>, attempt: &mut u32) -> Result<()> {
     result
 }
 
-fn emit_typing(inner: &Inner, channel: &str) {
+fn emit_typing(inner: &Inner, channel: &ChannelSid) {
     let now = Instant::now();
     let identities = inner
         .typing
@@ -393,7 +396,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
     let templates = inner.templates.lock().ok().and_then(|t| t.clone());
     let channel_info = |sid: &str| inner.cache.channel(sid).ok().flatten();
     let mut push = |kind: Kind,
-                    channel_sid: &str,
+                    channel_sid: &ChannelSid,
                     ch_unique: Option<String>,
                     ch_name: Option<String>,
                     who: &str,
@@ -401,7 +404,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         let vars = notify::Vars {
             user_identity: who,
             user_friendly_name: None,
-            channel_sid,
+            channel_sid: channel_sid.as_str(),
             channel_unique_name: ch_unique.as_deref(),
             channel_friendly_name: ch_name.as_deref(),
             message: text,
@@ -410,11 +413,11 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         let name = ch_name
             .clone()
             .or(ch_unique.clone())
-            .unwrap_or_else(|| channel_sid.to_owned());
+            .unwrap_or_else(|| channel_sid.to_string());
         held.push(Notification {
             summary: notify::summary(kind, &name),
             body,
-            channel_sid: Some(channel_sid.to_owned()),
+            channel_sid: Some(channel_sid.clone()),
         });
     };
     if let Some(m) = &a.new_message {

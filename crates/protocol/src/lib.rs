@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod kinds;
 pub mod media;
 pub mod paging;
 pub mod permission;
@@ -18,6 +19,13 @@ pub mod timestamp;
 pub mod token;
 
 pub use error::{ErrorBody, ErrorCode};
+pub use kinds::{
+    BindingType, ChannelType, MessageType, NotificationLevel, RoleType, UserChannelStatus,
+    WebhookType,
+};
 pub use paging::Meta;
-pub use sid::SidKind;
+pub use sid::{
+    AccountSid, ApiKeySid, BindingSid, ChannelSid, CredentialSid, InviteSid, MediaSid, MemberSid,
+    MessageSid, RoleSid, ServiceSid, SidError, SidKind, TypedSid, UserSid, WebhookSid,
+};
 pub use timestamp::{Clock, Timestamp};

@@ -1,31 +1,7 @@
 //! The permission vocabulary of roles, and the default role sets every service
 //! starts with.
 
-/// Which kind of role a permission may appear in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoleType {
-    /// Service-wide roles assigned to users.
-    Deployment,
-    /// Per-channel roles assigned to members.
-    Channel,
-}
-
-impl RoleType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleType::Deployment => "deployment",
-            RoleType::Channel => "channel",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "deployment" => Some(RoleType::Deployment),
-            "channel" => Some(RoleType::Channel),
-            _ => None,
-        }
-    }
-}
+pub use crate::kinds::RoleType;
 
 const DEPLOYMENT_ONLY: &[&str] = &[
     "createChannel",

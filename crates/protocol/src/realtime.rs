@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::sid::{ChannelSid, ServiceSid};
+
 /// The WebSocket subprotocol a client offers and the server selects.
 pub const SUBPROTOCOL: &str = "parley.v1";
 /// Prefix of the subprotocol entry that carries an access token
@@ -41,7 +43,7 @@ pub struct Event {
     pub cursor: i64,
     /// The channel the change belongs to, when it belongs to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
     /// The resource after the change (for `…Removed`, as it was).
     pub data: Value,
 }
@@ -103,7 +105,7 @@ pub struct FeedEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connected {
     pub identity: String,
-    pub service_sid: String,
+    pub service_sid: ServiceSid,
     /// The newest cursor at connect time.
     pub cursor: i64,
     /// The service's typing indicator timeout, seconds.
@@ -141,12 +143,12 @@ pub enum ServerFrame {
     InviteAdded(Event),
     InviteRemoved(Event),
     TypingStarted {
-        channel_sid: String,
+        channel_sid: ChannelSid,
         identity: String,
         timeout: u32,
     },
     TypingEnded {
-        channel_sid: String,
+        channel_sid: ChannelSid,
         identity: String,
     },
     TokenAboutToExpire {
@@ -248,18 +250,19 @@ mod tests {
 
     #[test]
     fn event_frames_are_flat_with_a_camel_case_type() {
+        let ch = ChannelSid::generate();
         let f = ServerFrame::event(
             EventKind::MessageAdded,
             Event {
                 cursor: 7,
-                channel_sid: Some("CH1".into()),
+                channel_sid: Some(ch.clone()),
                 data: serde_json::json!({"index": 0}),
             },
         );
         let v = serde_json::to_value(&f).expect("serialize");
         assert_eq!(
             v,
-            serde_json::json!({"type": "messageAdded", "cursor": 7, "channel_sid": "CH1", "data": {"index": 0}})
+            serde_json::json!({"type": "messageAdded", "cursor": 7, "channel_sid": ch.as_str(), "data": {"index": 0}})
         );
         let back: ServerFrame = serde_json::from_value(v).expect("parse");
         assert_eq!(
@@ -272,7 +275,7 @@ mod tests {
     fn control_frames_round_trip() {
         for f in [
             ServerFrame::TypingStarted {
-                channel_sid: "CH1".into(),
+                channel_sid: ChannelSid::generate(),
                 identity: "a".into(),
                 timeout: 5,
             },

@@ -2,6 +2,14 @@
 //! nullable where the reference marks them nullable, `attributes` as a JSON
 //! string.
 
+use crate::kinds::{
+    BindingType, ChannelType, MessageType, NotificationLevel, RoleType, UserChannelStatus,
+    WebhookType,
+};
+use crate::sid::{
+    AccountSid, BindingSid, ChannelSid, CredentialSid, InviteSid, MediaSid, MemberSid, MessageSid,
+    RoleSid, ServiceSid, UserSid, WebhookSid,
+};
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -68,14 +76,14 @@ pub struct ServiceLinks {
 /// `IS…` — a chat service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
-    pub sid: String,
-    pub account_sid: String,
+    pub sid: ServiceSid,
+    pub account_sid: AccountSid,
     pub friendly_name: String,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
-    pub default_service_role_sid: Option<String>,
-    pub default_channel_role_sid: Option<String>,
-    pub default_channel_creator_role_sid: Option<String>,
+    pub default_service_role_sid: Option<RoleSid>,
+    pub default_channel_role_sid: Option<RoleSid>,
+    pub default_channel_creator_role_sid: Option<RoleSid>,
     pub read_status_enabled: bool,
     pub reachability_enabled: bool,
     pub typing_indicator_timeout: u32,
@@ -103,11 +111,11 @@ pub struct Service {
 /// `CR…` — a push credential (secrets are never rendered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
-    pub sid: String,
-    pub account_sid: String,
+    pub sid: CredentialSid,
+    pub account_sid: AccountSid,
     pub friendly_name: Option<String>,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: BindingType,
     /// `"True"` or `"False"`, a string as in Twilio's responses.
     pub sandbox: Option<String>,
     pub date_created: Timestamp,
@@ -124,12 +132,12 @@ pub struct Credential {
 /// `RL…` — a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: RoleSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     pub friendly_name: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: RoleType,
     pub permissions: Vec<String>,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
@@ -145,12 +153,12 @@ pub struct UserLinks {
 /// `US…` — a user of a service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: UserSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     pub attributes: String,
     pub friendly_name: Option<String>,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub identity: String,
     pub is_online: Option<bool>,
     pub is_notifiable: Option<bool>,
@@ -170,33 +178,31 @@ pub struct UserChannelLinks {
 /// A user's view of one channel: membership status, read horizon, unread count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserChannel {
-    pub account_sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
-    pub user_sid: String,
-    pub member_sid: Option<String>,
-    /// `joined`, `invited` or `notParticipating`.
-    pub status: String,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
+    pub user_sid: UserSid,
+    pub member_sid: Option<MemberSid>,
+    pub status: UserChannelStatus,
     pub last_consumed_message_index: Option<i64>,
     pub unread_messages_count: Option<i64>,
     pub links: UserChannelLinks,
     pub url: String,
-    /// `default` or `muted`.
-    pub notification_level: Option<String>,
+    pub notification_level: Option<NotificationLevel>,
 }
 
 /// `BS…` — a push binding, as listed under the service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Binding {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: BindingSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
     pub endpoint: String,
     pub identity: String,
-    pub credential_sid: Option<String>,
-    pub binding_type: String,
+    pub credential_sid: Option<CredentialSid>,
+    pub binding_type: BindingType,
     pub message_types: Vec<String>,
     pub url: String,
     pub links: BindingLinks,
@@ -210,16 +216,16 @@ pub struct BindingLinks {
 /// `BS…` — a push binding, as listed under its user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserBinding {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: BindingSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
     pub endpoint: String,
     pub identity: String,
-    pub user_sid: String,
-    pub credential_sid: Option<String>,
-    pub binding_type: String,
+    pub user_sid: UserSid,
+    pub credential_sid: Option<CredentialSid>,
+    pub binding_type: BindingType,
     pub message_types: Vec<String>,
     pub url: String,
 }
@@ -236,15 +242,14 @@ pub struct ChannelLinks {
 /// `CH…` — a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: ChannelSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     pub friendly_name: Option<String>,
     pub unique_name: Option<String>,
     pub attributes: String,
-    /// `public` or `private`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ChannelType,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
     pub created_by: String,
@@ -257,14 +262,14 @@ pub struct Channel {
 /// `MB…` — a member of a channel, with its read horizon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    pub sid: String,
-    pub account_sid: String,
-    pub channel_sid: String,
-    pub service_sid: String,
+    pub sid: MemberSid,
+    pub account_sid: AccountSid,
+    pub channel_sid: ChannelSid,
+    pub service_sid: ServiceSid,
     pub identity: String,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub last_consumed_message_index: Option<i64>,
     pub last_consumption_timestamp: Option<Timestamp>,
     pub url: String,
@@ -274,7 +279,7 @@ pub struct Member {
 /// The media a message carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageMedia {
-    pub sid: String,
+    pub sid: MediaSid,
     pub size: u64,
     pub content_type: String,
     pub filename: Option<String>,
@@ -284,12 +289,12 @@ pub struct MessageMedia {
 /// `/v1/Services/{IS}/Media/{ME}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Media {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
+    pub sid: MediaSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
     /// Set once a message carries it.
-    pub channel_sid: Option<String>,
-    pub message_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
+    pub message_sid: Option<MessageSid>,
     pub size: u64,
     pub content_type: String,
     pub filename: Option<String>,
@@ -314,12 +319,12 @@ pub struct MediaLinks {
 /// `IM…` — a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
-    pub sid: String,
-    pub account_sid: String,
+    pub sid: MessageSid,
+    pub account_sid: AccountSid,
     pub attributes: String,
-    pub service_sid: String,
+    pub service_sid: ServiceSid,
     pub to: String,
-    pub channel_sid: String,
+    pub channel_sid: ChannelSid,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
     pub last_updated_by: Option<String>,
@@ -327,9 +332,8 @@ pub struct Message {
     pub from: String,
     pub body: String,
     pub index: i64,
-    /// `text` or `media`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: MessageType,
     pub media: Option<MessageMedia>,
     pub url: String,
 }
@@ -337,14 +341,14 @@ pub struct Message {
 /// `IN…` — an invitation to a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
-    pub sid: String,
-    pub account_sid: String,
-    pub channel_sid: String,
-    pub service_sid: String,
+    pub sid: InviteSid,
+    pub account_sid: AccountSid,
+    pub channel_sid: ChannelSid,
+    pub service_sid: ServiceSid,
     pub identity: String,
     pub date_created: Timestamp,
     pub date_updated: Timestamp,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub created_by: Option<String>,
     pub url: String,
 }
@@ -368,13 +372,12 @@ pub struct WebhookConfiguration {
 /// `WH…` — a webhook scoped to one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelWebhook {
-    pub sid: String,
-    pub account_sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
-    /// `webhook`, `trigger` or `studio`.
+    pub sid: WebhookSid,
+    pub account_sid: AccountSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: WebhookType,
     pub url: String,
     pub configuration: WebhookConfiguration,
     pub date_created: Timestamp,
@@ -385,7 +388,7 @@ pub struct ChannelWebhook {
 /// a Parley admin endpoint).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
-    pub service_sid: String,
+    pub service_sid: ServiceSid,
     /// `webhook`, `pre-webhook` or `push`.
     pub kind: String,
     /// The event (`onMessageSent`) or push type (`twilio.channel.new_message`).

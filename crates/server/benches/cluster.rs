@@ -95,7 +95,7 @@ async fn fanout(a: &RunningServer, b: &RunningServer) {
     let rate = env("RATE", 100).max(1);
     let admin = Admin {
         http: reqwest::Client::new(),
-        sid: a.app.account_sid.clone(),
+        sid: a.app.account_sid.to_string(),
         token: a.app.auth_token.cached().clone(),
     };
     let base = a.url();

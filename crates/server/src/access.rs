@@ -5,7 +5,7 @@
 //! Admin callers (account credentials, API keys) may do everything. A private
 //! channel is invisible (404) to users who are neither members nor invitees.
 
-use parley_protocol::ErrorCode;
+use parley_protocol::{ChannelType, ErrorCode};
 use std::collections::HashSet;
 
 use crate::store::{self, Conn};
@@ -58,7 +58,7 @@ impl Caller {
         // A user the service has not seen yet holds the default role.
         let role = match role {
             Some(r) => r,
-            None => service.default_service_role_sid.clone(),
+            None => service.default_service_role_sid.clone().map(Into::into),
         };
         Ok(Caller {
             admin: false,
@@ -95,7 +95,7 @@ impl Caller {
 
     /// The caller's standing in one channel.
     pub fn in_channel(&self, conn: &Conn<'_>, ch: &ChannelRow) -> ApiResult<ChannelView> {
-        let public = ch.kind == "public";
+        let public = ch.kind == ChannelType::Public;
         let Some(identity) = &self.identity else {
             return Ok(ChannelView {
                 admin: true,

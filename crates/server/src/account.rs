@@ -5,7 +5,7 @@ use crate::store::{accounts, Conn, Tx};
 use parley_protocol::ErrorCode;
 use rand::distr::{Alphanumeric, SampleString};
 
-use parley_protocol::SidKind;
+use parley_protocol::{AccountSid, SidKind};
 
 use crate::error::ApiError;
 
@@ -125,13 +125,8 @@ pub fn init(
         return Ok((a, false));
     }
     let sid = match sid {
-        Some(s) if SidKind::Account.matches(s) => s.to_owned(),
-        Some(s) => {
-            return Err(ApiError::invalid_param(format!(
-                "{s:?} is not an account SID (AC + 32 hex digits)"
-            )))
-        }
-        None => SidKind::Account.generate(),
+        Some(s) => AccountSid::parse(s).map_err(|e| ApiError::invalid_param(e.to_string()))?,
+        None => AccountSid::generate(),
     };
     let token = match token {
         Some(t) if t.len() >= 16 => t.to_owned(),

@@ -22,7 +22,7 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Absolute base URL used in `url`, `links` and paging URLs (no trailing slash).
     pub public_url: String,
-    pub account_sid: String,
+    pub account_sid: parley_protocol::AccountSid,
     /// The account's auth token (rotatable; see `account::AuthToken`).
     pub auth_token: crate::account::AuthToken,
     /// How long console sessions last.

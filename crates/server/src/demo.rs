@@ -126,7 +126,7 @@ pub async fn seed(db: &Db, password: Option<String>) -> Result<Demo, ApiError> {
             }
         }
         Ok(Demo {
-            service_sid: service.sid,
+            service_sid: service.sid.to_string(),
             users: creds.into_iter().map(|(i, p, _)| (i, p)).collect(),
             created,
         })

@@ -10,6 +10,7 @@
 
 use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{Event, EventKind, FeedEntry, ServerFrame};
+use parley_protocol::ChannelSid;
 use serde::Serialize;
 
 use crate::error::ApiResult;
@@ -19,7 +20,7 @@ use crate::store::{self, Conn, StoreError, StoreResult, Tx};
 #[derive(Debug, Clone)]
 pub enum Audience {
     /// Members of the channel (at the time of the change).
-    Channel(String),
+    Channel(ChannelSid),
     /// Every user of the service.
     Service,
     /// These identities.
@@ -39,7 +40,7 @@ pub struct Change {
     pub seq: i64,
     pub service_sid: String,
     pub kind: EventKind,
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
     pub recipients: Recipients,
     /// The serialized frame, shared by every recipient (cloning is a refcount).
     pub frame: Utf8Bytes,
@@ -61,14 +62,14 @@ pub fn co_members(conn: &Conn<'_>, service_sid: &str, identity: &str) -> StoreRe
 fn frame(
     kind: EventKind,
     seq: i64,
-    channel_sid: Option<&str>,
+    channel_sid: Option<&ChannelSid>,
     data: serde_json::Value,
 ) -> Utf8Bytes {
     let f = ServerFrame::event(
         kind,
         Event {
             cursor: seq,
-            channel_sid: channel_sid.map(str::to_owned),
+            channel_sid: channel_sid.cloned(),
             data,
         },
     );
@@ -80,13 +81,13 @@ pub fn append(
     tx: &Tx<'_>,
     service_sid: &str,
     kind: EventKind,
-    channel_sid: Option<&str>,
+    channel_sid: Option<&ChannelSid>,
     audience: Audience,
     data: &impl Serialize,
 ) -> ApiResult<()> {
     let data = serde_json::to_value(data).unwrap_or(serde_json::Value::Null);
     let (audience_name, audience_channel) = match &audience {
-        Audience::Channel(c) => ("channel", Some(c.as_str())),
+        Audience::Channel(c) => ("channel", Some(c)),
         Audience::Service => ("service", None),
         Audience::Users(_) => ("users", None),
     };
@@ -129,7 +130,7 @@ pub fn append(
         seq,
         service_sid: service_sid.to_owned(),
         kind,
-        channel_sid: channel_sid.map(str::to_owned),
+        channel_sid: channel_sid.cloned(),
         recipients,
         frame: frame(kind, seq, channel_sid, data),
         author,
@@ -191,7 +192,7 @@ pub fn from_tail(row: store::feed::TailRow, recipients: Vec<String>) -> Option<C
     };
     Some(Change {
         seq: row.seq,
-        frame: frame(kind, row.seq, row.channel_sid.as_deref(), data),
+        frame: frame(kind, row.seq, row.channel_sid.as_ref(), data),
         service_sid: row.service_sid,
         kind,
         channel_sid: row.channel_sid,

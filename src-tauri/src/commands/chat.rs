@@ -4,6 +4,7 @@
 use parley_client::cache::{ChannelSummary, MemberView, MessageView, NotifyPolicy, SearchHit};
 use parley_client::error::UiError;
 use parley_client::ConnectionState;
+use parley_protocol::{ChannelSid, MessageSid};
 use tauri::State;
 
 use super::{ui, Shell};
@@ -16,7 +17,7 @@ pub async fn channels(shell: State<'_, Shell>) -> Result<Vec<ChannelSummary>, Ui
 #[tauri::command]
 pub async fn messages(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<MessageView>, UiError> {
@@ -28,12 +29,19 @@ pub async fn messages(
 }
 
 #[tauri::command]
-pub async fn send(shell: State<'_, Shell>, channel: String, body: String) -> Result<i64, UiError> {
+pub async fn send(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    body: String,
+) -> Result<i64, UiError> {
     shell.client().await?.send(&channel, &body).map_err(ui)
 }
 
 #[tauri::command]
-pub async fn open_channel(shell: State<'_, Shell>, channel: Option<String>) -> Result<(), UiError> {
+pub async fn open_channel(
+    shell: State<'_, Shell>,
+    channel: Option<ChannelSid>,
+) -> Result<(), UiError> {
     shell
         .client()
         .await?
@@ -42,7 +50,7 @@ pub async fn open_channel(shell: State<'_, Shell>, channel: Option<String>) -> R
 }
 
 #[tauri::command]
-pub async fn load_older(shell: State<'_, Shell>, channel: String) -> Result<usize, UiError> {
+pub async fn load_older(shell: State<'_, Shell>, channel: ChannelSid) -> Result<usize, UiError> {
     shell.client().await?.load_older(&channel).await.map_err(ui)
 }
 
@@ -54,7 +62,7 @@ pub async fn status(shell: State<'_, Shell>) -> Result<ConnectionState, UiError>
 #[tauri::command]
 pub async fn messages_after(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     after: i64,
     limit: u32,
 ) -> Result<Vec<MessageView>, UiError> {
@@ -66,12 +74,12 @@ pub async fn messages_after(
 }
 
 #[tauri::command]
-pub async fn has_prev_page(shell: State<'_, Shell>, channel: String) -> Result<bool, UiError> {
+pub async fn has_prev_page(shell: State<'_, Shell>, channel: ChannelSid) -> Result<bool, UiError> {
     shell.client().await?.has_prev_page(&channel).map_err(ui)
 }
 
 #[tauri::command]
-pub async fn mark_read(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn mark_read(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell.client().await?.mark_read(&channel).map_err(ui)
 }
 
@@ -83,8 +91,8 @@ pub async fn do_not_disturb(shell: State<'_, Shell>) -> Result<bool, UiError> {
 #[tauri::command]
 pub async fn edit(
     shell: State<'_, Shell>,
-    channel: String,
-    sid: String,
+    channel: ChannelSid,
+    sid: MessageSid,
     body: String,
 ) -> Result<i64, UiError> {
     shell
@@ -95,7 +103,11 @@ pub async fn edit(
 }
 
 #[tauri::command]
-pub async fn remove(shell: State<'_, Shell>, channel: String, sid: String) -> Result<i64, UiError> {
+pub async fn remove(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    sid: MessageSid,
+) -> Result<i64, UiError> {
     shell.client().await?.delete(&channel, &sid).map_err(ui)
 }
 
@@ -110,25 +122,31 @@ pub async fn discard(shell: State<'_, Shell>, outbox_id: i64) -> Result<bool, Ui
 }
 
 #[tauri::command]
-pub async fn typing(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn typing(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell.client().await?.typing(&channel);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn typing_in(shell: State<'_, Shell>, channel: String) -> Result<Vec<String>, UiError> {
+pub async fn typing_in(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Vec<String>, UiError> {
     Ok(shell.client().await?.typing_in(&channel))
 }
 
 #[tauri::command]
-pub async fn draft(shell: State<'_, Shell>, channel: String) -> Result<Option<String>, UiError> {
+pub async fn draft(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Option<String>, UiError> {
     shell.client().await?.draft(&channel).map_err(ui)
 }
 
 #[tauri::command]
 pub async fn set_draft(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     body: String,
 ) -> Result<(), UiError> {
     shell.client().await?.set_draft(&channel, &body).map_err(ui)
@@ -138,7 +156,7 @@ pub async fn set_draft(
 pub async fn search(
     shell: State<'_, Shell>,
     query: String,
-    channel: Option<String>,
+    channel: Option<ChannelSid>,
 ) -> Result<Vec<SearchHit>, UiError> {
     shell
         .client()
@@ -149,7 +167,10 @@ pub async fn search(
 
 /// The members of a channel with read horizons and presence.
 #[tauri::command]
-pub async fn members(shell: State<'_, Shell>, channel: String) -> Result<Vec<MemberView>, UiError> {
+pub async fn members(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Vec<MemberView>, UiError> {
     shell.client().await?.members(&channel).map_err(ui)
 }
 
@@ -159,12 +180,12 @@ pub async fn public_channels(shell: State<'_, Shell>) -> Result<Vec<ChannelSumma
 }
 
 #[tauri::command]
-pub async fn join(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn join(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell.client().await?.join(&channel).await.map_err(ui)
 }
 
 #[tauri::command]
-pub async fn leave(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn leave(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell.client().await?.leave(&channel).await.map_err(ui)
 }
 
@@ -174,7 +195,7 @@ pub async fn create_channel(
     name: String,
     unique_name: Option<String>,
     private: bool,
-) -> Result<String, UiError> {
+) -> Result<ChannelSid, UiError> {
     let unique = unique_name.filter(|u| !u.trim().is_empty());
     shell
         .client()
@@ -187,7 +208,7 @@ pub async fn create_channel(
 #[tauri::command]
 pub async fn invite(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     identity: String,
 ) -> Result<(), UiError> {
     shell
@@ -199,7 +220,7 @@ pub async fn invite(
 }
 
 #[tauri::command]
-pub async fn accept_invite(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn accept_invite(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell
         .client()
         .await?
@@ -209,7 +230,7 @@ pub async fn accept_invite(shell: State<'_, Shell>, channel: String) -> Result<(
 }
 
 #[tauri::command]
-pub async fn decline_invite(shell: State<'_, Shell>, channel: String) -> Result<(), UiError> {
+pub async fn decline_invite(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell
         .client()
         .await?
@@ -221,7 +242,7 @@ pub async fn decline_invite(shell: State<'_, Shell>, channel: String) -> Result<
 #[tauri::command]
 pub async fn set_notify_level(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     level: NotifyPolicy,
 ) -> Result<(), UiError> {
     shell
@@ -240,7 +261,7 @@ pub async fn set_do_not_disturb(shell: State<'_, Shell>, on: bool) -> Result<(),
 #[tauri::command]
 pub async fn mark_unread_from(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     index: i64,
 ) -> Result<(), UiError> {
     shell
@@ -252,14 +273,17 @@ pub async fn mark_unread_from(
 
 /// What the user may do in a channel (to offer only what will work).
 #[tauri::command]
-pub async fn permissions(shell: State<'_, Shell>, channel: String) -> Result<Vec<String>, UiError> {
+pub async fn permissions(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Vec<String>, UiError> {
     shell.client().await?.permissions(&channel).map_err(ui)
 }
 
 #[tauri::command]
 pub async fn remove_member(
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
     identity: String,
 ) -> Result<(), UiError> {
     shell

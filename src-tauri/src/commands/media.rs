@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use parley_client::error::UiError;
 use parley_client::ClientError;
+use parley_protocol::{ChannelSid, MediaSid};
 use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
@@ -52,7 +53,7 @@ pub fn remember_drop(shell: &Shell, paths: Vec<PathBuf>) -> Vec<DroppedFile> {
 pub async fn attach<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
-    channel: String,
+    channel: ChannelSid,
 ) -> Result<Vec<i64>, UiError> {
     let client = shell.client().await?;
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -73,7 +74,10 @@ pub async fn attach<R: Runtime>(
 
 /// Sends the files last dropped on the window to `channel`.
 #[tauri::command]
-pub async fn send_dropped(shell: State<'_, Shell>, channel: String) -> Result<Vec<i64>, UiError> {
+pub async fn send_dropped(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Vec<i64>, UiError> {
     let client = shell.client().await?;
     let paths = shell
         .dropped
@@ -102,7 +106,9 @@ pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let channel = header("x-channel").ok_or_else(|| invalid("no channel for the pasted file"))?;
+    let channel = header("x-channel")
+        .and_then(|c| ChannelSid::parse(c).ok())
+        .ok_or_else(|| invalid("no channel for the pasted file"))?;
     let filename = header("x-filename")
         .map(|f| {
             percent_encoding::percent_decode_str(&f)
@@ -124,7 +130,7 @@ pub async fn cancel_send(shell: State<'_, Shell>, outbox_id: i64) -> Result<bool
 }
 
 #[tauri::command]
-pub async fn cancel_download(shell: State<'_, Shell>, sid: String) -> Result<bool, UiError> {
+pub async fn cancel_download(shell: State<'_, Shell>, sid: MediaSid) -> Result<bool, UiError> {
     Ok(shell.client().await?.cancel_download(&sid))
 }
 
@@ -133,8 +139,8 @@ pub async fn cancel_download(shell: State<'_, Shell>, sid: String) -> Result<boo
 #[tauri::command]
 pub async fn fetch_media(
     shell: State<'_, Shell>,
-    channel: String,
-    sid: String,
+    channel: ChannelSid,
+    sid: MediaSid,
 ) -> Result<(), UiError> {
     shell
         .client()
@@ -150,8 +156,8 @@ pub async fn fetch_media(
 pub async fn save_media<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
-    channel: String,
-    sid: String,
+    channel: ChannelSid,
+    sid: MediaSid,
     filename: Option<String>,
 ) -> Result<bool, UiError> {
     let client = shell.client().await?;
@@ -160,7 +166,7 @@ pub async fn save_media<R: Runtime>(
     app.dialog()
         .file()
         .set_title("Save file")
-        .set_file_name(filename.unwrap_or_else(|| sid.clone()))
+        .set_file_name(filename.unwrap_or_else(|| sid.to_string()))
         .save_file(move |picked| {
             let _ = tx.send(picked);
         });

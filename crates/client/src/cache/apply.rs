@@ -6,16 +6,17 @@
 
 use parley_protocol::realtime::{EventKind, ServerFrame};
 use parley_protocol::resources::{Channel, Invite, Member, Message, User, UserChannel};
+use parley_protocol::ChannelSid;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::Cache;
 use crate::error::Result;
 
 /// The newest page of one channel's history as a sync fetched it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ChannelPage {
     /// The channel.
-    pub channel_sid: String,
+    pub channel_sid: ChannelSid,
     /// Its newest messages, oldest first.
     pub messages: Vec<Message>,
     /// Where older history continues (the server's next-page URL); None
@@ -31,7 +32,7 @@ pub struct Applied {
     /// The channel list (names, membership, unread counts) changed.
     pub channels_changed: bool,
     /// Messages of this channel changed.
-    pub messages_changed: Option<String>,
+    pub messages_changed: Option<ChannelSid>,
     /// A message by someone else arrived (not seen before).
     pub new_message: Option<Message>,
     /// The user was added to this channel.
@@ -61,12 +62,7 @@ pub(crate) fn upsert_channel(
         (None, Some(existing)) => existing,
         (None, None) => "public".to_owned(),
     };
-    // Only words the cache knows are stored: a type another server might
-    // send is kept as private, the reading that shows the least.
-    let kind: super::ChannelKind = ch.kind.parse().unwrap_or_else(|_| {
-        tracing::warn!(channel = %ch.sid, kind = ?ch.kind, "unknown channel type, kept as private");
-        super::ChannelKind::Private
-    });
+    let kind = ch.kind;
     conn.execute(
         "INSERT INTO channels (sid, unique_name, friendly_name, attributes, type, created_by, members_count,
              messages_count, date_created, date_updated, status)

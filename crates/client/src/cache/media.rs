@@ -2,6 +2,7 @@
 //! cache, under `media/{sid}`) with least-recently-used bookkeeping for the
 //! size cap, and the file part of sends waiting in the outbox.
 
+use parley_protocol::MediaSid;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -14,7 +15,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MediaView {
     /// None while the send waits in the outbox.
-    pub sid: Option<String>,
+    pub sid: Option<MediaSid>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     pub content_type: String,
@@ -32,7 +33,7 @@ pub struct OutboxMedia {
     pub filename: Option<String>,
     pub size: u64,
     /// Set once the upload succeeded.
-    pub sid: Option<String>,
+    pub sid: Option<MediaSid>,
 }
 
 impl Cache {

@@ -3,6 +3,7 @@
 //! source, so everything the UI shows can be answered offline. It never holds
 //! a secret: tokens and passwords live in the OS secret store.
 
+use parley_protocol::UserChannelStatus;
 mod apply;
 mod media;
 mod outbox;
@@ -22,9 +23,9 @@ pub(crate) fn upsert_channel_pub(
         conn,
         ch,
         uc.map(|u| {
-            if u.status == "joined" {
+            if u.status == UserChannelStatus::Joined {
                 "joined"
-            } else if u.status == "invited" {
+            } else if u.status == UserChannelStatus::Invited {
                 "invited"
             } else {
                 "public"
@@ -37,7 +38,8 @@ pub(crate) fn upsert_channel_pub(
     Ok(())
 }
 pub use outbox::{OutboxItem, OutboxKind, OutboxState};
-pub use states::{ChannelKind, ChannelStatus, MessageState, NotifyPolicy};
+pub use parley_protocol::ChannelType;
+pub use states::{ChannelStatus, MessageState, NotifyPolicy};
 pub use views::{ChannelSummary, MemberView, MessageView, SearchHit};
 
 use std::path::Path;
@@ -201,16 +203,23 @@ impl Cache {
 mod tests {
     use super::*;
     use parley_protocol::resources::Message;
-    use parley_protocol::Timestamp;
+    use parley_protocol::{MessageType, Timestamp, TypedSid};
+
+    const CH_A: &str = "CH0000000000000000000000000000000a";
+    const CH_B: &str = "CH0000000000000000000000000000000b";
+
+    fn sid<T: TypedSid>(s: String) -> T {
+        T::parse(s).expect("a well-formed SID")
+    }
 
     fn msg(channel: &str, index: i64, at: i64, body: &str) -> Message {
         Message {
-            sid: format!("IM{channel}{index:030}"),
-            account_sid: "AC".into(),
+            sid: sid(format!("IM{}{index:030x}", &channel[32..])),
+            account_sid: sid(format!("AC{:032x}", 1)),
             attributes: "{}".into(),
-            service_sid: "IS".into(),
+            service_sid: sid(format!("IS{:032x}", 1)),
             to: channel.into(),
-            channel_sid: channel.into(),
+            channel_sid: sid(channel.into()),
             date_created: Timestamp(at),
             date_updated: Timestamp(at),
             last_updated_by: None,
@@ -218,7 +227,7 @@ mod tests {
             from: "bob".into(),
             body: body.into(),
             index,
-            kind: "text".into(),
+            kind: MessageType::Text,
             media: None,
             url: String::new(),
         }
@@ -229,19 +238,19 @@ mod tests {
         let c = Cache::in_memory().expect("cache");
         // Same second, same index, two channels: both kept (key collisions probe on).
         c.store_messages(
-            "CHa",
+            CH_A,
             &[
-                msg("CHa", 0, 100, "Café tonight?"),
-                msg("CHa", 1, 300, "cafe at noon"),
+                msg(CH_A, 0, 100, "Café tonight?"),
+                msg(CH_A, 1, 300, "cafe at noon"),
             ],
             true,
         )
         .expect("a");
         c.store_messages(
-            "CHb",
+            CH_B,
             &[
-                msg("CHb", 0, 100, "no coffee"),
-                msg("CHb", 1, 200, "CAFÉ closed"),
+                msg(CH_B, 0, 100, "no coffee"),
+                msg(CH_B, 1, 200, "CAFÉ closed"),
             ],
             true,
         )
@@ -257,11 +266,11 @@ mod tests {
             vec!["cafe at noon", "CAFÉ closed", "Café tonight?"],
             "newest first, accents folded"
         );
-        let mut edited = msg("CHa", 1, 300, "tea at noon");
+        let mut edited = msg(CH_A, 1, 300, "tea at noon");
         edited.was_edited = true;
-        c.store_messages("CHa", &[edited], true).expect("edit");
+        c.store_messages(CH_A, &[edited], true).expect("edit");
         assert_eq!(
-            c.search("cafe", Some("CHa"), 10).expect("search").len(),
+            c.search("cafe", Some(CH_A), 10).expect("search").len(),
             1,
             "the edit is reindexed"
         );
@@ -303,8 +312,8 @@ mod tests {
             tx.execute_batch(
                 "PRAGMA user_version = 1;
                  INSERT INTO messages (id, sid, channel_sid, idx, author, body, created_at, updated_at)
-                 VALUES (100, 'IM1', 'CHa', 0, 'bob', 'café at noon', 1, 1),
-                        (200, 'IM2', 'CHa', 1, 'bob', 'lunch later', 2, 2);
+                 VALUES (100, 'IM00000000000000000000000000000001', 'CH0000000000000000000000000000000a', 0, 'bob', 'café at noon', 1, 1),
+                        (200, 'IM00000000000000000000000000000002', 'CH0000000000000000000000000000000a', 1, 'bob', 'lunch later', 2, 2);
                  INSERT INTO messages_fts(rowid, body) VALUES (100, 'café at noon'), (200, 'lunch later');",
             )
             .expect("v1 rows");
@@ -313,48 +322,9 @@ mod tests {
         let c = Cache::open(&path).expect("upgrade");
         let hits = c.search("cafe", None, 10).expect("search");
         assert_eq!(hits.len(), 1, "the rebuilt index finds old messages");
-        assert_eq!(c.messages("CHa", None, 10).expect("page").len(), 2);
-        c.store_messages("CHa", &[msg("CHa", 2, 300, "more café")], false)
+        assert_eq!(c.messages(CH_A, None, 10).expect("page").len(), 2);
+        c.store_messages(CH_A, &[msg(CH_A, 2, 300, "more café")], false)
             .expect("write after upgrade");
         assert_eq!(c.search("cafe", None, 10).expect("search").len(), 2);
-    }
-
-    /// A channel type the cache does not know (from another server) is
-    /// kept as private; the channel list still reads.
-    #[test]
-    fn an_unknown_channel_type_is_kept_as_private_and_the_list_still_reads() {
-        use parley_protocol::resources::{Channel, ChannelLinks};
-        let c = Cache::in_memory().expect("cache");
-        let channel = |sid: &str, kind: &str| Channel {
-            sid: sid.into(),
-            account_sid: "AC".into(),
-            service_sid: "IS".into(),
-            friendly_name: Some(sid.into()),
-            unique_name: None,
-            attributes: "{}".into(),
-            kind: kind.into(),
-            date_created: Timestamp(1),
-            date_updated: Timestamp(1),
-            created_by: "bob".into(),
-            members_count: 1,
-            messages_count: 0,
-            url: String::new(),
-            links: ChannelLinks {
-                members: String::new(),
-                messages: String::new(),
-                invites: String::new(),
-                webhooks: String::new(),
-                last_message: None,
-            },
-        };
-        c.replace_channels(
-            &[],
-            &[channel("CHodd", "secret"), channel("CHpub", "public")],
-        )
-        .expect("stored");
-        let listed = c.public_channels().expect("public list reads");
-        let kind = |sid: &str| listed.iter().find(|x| x.sid == sid).map(|x| x.kind);
-        assert_eq!(kind("CHpub"), Some(ChannelKind::Public));
-        assert_eq!(kind("CHodd"), Some(ChannelKind::Private));
     }
 }

@@ -3,6 +3,7 @@
 //! restarts until the server acknowledges them or refuses them for good.
 
 use parley_protocol::resources::Message;
+use parley_protocol::ChannelSid;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
@@ -51,7 +52,7 @@ pub enum OutboxState {
 pub struct OutboxItem {
     pub id: i64,
     pub kind: OutboxKind,
-    pub channel_sid: String,
+    pub channel_sid: ChannelSid,
     pub target_sid: Option<String>,
     pub body: Option<String>,
     pub idem_key: String,
@@ -91,7 +92,7 @@ impl Cache {
     pub fn enqueue(
         &self,
         kind: OutboxKind,
-        channel: &str,
+        channel: &ChannelSid,
         target: Option<&str>,
         body: Option<&str>,
     ) -> Result<i64> {

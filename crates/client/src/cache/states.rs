@@ -1,6 +1,7 @@
 //! The closed sets of words the cache stores in TEXT columns and the window
-//! reads: a channel's kind, the user's standing in it, their notification
-//! choice, and where a message stands. Each is an enum, so the window gets a
+//! reads that are the client's own: the user's standing in a channel, their
+//! notification choice, and where a message stands (a channel's type is the
+//! wire's, `parley_protocol::ChannelType`). Each is an enum, so the window gets a
 //! TypeScript union instead of `string`, and a word the cache does not know
 //! is an error naming the column, never a silent default.
 
@@ -25,27 +26,6 @@ macro_rules! stored_as_text {
             }
         }
     )*};
-}
-
-/// Who may see a channel: Twilio's `type`.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::AsRefStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum ChannelKind {
-    Public,
-    Private,
 }
 
 /// The user's standing in a channel.
@@ -120,7 +100,7 @@ pub enum MessageState {
     Failed,
 }
 
-stored_as_text!(ChannelKind, ChannelStatus, NotifyPolicy, MessageState);
+stored_as_text!(ChannelStatus, NotifyPolicy, MessageState);
 
 #[cfg(test)]
 mod tests {
@@ -147,7 +127,6 @@ mod tests {
 
     #[test]
     fn every_word_is_spelled_the_same_for_the_window_and_the_cache() {
-        agree::<ChannelKind>();
         agree::<ChannelStatus>();
         agree::<NotifyPolicy>();
         agree::<MessageState>();

@@ -5,7 +5,9 @@
 use rusqlite::{params, Row};
 use serde::Serialize;
 
-use super::states::{ChannelKind, ChannelStatus, MessageState, NotifyPolicy};
+use parley_protocol::{ChannelSid, ChannelType, MessageSid};
+
+use super::states::{ChannelStatus, MessageState, NotifyPolicy};
 use super::{Cache, MediaView};
 use crate::error::Result;
 
@@ -13,10 +15,10 @@ use crate::error::Result;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelSummary {
-    pub sid: String,
+    pub sid: ChannelSid,
     pub unique_name: Option<String>,
     pub friendly_name: Option<String>,
-    pub kind: ChannelKind,
+    pub kind: ChannelType,
     pub status: ChannelStatus,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unread: i64,
@@ -34,8 +36,8 @@ pub struct ChannelSummary {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessageView {
-    pub sid: Option<String>,
-    pub channel_sid: String,
+    pub sid: Option<MessageSid>,
+    pub channel_sid: ChannelSid,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub index: Option<i64>,
     pub author: String,
@@ -203,14 +205,14 @@ impl Cache {
                 .unwrap_or_default();
             let mut pending = c.prepare_cached(
                 "SELECT id, body, attributes, state, error_message, created_at,
-                        media_path, media_type, media_filename, media_size, media_sid FROM outbox
+                        media_path, media_type, media_filename, media_size, media_sid, channel_sid FROM outbox
                  WHERE channel_sid = ?1 AND kind = 'send' ORDER BY id",
             )?;
             let rows = pending.query_map([channel], |r| {
                 let created: i64 = r.get(5)?;
                 Ok(MessageView {
                     sid: None,
-                    channel_sid: channel.to_owned(),
+                    channel_sid: r.get(11)?,
                     index: None,
                     author: me.clone(),
                     body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),

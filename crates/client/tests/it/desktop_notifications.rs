@@ -15,6 +15,7 @@ use notification_server::NotificationServer;
 use parley_client::notify::{DesktopNotifier, Notification, Notifier};
 use parley_client::secrets::MemoryStore;
 use parley_client::{Client, ClientConfig};
+use parley_protocol::ChannelSid;
 
 /// One notification daemon on the bus at a time: the tests take turns.
 static BUS: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -31,7 +32,7 @@ fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
     let n = Notification {
         summary: "general".into(),
         body: "bob: hi there".into(),
-        channel_sid: Some("CH1".into()),
+        channel_sid: Some(ChannelSid::generate()),
     };
     // No notification daemon yet: an error, not a crash; the client carries on.
     assert!(notifier.show(&n).is_err());
@@ -139,11 +140,12 @@ fn clicking_a_notification_reports_its_channel() {
             let _ = t.send(channel);
         }
     }));
+    let clicked = ChannelSid::generate();
     notifier
         .show(&Notification {
             summary: "general".into(),
             body: "bob: click me".into(),
-            channel_sid: Some("CHclicked".into()),
+            channel_sid: Some(clicked.clone()),
         })
         .expect("shown");
     std::thread::sleep(Duration::from_millis(300));
@@ -151,6 +153,6 @@ fn clicking_a_notification_reports_its_channel() {
     daemon.click(1);
     assert_eq!(
         rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
-        Some("CHclicked")
+        Some(clicked.as_str())
     );
 }

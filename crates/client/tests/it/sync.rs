@@ -198,7 +198,7 @@ async fn changes_made_while_away_all_arrive() {
             .channels()
             .unwrap_or_default()
             .into_iter()
-            .map(|c| c.sid)
+            .map(|c| c.sid.into())
             .collect();
         v.len() == 3 && chans.contains(&news) && !chans.contains(&other)
     })

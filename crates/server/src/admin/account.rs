@@ -39,7 +39,7 @@ pub async fn fetch(State(app): State<App>, p: Principal) -> ApiResult<Json<Accou
         .read(|c| accounts::date_auth_token_rotated(c).map_err(ApiError::from))
         .await?;
     Ok(Json(Account {
-        sid: app.account_sid.clone(),
+        sid: app.account_sid.to_string(),
         date_auth_token_rotated: rotated.map(Timestamp),
     }))
 }

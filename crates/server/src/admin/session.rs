@@ -62,7 +62,7 @@ impl Default for SessionLimits {
 
 fn render(app: &App, s: &SessionRow) -> ConsoleSession {
     ConsoleSession {
-        account_sid: app.account_sid.clone(),
+        account_sid: app.account_sid.to_string(),
         sid: s.principal_sid.clone(),
         kind: if SidKind::ApiKey.matches(&s.principal_sid) {
             "key"

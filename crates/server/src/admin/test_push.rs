@@ -38,9 +38,9 @@ pub async fn send(
             })?;
             let job = PushJob {
                 push_type: PushType::NewMessage,
-                binding_sid: b.sid.clone(),
-                binding_type: b.binding_type.clone(),
-                credential_sid: b.credential_sid.clone(),
+                binding_sid: b.sid.to_string(),
+                binding_type: b.binding_type.to_string(),
+                credential_sid: b.credential_sid.clone().map(Into::into),
                 address,
                 identity: b.identity.clone(),
                 title: s.friendly_name.clone(),

@@ -44,7 +44,7 @@ impl BindingRow {
             endpoint: self.endpoint.clone(),
             identity: self.identity.clone(),
             credential_sid: self.credential_sid.clone(),
-            binding_type: self.binding_type.clone(),
+            binding_type: self.binding_type,
             message_types: self.message_types.clone(),
             url: format!("{base}/Bindings/{}", self.sid),
             links: BindingLinks {
@@ -64,7 +64,7 @@ impl BindingRow {
             identity: self.identity.clone(),
             user_sid: self.user_sid.clone(),
             credential_sid: self.credential_sid.clone(),
-            binding_type: self.binding_type.clone(),
+            binding_type: self.binding_type,
             message_types: self.message_types.clone(),
             url: format!(
                 "{}/v2/Services/{}/Users/{}/Bindings/{}",

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Channel, ChannelLinks};
 use parley_protocol::ErrorCode;
-use parley_protocol::{paging, SidKind, Timestamp};
+use parley_protocol::{paging, ChannelType, SidKind, Timestamp};
 
 use super::services::load_with_caller;
 use crate::app::{created, App};
@@ -45,7 +45,7 @@ impl ChannelRow {
             friendly_name: self.friendly_name.clone(),
             unique_name: self.unique_name.clone(),
             attributes: self.attributes.clone(),
-            kind: self.kind.clone(),
+            kind: self.kind,
             date_created: Timestamp(self.date_created),
             date_updated: Timestamp(self.date_updated),
             created_by: self.created_by.clone(),
@@ -69,7 +69,7 @@ impl ChannelRow {
 /// Who hears about a change to the channel itself: everyone for a public
 /// channel, its members for a private one.
 pub fn audience(ch: &ChannelRow) -> Audience {
-    if ch.kind == "public" {
+    if ch.kind == ChannelType::Public {
         Audience::Service
     } else {
         Audience::Channel(ch.sid.clone())
@@ -105,8 +105,8 @@ fn channel_hook(
     let o = origin?;
     Some((
         event,
-        c.service_sid.clone(),
-        Some(c.sid.clone()),
+        c.service_sid.to_string(),
+        Some(c.sid.to_string()),
         webhooks::channel_params(event, app, o, c),
     ))
 }
@@ -342,7 +342,7 @@ async fn create_once(
                     date_updated: date_updated.map(|d| d.0),
                 },
             )?;
-            if ch.kind == "public" {
+            if ch.kind == ChannelType::Public {
                 announce(c, &a, EventKind::ChannelAdded, &ch, Audience::Service)?;
             }
             if let Some(me) = &caller.identity {
@@ -515,7 +515,7 @@ pub async fn delete(
                     }) {
                         return Ok(Step::Ask(ask));
                     }
-                    let to = if ch.kind == "public" {
+                    let to = if ch.kind == ChannelType::Public {
                         Audience::Service
                     } else {
                         let mut ids = feed::member_identities(c, &ch.sid)?;

@@ -29,7 +29,7 @@ fn render(app: &App, c: &CredentialRow) -> Credential {
         sid: c.sid.clone(),
         account_sid: app.account_sid.clone(),
         friendly_name: c.friendly_name.clone(),
-        kind: c.kind.clone(),
+        kind: c.kind,
         sandbox: c
             .sandbox
             .map(|b| if b { "True".into() } else { "False".into() }),

@@ -10,7 +10,7 @@ use axum::Json;
 use parley_protocol::permission::RoleType;
 use parley_protocol::resources::Invite;
 use parley_protocol::ErrorCode;
-use parley_protocol::{paging, SidKind, Timestamp};
+use parley_protocol::{paging, ChannelType, SidKind, Timestamp};
 
 use super::channels::load_visible;
 use crate::app::{created, App};
@@ -61,7 +61,7 @@ pub fn find(
 
 /// Records an invite change for the channel's members and the invitee.
 fn announce(tx: &Tx<'_>, kind: EventKind, inv: &Invite) -> ApiResult<()> {
-    let ch = Some(inv.channel_sid.as_str());
+    let ch = Some(&inv.channel_sid);
     feed::append(
         tx,
         &inv.service_sid,
@@ -177,7 +177,7 @@ pub async fn create(
             )?;
             let inv = load(c, &a, &ch.sid, &sid)?;
             announce(c, EventKind::InviteAdded, &inv)?;
-            if ch.kind == "private" {
+            if ch.kind == ChannelType::Private {
                 // The channel just became visible to the invitee.
                 super::channels::announce(
                     c,

@@ -61,7 +61,7 @@ fn check(app: &App, p: &Principal, account: &str) -> ApiResult<()> {
             "API keys are managed with the account SID and auth token",
         ));
     }
-    if account != app.account_sid {
+    if app.account_sid != account {
         return Err(ApiError::no_route(&format!(
             "/2010-04-01/Accounts/{account}/Keys"
         )));

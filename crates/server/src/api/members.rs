@@ -65,8 +65,8 @@ fn member_hook(
     let o = origin?;
     Some((
         event,
-        m.service_sid.clone(),
-        Some(m.channel_sid.clone()),
+        m.service_sid.to_string(),
+        Some(m.channel_sid.to_string()),
         webhooks::member_params(event, app, o, m),
     ))
 }
@@ -149,7 +149,7 @@ pub fn insert(
     let role = role
         .map(str::to_owned)
         .or(invite_role.flatten())
-        .or(s.default_channel_role_sid.clone());
+        .or(s.default_channel_role_sid.clone().map(Into::into));
     let init = init.unwrap_or_default();
     let t = conn.now();
     let sid = SidKind::Member.generate();
@@ -321,7 +321,7 @@ async fn create_once(
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMemberAdd", || {
                 vec![
-                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("ChannelSid".into(), ch.sid.to_string()),
                     ("Identity".into(), identity.clone()),
                     ("RoleSid".into(), role.clone().unwrap_or_default()),
                     (
@@ -528,13 +528,13 @@ async fn update_once(
                 asks,
                 pre.ask(&a, &p, &s, "onMemberUpdate", || {
                     vec![
-                        ("ChannelSid".into(), ch.sid.clone()),
-                        ("MemberSid".into(), m.sid.clone()),
+                        ("ChannelSid".into(), ch.sid.to_string()),
+                        ("MemberSid".into(), m.sid.to_string()),
                         ("Identity".into(), m.identity.clone()),
                         (
                             "RoleSid".into(),
                             role.clone()
-                                .or_else(|| m.role_sid.clone())
+                                .or_else(|| m.role_sid.clone().map(Into::into))
                                 .unwrap_or_default(),
                         ),
                         (
@@ -646,8 +646,8 @@ pub fn leave(
     }
     if let Some(ask) = pre.ask(a, p, s, "onMemberRemove", || {
         vec![
-            ("ChannelSid".into(), ch.sid.clone()),
-            ("MemberSid".into(), m.sid.clone()),
+            ("ChannelSid".into(), ch.sid.to_string()),
+            ("MemberSid".into(), m.sid.to_string()),
             ("Identity".into(), m.identity.clone()),
             ("Reason".into(), reason.into()),
         ]

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{Message, MessageMedia};
 use parley_protocol::ErrorCode;
-use parley_protocol::{paging, SidKind, Timestamp};
+use parley_protocol::{paging, ChannelSid, MediaSid, MessageType, SidKind, Timestamp};
 
 use super::channels::{load_visible, ChannelRow};
 use crate::app::{created, App};
@@ -64,8 +64,8 @@ fn hook_for(
     let o = origin?;
     Some((
         event,
-        m.service_sid.clone(),
-        Some(m.channel_sid.clone()),
+        m.service_sid.to_string(),
+        Some(m.channel_sid.to_string()),
         webhooks::message_params(event, app, o, m),
     ))
 }
@@ -90,7 +90,7 @@ impl MessageRow {
             account_sid: app.account_sid.clone(),
             attributes: self.attributes.clone(),
             service_sid: self.service_sid.clone(),
-            to: self.channel_sid.clone(),
+            to: self.channel_sid.to_string(),
             channel_sid: self.channel_sid.clone(),
             date_created: Timestamp(self.date_created),
             date_updated: Timestamp(self.date_updated),
@@ -100,9 +100,9 @@ impl MessageRow {
             body: self.body.clone(),
             index: self.index,
             kind: if self.media.is_some() {
-                "media".into()
+                MessageType::Media
             } else {
-                "text".into()
+                MessageType::Text
             },
             media: self.media.clone(),
             url: format!(
@@ -277,7 +277,7 @@ async fn create_once(
     send: Send,
     f: Params,
     pre: webhooks::pre::Pre,
-) -> ApiResult<webhooks::pre::Step<(Response, String)>> {
+) -> ApiResult<webhooks::pre::Step<(Response, ChannelSid)>> {
     let Send {
         service,
         channel,
@@ -380,7 +380,7 @@ async fn create_once(
             }
             if let Some(ask) = pre.ask(&a, &p, &s, event, || {
                 let mut params = vec![
-                    ("ChannelSid".into(), ch.sid.clone()),
+                    ("ChannelSid".into(), ch.sid.to_string()),
                     ("From".into(), author.clone()),
                     ("Body".into(), body.clone()),
                     ("Attributes".into(), attributes.clone()),
@@ -538,8 +538,8 @@ async fn update_once(
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageUpdate", || {
                 vec![
-                    ("ChannelSid".into(), ch.sid.clone()),
-                    ("MessageSid".into(), m.sid.clone()),
+                    ("ChannelSid".into(), ch.sid.to_string()),
+                    ("MessageSid".into(), m.sid.to_string()),
                     ("Index".into(), m.index.to_string()),
                     ("From".into(), m.author.clone()),
                     ("Body".into(), body.unwrap_or(&m.body).to_owned()),
@@ -608,7 +608,7 @@ async fn delete_once(
     (service, channel, sid): (String, String, String),
     origin: Option<webhooks::Origin>,
     pre: webhooks::pre::Pre,
-) -> ApiResult<Step<(StatusCode, Option<String>)>> {
+) -> ApiResult<Step<(StatusCode, Option<MediaSid>)>> {
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -629,8 +629,8 @@ async fn delete_once(
             }
             if let Some(ask) = pre.ask(&a, &p, &s, "onMessageRemove", || {
                 vec![
-                    ("ChannelSid".into(), ch.sid.clone()),
-                    ("MessageSid".into(), m.sid.clone()),
+                    ("ChannelSid".into(), ch.sid.to_string()),
+                    ("MessageSid".into(), m.sid.to_string()),
                     ("Index".into(), m.index.to_string()),
                     ("From".into(), m.author.clone()),
                     ("Body".into(), m.body.clone()),

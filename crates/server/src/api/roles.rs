@@ -11,7 +11,7 @@ use axum::Json;
 use parley_protocol::permission::{is_valid, RoleType};
 use parley_protocol::resources::Role;
 use parley_protocol::ErrorCode;
-use parley_protocol::{paging, SidKind, Timestamp};
+use parley_protocol::{paging, RoleSid, SidKind, Timestamp};
 
 use super::services::load_with_caller;
 use crate::app::{created, App};
@@ -45,21 +45,38 @@ fn load(conn: &Conn<'_>, app: &App, service: &str, sid: &str) -> ApiResult<Role>
 }
 
 /// Checks that `sid` names a role of `kind` in `service` (for RoleSid parameters).
-pub fn check_role(conn: &Conn<'_>, service: &str, sid: &str, kind: RoleType) -> ApiResult<()> {
-    match store::roles::kind(conn, service, sid)? {
-        Some(t) if t == kind.as_str() => Ok(()),
+pub fn check_role(conn: &Conn<'_>, service: &str, sid: &str, kind: RoleType) -> ApiResult<RoleSid> {
+    let missing = if kind == RoleType::Channel {
+        ErrorCode::ChannelRoleNotFound
+    } else {
+        ErrorCode::DeploymentRoleNotFound
+    };
+    role_of_type(conn, service, sid, kind, missing)
+}
+
+/// The role `sid` of `service` if it is of `kind`; `missing` is the error
+/// code for a role that is not there (each parameter has its own).
+pub fn role_of_type(
+    conn: &Conn<'_>,
+    service: &str,
+    sid: &str,
+    kind: RoleType,
+    missing: ErrorCode,
+) -> ApiResult<RoleSid> {
+    let not_found = || {
+        ApiError::new(
+            missing,
+            format!("Role {} not found", crate::logging::Field(sid)),
+        )
+    };
+    let role = RoleSid::parse(sid).map_err(|_| not_found())?;
+    match store::roles::kind(conn, service, &role)? {
+        Some(t) if t == kind => Ok(role),
         Some(_) => Err(ApiError::new(
             ErrorCode::InvalidRoleType,
-            format!("Role {sid} is not a {} role", kind.as_str()),
+            format!("Role {role} is not a {kind} role"),
         )),
-        None => Err(ApiError::new(
-            if kind == RoleType::Channel {
-                ErrorCode::ChannelRoleNotFound
-            } else {
-                ErrorCode::DeploymentRoleNotFound
-            },
-            format!("Role {sid} not found"),
-        )),
+        None => Err(not_found()),
     }
 }
 
@@ -134,7 +151,7 @@ pub async fn create(
         ));
     }
     let kind_s = f.required("Type", ErrorCode::InvalidRoleType)?;
-    let kind = RoleType::parse(kind_s).ok_or_else(|| {
+    let kind = kind_s.parse::<RoleType>().map_err(|_| {
         ApiError::new(
             ErrorCode::InvalidRoleType,
             format!("Invalid role type {kind_s:?}: use channel or deployment"),
@@ -183,7 +200,7 @@ pub async fn update(
             caller.require_admin("update roles")?;
             let role = load(c, &a, &service, &sid)?;
             ratelimit::take(c, &a.rate_limits, &s, &caller, ratelimit::Scope::Service)?;
-            let kind = RoleType::parse(&role.kind).unwrap_or(RoleType::Channel);
+            let kind = role.kind;
             let perms = permissions(&f, kind)?;
             store::roles::set_permissions(c, &sid, &perms, c.now())?;
             Ok(crate::admin::audit::changed(

@@ -1,6 +1,7 @@
 //! Services: `/v2/Services` and `/v2/Services/{Sid}`, the root of every chat
 //! resource. Creating a service also creates its four default roles.
 
+use super::roles::role_of_type;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -8,6 +9,7 @@ use axum::Json;
 use parley_protocol::permission::{CHANNEL_ADMIN, CHANNEL_USER, SERVICE_ADMIN, SERVICE_USER};
 use parley_protocol::resources::{MediaSettings, RateLimits, Service, ServiceLimits, ServiceLinks};
 use parley_protocol::ErrorCode;
+use parley_protocol::RoleType;
 use parley_protocol::{paging, SidKind, Timestamp};
 
 use crate::access::Caller;
@@ -167,23 +169,6 @@ pub async fn fetch(
         .await
 }
 
-fn role_of_type(
-    conn: &Conn<'_>,
-    service: &str,
-    sid: &str,
-    kind: &str,
-    code: ErrorCode,
-) -> ApiResult<()> {
-    match store::roles::kind(conn, service, sid)? {
-        Some(t) if t == kind => Ok(()),
-        Some(_) => Err(ApiError::new(
-            ErrorCode::InvalidRoleType,
-            format!("Role {sid} is not a {kind} role"),
-        )),
-        None => Err(ApiError::new(code, format!("Role {sid} not found"))),
-    }
-}
-
 fn webhook_url(
     f: &Params,
     name: &str,
@@ -284,28 +269,31 @@ fn apply_update(
         s.friendly_name = n.to_owned();
     }
     if let Some(r) = f.str("DefaultServiceRoleSid") {
-        role_of_type(
+        s.default_service_role_sid = Some(role_of_type(
             conn,
             &s.sid,
             r,
-            "deployment",
+            RoleType::Deployment,
             ErrorCode::DeploymentRoleNotFound,
-        )?;
-        s.default_service_role_sid = Some(r.to_owned());
+        )?);
     }
     if let Some(r) = f.str("DefaultChannelRoleSid") {
-        role_of_type(conn, &s.sid, r, "channel", ErrorCode::ChannelRoleNotFound)?;
-        s.default_channel_role_sid = Some(r.to_owned());
-    }
-    if let Some(r) = f.str("DefaultChannelCreatorRoleSid") {
-        role_of_type(
+        s.default_channel_role_sid = Some(role_of_type(
             conn,
             &s.sid,
             r,
-            "channel",
+            RoleType::Channel,
+            ErrorCode::ChannelRoleNotFound,
+        )?);
+    }
+    if let Some(r) = f.str("DefaultChannelCreatorRoleSid") {
+        s.default_channel_creator_role_sid = Some(role_of_type(
+            conn,
+            &s.sid,
+            r,
+            RoleType::Channel,
             ErrorCode::ChannelCreatorRoleNotFound,
-        )?;
-        s.default_channel_creator_role_sid = Some(r.to_owned());
+        )?);
     }
     if let Some(v) = f.bool("ReadStatusEnabled")? {
         s.read_status_enabled = v;

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parley_protocol::paging;
 use parley_protocol::resources::{UserChannel, UserChannelLinks};
-use parley_protocol::ErrorCode;
+use parley_protocol::{ErrorCode, UserChannelStatus};
 
 use super::channels::{load_visible, ChannelRow};
 use super::services::load_with_caller;
@@ -22,7 +22,8 @@ use crate::paging::{self as pg, PageRequest};
 use crate::store::members::UserChannelRow;
 use crate::webhooks::pre::{self, Step};
 
-fn render(app: &App, service: &str, user: &UserRow, e: UserChannelRow) -> UserChannel {
+fn render(app: &App, user: &UserRow, e: UserChannelRow) -> UserChannel {
+    let service = &user.service_sid;
     let UserChannelRow {
         channel_sid: channel,
         status,
@@ -37,7 +38,7 @@ fn render(app: &App, service: &str, user: &UserRow, e: UserChannelRow) -> UserCh
     );
     UserChannel {
         account_sid: app.account_sid.clone(),
-        service_sid: service.to_owned(),
+        service_sid: service.clone(),
         url: format!(
             "{}/v2/Services/{service}/Users/{}/Channels/{channel}",
             app.public_url, user.sid
@@ -77,13 +78,13 @@ fn one(conn: &Conn<'_>, user: &UserRow, ch: &ChannelRow) -> ApiResult<UserChanne
         return Ok(e);
     }
     let status = if store::invites::exists(conn, &ch.sid, &user.identity)? {
-        "invited"
+        UserChannelStatus::Invited
     } else {
-        "notParticipating"
+        UserChannelStatus::NotParticipating
     };
     Ok(UserChannelRow {
         channel_sid: ch.sid.clone(),
-        status: status.into(),
+        status,
         member_sid: None,
         last_consumed_message_index: None,
         unread_messages_count: None,
@@ -103,7 +104,7 @@ pub fn view(
         return Ok(None);
     };
     let e = one(conn, &user, ch)?;
-    Ok(Some(render(app, service, &user, e)))
+    Ok(Some(render(app, &user, e)))
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`
@@ -129,7 +130,7 @@ pub async fn list(
                 .items
                 .iter()
                 .cloned()
-                .map(|e| render(&a, &service, &user, e))
+                .map(|e| render(&a, &user, e))
                 .collect();
             let path = format!("/v2/Services/{service}/Users/{key}/Channels");
             let meta = pg::meta(&a.public_url, &path, "channels", &q, &req, &w);
@@ -149,7 +150,7 @@ pub async fn fetch(
         .read(move |c| {
             let (_, user) = own_user(c, &service, &key, &p)?;
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
-            Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
+            Ok(Json(render(&a, &user, one(c, &user, &ch)?)))
         })
         .await
 }
@@ -195,7 +196,7 @@ pub async fn update(
             }
             let updated = super::members::resolve(c, &ch.sid, &member.sid)?;
             super::members::announce_update(c, &a, &ch, &updated, true)?;
-            Ok(Json(render(&a, &service, &user, one(c, &user, &ch)?)))
+            Ok(Json(render(&a, &user, one(c, &user, &ch)?)))
         })
         .await
 }

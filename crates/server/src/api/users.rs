@@ -63,7 +63,7 @@ fn user_hook(event: &'static str, app: &App, origin: Option<&webhooks::Origin>, 
     let o = origin?;
     Some((
         event,
-        u.service_sid.clone(),
+        u.service_sid.to_string(),
         None,
         webhooks::user_params(event, app, o, u),
     ))

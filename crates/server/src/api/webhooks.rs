@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::Json;
 use parley_protocol::resources::{ChannelWebhook, WebhookConfiguration};
 use parley_protocol::ErrorCode;
-use parley_protocol::{paging, SidKind, Timestamp};
+use parley_protocol::{paging, SidKind, Timestamp, WebhookType};
 
 use super::channels::load_visible;
 use crate::app::{created, App};
@@ -52,7 +52,7 @@ fn load(conn: &Conn<'_>, app: &App, channel: &str, sid: &str) -> ApiResult<Chann
 
 /// Applies `Configuration.*` parameters to `cfg` and validates the result.
 fn configure(
-    kind: &str,
+    kind: WebhookType,
     cfg: &mut WebhookConfiguration,
     f: &Params,
     allow_link_local: bool,
@@ -141,7 +141,7 @@ fn configure(
         cfg.retry_count = n as u32;
     }
     match kind {
-        "webhook" => {
+        WebhookType::Webhook => {
             if cfg.url.is_none() {
                 return Err(ApiError::new(
                     ErrorCode::ChannelWebhookUrlNotProvided,
@@ -155,7 +155,7 @@ fn configure(
                 ));
             }
         }
-        "trigger" => {
+        WebhookType::Trigger => {
             if cfg.url.is_none() {
                 return Err(ApiError::new(
                     ErrorCode::ChannelWebhookUrlNotProvided,
@@ -169,7 +169,7 @@ fn configure(
                 ));
             }
         }
-        "studio" => {
+        WebhookType::Studio => {
             if cfg.flow_sid.is_none() {
                 return Err(ApiError::new(
                     ErrorCode::InvalidChannelWebhookFlowSid,
@@ -177,14 +177,8 @@ fn configure(
                 ));
             }
         }
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidChannelWebhookType,
-                format!("Invalid channel webhook type {kind:?}"),
-            ))
-        }
     }
-    if cfg.method.is_none() && kind != "studio" {
+    if cfg.method.is_none() && kind != WebhookType::Studio {
         cfg.method = Some("POST".into());
     }
     Ok(())
@@ -220,11 +214,18 @@ pub async fn create(
     Form(f): Form,
 ) -> ApiResult<Response> {
     p.require_admin("create channel webhooks")?;
-    let kind = f
-        .required("Type", ErrorCode::ChannelWebhookTypeNotProvided)?
-        .to_owned();
+    let kind_s = f.required("Type", ErrorCode::ChannelWebhookTypeNotProvided)?;
+    let kind: WebhookType = kind_s.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidChannelWebhookType,
+            format!(
+                "Invalid channel webhook type {:?}",
+                crate::logging::Field(kind_s)
+            ),
+        )
+    })?;
     let mut cfg = WebhookConfiguration::default();
-    configure(&kind, &mut cfg, &f, app.allow_link_local_webhooks)?;
+    configure(kind, &mut cfg, &f, app.allow_link_local_webhooks)?;
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -237,7 +238,7 @@ pub async fn create(
                 ));
             }
             let sid = SidKind::Webhook.generate();
-            store::insert(c, &sid, &service, &ch.sid, &kind, &cfg, c.now())?;
+            store::insert(c, &sid, &service, &ch.sid, kind.as_str(), &cfg, c.now())?;
             Ok(created(load(c, &a, &ch.sid, &sid)?))
         })
         .await
@@ -273,7 +274,7 @@ pub async fn update(
             let (_, _, ch, _) = load_visible(c, &service, &channel, &p)?;
             let mut hook = load(c, &a, &ch.sid, &sid)?;
             configure(
-                &hook.kind,
+                hook.kind,
                 &mut hook.configuration,
                 &f,
                 a.allow_link_local_webhooks,

@@ -17,7 +17,7 @@ use axum::Json;
 use parley_protocol::media::{slice, Slice};
 use parley_protocol::resources::{Media, MediaLinks, MessageMedia};
 use parley_protocol::ErrorCode;
-use parley_protocol::{SidKind, Timestamp};
+use parley_protocol::{MediaSid, Timestamp};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::access::Caller;
@@ -191,11 +191,12 @@ pub async fn upload(
     };
     let filename = q.str("Filename").and_then(names::filename);
     let svc = service.clone();
-    let author = app
+    let (service_sid, author) = app
         .db
         .read(move |c| {
-            let (_, caller) = services::load_with_caller(c, &svc, &p)?;
-            Ok::<_, ApiError>(caller.identity.unwrap_or_else(|| "system".into()))
+            let (s, caller) = services::load_with_caller(c, &svc, &p)?;
+            let author = caller.identity.unwrap_or_else(|| "system".into());
+            Ok::<_, ApiError>((s.sid, author))
         })
         .await?;
     let received = app
@@ -204,11 +205,11 @@ pub async fn upload(
         .receive(body, limit)
         .await
         .map_err(|e| upload_error(e, app.media.limit_mb))?;
-    let sid = SidKind::Media.generate();
+    let sid = MediaSid::generate();
     let path = app.media.files.path(&sid).ok_or_else(ApiError::internal)?;
     let row = MediaRow {
         sid: sid.clone(),
-        service_sid: service,
+        service_sid,
         channel_sid: None,
         message_sid: None,
         author,

@@ -31,6 +31,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::jobs::{self, Job, Logged, Next, Outcome};
 use crate::store::{self, channels::ChannelRow, jobs::JobRow, services::ServiceRow, Tx};
 use crate::webhooks::post::Queued;
+use parley_protocol::NotificationLevel;
 
 /// Google's FCM endpoint.
 pub const FCM_URL: &str = "https://fcm.googleapis.com";
@@ -241,7 +242,7 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
         Some(t) => {
             let muted = store::members::user_channel(tx, &ch.sid, t)?
                 .and_then(|m| m.notification_level)
-                .is_some_and(|l| l == "muted");
+                .is_some_and(|l| l == NotificationLevel::Muted);
             if muted {
                 return Ok(Queued::default());
             }
@@ -279,16 +280,16 @@ pub fn queue(tx: &Tx<'_>, s: &ServiceRow, change: Change<'_>) -> ApiResult<Queue
         };
         let job = PushJob {
             push_type: change.kind,
-            binding_sid: b.sid.clone(),
-            binding_type: b.binding_type.clone(),
-            credential_sid: b.credential_sid.clone(),
+            binding_sid: b.sid.to_string(),
+            binding_type: b.binding_type.to_string(),
+            credential_sid: b.credential_sid.clone().map(Into::into),
             address,
             identity: b.identity.clone(),
             title: title.clone(),
             body: body.clone(),
             sound: sound.map(str::to_owned),
             badge,
-            channel_sid: ch.sid.clone(),
+            channel_sid: ch.sid.to_string(),
             message_sid: change.message.map(|(sid, _, _)| sid.to_owned()),
             message_index: change.message.map(|(_, i, _)| i),
             author: change.message.map(|_| change.actor.to_owned()),

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use parley_protocol::realtime::{EventKind, ServerFrame};
+use parley_protocol::ChannelSid;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
@@ -114,7 +115,7 @@ enum Control {
     },
     Typing {
         service: String,
-        channel: String,
+        channel: ChannelSid,
         identity: String,
         timeout: u32,
         recipients: Vec<String>,
@@ -142,6 +143,7 @@ struct Conn {
 
 struct Typing {
     service: String,
+    channel: ChannelSid,
     deadline: Instant,
     recipients: Vec<String>,
 }
@@ -355,13 +357,13 @@ impl State {
     fn typing(
         &mut self,
         service: String,
-        channel: String,
+        channel: ChannelSid,
         identity: String,
         timeout: u32,
         recipients: Vec<String>,
     ) {
         let deadline = Instant::now() + Duration::from_secs(timeout as u64);
-        let key = (channel.clone(), identity.clone());
+        let key = (channel.to_string(), identity.clone());
         if let Some(t) = self.typing.get_mut(&key) {
             // A repeat only extends the indicator; nobody is told twice.
             t.deadline = deadline;
@@ -369,7 +371,7 @@ impl State {
             return;
         }
         let frame = ServerFrame::TypingStarted {
-            channel_sid: channel,
+            channel_sid: channel.clone(),
             identity: identity.clone(),
             timeout,
         };
@@ -379,6 +381,7 @@ impl State {
             key,
             Typing {
                 service,
+                channel,
                 deadline,
                 recipients,
             },
@@ -393,7 +396,7 @@ impl State {
             return;
         };
         let frame = ServerFrame::TypingEnded {
-            channel_sid: channel.to_owned(),
+            channel_sid: t.channel,
             identity: identity.to_owned(),
         };
         let out = control_frame(&frame);
@@ -531,14 +534,14 @@ impl Hub {
     pub fn typing(
         &self,
         service: &str,
-        channel: &str,
+        channel: &ChannelSid,
         identity: &str,
         timeout: u32,
         recipients: Vec<String>,
     ) {
         let _ = self.control.send(Control::Typing {
             service: service.to_owned(),
-            channel: channel.to_owned(),
+            channel: channel.clone(),
             identity: identity.to_owned(),
             timeout,
             recipients,
@@ -550,12 +553,14 @@ impl Hub {
 mod tests {
     use super::*;
 
+    const CH1: &str = "CH00000000000000000000000000000001";
+
     fn message(seq: i64, identities: &[String]) -> Change {
         Change {
             seq,
             service_sid: "IS1".into(),
             kind: EventKind::MessageAdded,
-            channel_sid: Some("CH1".into()),
+            channel_sid: Some(ChannelSid::parse(CH1).expect("a channel SID")),
             recipients: Recipients::Identities(identities.to_vec()),
             frame: Utf8Bytes::from_static("{}"),
             author: Some("sender".into()),
@@ -584,21 +589,21 @@ mod tests {
         for p in &people {
             regs.push(hub.register("IS1", p).await);
         }
-        hub.admit("CH1").await; // nothing behind: at once
+        hub.admit(CH1).await; // nothing behind: at once
         let batch: Vec<Change> = (1..=(BEHIND_FRAMES as i64 + 1))
             .map(|seq| message(seq, &people))
             .collect();
         sink.send(batch).expect("hub running");
         delivered(&hub, 20 * (BEHIND_FRAMES as u64 + 1)).await;
         assert!(
-            hub.is_behind("CH1"),
+            hub.is_behind(CH1),
             "20 readers {BEHIND_FRAMES}+ frames behind"
         );
         assert!(!hub.is_behind("CH2"), "another channel is not held back");
 
         let waiting = tokio::spawn({
             let hub = hub.clone();
-            async move { hub.admit("CH1").await }
+            async move { hub.admit(CH1).await }
         });
         tokio::task::yield_now().await;
         assert!(
@@ -613,7 +618,7 @@ mod tests {
             .await
             .expect("the sender goes on once most readers caught up")
             .expect("admit task");
-        assert!(!hub.is_behind("CH1"));
+        assert!(!hub.is_behind(CH1));
     }
 
     /// One member with many sockets that read nothing has one vote.
@@ -641,7 +646,7 @@ mod tests {
             }
         }
         assert!(
-            !hub.is_behind("CH1"),
+            !hub.is_behind(CH1),
             "40 stuck sockets of one member are one vote of 17"
         );
     }
@@ -658,6 +663,6 @@ mod tests {
         let batch: Vec<Change> = (1..=100).map(|seq| message(seq, &people)).collect();
         sink.send(batch).expect("hub running");
         delivered(&hub, 300).await;
-        assert!(!hub.is_behind("CH1"));
+        assert!(!hub.is_behind(CH1));
     }
 }

@@ -8,7 +8,7 @@ pub mod socket;
 use axum::extract::{Path, State};
 use axum::Json;
 use parley_protocol::realtime::{ChangesPage, EventKind};
-use parley_protocol::ErrorCode;
+use parley_protocol::{ChannelSid, ErrorCode};
 
 use crate::api::{channels, services, users};
 use crate::app::App;
@@ -43,7 +43,7 @@ pub async fn typing(app: &App, service: &str, identity: &str, channel: &str) -> 
         .await?;
     let signal = Typing {
         service: service.to_owned(),
-        channel: channel_sid.clone(),
+        channel: channel_sid.to_string(),
         identity: identity.to_owned(),
         timeout,
     };
@@ -67,10 +67,16 @@ pub fn spawn_typing_relay(app: App) {
                 .db
                 .read(move |c| feed::member_identities(c, &channel))
                 .await;
+            // Another node's signal names its channel as text: a SID that
+            // does not parse is dropped, not shown.
+            let Ok(channel) = ChannelSid::parse(t.channel.as_str()) else {
+                tracing::warn!(channel = %crate::logging::Field(&t.channel), "a typing signal names no channel");
+                continue;
+            };
             match recipients {
                 Ok(r) => app
                     .hub
-                    .typing(&t.service, &t.channel, &t.identity, t.timeout, r),
+                    .typing(&t.service, &channel, &t.identity, t.timeout, r),
                 Err(e) => tracing::warn!(error = %e, "cannot deliver a typing indicator"),
             }
         }

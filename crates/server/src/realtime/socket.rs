@@ -268,12 +268,13 @@ async fn run(
 ) -> Result<End, axum::Error> {
     let svc = service.to_owned();
     let ident = user.identity.clone();
-    let (head, pruned, typing_timeout) = match app
+    let (service_sid, head, pruned, typing_timeout) = match app
         .db
         .read(move |c| {
             let s = crate::api::services::load(c, &svc)?;
             crate::api::users::find(c, &svc, &ident)?;
             let out = (
+                s.sid,
                 feed::head(c)?,
                 feed::pruned_through(c)?,
                 s.typing_indicator_timeout as u32,
@@ -299,7 +300,7 @@ async fn run(
         socket,
         &ServerFrame::Connected(Connected {
             identity: user.identity.clone(),
-            service_sid: service.to_owned(),
+            service_sid,
             cursor: head,
             typing_timeout,
             token_expires_at: user.exp,

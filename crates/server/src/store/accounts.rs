@@ -8,7 +8,7 @@ use crate::args;
 /// The account row.
 #[derive(Debug, Clone)]
 pub struct AccountRow {
-    pub sid: String,
+    pub sid: parley_protocol::AccountSid,
     pub auth_token: String,
 }
 

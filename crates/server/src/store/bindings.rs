@@ -4,18 +4,19 @@
 use super::paging::{self, Bound, Window};
 use super::{json, Conn, Param, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{BindingSid, BindingType, CredentialSid, ServiceSid, UserSid};
 
 /// A binding as stored.
 #[derive(Debug, Clone)]
 pub struct BindingRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub user_sid: String,
+    pub sid: BindingSid,
+    pub service_sid: ServiceSid,
+    pub user_sid: UserSid,
     pub identity: String,
     pub endpoint: String,
-    pub credential_sid: Option<String>,
+    pub credential_sid: Option<CredentialSid>,
     /// `apn`, `gcm` or `fcm`.
-    pub binding_type: String,
+    pub binding_type: BindingType,
     pub message_types: Vec<String>,
     pub date_created: i64,
     pub date_updated: i64,
@@ -28,7 +29,7 @@ pub const COLUMNS: &str =
 
 impl BindingRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        let sid: String = r.get(0)?;
+        let sid: BindingSid = r.get(0)?;
         let types: String = r.get(7)?;
         Ok(BindingRow {
             message_types: json("bindings", &sid, "message_types", &types)?,

@@ -5,20 +5,21 @@
 use super::paging::{Bound, Window};
 use super::{Conn, OptionalExt, Param, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{ChannelSid, ChannelType, MessageSid, ServiceSid};
 
 /// A channel as stored.
 #[derive(Debug, Clone)]
 pub struct ChannelRow {
-    pub sid: String,
-    pub service_sid: String,
+    pub sid: ChannelSid,
+    pub service_sid: ServiceSid,
     pub unique_name: Option<String>,
     pub friendly_name: Option<String>,
     pub attributes: String,
-    pub kind: String,
+    pub kind: ChannelType,
     pub created_by: String,
     pub messages_count: i64,
     pub members_count: i64,
-    pub last_message_sid: Option<String>,
+    pub last_message_sid: Option<MessageSid>,
     pub date_created: i64,
     pub date_updated: i64,
 }

@@ -5,14 +5,15 @@
 use super::paging::{self, Bound, Window};
 use super::{Conn, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{BindingType, CredentialSid};
 
 /// A credential as stored, without its secrets.
 #[derive(Debug, Clone)]
 pub struct CredentialRow {
-    pub sid: String,
+    pub sid: CredentialSid,
     pub friendly_name: Option<String>,
     /// `gcm`, `apn` or `fcm`.
-    pub kind: String,
+    pub kind: BindingType,
     pub sandbox: Option<bool>,
     pub date_created: i64,
     pub date_updated: i64,

@@ -10,7 +10,7 @@ use crate::args;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRow {
     pub id: i64,
-    pub service_sid: String,
+    pub service_sid: parley_protocol::ServiceSid,
     /// `webhook`, `pre-webhook` or `push`.
     pub kind: String,
     /// The event or push type (`onMessageSent`, `twilio.channel.new_message`).

@@ -13,6 +13,7 @@
 
 use super::{Conn, Dialect, StoreResult, Tx};
 use crate::args;
+use parley_protocol::ChannelSid;
 
 /// The newest cursor ever issued (0 for none).
 pub fn head(conn: &Conn<'_>) -> StoreResult<i64> {
@@ -57,7 +58,7 @@ pub fn co_members(conn: &Conn<'_>, service_sid: &str, identity: &str) -> StoreRe
 #[derive(Debug)]
 pub struct NewChange<'a> {
     pub service_sid: &'a str,
-    pub channel_sid: Option<&'a str>,
+    pub channel_sid: Option<&'a ChannelSid>,
     /// `channel`, `service` or `users`.
     pub audience: &'static str,
     pub kind: &'a str,
@@ -71,7 +72,7 @@ pub struct NewChange<'a> {
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub service_sid: String,
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
     pub audience: &'static str,
     pub kind: String,
     pub data: String,
@@ -85,7 +86,7 @@ pub fn insert(tx: &Tx<'_>, c: &NewChange<'_>) -> StoreResult<Option<i64>> {
     if tx.dialect() == Dialect::Postgres {
         tx.defer(Pending {
             service_sid: c.service_sid.to_owned(),
-            channel_sid: c.channel_sid.map(str::to_owned),
+            channel_sid: c.channel_sid.cloned(),
             audience: c.audience,
             kind: c.kind.to_owned(),
             data: c.data.to_owned(),
@@ -177,7 +178,7 @@ pub fn write_pending(conn: &Conn<'_>, pending: &[Pending]) -> StoreResult<i64> {
 pub struct ChangeRow {
     pub seq: i64,
     pub kind: String,
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
     pub data: String,
 }
 
@@ -236,7 +237,7 @@ pub fn prune(tx: &Tx<'_>, cutoff: i64, key_cutoff: i64) -> StoreResult<u64> {
 pub struct TailRow {
     pub seq: i64,
     pub service_sid: String,
-    pub channel_sid: Option<String>,
+    pub channel_sid: Option<ChannelSid>,
     pub audience: String,
     pub kind: String,
     pub data: String,

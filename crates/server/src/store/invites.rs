@@ -4,15 +4,16 @@
 use super::paging::{Bound, Window};
 use super::{Conn, OptionalExt, Param, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{ChannelSid, InviteSid, RoleSid, ServiceSid};
 
 /// An invite as stored.
 #[derive(Debug, Clone)]
 pub struct InviteRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
+    pub sid: InviteSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
     pub identity: String,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub created_by: Option<String>,
     pub date_created: i64,
     pub date_updated: i64,

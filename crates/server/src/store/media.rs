@@ -4,14 +4,15 @@
 
 use super::{Conn, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{ChannelSid, MediaSid, MessageSid, ServiceSid};
 
 /// A row of the media table.
 #[derive(Debug, Clone)]
 pub struct MediaRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: Option<String>,
-    pub message_sid: Option<String>,
+    pub sid: MediaSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: Option<ChannelSid>,
+    pub message_sid: Option<MessageSid>,
     pub author: String,
     pub size: u64,
     pub content_type: String,

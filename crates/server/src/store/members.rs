@@ -5,19 +5,22 @@
 use super::paging::{Bound, Window};
 use super::{Conn, OptionalExt, Param, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{
+    ChannelSid, MemberSid, NotificationLevel, RoleSid, ServiceSid, UserChannelStatus,
+};
 
 /// A member as stored.
 #[derive(Debug, Clone)]
 pub struct MemberRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
+    pub sid: MemberSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
     pub identity: String,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub attributes: String,
     pub last_consumed_message_index: Option<i64>,
     pub last_consumption_timestamp: Option<i64>,
-    pub notification_level: String,
+    pub notification_level: NotificationLevel,
     pub date_created: i64,
     pub date_updated: i64,
 }
@@ -224,13 +227,12 @@ pub fn delete(tx: &Tx<'_>, sid: &str) -> StoreResult<()> {
 /// and notification level) or invited (those empty).
 #[derive(Debug, Clone)]
 pub struct UserChannelRow {
-    pub channel_sid: String,
-    /// `joined` or `invited`.
-    pub status: String,
-    pub member_sid: Option<String>,
+    pub channel_sid: ChannelSid,
+    pub status: UserChannelStatus,
+    pub member_sid: Option<MemberSid>,
     pub last_consumed_message_index: Option<i64>,
     pub unread_messages_count: Option<i64>,
-    pub notification_level: Option<String>,
+    pub notification_level: Option<NotificationLevel>,
 }
 
 impl UserChannelRow {

@@ -3,7 +3,7 @@
 //! the same transaction as the message. Also the idempotency keys of sends.
 
 use parley_protocol::resources::MessageMedia;
-use parley_protocol::SidKind;
+use parley_protocol::{ChannelSid, MessageSid, ServiceSid};
 
 use super::paging::{self, Bound, Window};
 use super::{json, Conn, Dialect, StoreResult, Tx};
@@ -12,9 +12,9 @@ use crate::args;
 /// A message as stored.
 #[derive(Debug, Clone)]
 pub struct MessageRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
+    pub sid: MessageSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
     pub index: i64,
     pub author: String,
     pub body: String,
@@ -31,7 +31,7 @@ pub const COLUMNS: &str =
 
 impl MessageRow {
     pub(crate) fn from_row(r: &super::Row<'_>) -> StoreResult<Self> {
-        let sid: String = r.get(0)?;
+        let sid: MessageSid = r.get(0)?;
         let media: Option<String> = r.get(7)?;
         Ok(MessageRow {
             media: media
@@ -95,8 +95,13 @@ pub struct NewMessage {
 
 /// Appends a message to channel `channel` of `service` with the channel's
 /// next index, and moves the channel's counters.
-pub fn insert(tx: &Tx<'_>, service: &str, channel: &str, m: NewMessage) -> StoreResult<MessageRow> {
-    let sid = SidKind::Message.generate();
+pub fn insert(
+    tx: &Tx<'_>,
+    service: &ServiceSid,
+    channel: &ChannelSid,
+    m: NewMessage,
+) -> StoreResult<MessageRow> {
+    let sid = MessageSid::generate();
     let media = m.media.as_ref().and_then(|x| serde_json::to_string(x).ok());
     // One atomic statement takes the index (on PostgreSQL it locks the
     // channel's row to the commit), so concurrent sends never share one.
@@ -140,8 +145,8 @@ pub fn insert(tx: &Tx<'_>, service: &str, channel: &str, m: NewMessage) -> Store
     };
     Ok(MessageRow {
         sid,
-        service_sid: service.to_owned(),
-        channel_sid: channel.to_owned(),
+        service_sid: service.clone(),
+        channel_sid: channel.clone(),
         index,
         author: m.author,
         body: m.body,

@@ -4,15 +4,16 @@
 use super::paging::{self, Bound, Window};
 use super::{json, Conn, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{RoleSid, RoleType, ServiceSid};
 
 /// A role as stored.
 #[derive(Debug, Clone)]
 pub struct RoleRow {
-    pub sid: String,
-    pub service_sid: String,
+    pub sid: RoleSid,
+    pub service_sid: ServiceSid,
     pub friendly_name: String,
     /// `deployment` or `channel`.
-    pub kind: String,
+    pub kind: RoleType,
     pub permissions: Vec<String>,
     pub date_created: i64,
     pub date_updated: i64,
@@ -23,7 +24,7 @@ pub const COLUMNS: &str =
 
 impl RoleRow {
     pub(crate) fn from_row(r: &super::Row<'_>) -> StoreResult<Self> {
-        let sid: String = r.get(0)?;
+        let sid: RoleSid = r.get(0)?;
         let perms: String = r.get(4)?;
         Ok(RoleRow {
             permissions: json("roles", &sid, "permissions", &perms)?,
@@ -47,7 +48,7 @@ pub fn get(conn: &Conn<'_>, service: &str, sid: &str) -> StoreResult<Option<Role
 }
 
 /// The type (`deployment`/`channel`) of role `sid` of `service`, if it exists.
-pub fn kind(conn: &Conn<'_>, service: &str, sid: &str) -> StoreResult<Option<String>> {
+pub fn kind(conn: &Conn<'_>, service: &str, sid: &str) -> StoreResult<Option<RoleType>> {
     conn.query_opt(
         "SELECT type FROM roles WHERE sid = ?1 AND service_sid = ?2",
         args![sid, service],

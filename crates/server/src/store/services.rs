@@ -1,6 +1,7 @@
 //! Services and the settings every other resource reads from them.
 
 use parley_protocol::resources::Notifications;
+use parley_protocol::{RoleSid, ServiceSid};
 
 use super::{json, Conn, Row, StoreResult, Tx};
 use crate::args;
@@ -8,11 +9,11 @@ use crate::args;
 /// A service as stored.
 #[derive(Debug, Clone)]
 pub struct ServiceRow {
-    pub sid: String,
+    pub sid: ServiceSid,
     pub friendly_name: String,
-    pub default_service_role_sid: Option<String>,
-    pub default_channel_role_sid: Option<String>,
-    pub default_channel_creator_role_sid: Option<String>,
+    pub default_service_role_sid: Option<RoleSid>,
+    pub default_channel_role_sid: Option<RoleSid>,
+    pub default_channel_creator_role_sid: Option<RoleSid>,
     pub read_status_enabled: bool,
     pub reachability_enabled: bool,
     pub typing_indicator_timeout: i64,
@@ -52,7 +53,7 @@ impl ServiceRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
         let filters: Option<String> = r.get(14)?;
         let notifications: String = r.get(17)?;
-        let sid: String = r.get(0)?;
+        let sid: ServiceSid = r.get(0)?;
         Ok(ServiceRow {
             sid: sid.clone(),
             friendly_name: r.get(1)?,

@@ -237,6 +237,52 @@ impl<T: FromColumn> FromColumn for Option<T> {
     const EXPECTED: &'static str = T::EXPECTED;
 }
 
+/// SIDs and the wire's word sets are columns too: each is read checked (a
+/// malformed SID or an unknown word is a column error naming the column, never
+/// text carried along) and bound as its text.
+macro_rules! typed_text_columns {
+    ($($t:ty => $expected:literal),* $(,)?) => {$(
+        impl FromColumn for $t {
+            fn from_column(v: ValueRef<'_>) -> Option<Self> {
+                match v {
+                    ValueRef::Text(s) => s.parse().ok(),
+                    _ => None,
+                }
+            }
+            const EXPECTED: &'static str = $expected;
+        }
+
+        impl ToValue for $t {
+            fn to_value(&self) -> Value<'_> {
+                Value::Text(self.as_ref())
+            }
+        }
+    )*};
+}
+
+typed_text_columns! {
+    parley_protocol::AccountSid => "an AC SID",
+    parley_protocol::ServiceSid => "an IS SID",
+    parley_protocol::ChannelSid => "a CH SID",
+    parley_protocol::MemberSid => "an MB SID",
+    parley_protocol::MessageSid => "an IM SID",
+    parley_protocol::RoleSid => "an RL SID",
+    parley_protocol::UserSid => "a US SID",
+    parley_protocol::InviteSid => "an IN SID",
+    parley_protocol::BindingSid => "a BS SID",
+    parley_protocol::CredentialSid => "a CR SID",
+    parley_protocol::WebhookSid => "a WH SID",
+    parley_protocol::ApiKeySid => "an SK SID",
+    parley_protocol::MediaSid => "an ME SID",
+    parley_protocol::ChannelType => "public or private",
+    parley_protocol::MessageType => "text or media",
+    parley_protocol::BindingType => "apn, gcm or fcm",
+    parley_protocol::RoleType => "channel or deployment",
+    parley_protocol::NotificationLevel => "default or muted",
+    parley_protocol::UserChannelStatus => "joined, invited or notParticipating",
+    parley_protocol::WebhookType => "webhook, trigger or studio",
+}
+
 /// One row of a result.
 pub struct Row<'r> {
     inner: RowInner<'r>,

@@ -5,16 +5,17 @@
 use super::paging::{self, Bound, Window};
 use super::{Conn, Row, StoreResult, Tx};
 use crate::args;
+use parley_protocol::{RoleSid, ServiceSid, UserSid};
 
 /// A user as stored.
 #[derive(Debug, Clone)]
 pub struct UserRow {
-    pub sid: String,
-    pub service_sid: String,
+    pub sid: UserSid,
+    pub service_sid: ServiceSid,
     pub identity: String,
     pub friendly_name: Option<String>,
     pub attributes: String,
-    pub role_sid: Option<String>,
+    pub role_sid: Option<RoleSid>,
     pub date_created: i64,
     pub date_updated: i64,
     pub joined_channels_count: i64,

@@ -3,6 +3,7 @@
 //! by `webhooks` when a channel event fires.
 
 use parley_protocol::resources::WebhookConfiguration;
+use parley_protocol::{ChannelSid, ServiceSid, WebhookSid, WebhookType};
 
 use super::paging::{self, Bound, Window};
 use super::{json, Conn, Row, StoreResult, Tx};
@@ -11,11 +12,11 @@ use crate::args;
 /// A channel webhook as stored.
 #[derive(Debug, Clone)]
 pub struct WebhookRow {
-    pub sid: String,
-    pub service_sid: String,
-    pub channel_sid: String,
+    pub sid: WebhookSid,
+    pub service_sid: ServiceSid,
+    pub channel_sid: ChannelSid,
     /// `webhook`, `trigger` or `studio`.
-    pub kind: String,
+    pub kind: WebhookType,
     pub configuration: WebhookConfiguration,
     pub date_created: i64,
     pub date_updated: i64,
@@ -26,7 +27,7 @@ pub const COLUMNS: &str =
 
 impl WebhookRow {
     pub(crate) fn from_row(r: &Row<'_>) -> StoreResult<Self> {
-        let sid: String = r.get(0)?;
+        let sid: WebhookSid = r.get(0)?;
         let config: String = r.get(4)?;
         Ok(WebhookRow {
             configuration: json("channel_webhooks", &sid, "configuration", &config)?,

@@ -125,7 +125,7 @@ pub fn signature(auth_token: &str, url: &str, params: &[(String, String)]) -> St
 pub fn base(event: &str, app: &App, service: &str, o: &Origin) -> Vec<(String, String)> {
     let mut p = vec![
         ("EventType".into(), event.to_owned()),
-        ("AccountSid".into(), app.account_sid.clone()),
+        ("AccountSid".into(), app.account_sid.to_string()),
         ("InstanceSid".into(), service.to_owned()),
         ("Source".into(), o.source.to_owned()),
         ("RetryCount".into(), "0".into()),
@@ -140,8 +140,8 @@ pub fn base(event: &str, app: &App, service: &str, o: &Origin) -> Vec<(String, S
 pub fn message_params(event: &str, app: &App, o: &Origin, m: &Message) -> Vec<(String, String)> {
     let mut p = base(event, app, &m.service_sid, o);
     p.extend([
-        ("ChannelSid".into(), m.channel_sid.clone()),
-        ("MessageSid".into(), m.sid.clone()),
+        ("ChannelSid".into(), m.channel_sid.to_string()),
+        ("MessageSid".into(), m.sid.to_string()),
         ("Index".into(), m.index.to_string()),
         ("From".into(), m.from.clone()),
         ("Body".into(), m.body.clone()),
@@ -157,7 +157,7 @@ pub fn message_params(event: &str, app: &App, o: &Origin, m: &Message) -> Vec<(S
 /// Parameters of a message's media.
 pub fn media_params(media: &MessageMedia) -> Vec<(String, String)> {
     vec![
-        ("MediaSid".into(), media.sid.clone()),
+        ("MediaSid".into(), media.sid.to_string()),
         ("MediaContentType".into(), media.content_type.clone()),
         (
             "MediaFilename".into(),
@@ -177,8 +177,8 @@ pub fn channel_params(event: &str, app: &App, o: &Origin, c: &Channel) -> Vec<(S
 /// The channel's own parameters (without [`base`]'s).
 pub fn channel_fields(c: &Channel) -> Vec<(String, String)> {
     vec![
-        ("ChannelSid".into(), c.sid.clone()),
-        ("ChannelType".into(), c.kind.clone()),
+        ("ChannelSid".into(), c.sid.to_string()),
+        ("ChannelType".into(), c.kind.to_string()),
         (
             "FriendlyName".into(),
             c.friendly_name.clone().unwrap_or_default(),
@@ -197,10 +197,13 @@ pub fn channel_fields(c: &Channel) -> Vec<(String, String)> {
 pub fn member_params(event: &str, app: &App, o: &Origin, m: &Member) -> Vec<(String, String)> {
     let mut p = base(event, app, &m.service_sid, o);
     p.extend([
-        ("ChannelSid".into(), m.channel_sid.clone()),
-        ("MemberSid".into(), m.sid.clone()),
+        ("ChannelSid".into(), m.channel_sid.to_string()),
+        ("MemberSid".into(), m.sid.to_string()),
         ("Identity".into(), m.identity.clone()),
-        ("RoleSid".into(), m.role_sid.clone().unwrap_or_default()),
+        (
+            "RoleSid".into(),
+            m.role_sid.as_deref().unwrap_or_default().to_owned(),
+        ),
         ("Attributes".into(), m.attributes.clone()),
         ("DateCreated".into(), m.date_created.to_string()),
     ]);
@@ -228,14 +231,17 @@ pub fn user_params(event: &str, app: &App, o: &Origin, u: &User) -> Vec<(String,
 /// The user's own parameters (without [`base`]'s).
 pub fn user_fields(u: &User) -> Vec<(String, String)> {
     vec![
-        ("UserSid".into(), u.sid.clone()),
+        ("UserSid".into(), u.sid.to_string()),
         ("Identity".into(), u.identity.clone()),
         (
             "FriendlyName".into(),
             u.friendly_name.clone().unwrap_or_default(),
         ),
         ("Attributes".into(), u.attributes.clone()),
-        ("RoleSid".into(), u.role_sid.clone().unwrap_or_default()),
+        (
+            "RoleSid".into(),
+            u.role_sid.as_deref().unwrap_or_default().to_owned(),
+        ),
         ("DateCreated".into(), u.date_created.to_string()),
     ]
 }

@@ -91,8 +91,8 @@ pub fn queue(tx: &Tx<'_>, _app: &App, hook: Hook) -> ApiResult<Queued> {
             };
             if let (true, Some(url)) = (fires, cfg.url.clone()) {
                 let mut p = params.clone();
-                p.push(("WebhookSid".into(), hook.sid.clone()));
-                p.push(("WebhookType".into(), hook.kind.clone()));
+                p.push(("WebhookSid".into(), hook.sid.to_string()));
+                p.push(("WebhookType".into(), hook.kind.to_string()));
                 calls.push(PostCall {
                     event: event.to_owned(),
                     url,

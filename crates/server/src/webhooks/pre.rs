@@ -125,7 +125,7 @@ impl Pre {
         all.extend(params());
         Some(Ask {
             event,
-            service: s.sid.clone(),
+            service: s.sid.to_string(),
             url,
             method: s.webhook_method.clone().unwrap_or_else(|| "POST".into()),
             retries: u32::try_from(s.pre_webhook_retry_count).unwrap_or(0),

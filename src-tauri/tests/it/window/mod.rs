@@ -285,7 +285,7 @@ impl World {
                 for who in ["alice", "bob"] {
                     parley_server::api::users::set_password(c, &s, who, &phc)?;
                 }
-                Ok::<_, parley_server::error::ApiError>(s.sid)
+                Ok::<_, parley_server::error::ApiError>(s.sid.to_string())
             })
             .await
             .expect("service");

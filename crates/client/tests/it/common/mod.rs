@@ -64,7 +64,7 @@ impl Server {
             addr,
             service: String::new(),
             http: reqwest::Client::new(),
-            sid,
+            sid: sid.to_string(),
             token,
             ttl,
         };
@@ -368,7 +368,7 @@ pub fn cached_history(
         .unwrap_or_default()
         .into_iter()
         .filter(|m| !m.deleted && m.state == MessageState::Sent)
-        .filter_map(|m| Some((m.index?, (m.sid?, m.body))))
+        .filter_map(|m| Some((m.index?, (m.sid?.into(), m.body))))
         .collect()
 }
 
