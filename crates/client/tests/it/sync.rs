@@ -551,3 +551,29 @@ async fn a_message_an_operator_deletes_in_the_console_is_gone_from_an_online_cli
     .await;
     assert_eq!(bodies(&t.client, &room)[1], "sorry, my account was hacked");
 }
+
+/// A write names its channel by SID: a unique name, a typo or a SID of
+/// another kind is refused in words before anything is queued, and the
+/// outbox (which the window lists) never holds a key that names no channel.
+#[tokio::test]
+async fn a_write_to_a_key_that_is_no_channel_sid_is_refused_and_nothing_is_queued() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice"]).await;
+    let t = TestClient::online(&server, "alice").await;
+    for key in ["room", "CH123", "IM00000000000000000000000000000001", ""] {
+        let e = t.client.send(key, "hello").expect_err("not a channel SID");
+        assert!(
+            matches!(e, parley_client::ClientError::Invalid(_)),
+            "{key:?}: {e:?}"
+        );
+        assert!(e.to_string().contains("no such channel"), "{e}");
+        let e = t
+            .client
+            .send_file_bytes(key, "a.txt", Some("text/plain"), b"hi", None)
+            .expect_err("not a channel SID");
+        assert!(e.to_string().contains("no such channel"), "{e}");
+    }
+    assert!(t.client.outbox().expect("outbox").is_empty());
+    // The channel's own SID still works.
+    t.client.send(&ch, "hello").expect("queued");
+}

@@ -742,4 +742,31 @@ mod tests {
             "a text column read as an integer is an error, not a default"
         );
     }
+
+    #[test]
+    fn sids_and_words_are_read_checked_and_bound_as_text() {
+        use parley_protocol::{ChannelSid, ChannelType};
+        let c = rusqlite::Connection::open_in_memory().expect("db");
+        let conn = Conn::sqlite(&c);
+        let ch = ChannelSid::generate();
+        let (back, kind): (ChannelSid, ChannelType) = conn
+            .query_row("SELECT ?1, ?2", args![ch, ChannelType::Private], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("row");
+        assert_eq!((back, kind), (ch, ChannelType::Private));
+        for (text, expected) in [
+            ("US00000000000000000000000000000001", "a CH SID"),
+            ("CHxyz", "a CH SID"),
+        ] {
+            let e = conn
+                .query_row("SELECT ?1", args![text], |r| r.get::<ChannelSid>(0))
+                .expect_err("not a channel SID");
+            assert!(e.to_string().contains(expected), "{e}");
+        }
+        let e = conn
+            .query_row("SELECT 'secret'", args![], |r| r.get::<ChannelType>(0))
+            .expect_err("an unknown word");
+        assert!(e.to_string().contains("public or private"), "{e}");
+    }
 }
