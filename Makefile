@@ -8,7 +8,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config python3 python3-venv curl ca-certificates libdbus-1-dev \
 	dbus dbus-x11 gnome-keyring libsecret-tools python3-dbusmock libnotify-bin libglib2.0-bin \
 	libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev \
-	xvfb webkit2gtk-driver imagemagick postgresql nginx chromium fonts-liberation
+	xvfb webkit2gtk-driver imagemagick postgresql nginx chromium fonts-liberation \
+	fonts-noto-color-emoji fonts-noto-cjk
 VENV := .venv
 RUN_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/parley-dev
 RUN_LISTEN ?= 127.0.0.1:8080

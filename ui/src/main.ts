@@ -4,7 +4,9 @@
 import { listen } from "@tauri-apps/api/event";
 import { ask } from "./ask";
 import { $, h } from "./dom";
+import { installCompositionTracking, unlessComposing } from "./ime";
 import * as cmd from "./bindings/commands";
+import { sessionNotice, toast } from "./notice";
 import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
 import type { ChannelSid, ChannelSummary, ClientEvent, ConnectionState, DroppedFile, MemberView, NotifyPolicy, SearchHit, UiError } from "./types";
@@ -28,18 +30,9 @@ let channels: ChannelSummary[] = [];
 let panel: "members" | "settings" | "search" | null = null;
 let connection: { state: ConnectionState; last_sync: number | null } = { state: "offline", last_sync: null };
 const transfers = new Map<string, { done: number; total: number }>();
-let toastTimer: number | undefined;
 let draftTimer: number | undefined;
 
 const messageOf = (e: unknown) => sentence((e as UiError)?.message ?? String(e));
-
-function toast(text: string) {
-  const t = $("toast");
-  t.textContent = text;
-  t.hidden = false;
-  window.clearTimeout(toastTimer);
-  toastTimer = window.setTimeout(() => (t.hidden = true), 6000);
-}
 
 const timeline = new Timeline($("messages"), $("latest"), {
   me: () => me,
@@ -337,7 +330,7 @@ function openSwitcher() {
     return list;
   };
   input.oninput = () => { selected = 0; draw(); };
-  input.onkeydown = (ev) => {
+  input.onkeydown = unlessComposing((ev) => {
     const list = filterChannels(channels.filter((c) => c.status === "joined"), input.value);
     if (ev.key === "ArrowDown") { selected = Math.min(selected + 1, list.length - 1); draw(); ev.preventDefault(); }
     else if (ev.key === "ArrowUp") { selected = Math.max(selected - 1, 0); draw(); ev.preventDefault(); }
@@ -347,7 +340,7 @@ function openSwitcher() {
       d.close();
       if (c) void openChannel(c.sid);
     }
-  };
+  });
   draw();
   d.showModal();
   input.focus();
@@ -491,6 +484,7 @@ function onClientEvent(ev: ClientEvent) {
 }
 
 async function boot() {
+  installCompositionTracking(document);
   // One round trip: the listeners are asked for first, the session is
   // restored alongside, and whatever an event could have said before they
   // were in place, `enter` reads from the cache.
@@ -527,7 +521,7 @@ async function boot() {
         $<HTMLInputElement>("remember").checked,
       );
       $<HTMLInputElement>("password").value = "";
-      await enter(s.identity);
+      await enter(s.identity).then(() => sessionNotice(s));
     } catch (e) {
       err.textContent = messageOf(e);
     } finally {
@@ -536,8 +530,8 @@ async function boot() {
   });
 
   const composer = $<HTMLTextAreaElement>("composer");
-  composer.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+  composer.addEventListener("keydown", unlessComposing((ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) {
       ev.preventDefault();
       void send();
     } else if (ev.key === "ArrowUp" && composer.value === "") {
@@ -547,7 +541,7 @@ async function boot() {
         timeline.startEdit(last.sid);
       }
     }
-  });
+  }));
   composer.addEventListener("input", () => {
     if (!current) return;
     if (composer.value.trim()) void cmd.typing(current).catch(() => {});
@@ -592,14 +586,12 @@ async function boot() {
     panel = panel === "settings" ? null : "settings";
     void renderPanel();
   });
-  $<HTMLInputElement>("search").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter") void runSearch((ev.target as HTMLInputElement).value);
-  });
+  $("search").addEventListener("keydown", unlessComposing((ev) => { if (ev.key === "Enter") void runSearch($<HTMLInputElement>("search").value); }));
   $<HTMLInputElement>("dnd").addEventListener("change", (ev) => {
     void act(cmd.setDoNotDisturb((ev.target as HTMLInputElement).checked));
   });
 
-  document.addEventListener("keydown", (ev) => {
+  document.addEventListener("keydown", unlessComposing((ev) => {
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") {
       ev.preventDefault();
       if (!$("main").hidden) openSwitcher();
@@ -611,7 +603,7 @@ async function boot() {
       else if (panel) closePanel();
       else if ($<HTMLInputElement>("search").value) $<HTMLInputElement>("search").value = "";
     }
-  });
+  }));
   window.addEventListener("beforeunload", () => void saveDraft());
 
   $("signout").addEventListener("click", async () => {

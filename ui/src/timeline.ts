@@ -7,6 +7,7 @@
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
+import { unlessComposing } from "./ime";
 import type { ChannelSid, MediaSid, MemberView, MessageSid, MessageView } from "./types";
 import {
   allowed,
@@ -390,7 +391,7 @@ export class Timeline {
   private editor(m: MessageView): HTMLElement {
     const box = h("textarea", { class: "edit-box", attrs: { rows: "2", "aria-label": "Edit message" } });
     box.value = m.body;
-    box.addEventListener("keydown", (ev) => {
+    box.addEventListener("keydown", unlessComposing((ev) => {
       if (ev.key === "Escape") {
         ev.preventDefault();
         ev.stopPropagation();
@@ -402,7 +403,7 @@ export class Timeline {
         this.editing = null;
         void cmd.edit(m.channel_sid, m.sid, body).catch((e) => this.host.error(String(e?.message ?? e)));
       }
-    });
+    }));
     return h("div", { class: "editing" }, box, h("div", { class: "hint" }, "Enter to save · Esc to cancel"));
   }
 

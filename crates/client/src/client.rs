@@ -224,6 +224,18 @@ impl Client {
         &self.inner.session.account
     }
 
+    /// Whether this account's session was kept for the next start (see
+    /// [`Session::is_kept`]).
+    pub fn session_is_kept(&self) -> bool {
+        self.inner.session.is_kept()
+    }
+
+    /// Why the session the user asked to keep cannot be kept on this
+    /// machine (the secret store's answer); None when it is kept.
+    pub fn session_not_kept(&self) -> Option<String> {
+        self.inner.session.not_kept()
+    }
+
     /// Starts the sync engine and the outbox worker (once).
     pub fn start(&self) {
         if self.inner.started.swap(true, Ordering::SeqCst) {

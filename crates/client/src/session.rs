@@ -3,7 +3,13 @@
 //! in memory when the user did not ask to be remembered). Refreshes are
 //! serialized: refresh tokens rotate, and presenting a used one again would
 //! revoke the session.
+//!
+//! A machine without a working secret store (no Secret Service on a plain X
+//! session or some tiling desktops) does not stop anyone signing in: the
+//! session is then kept in memory only, [`Session::not_kept`] says why, and
+//! the next start asks for the password again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use parley_protocol::token::TokenResponse;
@@ -72,7 +78,11 @@ pub struct Session {
     pub account: Account,
     api: Api,
     secrets: Arc<dyn SecretStore>,
-    remember: bool,
+    /// Whether the refresh token goes to the secret store: asked for, and
+    /// the store works.
+    remember: AtomicBool,
+    /// Why a session the user asked to keep is not kept.
+    not_kept: std::sync::Mutex<Option<String>>,
     tokens: Mutex<Tokens>,
     /// The client's "now" (shared with its cache; tests advance it).
     clock: parley_protocol::Clock,
@@ -112,7 +122,8 @@ impl Session {
             account,
             api,
             secrets,
-            remember,
+            remember: AtomicBool::new(remember),
+            not_kept: std::sync::Mutex::new(None),
             tokens: Mutex::new(Tokens {
                 access: None,
                 refresh: None,
@@ -130,7 +141,8 @@ impl Session {
             account,
             api,
             secrets,
-            remember: true,
+            remember: AtomicBool::new(true),
+            not_kept: std::sync::Mutex::new(None),
             tokens: Mutex::new(Tokens {
                 access: None,
                 refresh: None,
@@ -147,11 +159,37 @@ impl Session {
             t.expires_in,
         ));
         tokens.refresh = Some(t.refresh_token.clone());
-        if self.remember {
-            self.secrets
-                .set(&self.account.secret_name(), &t.refresh_token)?;
-        }
+        self.keep(&t.refresh_token);
         Ok(())
+    }
+
+    /// Puts the refresh token in the secret store when the session is to be
+    /// kept. A store that refuses it makes this a session of this run only:
+    /// signing in still works, and [`Session::not_kept`] says why.
+    fn keep(&self, refresh: &str) {
+        if !self.remember.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.secrets.set(&self.account.secret_name(), refresh) {
+            tracing::warn!(error = %e, "the session cannot be kept on this machine");
+            self.remember.store(false, Ordering::Relaxed);
+            if let Ok(mut why) = self.not_kept.lock() {
+                *why = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Whether a session from an earlier run can go on: its refresh token is
+    /// in the secret store and the store answers. When not, the app asks for
+    /// the password instead of opening a session that can only end.
+    pub fn is_kept(&self) -> bool {
+        matches!(self.secrets.get(&self.account.secret_name()), Ok(Some(_)))
+    }
+
+    /// Why this session, asked to be kept, is not: the secret store's
+    /// answer. None when it is kept (or was not asked to be).
+    pub fn not_kept(&self) -> Option<String> {
+        self.not_kept.lock().ok().and_then(|w| w.clone())
     }
 
     /// The clock this session (and its account's cache) reads.
@@ -180,10 +218,16 @@ impl Session {
     async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<String> {
         let refresh = match &tokens.refresh {
             Some(r) => r.clone(),
-            None => self
-                .secrets
-                .get(&self.account.secret_name())?
-                .ok_or(ClientError::NotSignedIn)?,
+            // A store that cannot be read holds no session either: sign in
+            // again (never a retry loop on a store that is not there).
+            None => match self.secrets.get(&self.account.secret_name()) {
+                Ok(Some(r)) => r,
+                Ok(None) => return Err(ClientError::NotSignedIn),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the kept session cannot be read; sign in again");
+                    return Err(ClientError::NotSignedIn);
+                }
+            },
         };
         let t = self.api.refresh(&refresh).await?;
         tokens.access = Some((
@@ -192,10 +236,7 @@ impl Session {
             t.expires_in,
         ));
         tokens.refresh = Some(t.refresh_token.clone());
-        if self.remember {
-            self.secrets
-                .set(&self.account.secret_name(), &t.refresh_token)?;
-        }
+        self.keep(&t.refresh_token);
         Ok(t.access_token)
     }
 
@@ -204,7 +245,7 @@ impl Session {
         let mut tokens = self.tokens.lock().await;
         let refresh = match tokens.refresh.take() {
             Some(r) => Some(r),
-            None => self.secrets.get(&self.account.secret_name())?,
+            None => self.secrets.get(&self.account.secret_name()).ok().flatten(),
         };
         tokens.access = None;
         if let Some(r) = refresh {
@@ -212,6 +253,10 @@ impl Session {
                 tracing::warn!(error = %e, "could not revoke the refresh token on the server");
             }
         }
-        self.secrets.delete(&self.account.secret_name())
+        // Without a working store there is nothing kept to forget.
+        if let Err(e) = self.secrets.delete(&self.account.secret_name()) {
+            tracing::info!(error = %e, "no kept session to remove");
+        }
+        Ok(())
     }
 }

@@ -56,6 +56,9 @@ impl Shell {
 pub struct SessionView {
     pub identity: String,
     pub server_url: String,
+    /// Set when "Keep me signed in" was asked for and this machine's secret
+    /// store refused it: why, in the store's words. The window says so once.
+    pub not_kept: Option<String>,
 }
 
 /// What the sign-in screen starts with.
@@ -104,6 +107,7 @@ pub(crate) async fn activate<R: Runtime>(
     let view = SessionView {
         identity: client.account().identity.clone(),
         server_url: client.account().server_url.clone(),
+        not_kept: client.session_not_kept(),
     };
     *shell.client.lock().await = Some(client);
     view

@@ -32,6 +32,10 @@ pub async fn restore<R: Runtime>(
         notifier(&app),
     )
     .map_err(ui)?;
+    // Not kept (not asked to be, or no working secret store): sign in again.
+    if !client.session_is_kept() {
+        return Ok(None);
+    }
     Ok(Some(activate(&app, &shell, client).await))
 }
 

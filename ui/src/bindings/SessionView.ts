@@ -3,4 +3,9 @@
 /**
  * Who is signed in, for the window.
  */
-export type SessionView = { identity: string, server_url: string, };
+export type SessionView = { identity: string, server_url: string, 
+/**
+ * Set when "Keep me signed in" was asked for and this machine's secret
+ * store refused it: why, in the store's words. The window says so once.
+ */
+not_kept: string | null, };

@@ -161,7 +161,7 @@ fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<b
         }
     }
     conn.prepare_cached("INSERT INTO messages_fts(rowid, body) VALUES (?1, ?2)")?
-        .execute(params![key, m.body])?;
+        .execute(params![key, super::search_text::for_index(&m.body)])?;
     Ok(true)
 }
 

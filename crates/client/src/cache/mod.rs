@@ -7,6 +7,7 @@ use parley_protocol::UserChannelStatus;
 mod apply;
 mod media;
 mod outbox;
+mod search_text;
 mod states;
 mod views;
 
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_media.sql"),
     include_str!("../../migrations/0004_channel_keys.sql"),
     include_str!("../../migrations/0005_fts_merge.sql"),
+    include_str!("../../migrations/0006_cjk_search.sql"),
 ];
 
 /// The schema version this build writes.
@@ -103,6 +105,7 @@ impl Cache {
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
              PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4096;",
         )?;
+        search_text::register(&conn)?;
         migrate(&mut conn)?;
         Ok(Cache {
             conn: Mutex::new(conn),
@@ -113,6 +116,7 @@ impl Cache {
     /// An in-memory cache (unit tests).
     pub fn in_memory() -> Result<Cache> {
         let mut conn = Connection::open_in_memory()?;
+        search_text::register(&conn)?;
         migrate(&mut conn)?;
         Ok(Cache {
             conn: Mutex::new(conn),
@@ -326,5 +330,95 @@ mod tests {
         c.store_messages(CH_A, &[msg(CH_A, 2, 300, "more café")], false)
             .expect("write after upgrade");
         assert_eq!(c.search("cafe", None, 10).expect("search").len(), 2);
+    }
+
+    fn bodies(c: &Cache, q: &str) -> Vec<String> {
+        c.search(q, None, 10)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.message.body)
+            .collect()
+    }
+
+    #[test]
+    fn words_inside_chinese_japanese_and_korean_text_are_found() {
+        let c = Cache::in_memory().expect("cache");
+        c.store_messages(
+            CH_A,
+            &[
+                msg(CH_A, 0, 100, "我們明天下午開會討論預算"),
+                msg(CH_A, 1, 200, "Q3預算review 已經寄出"),
+                msg(CH_A, 2, 300, "會議室を予約しました"),
+                msg(CH_A, 3, 400, "회의실 예약했어요"),
+                msg(CH_A, 4, 500, "預，算 and 算預 are not the word"),
+            ],
+            true,
+        )
+        .expect("stored");
+        assert_eq!(
+            bodies(&c, "預算"),
+            ["Q3預算review 已經寄出", "我們明天下午開會討論預算"],
+            "inside a run, newest first, and not where the characters are apart or reversed"
+        );
+        assert_eq!(bodies(&c, "討論"), ["我們明天下午開會討論預算"]);
+        assert_eq!(bodies(&c, "開會討論預算"), ["我們明天下午開會討論預算"]);
+        assert_eq!(
+            bodies(&c, "「預算」？"),
+            bodies(&c, "預算"),
+            "punctuation in the query is ignored"
+        );
+        assert_eq!(
+            bodies(&c, "q3預算"),
+            ["Q3預算review 已經寄出"],
+            "mixed with Latin, case folded"
+        );
+        assert_eq!(bodies(&c, "review"), ["Q3預算review 已經寄出"]);
+        assert_eq!(bodies(&c, "予約"), ["會議室を予約しました"]);
+        assert_eq!(bodies(&c, "의실"), ["회의실 예약했어요"]);
+        assert!(
+            bodies(&c, "預討").is_empty(),
+            "characters that do not stand together"
+        );
+        let hit = c.search("預算", None, 10).expect("search");
+        assert_eq!(
+            hit[1].snippet, "我們明天下午開會討論[預算]",
+            "the match is marked, no markers left"
+        );
+    }
+
+    #[test]
+    fn an_edited_or_deleted_cjk_message_is_reindexed() {
+        let c = Cache::in_memory().expect("cache");
+        c.store_messages(CH_A, &[msg(CH_A, 0, 100, "討論預算")], true)
+            .expect("stored");
+        let mut edited = msg(CH_A, 0, 100, "討論時程");
+        edited.was_edited = true;
+        c.store_messages(CH_A, &[edited], true).expect("edit");
+        assert!(bodies(&c, "預算").is_empty());
+        assert_eq!(bodies(&c, "時程"), ["討論時程"]);
+    }
+
+    #[test]
+    fn a_version_5_cache_is_reindexed_for_cjk_search() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            let tx = conn.transaction().expect("tx");
+            for m in &MIGRATIONS[..5] {
+                tx.execute_batch(m).expect("old schema");
+            }
+            tx.execute_batch(
+                "PRAGMA user_version = 5;
+                 INSERT INTO channel_keys (sid) VALUES ('CH0000000000000000000000000000000a');
+                 INSERT INTO messages (ch, idx, id, sid, author, body, created_at, updated_at)
+                 VALUES (1, 0, 100, 'IM00000000000000000000000000000001', 'bob', '我們明天下午開會討論預算', 1, 1);
+                 INSERT INTO messages_fts(rowid, body) VALUES (100, '我們明天下午開會討論預算');",
+            )
+            .expect("v5 rows");
+            tx.commit().expect("commit");
+        }
+        let c = Cache::open(&path).expect("upgrade");
+        assert_eq!(bodies(&c, "預算"), ["我們明天下午開會討論預算"]);
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use parley_protocol::{ChannelSid, ChannelType, MessageSid};
 
 use super::states::{ChannelStatus, MessageState, NotifyPolicy};
-use super::{Cache, MediaView};
+use super::{search_text, Cache, MediaView};
 use crate::error::Result;
 
 /// One row of the sidebar.
@@ -344,7 +344,7 @@ impl Cache {
         }
         let exact = words
             .iter()
-            .map(|w| format!("\"{w}\""))
+            .map(|w| search_text::phrase(w))
             .collect::<Vec<_>>()
             .join(" ");
         let hits = self.search_fts(&exact, channel, limit)?;
@@ -367,7 +367,7 @@ impl Cache {
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
             Ok(SearchHit {
                 message: message(r)?,
-                snippet: r.get(11)?,
+                snippet: search_text::tidy(&r.get::<_, String>(11)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

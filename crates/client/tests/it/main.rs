@@ -7,6 +7,7 @@ mod chaos;
 mod common;
 mod desktop_notifications;
 mod media;
+mod no_secret_store;
 mod resilience;
 mod secret_service;
 mod sync;

@@ -439,6 +439,7 @@ fn bodies(messages: &[Value]) -> Vec<String> {
 }
 
 mod channels;
+mod ime;
 mod notifications;
 mod session;
 mod timeline;

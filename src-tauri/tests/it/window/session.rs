@@ -368,3 +368,136 @@ async fn the_window_keeps_its_size_and_place_and_a_second_start_wakes_the_first(
     );
     d.quit().await;
 }
+
+/// A session bus with no Secret Service on it, and none it could start (no
+/// service directories): what a plain X session or some tiling desktops
+/// give the app.
+struct BusWithoutSecrets {
+    daemon: std::process::Child,
+    address: String,
+    _dir: tempfile::TempDir,
+}
+
+impl BusWithoutSecrets {
+    fn start() -> BusWithoutSecrets {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = dir.path().join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+                dir.path().display()
+            ),
+        )
+        .expect("bus config");
+        let mut daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon");
+        let mut line = String::new();
+        let out = daemon.stdout.take().expect("stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line)
+            .expect("the bus prints its address");
+        BusWithoutSecrets {
+            daemon,
+            address: line.trim().to_owned(),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for BusWithoutSecrets {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
+async fn without_a_secret_service_sign_in_works_says_so_once_and_the_next_start_asks_for_the_password(
+) {
+    let w = World::start().await;
+    w.general().await;
+    w.bob_says("general", "hello without a keyring").await;
+    let bus = BusWithoutSecrets::start();
+    let data = tempfile::tempdir().expect("data");
+    let keyring = format!("parley-e2e-nokeyring-{}", std::process::id());
+    let url = w.server.url();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
+    {
+        let d = Driver::start_with(data.path(), &url, &keyring, "no_secret_service", &env).await;
+        d.type_into("#username", "alice").await;
+        d.type_into("#password", PASSWORD).await;
+        assert_eq!(
+            d.script(
+                "return document.getElementById('remember').checked;",
+                json!([])
+            )
+            .await,
+            true,
+            "Keep me signed in is asked for"
+        );
+        d.click("#signin-button").await;
+        // Signed in, not a dead end: the history is there.
+        d.until_text("#messages", "history", |t| {
+            t.contains("hello without a keyring")
+        })
+        .await;
+        let notice = d
+            .until_text("#notice-text", "the notice", |t| !t.is_empty())
+            .await;
+        assert!(notice.contains("can't keep you signed in"), "{notice}");
+        assert!(notice.contains("ask for your password"), "{notice}");
+        assert!(
+            d.text("#signin-error").await.is_empty(),
+            "no error on the way in"
+        );
+        d.screenshot("01-signed-in-not-kept").await;
+        d.click("#notice-close").await;
+        assert_eq!(
+            d.script(
+                "return document.getElementById('notice').hidden;",
+                json!([])
+            )
+            .await,
+            true,
+            "the notice goes once dismissed"
+        );
+        // The session works: a message goes out.
+        d.type_into("#composer", "sent without a keyring\u{E007}")
+            .await;
+        d.until_text("#messages", "own message", |t| {
+            t.contains("sent without a keyring")
+        })
+        .await;
+        d.quit().await;
+    }
+    assert_eq!(w.count_on_server("sent without a keyring").await, 1);
+    // The next start asks for the password (the sign-in screen, with the
+    // server filled in), instead of hanging on a session it cannot read.
+    let d = Driver::start_with(data.path(), &url, &keyring, "no_secret_service", &env).await;
+    d.until_text("#signin h1", "the sign-in screen", |t| t == "Parley")
+        .await;
+    let shown = d
+        .script(
+            "return !document.getElementById('signin').hidden && document.getElementById('main').hidden;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(shown, true, "the sign-in screen, not the conversation");
+    d.screenshot("02-next-start-asks-for-the-password").await;
+    d.quit().await;
+}
