@@ -99,9 +99,13 @@ export class Timeline {
     this.editing = null;
     this.highlight = null;
     this.rows.clear();
-    this.messages = await cmd.messages(channel, null, PAGE);
+    const page = await cmd.messages(channel, null, PAGE);
+    // Another channel was opened while this one was read: it wins.
+    if (channel !== this.channel) return;
+    this.messages = page;
     this.atNewest = true;
     await this.loadMembers();
+    if (channel !== this.channel) return;
     this.render();
     const divider = this.list.querySelector<HTMLElement>(".unread-divider");
     if (divider) divider.scrollIntoView({ block: "center" });
@@ -115,18 +119,26 @@ export class Timeline {
     this.highlight = index;
     const before = await cmd.messages(channel, index + 1, 50);
     const after = await cmd.messagesAfter(channel, index, 50);
-    this.messages = [...before, ...after];
-    this.atNewest = after.length < 50;
-    if (this.atNewest) this.messages = await cmd.messages(channel, null, Math.max(PAGE, this.messages.length));
+    let page = [...before, ...after];
+    const atNewest = after.length < 50;
+    if (atNewest) page = await cmd.messages(channel, null, Math.max(PAGE, page.length));
+    if (channel !== this.channel) return;
+    this.messages = page;
+    this.atNewest = atNewest;
     await this.loadMembers();
+    if (channel !== this.channel) return;
     this.render();
     this.list.querySelector<HTMLElement>(`[data-index="${index}"]`)?.scrollIntoView({ block: "center" });
   }
 
   async loadMembers(): Promise<void> {
-    if (!this.channel) return;
-    this.members = await cmd.members(this.channel).catch(() => []);
-    this.perms = await cmd.permissions(this.channel).catch(() => []);
+    const channel = this.channel;
+    if (!channel) return;
+    const members = await cmd.members(channel).catch(() => []);
+    const perms = await cmd.permissions(channel).catch(() => []);
+    if (channel !== this.channel) return;
+    this.members = members;
+    this.perms = perms;
   }
 
   /** Reads the window again after the cache changed. */
@@ -135,13 +147,18 @@ export class Timeline {
     if (!channel) return;
     const stick = this.nearBottom();
     const indexed = this.messages.filter((m) => m.index !== null);
+    let page = this.messages;
     if (this.atNewest) {
-      this.messages = await cmd.messages(channel, null, Math.max(PAGE, indexed.length));
+      page = await cmd.messages(channel, null, Math.max(PAGE, indexed.length));
     } else if (indexed.length > 0) {
       const first = indexed[0].index as number;
-      this.messages = await cmd.messagesAfter(channel, first - 1, indexed.length);
+      page = await cmd.messagesAfter(channel, first - 1, indexed.length);
     }
+    // A read of a channel the user has left since is dropped, never drawn.
+    if (channel !== this.channel) return;
+    this.messages = page;
     await this.loadMembers();
+    if (channel !== this.channel) return;
     this.render();
     if (stick && this.atNewest) this.toBottom();
   }
@@ -247,16 +264,21 @@ export class Timeline {
     const channel = this.channel;
     if (!channel) return;
     const top = this.list.scrollTop;
-    this.messages = await cmd.messages(channel, null, Math.min(MAX_ROWS, Math.max(PAGE, count)));
+    const page = await cmd.messages(channel, null, Math.min(MAX_ROWS, Math.max(PAGE, count)));
+    if (channel !== this.channel) return;
+    this.messages = page;
     this.render();
     this.list.scrollTop = top;
   }
 
   async jumpToLatest(): Promise<void> {
-    if (!this.channel) return;
+    const channel = this.channel;
+    if (!channel) return;
     if (!this.atNewest) {
+      const page = await cmd.messages(channel, null, PAGE);
+      if (channel !== this.channel) return;
       this.rows.clear();
-      this.messages = await cmd.messages(this.channel, null, PAGE);
+      this.messages = page;
       this.atNewest = true;
       this.render();
     }
