@@ -279,7 +279,7 @@ async function runSearch(query: string) {
     return c ? channelName(c) : sid;
   };
   p.replaceChildren(
-    h("header", {}, h("h2", {}, hits.length ? `${hits.length} results` : "No results"),
+    h("header", {}, h("h2", {}, hits.length ? `${hits.length} ${hits.length === 1 ? "result" : "results"}` : "No results"),
       h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×")),
     h("ul", { class: "results" },
       ...hits.map((hit) => {

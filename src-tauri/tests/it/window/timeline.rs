@@ -125,6 +125,39 @@ async fn unread_badges_scrolling_back_through_500_messages_and_search_in_the_rea
     )
     .await;
     d.screenshot("03-search-result-in-context").await;
+
+    // Chinese: a word inside a run of characters is found and marked; the
+    // same characters apart are not.
+    w.bob_says("general", "我們明天下午開會討論預算").await;
+    w.bob_says("general", "預，算不是一個詞").await;
+    d.click("#latest").await;
+    d.until_text("#messages", "the Chinese messages", |t| {
+        t.contains("預，算不是一個詞")
+    })
+    .await;
+    d.replace_text("#search", "預算\u{E007}").await;
+    d.until_text("#panel", "the Chinese result", |t| t.contains("開會討論"))
+        .await;
+    let results = d
+        .script(
+            "return [...document.querySelectorAll('#panel .results li')].map(li => li.innerText);",
+            json!([]),
+        )
+        .await;
+    let results = results.as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        results.len(),
+        1,
+        "one hit, not the characters apart: {results:?}"
+    );
+    let marked = d
+        .script(
+            "return [...document.querySelectorAll('#panel .results mark')].map(m => m.innerText);",
+            json!([]),
+        )
+        .await;
+    assert_eq!(marked, json!(["預算"]), "the match is marked");
+    d.screenshot("04-chinese-search").await;
     d.quit().await;
 }
 
