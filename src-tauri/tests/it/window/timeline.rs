@@ -158,8 +158,47 @@ async fn unread_badges_scrolling_back_through_500_messages_and_search_in_the_rea
         .await;
     assert_eq!(marked, json!(["預算"]), "the match is marked");
     d.screenshot("04-chinese-search").await;
+
+    // Emoji render as emoji, not as empty boxes: the message's own font,
+    // drawn on a canvas, gives coloured pixels (a missing glyph is a grey
+    // outline).
+    w.bob_says("general", "ship it 🚀😀").await;
+    d.until_text("#messages", "the emoji message", |t| t.contains("ship it"))
+        .await;
+    let coloured = d
+        .script(EMOJI_PIXELS, json!(["ship it 🚀😀", "🚀😀"]))
+        .await;
+    assert!(
+        coloured.as_u64().unwrap_or(0) > 50,
+        "the emoji are drawn in colour in the timeline's font ({coloured} coloured pixels)"
+    );
+    d.screenshot("05-emoji").await;
     d.quit().await;
 }
+
+/// Draws `arguments[1]` in the font of the message whose text contains
+/// `arguments[0]` and counts its strongly coloured pixels.
+const EMOJI_PIXELS: &str = r#"
+const [needle, glyphs] = arguments;
+const row = [...document.querySelectorAll('#messages li')].find(li => li.innerText.includes(needle));
+if (!row) return -1;
+const body = [...row.querySelectorAll('*')].find(e => e.children.length === 0 && e.textContent.includes(needle)) || row;
+const style = getComputedStyle(body);
+const c = document.createElement('canvas');
+c.width = 200; c.height = 60;
+const g = c.getContext('2d');
+g.font = `40px ${style.fontFamily}`;
+g.textBaseline = 'top';
+g.fillStyle = '#000';
+g.fillText(glyphs, 4, 4);
+const px = g.getImageData(0, 0, c.width, c.height).data;
+let n = 0;
+for (let i = 0; i < px.length; i += 4) {
+  const [r, gr, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
+  if (a > 128 && Math.max(r, gr, b) - Math.min(r, gr, b) > 80) n++;
+}
+return n;
+"#;
 
 /// Makes a noisy PNG picture in the page and pastes it into the composer,
 /// recording the upload progress bar's largest value as it is shown.
