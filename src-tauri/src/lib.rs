@@ -100,6 +100,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::session::restore,
             commands::session::sign_in,
             commands::session::sign_out,
+            commands::language::language,
+            commands::language::set_language,
             commands::chat::channels,
             commands::chat::messages,
             commands::chat::send,

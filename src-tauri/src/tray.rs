@@ -1,7 +1,10 @@
 //! The tray icon: the unread count (in its tooltip, as a label where the
 //! desktop shows one, and as the window's badge on docks that support it),
-//! and a menu to show the window, toggle do-not-disturb and quit.
+//! and a menu to show the window, toggle do-not-disturb and quit — in the
+//! language the shell speaks (`relabel` after a change).
 
+use parley_client::args;
+use parley_client::i18n::{Args, Words};
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -12,11 +15,39 @@ use crate::show_window;
 const TRAY_ID: &str = "parley";
 const DND_ID: &str = "dnd";
 
+/// The menu's items, kept to relabel them (app state).
+struct Items<R: Runtime> {
+    show: MenuItem<R>,
+    dnd: CheckMenuItem<R>,
+    quit: MenuItem<R>,
+}
+
+fn words<R: Runtime>(app: &AppHandle<R>) -> std::sync::Arc<Words> {
+    match app.try_state::<Shell>() {
+        Some(shell) => shell.words(),
+        None => std::sync::Arc::new(Words::new(parley_client::i18n::FALLBACK)),
+    }
+}
+
 /// Creates the tray icon.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
-    let show = MenuItem::with_id(app, "show", "Show Parley", true, None::<&str>)?;
-    let dnd = CheckMenuItem::with_id(app, DND_ID, "Do not disturb", true, false, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let w = words(app);
+    let none = Args::new();
+    let show = MenuItem::with_id(app, "show", w.text("tray-show", &none), true, None::<&str>)?;
+    let dnd = CheckMenuItem::with_id(
+        app,
+        DND_ID,
+        w.text("tray-do-not-disturb", &none),
+        true,
+        false,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(app, "quit", w.text("tray-quit", &none), true, None::<&str>)?;
+    app.manage(Items {
+        show: show.clone(),
+        dnd: dnd.clone(),
+        quit: quit.clone(),
+    });
     let menu = Menu::with_items(
         app,
         &[&show, &dnd, &PredefinedMenuItem::separator(app)?, &quit],
@@ -52,13 +83,19 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
     tray.build(app)
 }
 
+/// Says the menu in `words` (after a change of language).
+pub fn relabel<R: Runtime>(app: &AppHandle<R>, words: &Words) {
+    if let Some(items) = app.try_state::<Items<R>>() {
+        let none = Args::new();
+        let _ = items.show.set_text(words.text("tray-show", &none));
+        let _ = items.dnd.set_text(words.text("tray-do-not-disturb", &none));
+        let _ = items.quit.set_text(words.text("tray-quit", &none));
+    }
+}
+
 /// Shows the unread count on the tray icon and the window's badge.
 pub fn set_unread<R: Runtime>(app: &AppHandle<R>, unread: i64) {
-    let text = match unread {
-        0 => "Parley".to_owned(),
-        1 => "Parley — 1 unread message".to_owned(),
-        n => format!("Parley — {n} unread messages"),
-    };
+    let text = words(app).text("tray-tooltip", &args!("count" => unread.max(0)));
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let _ = tray.set_tooltip(Some(&text));
         let label = (unread > 0).then(|| {

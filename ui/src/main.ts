@@ -1,38 +1,27 @@
 // The window: renders what parley-client has in its cache and sends the
-// user's intents back through the shell's commands. Message text is only
-// ever set as text (see dom.ts), never as HTML.
+// user's intents back through the shell's commands, in the user's language
+// (i18n.ts). Message text is only ever set as text (see dom.ts), never as
+// HTML. The sidebar's lists, the side panel and settings are their own
+// modules (sidebar.ts, panel.ts, settings.ts); this wires them together.
 import { listen } from "@tauri-apps/api/event";
-import { ask } from "./ask";
 import { $, h } from "./dom";
+import { errorText, localize, t, useLanguage } from "./i18n";
 import { installCompositionTracking, unlessComposing } from "./ime";
 import * as cmd from "./bindings/commands";
 import { sessionNotice, toast } from "./notice";
+import { Panel } from "./panel";
+import { drawSidebar } from "./sidebar";
 import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
-import type { ChannelSid, ChannelSummary, ClientEvent, ConnectionState, DroppedFile, MemberView, NotifyPolicy, SearchHit, UiError } from "./types";
-import {
-  badge,
-  channelName,
-  connectionText,
-  filterChannels,
-  formatBytes,
-  lastOwnEditable,
-  presence,
-  presenceTitle,
-  sentence,
-  snippetParts,
-  typingText,
-} from "./view";
+import type { ChannelSid, ChannelSummary, ClientEvent, ConnectionState, DroppedFile } from "./types";
+import { badge, channelLabel, channelName, connectionText, filterChannels, formatBytes, lastOwnEditable, listOf, typingText } from "./view";
 
 let me = "";
 let current: ChannelSid | null = null;
 let channels: ChannelSummary[] = [];
-let panel: "members" | "settings" | "search" | null = null;
 let connection: { state: ConnectionState; last_sync: number | null } = { state: "offline", last_sync: null };
 const transfers = new Map<string, { done: number; total: number }>();
 let draftTimer: number | undefined;
-
-const messageOf = (e: unknown) => sentence((e as UiError)?.message ?? String(e));
 
 const timeline = new Timeline($("messages"), $("latest"), {
   me: () => me,
@@ -46,49 +35,19 @@ function show(signedIn: boolean) {
   $("main").hidden = !signedIn;
 }
 
-function preview(c: ChannelSummary): string {
-  const m = c.last_message;
-  if (!m) return "";
-  if (m.deleted) return `${m.author}: message deleted`;
-  const text = m.body || (m.media ? `File: ${m.media.filename ?? "file"}` : "");
-  return `${m.author}: ${text}`;
-}
-
 async function renderChannels() {
   await drawChannels(await cmd.channels());
 }
 
 async function drawChannels(list: ChannelSummary[]) {
   channels = list;
-  const joined = channels.filter((c) => c.status === "joined");
-  const invited = channels.filter((c) => c.status === "invited");
-  $("channels").replaceChildren(
-    ...joined.map((c) => {
-      const b = badge(c);
-      return h("li", {
-          class: "channel" + (c.sid === current ? " active" : "") + (b ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
-          data: { sid: c.sid },
-          on: { click: () => void openChannel(c.sid) },
-        },
-        h("span", { class: "name" }, (c.kind === "private" ? "◆ " : "# ") + channelName(c)),
-        b ? h("span", { class: "badge", attrs: { "aria-label": `${b} unread` } }, b) : null,
-        h("span", { class: "preview" }, preview(c)),
-      );
-    }),
-  );
+  drawSidebar(channels, current, {
+    open: (sid) => void openChannel(sid),
+    accept: (sid) => void act(cmd.acceptInvite(sid).then(() => openChannel(sid))),
+    decline: (sid) => void act(cmd.declineInvite(sid)),
+  });
   markFirstList();
-  $("invites-title").hidden = invited.length === 0;
-  $("invites").replaceChildren(
-    ...invited.map((c) =>
-      h("li", { class: "channel invite", data: { sid: c.sid } },
-        h("span", { class: "name" }, "✉ " + channelName(c)),
-        h("span", { class: "invite-actions" },
-          h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.acceptInvite(c.sid).then(() => openChannel(c.sid))) } }, "Accept"),
-          h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.declineInvite(c.sid)) } }, "Decline"),
-        ),
-      ),
-    ),
-  );
+  const joined = channels.filter((c) => c.status === "joined");
   if (!current && joined.length > 0) {
     const last = asChannelSid(localStorage.getItem("parley-last-channel"));
     await openChannel(joined.find((c) => c.sid === last)?.sid ?? joined[0].sid);
@@ -119,7 +78,7 @@ async function act(p: Promise<unknown>) {
   try {
     await p;
   } catch (e) {
-    toast(messageOf(e));
+    toast(errorText(e));
   }
 }
 
@@ -139,172 +98,32 @@ async function openChannel(sid: ChannelSid) {
   if (composer.value) composer.value = "";
   localStorage.setItem("parley-last-channel", sid);
   const c = channels.find((x) => x.sid === sid);
-  $("channel-title").textContent = c ? (c.kind === "private" ? "◆ " : "# ") + channelName(c) : "";
+  $("channel-title").textContent = c ? channelLabel(c) : "";
   $("typing").textContent = "";
   const draft = await cmd.draft(sid).catch(() => null);
   if (current === sid && composer.value === "") composer.value = draft ?? "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
   await cmd.openChannel(sid).catch(() => {});
   await renderChannels();
-  if (panel === "members" || panel === "settings") await renderPanel();
+  if (panel.open === "members" || panel.open === "settings") await panel.render();
   composer.focus();
 }
 
-// ---- side panel: members, settings, search results ----
-
-async function renderPanel() {
-  const p = $("panel");
-  p.hidden = panel === null;
-  if (!panel) return;
-  const close = h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×");
-  if (panel === "members" && current) {
-    const channel = current;
-    const members = await cmd.members(channel).catch(() => [] as MemberView[]);
-    const perms = await cmd.permissions(channel).catch(() => [] as string[]);
-    const may = (p: string) => perms.length === 0 || perms.includes(p);
-    const invite = h("input", { attrs: { placeholder: "Invite by username", "aria-label": "Invite by username" } });
-    p.replaceChildren(
-      h("header", {}, h("h2", {}, `Members (${members.length})`), close),
-      h("ul", { class: "members" },
-        ...members.map((m) =>
-          h("li", {},
-            h("span", { class: "presence " + presence(m.online), title: presenceTitle(m.online) }),
-            m.friendly_name ? `${m.friendly_name} (${m.identity})` : m.identity,
-            m.identity === me ? " — you" : "",
-            m.identity !== me && perms.includes("removeMember")
-              ? h("button", {
-                  class: "link danger",
-                  attrs: { type: "button" },
-                  on: {
-                    click: async () => {
-                      if (await ask(`Remove ${m.identity} from this channel?`, "Remove"))
-                        void act(cmd.removeMember(channel, m.identity).then(renderPanel));
-                    },
-                  },
-                }, " Remove")
-              : null,
-          ),
-        ),
-      ),
-      !may("inviteMember") ? "" : h("form", {
-          class: "invite-form",
-          on: {
-            submit: (ev) => {
-              ev.preventDefault();
-              const who = invite.value.trim();
-              if (!who) return;
-              void act(cmd.invite(channel, who).then(() => {
-                invite.value = "";
-                toast(`Invited ${who}`);
-              }));
-            },
-          },
-        },
-        invite,
-        h("button", { attrs: { type: "submit" } }, "Invite"),
-      ),
-      h("button", {
-          class: "danger",
-          attrs: { type: "button" },
-          on: {
-            click: async () => {
-              if (!(await ask("Leave this channel?", "Leave"))) return;
-              void act(cmd.leave(channel).then(() => {
-                current = null;
-                closePanel();
-                return renderChannels();
-              }));
-            },
-          },
-        },
-        "Leave channel",
-      ),
-    );
-  } else if (panel === "settings" && current) {
-    const c = channels.find((x) => x.sid === current);
-    if (!c) return;
-    const channel = c.sid;
-    const level = (value: NotifyPolicy, label: string) =>
-      h("label", { class: "check" },
-        (() => {
-          const r = h("input", { attrs: { type: "radio", name: "notify", value } });
-          r.checked = c.notify === value;
-          r.addEventListener("change", () => void act(cmd.setNotifyLevel(channel, value).then(renderChannels)));
-          return r;
-        })(),
-        label,
-      );
-    p.replaceChildren(
-      h("header", {}, h("h2", {}, "Channel settings"), close),
-      h("dl", {},
-        h("dt", {}, "Name"), h("dd", {}, channelName(c)),
-        h("dt", {}, "Unique name"), h("dd", {}, c.unique_name ?? "—"),
-        h("dt", {}, "Type"), h("dd", {}, c.kind),
-        h("dt", {}, "Members"), h("dd", {}, String(c.members_count)),
-        h("dt", {}, "Attributes"), h("dd", {}, h("pre", { class: "attributes" }, prettyJson(c.attributes))),
-      ),
-      h("fieldset", {}, h("legend", {}, "Notifications"), level("all", "All messages"), level("mentions", "Mentions only"), level("muted", "Muted")),
-      h("button", { attrs: { type: "button" }, on: { click: () => void act(cmd.markRead(channel).then(renderChannels)) } }, "Mark all read"),
-    );
-  }
-}
-
-/** Attributes as indented JSON text (or as they are, if not JSON). */
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
-
-function closePanel() {
-  panel = null;
-  $("panel").hidden = true;
-}
-
-async function runSearch(query: string) {
-  if (!query.trim()) return closePanel();
-  panel = "search";
-  const p = $("panel");
-  p.hidden = false;
-  let hits: SearchHit[] = [];
-  try {
-    hits = await cmd.search(query, null);
-  } catch (e) {
-    toast(messageOf(e));
-  }
-  const name = (sid: ChannelSid) => {
-    const c = channels.find((x) => x.sid === sid);
-    return c ? channelName(c) : sid;
-  };
-  p.replaceChildren(
-    h("header", {}, h("h2", {}, hits.length ? `${hits.length} ${hits.length === 1 ? "result" : "results"}` : "No results"),
-      h("button", { class: "close", attrs: { type: "button", "aria-label": "Close" }, on: { click: () => closePanel() } }, "×")),
-    h("ul", { class: "results" },
-      ...hits.map((hit) => {
-        const snippet = h("div", { class: "snippet" });
-        for (const part of snippetParts(hit.snippet)) snippet.append(part.hit ? h("mark", {}, part.text) : document.createTextNode(part.text));
-        return h("li", {
-            on: {
-              click: () => {
-                const m = hit.message;
-                if (m.index === null) return;
-                const index = m.index;
-                void (async () => {
-                  if (current !== m.channel_sid) await openChannel(m.channel_sid);
-                  await timeline.openAt(m.channel_sid, index);
-                })();
-              },
-            },
-          },
-          h("div", { class: "meta" }, `#${name(hit.message.channel_sid)} · ${hit.message.author}`),
-          snippet,
-        );
-      }),
-    ),
-  );
-}
+const panel = new Panel({
+  me: () => me,
+  current: () => current,
+  channels: () => channels,
+  act: (p) => act(p),
+  changed: () => renderChannels(),
+  left: () => {
+    current = null;
+    return renderChannels();
+  },
+  show: async (channel, index) => {
+    if (current !== channel) await openChannel(channel);
+    await timeline.openAt(channel, index);
+  },
+});
 
 // ---- dialogs: switcher, browser, creator ----
 
@@ -351,10 +170,10 @@ async function openBrowser() {
   const list = await cmd.publicChannels().catch(() => [] as ChannelSummary[]);
   $("browser-list").replaceChildren(
     ...(list.length === 0
-      ? [h("li", { class: "empty" }, "No other public channels")]
+      ? [h("li", { class: "empty" }, t("browser-empty"))]
       : list.map((c) =>
           h("li", {},
-            h("span", {}, `# ${channelName(c)} · ${c.members_count} members`),
+            h("span", {}, `# ${channelName(c)} · ${t("browser-members", { count: c.members_count })}`),
             h("button", {
                 attrs: { type: "button" },
                 on: {
@@ -365,7 +184,7 @@ async function openBrowser() {
                   })),
                 },
               },
-              "Join",
+              t("browser-join"),
             ),
           ),
         )),
@@ -394,7 +213,7 @@ async function send() {
     await timeline.refresh();
     await timeline.jumpToLatest();
   } catch (e) {
-    toast(messageOf(e));
+    toast(errorText(e));
   }
 }
 
@@ -414,9 +233,12 @@ function showDrop(files: DroppedFile[]) {
   }
   const c = channels.find((x) => x.sid === current);
   box.replaceChildren(
-    h("span", {}, `Send ${files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(", ")} to #${c ? channelName(c) : ""}?`),
-    h("button", { attrs: { type: "button" }, on: { click: () => { box.hidden = true; if (current) void act(cmd.sendDropped(current)); } } }, "Send"),
-    h("button", { attrs: { type: "button" }, on: { click: () => (box.hidden = true) } }, "Cancel"),
+    h("span", {}, t("drop-question", {
+      files: listOf(files.map((f) => t("drop-file", { name: f.name, size: formatBytes(f.size) }))),
+      channel: c ? channelName(c) : "",
+    })),
+    h("button", { attrs: { type: "button" }, on: { click: () => { box.hidden = true; if (current) void act(cmd.sendDropped(current)); } } }, t("drop-send")),
+    h("button", { attrs: { type: "button" }, on: { click: () => (box.hidden = true) } }, t("cancel")),
   );
   box.hidden = false;
 }
@@ -433,7 +255,7 @@ async function enter(identity: string) {
   // the first frame of it already has the list: it is what the user came for.
   const [list, dnd, state] = await Promise.all([
     cmd.channels().catch((e) => {
-      toast(messageOf(e));
+      toast(errorText(e));
       return [];
     }),
     cmd.doNotDisturb().catch(() => false),
@@ -457,12 +279,12 @@ function onClientEvent(ev: ClientEvent) {
         void timeline.refresh();
         if (document.hasFocus() && timeline.atNewest) void cmd.markRead(current).catch(() => {});
         // Members joining, leaving or reading show in an open members panel.
-        if (panel === "members") void renderPanel();
+        if (panel.open === "members") void panel.render();
       }
       break;
     case "userChanged":
       // Presence and names in an open members panel stay current.
-      if (panel === "members") void renderPanel();
+      if (panel.open === "members") void panel.render();
       break;
     case "typing":
       if (ev.channel_sid === current) $("typing").textContent = typingText(ev.identities.filter((i) => i !== me));
@@ -472,7 +294,7 @@ function onClientEvent(ev: ClientEvent) {
       setStatus();
       break;
     case "sessionExpired":
-      toast("Your session ended: sign in again.");
+      toast(t("session-expired"));
       show(false);
       break;
     case "transfer":
@@ -485,6 +307,10 @@ function onClientEvent(ev: ClientEvent) {
 
 async function boot() {
   installCompositionTracking(document);
+  // The language is asked for alongside the rest (one round trip); nothing
+  // but the splash (the app's name) shows before the window speaks it.
+  // Without an answer, English.
+  const speaking = cmd.language().then((l) => useLanguage(l.tag), () => {}).then(() => localize());
   // One round trip: the listeners are asked for first, the session is
   // restored alongside, and whatever an event could have said before they
   // were in place, `enter` reads from the cache.
@@ -496,10 +322,12 @@ async function boot() {
   ]);
   const [defaults, session] = await Promise.all([
     cmd.defaults(),
-    cmd.restore().catch((e) => {
-      $("signin-error").textContent = messageOf(e);
+    cmd.restore().catch(async (e) => {
+      await speaking;
+      $("signin-error").textContent = errorText(e);
       return null;
     }),
+    speaking,
   ]);
   await listening;
   window.setInterval(setStatus, 30_000);
@@ -523,7 +351,7 @@ async function boot() {
       $<HTMLInputElement>("password").value = "";
       await enter(s.identity).then(() => sessionNotice(s));
     } catch (e) {
-      err.textContent = messageOf(e);
+      err.textContent = errorText(e);
     } finally {
       $<HTMLButtonElement>("signin-button").disabled = false;
     }
@@ -574,19 +402,13 @@ async function boot() {
       await renderChannels();
       await openChannel(sid);
     } catch (e) {
-      $("create-error").textContent = messageOf(e);
+      $("create-error").textContent = errorText(e);
     }
   });
 
-  $("members-toggle").addEventListener("click", () => {
-    panel = panel === "members" ? null : "members";
-    void renderPanel();
-  });
-  $("settings-toggle").addEventListener("click", () => {
-    panel = panel === "settings" ? null : "settings";
-    void renderPanel();
-  });
-  $("search").addEventListener("keydown", unlessComposing((ev) => { if (ev.key === "Enter") void runSearch($<HTMLInputElement>("search").value); }));
+  $("members-toggle").addEventListener("click", () => panel.toggle("members"));
+  $("settings-toggle").addEventListener("click", () => panel.toggle("settings"));
+  $("search").addEventListener("keydown", unlessComposing((ev) => { if (ev.key === "Enter") void panel.search($<HTMLInputElement>("search").value); }));
   $<HTMLInputElement>("dnd").addEventListener("change", (ev) => {
     void act(cmd.setDoNotDisturb((ev.target as HTMLInputElement).checked));
   });
@@ -600,7 +422,7 @@ async function boot() {
       if (document.querySelector("dialog[open]")) return;
       if (timeline.cancelEdit()) return;
       if (!$("drop-confirm").hidden) $("drop-confirm").hidden = true;
-      else if (panel) closePanel();
+      else if (panel.open) panel.close();
       else if ($<HTMLInputElement>("search").value) $<HTMLInputElement>("search").value = "";
     }
   }));
@@ -608,9 +430,9 @@ async function boot() {
 
   $("signout").addEventListener("click", async () => {
     await saveDraft();
-    await cmd.signOut().catch((e) => toast(messageOf(e)));
+    await cmd.signOut().catch((e) => toast(errorText(e)));
     current = null;
-    closePanel();
+    panel.close();
     show(false);
   });
 }

@@ -3,6 +3,7 @@
 // until it is dismissed — today, that the session cannot be kept on this
 // machine (no working secret store), so the next start asks for the password.
 import { $ } from "./dom";
+import { t } from "./i18n";
 import type { SessionView } from "./types";
 
 let toastTimer: number | undefined;
@@ -18,11 +19,7 @@ export function toast(text: string): void {
 
 /** The words for a session that cannot be kept; `why` is the secret store's answer. */
 export function notKeptText(why: string): string {
-  return (
-    "Parley can't keep you signed in on this computer, because no secret store " +
-    `(such as GNOME Keyring or KWallet) answered: ${why}. ` +
-    "You stay signed in until you quit; next time Parley will ask for your password."
-  );
+  return t("session-not-kept", { why });
 }
 
 /** Shows the notice a fresh session calls for, if any. */

@@ -3,27 +3,16 @@
 // from the server when the cache has no more) and drops rows at the bottom;
 // scrolling down does the reverse; so a 50,000-message channel keeps a few
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
-// when unchanged, so pictures do not reload on every update.
+// when unchanged, so pictures do not reload on every update. Files in
+// messages are media.ts's.
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
+import { errorText, t } from "./i18n";
 import { unlessComposing } from "./ime";
-import type { ChannelSid, MediaSid, MemberView, MessageSid, MessageView } from "./types";
-import {
-  allowed,
-  autoDownload,
-  bodyText,
-  dayLabel,
-  dayOf,
-  formatBytes,
-  linkify,
-  mediaKind,
-  mediaUrl,
-  receipts,
-  startsGroup,
-  timeOf,
-  unreadFrom,
-} from "./view";
+import { Media, showTransfer } from "./media";
+import type { ChannelSid, MemberView, MessageSid, MessageView } from "./types";
+import { allowed, bodyText, dayLabel, dayOf, linkify, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
 
 const PAGE = 100;
 const MAX_ROWS = 300;
@@ -34,8 +23,6 @@ export interface TimelineHost {
   error(message: string): void;
   transfer(key: string): { done: number; total: number } | undefined;
 }
-
-const WINDOWS = navigator.userAgent.includes("Windows");
 
 function keyOf(m: MessageView): string {
   return m.sid ? `m:${m.sid}` : `o:${m.outbox_id}`;
@@ -55,8 +42,7 @@ export class Timeline {
   /** Day separators and the unread divider, reused while their text holds. */
   private marks = new Map<string, HTMLLIElement>();
   private loading = false;
-  private requested = new Set<MediaSid>();
-  private tried = new Set<MediaSid>();
+  private media: Media;
   private highlight: number | null = null;
 
   private top = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
@@ -68,6 +54,14 @@ export class Timeline {
     private latest: HTMLButtonElement,
     private host: TimelineHost,
   ) {
+    this.media = new Media({
+      error: (text) => host.error(text),
+      transfer: (key) => host.transfer(key),
+      redraw: (m) => {
+        this.rows.delete(keyOf(m));
+        this.render();
+      },
+    });
     list.addEventListener("scroll", () => {
       this.latest.hidden = this.atNewest && this.nearBottom();
     });
@@ -180,13 +174,7 @@ export class Timeline {
 
   /** Updates progress bars in place. */
   showTransfer(key: string, done: number, total: number): void {
-    for (const bar of this.list.querySelectorAll<HTMLProgressElement>(`progress[data-transfer="${CSS.escape(key)}"]`)) {
-      bar.max = total;
-      bar.value = done;
-      bar.hidden = false;
-      const label = bar.parentElement?.querySelector<HTMLElement>(".progress-label");
-      if (label) label.textContent = `${formatBytes(done)} of ${formatBytes(total)}`;
-    }
+    showTransfer(this.list, key, done, total);
   }
 
   private nearBottom(): boolean {
@@ -206,7 +194,7 @@ export class Timeline {
     try {
       let page = await cmd.messages(channel, first.index, PAGE);
       if (page.length < PAGE && (await cmd.hasPrevPage(channel))) {
-        await cmd.loadOlder(channel).catch((e) => this.host.error(String(e?.message ?? e)));
+        await cmd.loadOlder(channel).catch((e) => this.host.error(errorText(e)));
         page = await cmd.messages(channel, first.index, PAGE);
       }
       if (page.length === 0 || channel !== this.channel) return;
@@ -306,11 +294,11 @@ export class Timeline {
         mark(`day:${dayOf(m.date_created)}`, "day", dayLabel(m.date_created));
       }
       if (divider !== null && m.index === divider) {
-        mark("unread", "unread-divider", "New messages");
+        mark("unread", "unread-divider", t("timeline-new-messages"));
       }
       const group = startsGroup(prev, m);
       const readers = m.index !== null ? (seen.get(m.index) ?? []) : [];
-      const busy = m.media?.sid ? this.requested.has(m.media.sid) : false;
+      const busy = this.media.busy(m);
       const sig = JSON.stringify([m, group, readers, this.editing === m.sid, this.highlight === m.index, busy]);
       const key = keyOf(m);
       const old = this.rows.get(key);
@@ -357,61 +345,65 @@ export class Timeline {
                 on: {
                   click: (ev) => {
                     ev.preventDefault();
-                    void cmd.openLink(href).catch((e) => this.host.error(String(e?.message ?? e)));
+                    void cmd.openLink(href).catch((e) => this.host.error(errorText(e)));
                   },
                 },
               }, seg.text),
             );
           }
         }
-      if (m.was_edited && !m.deleted) body.append(h("span", { class: "edited" }, " (edited)"));
+      if (m.was_edited && !m.deleted) body.append(" ", h("span", { class: "edited" }, t("message-edited")));
       li.append(body);
     }
-    if (m.media && !m.deleted) li.append(this.media(m));
+    if (m.media && !m.deleted) li.append(this.media.render(m));
     if (m.state === "failed") {
       li.append(
         h("div", { class: "send-error", attrs: { role: "alert" } },
-          `Not sent: ${m.error ?? "unknown error"} `,
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.retry(m.outbox_id as number) } }, "Retry"),
+          t("message-not-sent", { error: m.error ?? t("message-unknown-error") }) + " ",
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.retry(m.outbox_id as number) } }, t("message-retry")),
           " ",
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.discard(m.outbox_id as number) } }, "Discard"),
+          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.discard(m.outbox_id as number) } }, t("message-discard")),
         ),
       );
     } else if (m.state === "pending") {
-      li.append(h("div", { class: "sending" }, "Sending…"));
+      li.append(h("div", { class: "sending" }, t("message-sending")));
     }
     if (m.state === "sent" && m.sid && !m.deleted) {
       const actions = h("div", { class: "actions" });
       const sid = m.sid;
       const { edit, remove } = allowed(this.perms, m.author === me);
-      if (edit) actions.append(h("button", { attrs: { type: "button" }, title: "Edit", on: { click: () => this.startEdit(sid) } }, "Edit"));
+      if (edit) actions.append(h("button", { attrs: { type: "button" }, title: t("message-edit"), on: { click: () => this.startEdit(sid) } }, t("message-edit")));
       if (remove)
         actions.append(
           h("button", {
             attrs: { type: "button" },
-            title: "Delete",
+            title: t("message-delete"),
             on: {
               click: async () => {
-                if (await ask("Delete this message for everyone?", "Delete"))
-                  void cmd.remove(m.channel_sid, sid).catch((e) => this.host.error(String(e?.message ?? e)));
+                if (await ask(t("message-delete-question"), t("message-delete")))
+                  void cmd.remove(m.channel_sid, sid).catch((e) => this.host.error(errorText(e)));
               },
             },
-          }, "Delete"),
+          }, t("message-delete")),
         );
       if (m.index !== null && m.author !== me) {
         const index = m.index;
         actions.append(
-          h("button", { attrs: { type: "button" }, title: "Mark unread from here", on: { click: () => void cmd.markUnreadFrom(m.channel_sid, index) } }, "Unread"),
+          h("button", {
+            attrs: { type: "button" },
+            title: t("message-mark-unread.title"),
+            on: { click: () => void cmd.markUnreadFrom(m.channel_sid, index) },
+          }, t("message-mark-unread")),
         );
       }
       li.append(actions);
     }
-    if (readers.length > 0) li.append(h("div", { class: "receipts" }, `Seen by ${readers.join(", ")}`));
+    if (readers.length > 0) li.append(h("div", { class: "receipts" }, t("message-seen-by", { names: listOf(readers) })));
     return li;
   }
 
   private editor(m: MessageView): HTMLElement {
-    const box = h("textarea", { class: "edit-box", attrs: { rows: "2", "aria-label": "Edit message" } });
+    const box = h("textarea", { class: "edit-box", attrs: { rows: "2", "aria-label": t("message-editor") } });
     box.value = m.body;
     box.addEventListener("keydown", unlessComposing((ev) => {
       if (ev.key === "Escape") {
@@ -423,89 +415,9 @@ export class Timeline {
         const body = box.value;
         if (!body.trim() || !m.sid) return;
         this.editing = null;
-        void cmd.edit(m.channel_sid, m.sid, body).catch((e) => this.host.error(String(e?.message ?? e)));
+        void cmd.edit(m.channel_sid, m.sid, body).catch((e) => this.host.error(errorText(e)));
       }
     }));
-    return h("div", { class: "editing" }, box, h("div", { class: "hint" }, "Enter to save · Esc to cancel"));
+    return h("div", { class: "editing" }, box, h("div", { class: "hint" }, t("message-editor-hint")));
   }
-
-  private media(m: MessageView): HTMLElement {
-    const media = m.media!;
-    const kind = mediaKind(media);
-    const name = media.filename ?? "file";
-    const wrap = h("div", { class: `media ${kind}` });
-    if (m.state !== "sent") {
-      const key = `up:${m.outbox_id}`;
-      const t = this.host.transfer(key);
-      wrap.append(
-        h("div", { class: "file-card" },
-          h("span", { class: "file-name" }, name),
-          h("span", { class: "file-size" }, formatBytes(media.size)),
-          progress(key, t),
-          m.state === "pending"
-            ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.cancelSend(m.outbox_id as number) } }, "Cancel")
-            : null,
-        ),
-      );
-      return wrap;
-    }
-    const sid = media.sid!;
-    if (media.cached && kind !== "file") {
-      const url = mediaUrl(sid, WINDOWS);
-      if (kind === "image") {
-        const img = h("img", { class: "preview", attrs: { src: url, alt: name, loading: "lazy" } });
-        img.addEventListener("click", () => img.classList.toggle("zoomed"));
-        wrap.append(img);
-      } else if (kind === "video") wrap.append(h("video", { class: "preview", attrs: { src: url, controls: "", preload: "metadata" } }));
-      else wrap.append(h("audio", { attrs: { src: url, controls: "", preload: "metadata" } }));
-    }
-    const downloadKey = `down:${sid}`;
-    const t = this.host.transfer(downloadKey);
-    const fetchIt = () => {
-      this.requested.add(sid);
-      void cmd.fetchMedia(m.channel_sid, sid)
-        .catch((e) => {
-          if (e?.code !== "cancelled") this.host.error(`${name}: ${e?.message ?? e}`);
-        })
-        .finally(() => {
-          this.requested.delete(sid);
-          this.rows.delete(keyOf(m));
-          this.render();
-        });
-    };
-    if (!media.cached && autoDownload(media) && !this.requested.has(sid) && !this.tried.has(sid)) {
-      this.tried.add(sid);
-      fetchIt();
-    }
-    const busy = this.requested.has(sid);
-    wrap.append(
-      h("div", { class: "file-card" },
-        h("span", { class: "file-name" }, name),
-        h("span", { class: "file-size" }, formatBytes(media.size)),
-        media.cached ? null : progress(downloadKey, t),
-        !media.cached && busy
-          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.cancelDownload(sid) } }, "Cancel")
-          : null,
-        !media.cached && !busy && kind !== "file"
-          ? h("button", { class: "link", attrs: { type: "button" }, on: { click: fetchIt } }, "Download")
-          : null,
-        h("button", {
-          class: "link save",
-          attrs: { type: "button" },
-          on: {
-            click: () =>
-              void cmd.saveMedia(m.channel_sid, sid, media.filename).catch((e) => this.host.error(String(e?.message ?? e))),
-          },
-        }, "Save…"),
-      ),
-    );
-    return wrap;
-  }
-}
-
-function progress(key: string, t: { done: number; total: number } | undefined): HTMLElement {
-  const bar = h("progress", { data: { transfer: key }, attrs: { max: String(t?.total ?? 1), "aria-label": "Transfer progress" } });
-  bar.value = t?.done ?? 0;
-  bar.hidden = !t;
-  return h("span", { class: "progress" }, bar, h("span", { class: "progress-label" }, t ? `${formatBytes(t.done)} of ${formatBytes(t.total)}` : ""));
 }

@@ -22,3 +22,5 @@ export type { ChannelStatus } from "./bindings/ChannelStatus";
 export type { SearchHit } from "./bindings/SearchHit";
 export type { SessionView } from "./bindings/SessionView";
 export type { UiError } from "./bindings/UiError";
+export type { LanguageOption } from "./bindings/LanguageOption";
+export type { LanguageView } from "./bindings/LanguageView";

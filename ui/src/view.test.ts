@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { useLanguage } from "./i18n";
 import type { MediaView, MemberView } from "./types";
 import {
   allowed,
   autoDownload,
   badge,
   bodyText,
+  channelLabel,
   channelName,
   connectionText,
   dayLabel,
@@ -15,8 +17,11 @@ import {
   mediaKind,
   mediaUrl,
   receipts,
+  listOf,
   presence,
-  sentence,
+  presenceTitle,
+  previewText,
+  timeOf,
   snippetParts,
   startsGroup,
   typingText,
@@ -24,6 +29,8 @@ import {
   type ChannelSummary,
   type MessageView,
 } from "./view";
+
+afterEach(() => useLanguage("en"));
 
 const ch = (over: Partial<ChannelSummary>): ChannelSummary => ({
   sid: "CH1", unique_name: "general", friendly_name: null, kind: "public", status: "joined", unread: 0, notify: "all",
@@ -47,6 +54,11 @@ describe("channels", () => {
     expect(channelName(ch({ unique_name: null }))).toBe("CH1");
   });
 
+  it("marks private channels in their label", () => {
+    expect(channelLabel(ch({}))).toBe("# general");
+    expect(channelLabel(ch({ kind: "private", friendly_name: "Secret" }))).toBe("◆ Secret");
+  });
+
   it("hides the badge of muted channels", () => {
     expect(badge(ch({ unread: 3 }))).toBe("3");
     expect(badge(ch({ unread: 3, notify: "muted" }))).toBeNull();
@@ -66,6 +78,8 @@ describe("messages", () => {
   it("shows a placeholder for deleted messages", () => {
     expect(bodyText(msg({ deleted: true, body: "" }))).toBe("This message was deleted");
     expect(bodyText(msg({ body: "<b>x</b>" }))).toBe("<b>x</b>");
+    useLanguage("zh-TW");
+    expect(bodyText(msg({ deleted: true, body: "" }))).toBe("這則訊息已刪除");
   });
 
   it("groups messages by author, day and pauses", () => {
@@ -81,7 +95,21 @@ describe("messages", () => {
     const now = new Date("2026-11-26T12:00:00");
     expect(dayLabel(new Date("2026-11-26T09:00:00").toISOString(), now)).toBe("Today");
     expect(dayLabel(new Date("2026-11-25T09:00:00").toISOString(), now)).toBe("Yesterday");
-    expect(dayLabel(new Date("2026-01-02T09:00:00").toISOString(), now)).toContain("2026");
+    expect(dayLabel(new Date("2026-01-02T09:00:00").toISOString(), now)).toBe("Friday, January 2, 2026");
+    useLanguage("zh-TW");
+    expect(dayLabel(new Date("2026-11-26T09:00:00").toISOString(), now)).toBe("今天");
+    expect(dayLabel(new Date("2026-11-25T09:00:00").toISOString(), now)).toBe("昨天");
+    // (Spacing differs between ICU versions.)
+    expect(dayLabel(new Date("2026-01-02T09:00:00").toISOString(), now)).toMatch(/^2026年1月2日\s*星期五$/);
+  });
+
+  it("writes times of day as the language does", () => {
+    const at = new Date(2026, 10, 26, 14, 5).toISOString();
+    // ICU puts a narrow no-break space before PM, or a space, by version.
+    expect(timeOf(at).replace(/\s/g, " ")).toBe("2:05 PM");
+    useLanguage("zh-TW");
+    expect(timeOf(at)).toBe("下午2:05");
+    expect(timeOf("not a date")).toBe("");
   });
 
   it("finds links without taking the sentence's punctuation", () => {
@@ -122,6 +150,29 @@ describe("messages", () => {
     expect(typingText(["bob"])).toBe("bob is typing…");
     expect(typingText(["bob", "carol"])).toBe("bob and carol are typing…");
     expect(typingText(["a", "b", "c"])).toBe("Several people are typing…");
+    useLanguage("zh-TW");
+    expect(typingText(["bob"])).toBe("bob 正在輸入…");
+    expect(typingText(["bob", "carol"])).toBe("bob 和 carol 正在輸入…");
+    expect(typingText(["a", "b", "c"])).toBe("有多人正在輸入…");
+  });
+
+  it("lists names as the language does", () => {
+    expect(listOf(["alice"])).toBe("alice");
+    expect(listOf(["alice", "carol"])).toBe("alice and carol");
+    useLanguage("zh-TW");
+    expect(listOf(["alice", "bob", "carol"])).toBe("alice、bob和carol");
+  });
+
+  it("previews a channel's last message", () => {
+    expect(previewText(ch({}))).toBe("");
+    expect(previewText(ch({ last_message: msg({ body: "hi" }) }))).toBe("bob: hi");
+    expect(previewText(ch({ last_message: msg({ deleted: true }) }))).toBe("bob: message deleted");
+    expect(previewText(ch({ last_message: msg({ body: "", media: media({}) }) }))).toBe("bob: File: cat.png");
+    expect(previewText(ch({ last_message: msg({ body: "", media: media({ filename: null }) }) }))).toBe("bob: File: file");
+    useLanguage("zh-TW");
+    expect(previewText(ch({ last_message: msg({ body: "hi" }) }))).toBe("bob：hi");
+    expect(previewText(ch({ last_message: msg({ deleted: true }) }))).toBe("bob：訊息已刪除");
+    expect(previewText(ch({ last_message: msg({ body: "", media: media({}) }) }))).toBe("bob：[檔案] cat.png");
   });
 
   it("marks search matches", () => {
@@ -155,6 +206,9 @@ describe("media", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(150 * 1024 * 1024)).toBe("150 MB");
+    useLanguage("zh-TW");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    useLanguage("en");
     expect(mediaUrl("ME1", false)).toBe("parley-media://localhost/ME1");
     expect(mediaUrl("ME1", true)).toBe("http://parley-media.localhost/ME1");
   });
@@ -180,16 +234,13 @@ describe("status", () => {
     expect(connectionText("offline", now.getTime() / 1000 - 30, now)).toBe("Offline · last synced just now");
     expect(connectionText("connecting", now.getTime() / 1000 - 600, now)).toBe("Connecting… · last synced 10 min ago");
     expect(connectionText("offline", null, now)).toBe("Offline");
-  });
-});
-
-describe("sentence", () => {
-  it("capitalises the first letter of an error message and keeps the rest", () => {
-    expect(sentence("cannot reach the server: 127.0.0.1:9 refused the connection")).toBe(
-      "Cannot reach the server: 127.0.0.1:9 refused the connection",
-    );
-    expect(sentence("")).toBe("");
-    expect(sentence("Invalid username or password")).toBe("Invalid username or password");
+    const earlier = new Date(2026, 10, 26, 9, 30);
+    expect(connectionText("offline", earlier.getTime() / 1000, new Date(2026, 10, 26, 12))).toMatch(/^Offline · last synced 9:30\sAM$/);
+    useLanguage("zh-TW");
+    expect(connectionText("online", 1, now)).toBe("已連線");
+    expect(connectionText("offline", now.getTime() / 1000 - 30, now)).toBe("離線 · 剛剛同步");
+    expect(connectionText("connecting", now.getTime() / 1000 - 600, now)).toBe("連線中… · 10 分鐘前同步");
+    expect(connectionText("offline", earlier.getTime() / 1000, new Date(2026, 10, 26, 12))).toBe("離線 · 上次同步：上午9:30");
   });
 });
 
@@ -198,5 +249,8 @@ describe("presence", () => {
     expect(presence(null)).toBe("unknown");
     expect(presence(true)).toBe("online");
     expect(presence(false)).toBe("offline");
+    expect(presenceTitle(null)).toBe("presence not tracked on this server");
+    useLanguage("zh-TW");
+    expect(presenceTitle(true)).toBe("線上");
   });
 });

@@ -1,5 +1,6 @@
-// Pure view helpers: what to show for the client's data. No DOM access here,
-// so they are unit-tested in Node.
+// Pure view helpers: what to show for the client's data, in the language
+// being spoken (i18n.ts). No DOM access here, so they are unit-tested in Node.
+import { locale, t } from "./i18n";
 import type { ChannelSummary, MediaSid, MediaView, MemberView, MessageView } from "./types";
 
 export type { ChannelSummary, MessageView } from "./types";
@@ -7,6 +8,11 @@ export type { ChannelSummary, MessageView } from "./types";
 /** The name to show for a channel. */
 export function channelName(c: Pick<ChannelSummary, "friendly_name" | "unique_name" | "sid">): string {
   return c.friendly_name || c.unique_name || c.sid;
+}
+
+/** A channel as the sidebar and the title bar name it: "# general", "◆ secret". */
+export function channelLabel(c: Pick<ChannelSummary, "kind" | "friendly_name" | "unique_name" | "sid">): string {
+  return (c.kind === "private" ? "◆ " : "# ") + channelName(c);
 }
 
 /** The unread badge: hidden for muted channels and when nothing is unread. */
@@ -17,16 +23,35 @@ export function badge(c: ChannelSummary): string | null {
 
 /** The text of a message line: placeholders for deleted and failed ones. */
 export function bodyText(m: MessageView): string {
-  if (m.deleted) return "This message was deleted";
-  if (m.state === "failed") return m.body;
+  if (m.deleted) return t("message-deleted");
   return m.body;
 }
 
-/** "14:05" from an ISO date. */
+/** The last message of a channel, for the sidebar: "alice: hi". */
+export function previewText(c: Pick<ChannelSummary, "last_message">): string {
+  const m = c.last_message;
+  if (!m) return "";
+  if (m.deleted) return t("sidebar-preview-deleted", { author: m.author });
+  if (!m.body && m.media) return t("sidebar-preview-file", { author: m.author, file: m.media.filename ?? t("file-unnamed") });
+  return t("sidebar-preview", { author: m.author, text: m.body });
+}
+
+/** One formatter per language and options: building one costs more than
+ *  formatting with it, and a timeline formats hundreds of times. */
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(kind: string, options: object, make: () => F): F {
+  const key = `${kind} ${locale()} ${JSON.stringify(options)}`;
+  let f = formats.get(key) as F | undefined;
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+const dateFormat = (options: Intl.DateTimeFormatOptions) => cached("date", options, () => new Intl.DateTimeFormat(locale(), options));
+
+/** The time of day of an ISO date as the language writes it ("2:05 PM", "下午2:05"). */
 export function timeOf(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return dateFormat({ hour: "numeric", minute: "2-digit" }).format(d);
 }
 
 /** The local calendar day of an ISO date, "2026-11-26". */
@@ -39,11 +64,10 @@ export function dayOf(iso: string): string {
 /** "Today", "Yesterday" or a date, for day separators. */
 export function dayLabel(iso: string, now: Date = new Date()): string {
   const day = dayOf(iso);
-  if (day === dayOf(now.toISOString())) return "Today";
+  if (day === dayOf(now.toISOString())) return t("day-today");
   const y = new Date(now.getTime() - 86_400_000);
-  if (day === dayOf(y.toISOString())) return "Yesterday";
-  const d = new Date(iso);
-  return d.toLocaleDateString(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+  if (day === dayOf(y.toISOString())) return t("day-yesterday");
+  return dateFormat({ weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(new Date(iso));
 }
 
 /** Whether a message starts a new group: another author, another day, or a pause of 5 minutes. */
@@ -100,9 +124,14 @@ export function autoDownload(m: MediaView): boolean {
   return !m.cached && m.sid !== null && mediaKind(m) !== "file" && m.size <= AUTO_DOWNLOAD;
 }
 
-/** "1.5 MB" */
+/** "1.5 MB": the unit symbols are the same in every language, the number is
+ *  written as the language writes numbers. */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
+  const number = (v: number, digits: number) => {
+    const options = { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false };
+    return cached("number", options, () => new Intl.NumberFormat(locale(), options)).format(v);
+  };
+  if (n < 1024) return `${number(n, 0)} B`;
   const units = ["KB", "MB", "GB"];
   let v = n / 1024;
   let i = 0;
@@ -110,7 +139,7 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return `${number(v, v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** The URL the window shows a kept media file at. */
@@ -150,12 +179,17 @@ export function unreadFrom(messages: MessageView[], horizon: number | null, me: 
   return null;
 }
 
-/** "alice is typing…", "alice and bob are typing…", "several people are typing…" */
+/** "alice is typing…", "alice and bob are typing…", "Several people are typing…" */
 export function typingText(who: string[]): string {
   if (who.length === 0) return "";
-  if (who.length === 1) return `${who[0]} is typing…`;
-  if (who.length === 2) return `${who[0]} and ${who[1]} are typing…`;
-  return "Several people are typing…";
+  if (who.length === 1) return t("typing-one", { name: who[0] });
+  if (who.length === 2) return t("typing-two", { first: who[0], second: who[1] });
+  return t("typing-many");
+}
+
+/** Names as the language lists them: "alice, bob, and carol", "alice、bob和carol". */
+export function listOf(items: string[]): string {
+  return new Intl.ListFormat(locale(), { type: "conjunction" }).format(items);
 }
 
 /** Channels matching a switcher query: names starting with it first. */
@@ -190,11 +224,12 @@ export function snippetParts(snippet: string): { text: string; hit: boolean }[] 
 
 /** The sidebar footer: connection state and when the cache last synced. */
 export function connectionText(state: string, lastSync: number | null, now: Date = new Date()): string {
-  const label = state === "online" ? "Online" : state === "connecting" ? "Connecting…" : "Offline";
+  const label = state === "online" ? t("status-online") : state === "connecting" ? t("status-connecting") : t("status-offline");
   if (state === "online" || lastSync === null) return label;
   const ago = Math.max(0, Math.round(now.getTime() / 1000 - lastSync));
-  const when = ago < 60 ? "just now" : ago < 3600 ? `${Math.round(ago / 60)} min ago` : timeOf(new Date(lastSync * 1000).toISOString());
-  return `${label} · last synced ${when}`;
+  if (ago < 60) return t("status-synced-just-now", { state: label });
+  if (ago < 3600) return t("status-synced-minutes", { state: label, minutes: Math.round(ago / 60) });
+  return t("status-synced-at", { state: label, time: timeOf(new Date(lastSync * 1000).toISOString()) });
 }
 
 /** The last message of `me` that may be edited (arrow-up in an empty composer). */
@@ -219,11 +254,6 @@ export function allowed(perms: string[], own: boolean): { edit: boolean; remove:
   };
 }
 
-/** An error message as a sentence: first letter capitalised. */
-export function sentence(text: string): string {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
-}
-
 /** The presence dot's class: unknown when the service does not track
  *  presence (reachability off), so nobody is shown as offline by default. */
 export function presence(online: boolean | null): "online" | "offline" | "unknown" {
@@ -231,5 +261,5 @@ export function presence(online: boolean | null): "online" | "offline" | "unknow
 }
 
 export function presenceTitle(online: boolean | null): string {
-  return online === null ? "presence not tracked on this server" : online ? "online" : "offline";
+  return online === null ? t("members-presence-unknown") : online ? t("members-online") : t("members-offline");
 }

@@ -16,9 +16,11 @@ use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::api::Api;
 use crate::cache::{Cache, ChannelSummary, MessageView, OutboxItem, OutboxKind, SearchHit};
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, Refusal, Result};
 use crate::events::{ClientEvent, ConnectionState};
+use crate::i18n::Words;
 use crate::notify::{self, Notifier};
+use crate::preferences::Preferences;
 use crate::secrets::SecretStore;
 use crate::session::{Account, Session};
 
@@ -72,6 +74,8 @@ pub(crate) struct Inner {
     pub(crate) read_sent: Mutex<HashMap<String, Instant>>,
     pub(crate) notify_ctx: Mutex<notify::Context>,
     pub(crate) templates: Mutex<Option<Notifications>>,
+    /// The language of notifications (the profile's, see `preferences`).
+    pub(crate) words: Mutex<Arc<Words>>,
     pub(crate) started: AtomicBool,
     pub(crate) transfers: crate::media::Transfers,
 }
@@ -85,6 +89,14 @@ impl std::fmt::Debug for Inner {
 }
 
 impl Inner {
+    /// The words notifications are written in.
+    pub(crate) fn words(&self) -> Arc<Words> {
+        self.words
+            .lock()
+            .map(|w| w.clone())
+            .unwrap_or_else(|_| Arc::new(Words::new(crate::i18n::FALLBACK)))
+    }
+
     pub(crate) fn emit(&self, e: ClientEvent) {
         let _ = self.events.send(e);
     }
@@ -173,6 +185,10 @@ impl Client {
                     ..Default::default()
                 }),
                 templates: Mutex::new(None),
+                words: Mutex::new(Arc::new(Words::new(crate::i18n::choose(
+                    Preferences::load(cfg).language.as_deref(),
+                    &crate::i18n::system_languages(),
+                )))),
                 started: AtomicBool::new(false),
                 transfers: Default::default(),
             }),
@@ -192,9 +208,7 @@ impl Client {
         notifier: Arc<dyn Notifier>,
     ) -> Result<Client> {
         if username.trim().is_empty() || password.is_empty() {
-            return Err(ClientError::Invalid(
-                "enter a username and a password".into(),
-            ));
+            return Err(ClientError::Refused(Refusal::MissingCredentials));
         }
         let api = Api::new(server_url)?;
         let session =
@@ -348,12 +362,12 @@ impl Client {
     pub fn send(&self, channel: &str, body: &str) -> Result<i64> {
         let channel = &channel_sid(channel)?;
         if body.trim().is_empty() {
-            return Err(ClientError::Invalid("the message is empty".into()));
+            return Err(ClientError::Refused(Refusal::EmptyMessage));
         }
         if body.len() > 32 * 1024 {
-            return Err(ClientError::Invalid(
-                "the message is longer than 32 KiB".into(),
-            ));
+            return Err(ClientError::Refused(Refusal::MessageTooLong {
+                max_kib: 32,
+            }));
         }
         let id = self
             .inner
@@ -368,7 +382,7 @@ impl Client {
     pub fn edit(&self, channel: &str, message_sid: &str, body: &str) -> Result<i64> {
         let channel = &channel_sid(channel)?;
         if body.trim().is_empty() {
-            return Err(ClientError::Invalid("the message is empty".into()));
+            return Err(ClientError::Refused(Refusal::EmptyMessage));
         }
         let id =
             self.inner
@@ -453,6 +467,13 @@ impl Client {
             .lock()
             .map(|c| c.do_not_disturb)
             .unwrap_or(false)
+    }
+
+    /// Speaks `tag` in notifications from now on (English without a catalog).
+    pub fn set_language(&self, tag: &str) {
+        if let Ok(mut w) = self.inner.words.lock() {
+            *w = Arc::new(Words::new(tag));
+        }
     }
 
     pub fn set_do_not_disturb(&self, on: bool) -> Result<()> {
@@ -685,5 +706,8 @@ fn remove_dir(dir: &Path) -> Result<()> {
 /// The channel a write names, checked before anything is queued: the outbox
 /// and the window's events hold SIDs, never a key that names no channel.
 pub(crate) fn channel_sid(key: &str) -> Result<ChannelSid> {
-    ChannelSid::parse(key).map_err(|e| ClientError::Invalid(format!("no such channel: {e}")))
+    ChannelSid::parse(key).map_err(|e| {
+        tracing::debug!(error = %e, "a write named no channel SID");
+        ClientError::Refused(Refusal::NoSuchChannel)
+    })
 }

@@ -4,7 +4,7 @@
 //! the server is unreachable — while a sync engine keeps the cache current
 //! over REST and the realtime stream, an outbox delivers sends exactly once,
 //! the session keeps tokens fresh with the refresh token in the OS secret
-//! store, and notifications follow the user's policy. It knows nothing of
+//! store, and notifications follow the user's policy, in the user's language. It knows nothing of
 //! Tauri or of any window.
 
 pub mod api;
@@ -13,14 +13,16 @@ mod client;
 mod delivery;
 pub mod error;
 pub mod events;
+pub mod i18n;
 pub mod media;
 pub mod notify;
+pub mod preferences;
 pub mod secrets;
 pub mod session;
 mod sync;
 
 pub use client::{known_accounts, Client, ClientConfig};
-pub use error::{ClientError, Result};
+pub use error::{ClientError, Refusal, Result};
 pub use events::{ClientEvent, ConnectionState};
 pub use session::Account;
 pub use sync::{backoff, PAGE as SYNC_PAGE, SYNC_GROUP};

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::api::{Progress, UploadFile, Watch};
 use crate::cache::{OutboxItem, OutboxMedia};
 use crate::client::{Client, Inner};
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, Refusal, Result};
 use crate::events::ClientEvent;
 
 /// Default cap of the media folder: 1 GiB.
@@ -259,13 +259,16 @@ impl Client {
     /// outbox. Refused at once when it is larger than the server allows.
     pub fn send_file(&self, channel: &str, path: &Path, caption: Option<&str>) -> Result<i64> {
         let channel = &crate::client::channel_sid(channel)?;
-        let meta = std::fs::metadata(path)
-            .map_err(|e| ClientError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            ClientError::Refused(Refusal::Unreadable {
+                file: path.display().to_string(),
+                detail: e.to_string(),
+            })
+        })?;
         if !meta.is_file() {
-            return Err(ClientError::Invalid(format!(
-                "{} is not a file",
-                path.display()
-            )));
+            return Err(ClientError::Refused(Refusal::NotAFile {
+                file: path.display().to_string(),
+            }));
         }
         let filename = path.file_name().map(|n| n.to_string_lossy().into_owned());
         self.check_size(meta.len(), filename.as_deref())?;
@@ -306,19 +309,16 @@ impl Client {
 
     fn check_size(&self, size: u64, filename: Option<&str>) -> Result<()> {
         let limit = self.inner.media_limit();
+        let file = filename.unwrap_or("file").to_owned();
         if size > limit {
-            return Err(ClientError::Invalid(format!(
-                "{} is {:.1} MB; the server takes files up to {} MB",
-                filename.unwrap_or("the file"),
-                size as f64 / (1024.0 * 1024.0),
-                limit / (1024 * 1024)
-            )));
+            return Err(ClientError::Refused(Refusal::FileTooBig {
+                file,
+                size,
+                max: limit,
+            }));
         }
         if size == 0 {
-            return Err(ClientError::Invalid(format!(
-                "{} is empty",
-                filename.unwrap_or("the file")
-            )));
+            return Err(ClientError::Refused(Refusal::EmptyFile { file }));
         }
         Ok(())
     }
@@ -384,11 +384,11 @@ impl Client {
         let media = message
             .media
             .as_ref()
-            .ok_or_else(|| ClientError::Invalid("the message has no file".into()))?;
+            .ok_or(ClientError::Refused(Refusal::NoFile))?;
         let sid = media
             .sid
             .as_deref()
-            .ok_or_else(|| ClientError::Invalid("the file is not sent yet".into()))?;
+            .ok_or(ClientError::Refused(Refusal::NotSentYet))?;
         if let Some(p) = self.cached_media(sid)? {
             return Ok(p);
         }

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use parley_protocol::resources::Notifications;
 use parley_protocol::ChannelSid;
 
+use crate::args;
 use crate::cache::NotifyPolicy;
 use crate::error::{ClientError, Result};
+use crate::i18n::{Args, Words};
 
 /// Longest notification body.
 pub const MAX_LEN: usize = parley_protocol::template::MAX_TEXT;
@@ -25,12 +27,14 @@ pub enum Kind {
     RemovedFromChannel,
 }
 
-/// A notification ready to show; `channel_sid` is what a click opens.
+/// A notification ready to show; `channel_sid` is what a click opens,
+/// `open` the words on its button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub summary: String,
     pub body: String,
     pub channel_sid: Option<ChannelSid>,
+    pub open: String,
 }
 
 /// The state the policy needs.
@@ -76,8 +80,11 @@ pub fn mentions(body: &str, identity: &str, friendly_name: Option<&str>) -> bool
 
 pub use parley_protocol::template::{cut as truncate, render, Vars};
 
-/// The template for `kind`: the service's when set, otherwise a default.
-pub fn template(kind: Kind, n: Option<&Notifications>) -> String {
+/// The template for `kind`: the service's when set, otherwise the catalog's
+/// in the user's language — its `$user`, `$channel` and `$message` given as
+/// the template's own `${USER}`, `${CHANNEL}` and `${MESSAGE}`, so both kinds
+/// render (and are cut) by the one template rule.
+pub fn template(kind: Kind, n: Option<&Notifications>, words: &Words) -> String {
     let custom = n.and_then(|n| match kind {
         Kind::NewMessage => n.new_message.template.clone(),
         Kind::AddedToChannel => n.added_to_channel.template.clone(),
@@ -85,13 +92,16 @@ pub fn template(kind: Kind, n: Option<&Notifications>) -> String {
         Kind::RemovedFromChannel => n.removed_from_channel.template.clone(),
     });
     custom.filter(|t| !t.is_empty()).unwrap_or_else(|| {
-        match kind {
-            Kind::NewMessage => "${USER}: ${MESSAGE}",
-            Kind::AddedToChannel => "You were added to ${CHANNEL} by ${USER}",
-            Kind::InvitedToChannel => "${USER} invited you to ${CHANNEL}",
-            Kind::RemovedFromChannel => "You were removed from ${CHANNEL}",
-        }
-        .to_owned()
+        let id = match kind {
+            Kind::NewMessage => "notify-new-message",
+            Kind::AddedToChannel => "notify-added-to-channel",
+            Kind::InvitedToChannel => "notify-invited-to-channel",
+            Kind::RemovedFromChannel => "notify-removed-from-channel",
+        };
+        words.text(
+            id,
+            &args!("user" => "${USER}", "channel" => "${CHANNEL}", "message" => "${MESSAGE}"),
+        )
     })
 }
 
@@ -109,17 +119,17 @@ pub fn summary(kind: Kind, channel_name: &str) -> String {
 }
 
 /// One notification standing for many (after a long time offline).
-pub fn storm_summary(n: &[Notification]) -> Notification {
+pub fn storm_summary(n: &[Notification], words: &Words) -> Notification {
     let mut channels: Vec<&ChannelSid> = n.iter().filter_map(|x| x.channel_sid.as_ref()).collect();
     channels.sort_unstable();
     channels.dedup();
     Notification {
         summary: "Parley".into(),
-        body: format!(
-            "{} new notifications in {} channels",
-            n.len(),
-            channels.len().max(1)
+        body: words.text(
+            "notify-storm",
+            &args!("count" => n.len(), "channels" => channels.len().max(1)),
         ),
+        open: words.text("notify-open", &Args::new()),
         channel_sid: if channels.len() == 1 {
             channels.first().map(|c| (*c).clone())
         } else {
@@ -173,7 +183,7 @@ impl Notifier for DesktopNotifier {
         note.appname("Parley")
             .summary(&n.summary)
             .body(&n.body)
-            .action("default", "Open");
+            .action("default", &n.open);
         match note.show() {
             Ok(handle) => {
                 #[cfg(all(unix, not(target_os = "macos")))]
@@ -301,6 +311,47 @@ mod tests {
             render("${USER_IDENTITY}@${CHANNEL_UNIQUE_NAME}", &v),
             "bob@general"
         );
+    }
+
+    #[test]
+    fn defaults_speak_the_users_language_and_a_service_template_wins() {
+        let v = Vars {
+            user_identity: "bob",
+            user_friendly_name: None,
+            channel_sid: "CH1",
+            channel_unique_name: None,
+            channel_friendly_name: Some("預算"),
+            message: "明天開會",
+        };
+        let zh = Words::new("zh-TW");
+        assert_eq!(
+            render(&template(Kind::NewMessage, None, &zh), &v),
+            "bob：明天開會"
+        );
+        assert_eq!(
+            render(&template(Kind::AddedToChannel, None, &zh), &v),
+            "bob 已將你加入 預算"
+        );
+        let en = Words::new("en");
+        assert_eq!(
+            render(&template(Kind::InvitedToChannel, None, &en), &v),
+            "bob invited you to 預算"
+        );
+        let mut custom = Notifications::default();
+        custom.new_message.template = Some("${CHANNEL} ← ${USER}".into());
+        assert_eq!(
+            render(&template(Kind::NewMessage, Some(&custom), &zh), &v),
+            "預算 ← bob"
+        );
+        let one = Notification {
+            summary: "s".into(),
+            body: "b".into(),
+            channel_sid: Some(ChannelSid::generate()),
+            open: String::new(),
+        };
+        let storm = storm_summary(&[one.clone(), one.clone(), one.clone(), one], &zh);
+        assert_eq!(storm.body, "1 個頻道有 4 則新通知");
+        assert_eq!(storm.open, "開啟");
     }
 
     #[test]

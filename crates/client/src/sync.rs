@@ -394,6 +394,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
         .map(|c| c.clone())
         .unwrap_or_default();
     let templates = inner.templates.lock().ok().and_then(|t| t.clone());
+    let words = inner.words();
     let channel_info = |sid: &str| inner.cache.channel(sid).ok().flatten();
     let mut push = |kind: Kind,
                     channel_sid: &ChannelSid,
@@ -409,7 +410,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             channel_friendly_name: ch_name.as_deref(),
             message: text,
         };
-        let body = notify::render(&notify::template(kind, templates.as_ref()), &vars);
+        let body = notify::render(&notify::template(kind, templates.as_ref(), &words), &vars);
         let name = ch_name
             .clone()
             .or(ch_unique.clone())
@@ -418,6 +419,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             summary: notify::summary(kind, &name),
             body,
             channel_sid: Some(channel_sid.clone()),
+            open: words.text("notify-open", &Default::default()),
         });
     };
     if let Some(m) = &a.new_message {
@@ -464,7 +466,7 @@ fn flush_held(inner: &Inner, held: &mut Vec<Notification>) {
     }
     let batch = std::mem::take(held);
     let shown = if batch.len() > notify::STORM_THRESHOLD {
-        vec![notify::storm_summary(&batch)]
+        vec![notify::storm_summary(&batch, &inner.words())]
     } else {
         batch
     };

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use parley_client::error::UiError;
-use parley_client::ClientError;
+use parley_client::{ClientError, Refusal};
 use parley_protocol::{ChannelSid, MediaSid};
 use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
@@ -27,6 +27,10 @@ pub struct DroppedFile {
 
 fn invalid(msg: impl Into<String>) -> UiError {
     ClientError::Invalid(msg.into()).to_ui()
+}
+
+fn refused(r: Refusal) -> UiError {
+    ClientError::Refused(r).to_ui()
 }
 
 /// Remembers the paths of a drop on the window and describes them.
@@ -97,7 +101,7 @@ pub async fn send_dropped(
 #[tauri::command]
 pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result<i64, UiError> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(invalid("the pasted file did not arrive as bytes"));
+        return Err(refused(Refusal::PasteNotBytes));
     };
     let header = |name: &str| {
         request
@@ -108,7 +112,7 @@ pub async fn paste_file(shell: State<'_, Shell>, request: Request<'_>) -> Result
     };
     let channel = header("x-channel")
         .and_then(|c| ChannelSid::parse(c).ok())
-        .ok_or_else(|| invalid("no channel for the pasted file"))?;
+        .ok_or_else(|| refused(Refusal::NoChannelForPaste))?;
     let filename = header("x-filename")
         .map(|f| {
             percent_encoding::percent_decode_str(&f)
@@ -174,8 +178,12 @@ pub async fn save_media<R: Runtime>(
         return Ok(false);
     };
     let target = target.into_path().map_err(|e| invalid(e.to_string()))?;
-    std::fs::copy(&source, &target)
-        .map_err(|e| invalid(format!("cannot save to {}: {e}", target.display())))?;
+    std::fs::copy(&source, &target).map_err(|e| {
+        refused(Refusal::CannotSave {
+            file: target.display().to_string(),
+            detail: e.to_string(),
+        })
+    })?;
     Ok(true)
 }
 
@@ -187,9 +195,11 @@ pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(),
         || lower.starts_with("http://")
         || lower.starts_with("mailto:"))
     {
-        return Err(invalid("only web and mail links open from messages"));
+        return Err(refused(Refusal::LinkNotAllowed));
     }
-    app.opener()
-        .open_url(url, None::<&str>)
-        .map_err(|e| invalid(format!("cannot open the link: {e}")))
+    app.opener().open_url(url, None::<&str>).map_err(|e| {
+        refused(Refusal::CannotOpenLink {
+            detail: e.to_string(),
+        })
+    })
 }

@@ -3,6 +3,7 @@
 //! what the commands share; the commands live in one module per area.
 
 pub mod chat;
+pub mod language;
 pub mod media;
 pub mod session;
 pub mod startup;
@@ -11,7 +12,9 @@ pub mod table;
 use std::sync::Arc;
 
 use parley_client::error::UiError;
+use parley_client::i18n::{self, Words};
 use parley_client::notify::DesktopNotifier;
+use parley_client::preferences::Preferences;
 use parley_client::secrets::{KeyringStore, SecretStore};
 use parley_client::{Client, ClientEvent};
 use serde::Serialize;
@@ -20,9 +23,13 @@ use tokio::sync::Mutex;
 
 use crate::Profile;
 
-/// The shell's state: the profile and the signed-in client, if any.
+/// The shell's state: the profile, its preferences and language, and the
+/// signed-in client, if any.
 pub struct Shell {
     pub(crate) profile: Profile,
+    pub(crate) preferences: std::sync::Mutex<Preferences>,
+    /// The words of the tray (the client has its own for notifications).
+    pub(crate) words: std::sync::RwLock<Arc<Words>>,
     pub(crate) client: Mutex<Option<Client>>,
     /// Paths of the files last dropped on the window, until sent or replaced.
     pub(crate) dropped: std::sync::Mutex<Vec<std::path::PathBuf>>,
@@ -30,11 +37,23 @@ pub struct Shell {
 
 impl Shell {
     pub fn new(profile: Profile) -> Shell {
+        let preferences = Preferences::load(&profile.config);
+        let tag = i18n::choose(preferences.language.as_deref(), &i18n::system_languages());
         Shell {
             profile,
+            preferences: std::sync::Mutex::new(preferences),
+            words: std::sync::RwLock::new(Arc::new(Words::new(tag))),
             client: Mutex::new(None),
             dropped: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// The words the tray speaks.
+    pub(crate) fn words(&self) -> Arc<Words> {
+        self.words
+            .read()
+            .map(|w| w.clone())
+            .unwrap_or_else(|_| Arc::new(Words::new(i18n::FALLBACK)))
     }
 
     pub(crate) fn secrets(&self) -> Arc<dyn SecretStore> {
@@ -103,14 +122,20 @@ pub(crate) async fn activate<R: Runtime>(
     if let Some(w) = app.get_webview_window("main") {
         client.set_window_focused(w.is_focused().unwrap_or(true));
     }
+    client.set_language(shell.words().tag());
     client.start();
-    let view = SessionView {
+    let view = session_view(&client);
+    *shell.client.lock().await = Some(client);
+    view
+}
+
+/// Who is signed in with `client`.
+pub(crate) fn session_view(client: &Client) -> SessionView {
+    SessionView {
         identity: client.account().identity.clone(),
         server_url: client.account().server_url.clone(),
         not_kept: client.session_not_kept(),
-    };
-    *shell.client.lock().await = Some(client);
-    view
+    }
 }
 
 /// Tells the client whether the window has focus (no notification for the

@@ -2,7 +2,7 @@
 
 use tauri::{AppHandle, Runtime, State};
 
-use super::{activate, notifier, ui, Defaults, SessionView, Shell};
+use super::{activate, notifier, session_view, ui, Defaults, SessionView, Shell};
 use parley_client::error::UiError;
 use parley_client::Client;
 
@@ -13,12 +13,16 @@ pub async fn defaults(shell: State<'_, Shell>) -> Result<Defaults, UiError> {
     })
 }
 
-/// Opens the last account from its cache (no network needed).
+/// The signed-in account when the window reloads (a change of language),
+/// else the last account opened from its cache (no network needed).
 #[tauri::command]
 pub async fn restore<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
 ) -> Result<Option<SessionView>, UiError> {
+    if let Some(client) = shell.client.lock().await.as_ref() {
+        return Ok(Some(session_view(client)));
+    }
     let Some(account) = parley_client::known_accounts(&shell.profile.config)
         .into_iter()
         .next()

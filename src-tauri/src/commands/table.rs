@@ -18,6 +18,7 @@
 
 use parley_client::cache::{ChannelSummary, MemberView, MessageView, NotifyPolicy, SearchHit};
 use parley_client::error::UiError;
+use parley_client::i18n::LanguageView;
 use parley_client::ConnectionState;
 use parley_protocol::{ChannelSid, MediaSid, MessageSid};
 
@@ -79,6 +80,8 @@ commands! {
     call session::restore [app shell] () -> Option<SessionView>;
     call session::sign_in [app shell] (server_url: String, username: String, password: String, remember: bool) -> SessionView;
     call session::sign_out [shell] () -> ();
+    call language::language [shell] () -> LanguageView;
+    call language::set_language [app shell] (tag: Option<String>) -> LanguageView;
     call chat::channels [shell] () -> Vec<ChannelSummary>;
     call chat::messages [shell] (channel: ChannelSid, before: Option<i64>, limit: u32) -> Vec<MessageView>;
     call chat::send [shell] (channel: ChannelSid, body: String) -> i64;

@@ -4,6 +4,7 @@ import type { ChannelSid } from "./ChannelSid";
 import type { ChannelSummary } from "./ChannelSummary";
 import type { ConnectionState } from "./ConnectionState";
 import type { Defaults } from "./Defaults";
+import type { LanguageView } from "./LanguageView";
 import type { MediaSid } from "./MediaSid";
 import type { MemberView } from "./MemberView";
 import type { MessageSid } from "./MessageSid";
@@ -13,7 +14,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -29,6 +30,14 @@ export function signIn(serverUrl: string, username: string, password: string, re
 
 export function signOut(): Promise<void> {
   return invoke<void>("sign_out");
+}
+
+export function language(): Promise<LanguageView> {
+  return invoke<LanguageView>("language");
+}
+
+export function setLanguage(tag: string | null): Promise<LanguageView> {
+  return invoke<LanguageView>("set_language", { tag });
 }
 
 export function channels(): Promise<Array<ChannelSummary>> {

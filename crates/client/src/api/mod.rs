@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ClientError, Result};
+use crate::error::{ClientError, Refusal, Result};
 
 mod media;
 mod unreachable;
@@ -32,9 +32,7 @@ impl Api {
     pub fn new(base: &str) -> Result<Api> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::Invalid(format!(
-                "{base:?} is not an http:// or https:// URL"
-            )));
+            return Err(ClientError::Refused(Refusal::NotHttpUrl { url: base }));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
@@ -239,7 +237,11 @@ impl Api {
         if let Some(d) = device_token {
             form.push(("device_token", d.to_owned()));
         }
-        self.token_request(&form).await
+        // A refused password grant is always the credentials.
+        self.token_request(&form).await.map_err(|e| match e {
+            ClientError::Unauthorized(_) => ClientError::WrongCredentials,
+            e => e,
+        })
     }
 
     /// `POST /auth/token` with a refresh token.

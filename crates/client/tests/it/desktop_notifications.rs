@@ -33,6 +33,7 @@ fn a_notification_reaches_the_bus_and_no_daemon_is_not_fatal() {
         summary: "general".into(),
         body: "bob: hi there".into(),
         channel_sid: Some(ChannelSid::generate()),
+        open: "Open".into(),
     };
     // No notification daemon yet: an error, not a crash; the client carries on.
     assert!(notifier.show(&n).is_err());
@@ -146,6 +147,7 @@ fn clicking_a_notification_reports_its_channel() {
             summary: "general".into(),
             body: "bob: click me".into(),
             channel_sid: Some(clicked.clone()),
+            open: "Open".into(),
         })
         .expect("shown");
     std::thread::sleep(Duration::from_millis(300));

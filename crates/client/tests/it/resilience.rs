@@ -310,6 +310,39 @@ async fn a_long_absence_ends_in_one_summary_not_a_storm() {
     );
 }
 
+/// Notifications speak the profile's language: at once after a change, and
+/// from the saved preference when the client opens again.
+#[tokio::test]
+async fn notifications_speak_the_language_chosen_for_the_profile() {
+    let server = Server::start().await;
+    server.channel("room", &["alice", "bob"]).await;
+    let t = TestClient::online(&server, "alice").await;
+    let seen = |n: usize| {
+        let notes = t.notes.clone();
+        move || notes.0.lock().map(|v| v.len() == n).unwrap_or(false)
+    };
+    t.client.set_language("zh-TW");
+    server.say("room", "bob", "明天下午開會").await;
+    until(&t.client, "a notification", seen(1)).await;
+    let live = t.notes.0.lock().map(|v| v[0].clone()).expect("note");
+    assert_eq!(
+        (live.body.as_str(), live.open.as_str()),
+        ("bob：明天下午開會", "開啟")
+    );
+    t.client.stop();
+
+    let mut prefs = parley_client::preferences::Preferences::default();
+    prefs.set_language(Some("zh-TW")).expect("a catalog");
+    prefs.save(&t.cfg).expect("saved");
+    let back = t.reopen();
+    back.start();
+    online(&back).await;
+    server.say("room", "bob", "預算").await;
+    until(&back, "a notification after reopening", seen(2)).await;
+    let again = t.notes.0.lock().map(|v| v[1].clone()).expect("note");
+    assert_eq!(again.body, "bob：預算");
+}
+
 #[tokio::test]
 async fn strangers_guessing_a_password_do_not_lock_out_a_device_that_signed_in_before() {
     let server = Server::start().await;

@@ -562,16 +562,19 @@ async fn a_write_to_a_key_that_is_no_channel_sid_is_refused_and_nothing_is_queue
     let t = TestClient::online(&server, "alice").await;
     for key in ["room", "CH123", "IM00000000000000000000000000000001", ""] {
         let e = t.client.send(key, "hello").expect_err("not a channel SID");
-        assert!(
-            matches!(e, parley_client::ClientError::Invalid(_)),
-            "{key:?}: {e:?}"
+        let no_channel = parley_client::ClientError::Refused(parley_client::Refusal::NoSuchChannel);
+        assert_eq!(e, no_channel, "{key:?}");
+        assert_eq!(e.to_string(), "There is no such channel.");
+        let ui = e.to_ui();
+        assert_eq!(
+            (ui.code.as_str(), ui.key.as_str()),
+            ("invalid", "refusal-no-such-channel")
         );
-        assert!(e.to_string().contains("no such channel"), "{e}");
         let e = t
             .client
             .send_file_bytes(key, "a.txt", Some("text/plain"), b"hi", None)
             .expect_err("not a channel SID");
-        assert!(e.to_string().contains("no such channel"), "{e}");
+        assert_eq!(e, no_channel, "{key:?}");
     }
     assert!(t.client.outbox().expect("outbox").is_empty());
     // The channel's own SID still works.

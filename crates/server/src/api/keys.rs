@@ -89,7 +89,7 @@ pub async fn list(
             .parse()
             .map_err(|_| ApiError::invalid_param(format!("Page {p:?} is not a page number")))?,
     };
-    let keys = app.db.read(|c| account::list_keys(c)).await?;
+    let keys = app.db.read(account::list_keys).await?;
     let total = keys.len();
     let uri = format!("/2010-04-01/Accounts/{account}/Keys.json");
     let start = page.saturating_mul(size);

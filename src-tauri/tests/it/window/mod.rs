@@ -66,6 +66,12 @@ impl Driver {
             ("PARLEY_KEYRING_SERVICE", keyring),
             ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
             ("NO_AT_BRIDGE", "1"),
+            // The window speaks the system's language: English, unless a
+            // test asks for another.
+            ("LANGUAGE", "en"),
+            ("LC_ALL", ""),
+            ("LC_MESSAGES", ""),
+            ("LANG", "C.UTF-8"),
         ];
         env.extend_from_slice(extra);
         let wd = WebDriver::start(&env).await;
@@ -197,8 +203,12 @@ impl Driver {
 
     /// Signs in on the sign-in screen and waits for the channel list.
     async fn sign_in(&self, who: &str) {
-        self.until_text("#signin h1", "the sign-in screen", |t| t == "Parley")
-            .await;
+        self.until_script(
+            "return !document.getElementById('signin').hidden;",
+            "the sign-in screen",
+            |v| v == &json!(true),
+        )
+        .await;
         self.type_into("#username", who).await;
         self.type_into("#password", PASSWORD).await;
         self.click("#signin-button").await;
@@ -440,6 +450,7 @@ fn bodies(messages: &[Value]) -> Vec<String> {
 
 mod channels;
 mod ime;
+mod language;
 mod notifications;
 mod session;
 mod timeline;

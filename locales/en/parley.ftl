@@ -1,0 +1,244 @@
+# Parley's words in English: the catalog every other language follows.
+# The window, the tray, notifications and errors all read this file (Fluent
+# syntax: https://projectfluent.org/fluent/guide/). A message missing from
+# another catalog fails `make test`.
+
+# The language's own name, as the language picker shows it.
+language-name = English
+
+## Tray
+
+tray-show = Show Parley
+tray-do-not-disturb = Do not disturb
+tray-quit = Quit
+# The tray icon's tooltip.
+tray-tooltip = { $count ->
+    [0] Parley
+    [one] Parley — { $count } unread message
+   *[other] Parley — { $count } unread messages
+}
+
+## Notifications
+# Defaults for services without templates of their own. $user, $channel and
+# $message stand for the sender, the channel and the text.
+
+notify-new-message = { $user }: { $message }
+notify-added-to-channel = You were added to { $channel } by { $user }
+notify-invited-to-channel = { $user } invited you to { $channel }
+notify-removed-from-channel = You were removed from { $channel }
+# One notification standing for many, after a long time offline.
+notify-storm = { $channels ->
+    [one] { $count } new notifications in one channel
+   *[other] { $count } new notifications in { $channels } channels
+}
+# The button on a notification.
+notify-open = Open
+
+## Errors
+# What went wrong, as the window says it. $detail is the underlying reason in
+# the words of whatever failed (the network, the OS), not translated.
+
+error-unreachable = Can't reach the server: { $detail }.
+error-not-parley = This does not look like a Parley server: { $detail }.
+error-unauthorized = { $detail }.
+error-wrong-credentials = Invalid username or password.
+error-api = The server refused: { $message } (error { $code }).
+error-api-20429 = Too many attempts. Wait a moment and try again.
+error-api-50107 = You don't have permission to do that here.
+error-api-50400 = You're not a member of this channel.
+error-cache = Local cache: { $detail }.
+error-secrets = Secret store: { $detail }.
+error-not-signed-in = You're not signed in.
+error-not-found = { $what } was not found.
+error-invalid = { $detail }.
+error-cancelled = Cancelled.
+
+## Refusals
+# Input the app refuses before anything is sent.
+
+refusal-missing-credentials = Enter a username and a password.
+refusal-not-http-url = “{ $url }” is not an http:// or https:// address.
+refusal-empty-message = The message is empty.
+refusal-message-too-long = The message is longer than { $max } KiB.
+refusal-no-such-channel = There is no such channel.
+refusal-unreadable = Can't read { $file }: { $detail }.
+refusal-not-a-file = { $file } is not a file.
+refusal-file-too-big = { $file } is { $size } MB; the server takes files up to { $max } MB.
+refusal-empty-file = { $file } is empty.
+refusal-no-file = The message has no file.
+refusal-not-sent-yet = The file is not sent yet.
+refusal-paste-not-bytes = The pasted file did not arrive.
+refusal-no-channel-for-paste = Open a channel before pasting a file.
+refusal-cannot-save = Can't save to { $file }: { $detail }.
+refusal-link-not-allowed = Only web and mail links open from messages.
+refusal-cannot-open-link = Can't open the link: { $detail }.
+refusal-unknown-language = Parley does not speak “{ $tag }”.
+
+## Sign-in
+# The sign-in screen. "Parley" (the heading) is the app's name, not translated.
+
+signin-server = Server
+signin-username = Username
+signin-password = Password
+signin-remember = Keep me signed in
+signin-submit = Sign in
+# A toast when the server ends the session (the password changed, an admin
+# signed the user out).
+session-expired = Your session ended: sign in again.
+# Shown once when "Keep me signed in" was asked for and no secret store took
+# the session. $why is the secret store's answer, in its own words.
+session-not-kept = Parley can't keep you signed in on this computer, because no secret store (such as GNOME Keyring or KWallet) answered: { $why }. You stay signed in until you quit; next time Parley will ask for your password.
+session-not-kept-close = OK
+
+## Sidebar
+
+sidebar-do-not-disturb = DND
+    .title = Do not disturb: no notifications
+sidebar-sign-out = Sign out
+# The button that opens the channel switcher; the shortcut key follows it.
+sidebar-jump = Jump to…
+sidebar-channels = Channels
+sidebar-invitations = Invitations
+sidebar-browse = Browse channels
+sidebar-new-channel = New channel
+# The unread badge of a channel, for screen readers.
+sidebar-unread = { $count ->
+    [one] { $count } unread message
+   *[other] { $count } unread messages
+}
+# A channel's last message under its name. $author wrote it.
+sidebar-preview = { $author }: { $text }
+sidebar-preview-deleted = { $author }: message deleted
+sidebar-preview-file = { $author }: File: { $file }
+sidebar-accept = Accept
+sidebar-decline = Decline
+
+## Connection
+# The sidebar's footer. $state is one of the three states above it; $time a
+# time of day.
+
+status-online = Online
+status-connecting = Connecting…
+status-offline = Offline
+status-synced-just-now = { $state } · last synced just now
+status-synced-minutes = { $state } · last synced { $minutes } min ago
+status-synced-at = { $state } · last synced { $time }
+
+## Conversation
+
+conversation-search = Search messages
+conversation-members = Members
+conversation-settings = Settings
+conversation-latest = Jump to latest ↓
+conversation-attach = Attach files
+conversation-composer = Write a message (Enter sends, Shift+Enter for a new line)
+# Who else is typing in the open channel.
+typing-one = { $name } is typing…
+typing-two = { $first } and { $second } are typing…
+typing-many = Several people are typing…
+# A file dropped on the window, before it is sent. $files lists them, each
+# as drop-file.
+drop-question = Send { $files } to #{ $channel }?
+drop-file = { $name } ({ $size })
+drop-send = Send
+cancel = Cancel
+close = Close
+
+## Timeline
+
+day-today = Today
+day-yesterday = Yesterday
+timeline-new-messages = New messages
+message-deleted = This message was deleted
+message-edited = (edited)
+# A message the server refused. $error is why, as the server put it.
+message-not-sent = Not sent: { $error }
+message-unknown-error = unknown error
+message-retry = Retry
+message-discard = Discard
+message-sending = Sending…
+message-edit = Edit
+message-delete = Delete
+message-delete-question = Delete this message for everyone?
+message-mark-unread = Unread
+    .title = Mark unread from here
+# Who has read up to this message; $names is a list of people.
+message-seen-by = Seen by { $names }
+message-editor = Edit message
+message-editor-hint = Enter to save · Esc to cancel
+# A file without a name of its own.
+file-unnamed = file
+file-download = Download
+file-save = Save…
+file-progress = Transfer progress
+file-progress-done = { $done } of { $total }
+# A file that could not be fetched: its name and why.
+file-failed = { $file }: { $error }
+
+## Members
+
+members-title = Members ({ $count })
+# A member with a display name: it, and the username.
+members-name = { $name } ({ $identity })
+# The signed-in user in the list.
+members-you = { $name } — you
+members-online = online
+members-offline = offline
+members-presence-unknown = presence not tracked on this server
+members-remove = Remove
+members-remove-question = Remove { $identity } from this channel?
+members-invite-placeholder = Invite by username
+members-invite = Invite
+members-invited = Invited { $identity }
+members-leave = Leave channel
+members-leave-question = Leave this channel?
+members-leave-action = Leave
+
+## Settings
+
+settings-title = Channel settings
+settings-app-title = Settings
+settings-name = Name
+settings-unique-name = Unique name
+settings-type = Type
+settings-type-public = Public
+settings-type-private = Private
+settings-members = Members
+settings-attributes = Attributes
+settings-notifications = Notifications
+settings-notify-all = All messages
+settings-notify-mentions = Mentions only
+settings-notify-muted = Muted
+settings-mark-read = Mark all read
+settings-language = Language
+# The first choice of the language picker: whatever the system's language is.
+settings-language-system = System default
+
+## Search
+
+search-results = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+
+## Channels
+# The channel switcher, the public channel browser and the new channel form.
+
+switcher-placeholder = Jump to a channel
+browser-title = Public channels
+browser-empty = No other public channels
+browser-members = { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}
+browser-join = Join
+creator-title = New channel
+creator-name = Name
+creator-unique-name = Unique name (optional)
+creator-private = Private (invited members only)
+creator-submit = Create
+
+## Questions
+
+ask-ok = OK

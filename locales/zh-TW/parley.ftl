@@ -1,0 +1,207 @@
+# Parley 的繁體中文（臺灣）用語。訊息 ID 與 locales/en/parley.ftl 相同。
+
+language-name = 繁體中文
+
+## Tray
+
+tray-show = 顯示 Parley
+tray-do-not-disturb = 勿擾模式
+tray-quit = 結束
+tray-tooltip = { $count ->
+    [0] Parley
+   *[other] Parley — { $count } 則未讀訊息
+}
+
+## Notifications
+
+notify-new-message = { $user }：{ $message }
+notify-added-to-channel = { $user } 已將你加入 { $channel }
+notify-invited-to-channel = { $user } 邀請你加入 { $channel }
+notify-removed-from-channel = 你已被移出 { $channel }
+notify-storm = { $channels ->
+    [one] 1 個頻道有 { $count } 則新通知
+   *[other] { $channels } 個頻道有 { $count } 則新通知
+}
+notify-open = 開啟
+
+## Errors
+
+error-unreachable = 無法連線到伺服器：{ $detail }。
+error-not-parley = 這看起來不是 Parley 伺服器：{ $detail }。
+error-unauthorized = { $detail }。
+error-wrong-credentials = 使用者名稱或密碼錯誤。
+error-api = 伺服器拒絕了要求：{ $message }（錯誤 { $code }）。
+error-api-20429 = 嘗試次數過多，請稍候再試。
+error-api-50107 = 你沒有權限在這裡執行這個動作。
+error-api-50400 = 你不是這個頻道的成員。
+error-cache = 本機快取：{ $detail }。
+error-secrets = 密碼儲存區：{ $detail }。
+error-not-signed-in = 你尚未登入。
+error-not-found = 找不到 { $what }。
+error-invalid = { $detail }。
+error-cancelled = 已取消。
+
+## Refusals
+
+refusal-missing-credentials = 請輸入使用者名稱和密碼。
+refusal-not-http-url = 「{ $url }」不是 http:// 或 https:// 網址。
+refusal-empty-message = 訊息是空的。
+refusal-message-too-long = 訊息超過 { $max } KiB。
+refusal-no-such-channel = 沒有這個頻道。
+refusal-unreadable = 無法讀取 { $file }：{ $detail }。
+refusal-not-a-file = { $file } 不是檔案。
+refusal-file-too-big = { $file } 有 { $size } MB；伺服器只接受 { $max } MB 以內的檔案。
+refusal-empty-file = { $file } 是空的。
+refusal-no-file = 這則訊息沒有檔案。
+refusal-not-sent-yet = 檔案尚未送出。
+refusal-paste-not-bytes = 貼上的檔案沒有送達。
+refusal-no-channel-for-paste = 請先開啟頻道再貼上檔案。
+refusal-cannot-save = 無法儲存到 { $file }：{ $detail }。
+refusal-link-not-allowed = 訊息中只能開啟網頁和電子郵件連結。
+refusal-cannot-open-link = 無法開啟連結：{ $detail }。
+refusal-unknown-language = Parley 不支援「{ $tag }」語言。
+
+## Sign-in
+
+signin-server = 伺服器
+signin-username = 使用者名稱
+signin-password = 密碼
+signin-remember = 保持登入
+signin-submit = 登入
+session-expired = 你的登入已失效，請重新登入。
+session-not-kept = Parley 無法在這台電腦上保持你的登入狀態，因為沒有任何密碼儲存服務（例如 GNOME 鑰匙圈或 KWallet）回應：{ $why }。在你結束 Parley 之前都會維持登入；下次啟動時，Parley 會要求你輸入密碼。
+session-not-kept-close = 確定
+
+## Sidebar
+
+sidebar-do-not-disturb = 勿擾
+    .title = 勿擾模式：不顯示通知
+sidebar-sign-out = 登出
+sidebar-jump = 跳到…
+sidebar-channels = 頻道
+sidebar-invitations = 邀請
+sidebar-browse = 瀏覽頻道
+sidebar-new-channel = 建立頻道
+sidebar-unread = { $count ->
+   *[other] { $count } 則未讀訊息
+}
+sidebar-preview = { $author }：{ $text }
+sidebar-preview-deleted = { $author }：訊息已刪除
+sidebar-preview-file = { $author }：[檔案] { $file }
+sidebar-accept = 接受
+sidebar-decline = 拒絕
+
+## Connection
+
+status-online = 已連線
+status-connecting = 連線中…
+status-offline = 離線
+status-synced-just-now = { $state } · 剛剛同步
+status-synced-minutes = { $state } · { $minutes } 分鐘前同步
+status-synced-at = { $state } · 上次同步：{ $time }
+
+## Conversation
+
+conversation-search = 搜尋訊息
+conversation-members = 成員
+conversation-settings = 設定
+conversation-latest = 跳到最新訊息 ↓
+conversation-attach = 附加檔案
+conversation-composer = 輸入訊息（按 Enter 傳送，Shift+Enter 換行）
+typing-one = { $name } 正在輸入…
+typing-two = { $first } 和 { $second } 正在輸入…
+typing-many = 有多人正在輸入…
+drop-question = 要將 { $files } 傳送到 #{ $channel } 嗎？
+drop-file = { $name }（{ $size }）
+drop-send = 傳送
+cancel = 取消
+close = 關閉
+
+## Timeline
+
+day-today = 今天
+day-yesterday = 昨天
+timeline-new-messages = 新訊息
+message-deleted = 這則訊息已刪除
+message-edited = （已編輯）
+message-not-sent = 未送出：{ $error }
+message-unknown-error = 未知的錯誤
+message-retry = 重試
+message-discard = 捨棄
+message-sending = 傳送中…
+message-edit = 編輯
+message-delete = 刪除
+message-delete-question = 要為所有人刪除這則訊息嗎？
+message-mark-unread = 標為未讀
+    .title = 從這則訊息開始標為未讀
+message-seen-by = { $names } 已讀
+message-editor = 編輯訊息
+message-editor-hint = 按 Enter 儲存，按 Esc 取消
+file-unnamed = 檔案
+file-download = 下載
+file-save = 另存新檔…
+file-progress = 傳輸進度
+file-progress-done = { $done } / { $total }
+file-failed = { $file }：{ $error }
+
+## Members
+
+members-title = 成員（{ $count }）
+members-name = { $name }（{ $identity }）
+members-you = { $name }（你）
+members-online = 線上
+members-offline = 離線
+members-presence-unknown = 這個伺服器不顯示上線狀態
+members-remove = 移除
+members-remove-question = 要將 { $identity } 移出這個頻道嗎？
+members-invite-placeholder = 輸入使用者名稱來邀請
+members-invite = 邀請
+members-invited = 已邀請 { $identity }
+members-leave = 離開頻道
+members-leave-question = 要離開這個頻道嗎？
+members-leave-action = 離開
+
+## Settings
+
+settings-title = 頻道設定
+settings-app-title = 設定
+settings-name = 名稱
+settings-unique-name = 唯一名稱
+settings-type = 類型
+settings-type-public = 公開
+settings-type-private = 私人
+settings-members = 成員
+settings-attributes = 屬性
+settings-notifications = 通知
+settings-notify-all = 所有訊息
+settings-notify-mentions = 僅限提及
+settings-notify-muted = 靜音
+settings-mark-read = 全部標為已讀
+settings-language = 語言
+settings-language-system = 系統預設
+
+## Search
+
+search-results = { $count ->
+    [0] 沒有結果
+   *[other] { $count } 筆結果
+}
+
+## Channels
+
+switcher-placeholder = 跳到頻道
+browser-title = 公開頻道
+browser-empty = 沒有其他公開頻道
+browser-members = { $count ->
+   *[other] { $count } 位成員
+}
+browser-join = 加入
+creator-title = 建立頻道
+creator-name = 名稱
+creator-unique-name = 唯一名稱（選填）
+creator-private = 私人（僅限受邀成員）
+creator-submit = 建立
+
+## Questions
+
+ask-ok = 確定

@@ -1,0 +1,165 @@
+// The side panel beside the conversation: which one is open (members,
+// settings or search results), and the members and search results in it
+// (settings are settings.ts's). main.ts owns the open channel and the list.
+import { ask } from "./ask";
+import * as cmd from "./bindings/commands";
+import { $, h } from "./dom";
+import { errorText, t } from "./i18n";
+import { toast } from "./notice";
+import { settingsPanel } from "./settings";
+import type { ChannelSid, ChannelSummary, MemberView, SearchHit } from "./types";
+import { channelName, presence, presenceTitle, snippetParts } from "./view";
+
+export interface PanelHost {
+  me(): string;
+  current(): ChannelSid | null;
+  channels(): ChannelSummary[];
+  act(p: Promise<unknown>): Promise<void>;
+  /** The channel list changed. */
+  changed(): Promise<void>;
+  /** The user left the open channel. */
+  left(): Promise<void>;
+  /** Shows message `index` of `channel` (a search result). */
+  show(channel: ChannelSid, index: number): Promise<void>;
+}
+
+export type PanelKind = "members" | "settings" | "search";
+
+export class Panel {
+  open: PanelKind | null = null;
+
+  constructor(private host: PanelHost) {}
+
+  /** Opens `kind`, or closes it if it is the one open. */
+  toggle(kind: PanelKind): void {
+    this.open = this.open === kind ? null : kind;
+    void this.render();
+  }
+
+  close(): void {
+    this.open = null;
+    $("panel").hidden = true;
+  }
+
+  /** Draws the open panel again (members and settings follow the channel). */
+  async render(): Promise<void> {
+    const p = $("panel");
+    p.hidden = this.open === null;
+    const current = this.host.current();
+    if (this.open === "members" && current) {
+      p.replaceChildren(...(await this.members(current)));
+    } else if (this.open === "settings") {
+      const c = this.host.channels().find((x) => x.sid === current) ?? null;
+      const body = await settingsPanel(c, this.host);
+      p.replaceChildren(this.header(c ? t("settings-title") : t("settings-app-title")), ...body);
+    }
+  }
+
+  private header(title: string): HTMLElement {
+    return h("header", {},
+      h("h2", {}, title),
+      h("button", { class: "close", attrs: { type: "button", "aria-label": t("close") }, on: { click: () => this.close() } }, "×"),
+    );
+  }
+
+  private async members(channel: ChannelSid): Promise<Node[]> {
+    const { act, me } = this.host;
+    const members = await cmd.members(channel).catch(() => [] as MemberView[]);
+    const perms = await cmd.permissions(channel).catch(() => [] as string[]);
+    const may = (p: string) => perms.length === 0 || perms.includes(p);
+    const hint = t("members-invite-placeholder");
+    const invite = h("input", { attrs: { placeholder: hint, "aria-label": hint } });
+    const name = (m: MemberView) => {
+      const shown = m.friendly_name ? t("members-name", { name: m.friendly_name, identity: m.identity }) : m.identity;
+      return m.identity === me() ? t("members-you", { name: shown }) : shown;
+    };
+    const remove = (m: MemberView) =>
+      h("button", {
+        class: "link danger",
+        attrs: { type: "button" },
+        on: {
+          click: async () => {
+            if (await ask(t("members-remove-question", { identity: m.identity }), t("members-remove")))
+              void act(cmd.removeMember(channel, m.identity).then(() => this.render()));
+          },
+        },
+      }, t("members-remove"));
+    return [
+      this.header(t("members-title", { count: members.length })),
+      h("ul", { class: "members" },
+        ...members.map((m) =>
+          h("li", {},
+            h("span", { class: "presence " + presence(m.online), title: presenceTitle(m.online) }),
+            name(m),
+            m.identity !== me() && perms.includes("removeMember") ? " " : null,
+            m.identity !== me() && perms.includes("removeMember") ? remove(m) : null,
+          ),
+        ),
+      ),
+      !may("inviteMember") ? "" : h("form", {
+          class: "invite-form",
+          on: {
+            submit: (ev) => {
+              ev.preventDefault();
+              const who = invite.value.trim();
+              if (!who) return;
+              void act(cmd.invite(channel, who).then(() => {
+                invite.value = "";
+                toast(t("members-invited", { identity: who }));
+              }));
+            },
+          },
+        },
+        invite,
+        h("button", { attrs: { type: "submit" } }, t("members-invite")),
+      ),
+      h("button", {
+          class: "danger",
+          attrs: { type: "button" },
+          on: {
+            click: async () => {
+              if (!(await ask(t("members-leave-question"), t("members-leave-action")))) return;
+              void act(cmd.leave(channel).then(() => {
+                this.close();
+                return this.host.left();
+              }));
+            },
+          },
+        },
+        t("members-leave"),
+      ),
+    ].map((n) => (typeof n === "string" ? document.createTextNode(n) : n));
+  }
+
+  /** Searches every channel for `query` and lists what it found. */
+  async search(query: string): Promise<void> {
+    if (!query.trim()) return this.close();
+    this.open = "search";
+    const p = $("panel");
+    p.hidden = false;
+    let hits: SearchHit[] = [];
+    try {
+      hits = await cmd.search(query, null);
+    } catch (e) {
+      toast(errorText(e));
+    }
+    const name = (sid: ChannelSid) => {
+      const c = this.host.channels().find((x) => x.sid === sid);
+      return c ? channelName(c) : sid;
+    };
+    p.replaceChildren(
+      this.header(t("search-results", { count: hits.length })),
+      h("ul", { class: "results" },
+        ...hits.map((hit) => {
+          const snippet = h("div", { class: "snippet" });
+          for (const part of snippetParts(hit.snippet)) snippet.append(part.hit ? h("mark", {}, part.text) : document.createTextNode(part.text));
+          const m = hit.message;
+          return h("li", { on: { click: () => { if (m.index !== null) void this.host.show(m.channel_sid, m.index); } } },
+            h("div", { class: "meta" }, `#${name(m.channel_sid)} · ${m.author}`),
+            snippet,
+          );
+        }),
+      ),
+    );
+  }
+}
