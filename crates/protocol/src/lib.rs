@@ -6,6 +6,7 @@
 //! This crate depends on neither side.
 
 pub mod admin;
+pub mod attributes;
 pub mod error;
 pub mod kinds;
 pub mod media;

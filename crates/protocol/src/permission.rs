@@ -1,5 +1,6 @@
 //! The permission vocabulary of roles, and the default role sets every service
-//! starts with.
+//! starts with. Twilio's vocabulary, and one permission of Parley's own:
+//! [`MENTION_CHANNEL`].
 
 pub use crate::kinds::RoleType;
 
@@ -17,7 +18,12 @@ const CHANNEL_ONLY: &[&str] = &[
     "editNotificationLevel",
     "editOwnMemberAttributes",
 ];
+/// Parley's: mention everyone in a channel (`@channel`, `@here`), which
+/// notifies members whose level is "mentions only".
+pub const MENTION_CHANNEL: &str = "mentionChannel";
+
 const BOTH: &[&str] = &[
+    MENTION_CHANNEL,
     "destroyChannel",
     "inviteMember",
     "removeMember",
@@ -66,6 +72,7 @@ pub const SERVICE_ADMIN: &[&str] = &[
     "deleteAnyMessage",
     "editAnyMessageAttributes",
     "editAnyUserInfo",
+    MENTION_CHANNEL,
 ];
 
 /// Default "service user" (deployment) role.
@@ -91,6 +98,7 @@ pub const CHANNEL_ADMIN: &[&str] = &[
     "editOwnMessageAttributes",
     "deleteOwnMessage",
     "editOwnMemberAttributes",
+    MENTION_CHANNEL,
 ];
 
 /// Default "channel user" (channel) role.

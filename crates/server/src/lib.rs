@@ -20,6 +20,7 @@ pub mod forwarded;
 pub mod jobs;
 pub mod listener;
 pub mod logging;
+pub mod marks;
 pub mod media;
 pub mod metrics;
 pub mod names;

@@ -392,6 +392,7 @@ async fn create_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
+            crate::marks::check(c, &view, &ch.sid, &attributes, None)?;
             // A media message without text shows the service's compatibility message.
             let body = match (&media, body.is_empty()) {
                 (Some(_), true) => s.media_compatibility_message.clone().unwrap_or_default(),
@@ -434,18 +435,22 @@ async fn create_once(
             } else {
                 "onMessageSent"
             };
-            let queued = webhooks::queue(c, &a, hook_for(event, &a, origin.as_ref(), &r))?
-                | crate::push::queue(
-                    c,
-                    &s,
-                    crate::push::Change {
-                        kind: crate::push::PushType::NewMessage,
-                        channel: &ch,
-                        actor: &r.from,
-                        target: None,
-                        message: Some((&r.sid, r.index, &r.body)),
-                    },
-                )?;
+            let mut queued = webhooks::queue(c, &a, hook_for(event, &a, origin.as_ref(), &r))?;
+            // A reaction pushes nothing: it shows on its target.
+            if !crate::marks::hidden(&r.attributes) {
+                queued = queued
+                    | crate::push::queue(
+                        c,
+                        &s,
+                        crate::push::Change {
+                            kind: crate::push::PushType::NewMessage,
+                            channel: &ch,
+                            actor: &r.from,
+                            target: None,
+                            message: Some((&r.sid, r.index, &r.body)),
+                        },
+                    )?;
+            }
             Ok(Step::Done(((created(r), ch.sid.clone()), queued)))
         })
         .await
@@ -525,6 +530,9 @@ async fn update_once(
             }
             if f.has("From") || date_created.is_some() || date_updated.is_some() {
                 caller.require_admin("change a message's author or dates")?;
+            }
+            if let Some(attrs) = &attributes {
+                crate::marks::check(c, &view, &ch.sid, attrs, Some(m.sid.as_str()))?;
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == webhooks::pre::Pre::First {

@@ -248,9 +248,10 @@ impl UserChannelRow {
     }
 }
 
-/// Messages of member `m`'s channel after its read horizon.
+/// Messages of member `m`'s channel after its read horizon (but reactions:
+/// `crate::marks`).
 const UNREAD: &str =
-    "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1))";
+    "(SELECT COUNT(*) FROM messages g WHERE g.channel_sid = m.channel_sid AND g.idx > COALESCE(m.last_consumed_message_index, -1) AND g.hidden = 0)";
 
 /// `identity`'s joined entry for `channel`, if a member.
 pub fn user_channel(

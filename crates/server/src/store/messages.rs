@@ -103,6 +103,7 @@ pub fn insert(
 ) -> StoreResult<MessageRow> {
     let sid = MessageSid::generate();
     let media = m.media.as_ref().and_then(|x| serde_json::to_string(x).ok());
+    let hidden = crate::marks::hidden(&m.attributes);
     // One atomic statement takes the index (on PostgreSQL it locks the
     // channel's row to the commit), so concurrent sends never share one.
     let index: i64 = match tx.dialect() {
@@ -112,8 +113,8 @@ pub fn insert(
                            messages_count = messages_count + 1, last_message_sid = ?2
                          WHERE sid = ?1 RETURNING next_index - 1 AS idx)
              INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes,
-                                   last_updated_by, date_created, date_updated, media)
-             SELECT ?2, ?3, ?1, ch.idx, ?4, ?5, ?6, ?7, CAST(?8 AS BIGINT), CAST(?9 AS BIGINT), ?10
+                                   last_updated_by, date_created, date_updated, media, hidden)
+             SELECT ?2, ?3, ?1, ch.idx, ?4, ?5, ?6, ?7, CAST(?8 AS BIGINT), CAST(?9 AS BIGINT), ?10, ?11
              FROM ch RETURNING idx",
             args![
                 channel,
@@ -125,7 +126,8 @@ pub fn insert(
                 m.last_updated_by,
                 m.date_created,
                 m.date_updated,
-                media
+                media,
+                hidden
             ],
         )?,
         Dialect::Sqlite => {
@@ -135,10 +137,10 @@ pub fn insert(
                 args![channel, sid],
             )?;
             tx.execute(
-                "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO messages (sid, service_sid, channel_sid, idx, author, body, attributes, last_updated_by, date_created, date_updated, media, hidden)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 args![sid, service, channel, index, m.author, m.body, m.attributes, m.last_updated_by,
-                    m.date_created, m.date_updated, media],
+                    m.date_created, m.date_updated, media, hidden],
             )?;
             index
         }
@@ -178,7 +180,8 @@ pub fn update(tx: &Tx<'_>, sid: &str, e: &MessageEdit<'_>, now: i64) -> StoreRes
         "UPDATE messages SET body = COALESCE(?2, body), attributes = COALESCE(?3, attributes),
            author = COALESCE(?4, author), date_created = COALESCE(?5, date_created),
            date_updated = COALESCE(CAST(?6 AS BIGINT), ?7), last_updated_by = COALESCE(?8, last_updated_by),
-           was_edited = CASE WHEN ?9 = 1 THEN 1 ELSE was_edited END
+           was_edited = CASE WHEN ?9 = 1 THEN 1 ELSE was_edited END,
+           hidden = COALESCE(?10, hidden)
          WHERE sid = ?1",
         args![
             sid,
@@ -189,7 +192,8 @@ pub fn update(tx: &Tx<'_>, sid: &str, e: &MessageEdit<'_>, now: i64) -> StoreRes
             e.date_updated,
             now,
             e.last_updated_by,
-            e.edited
+            e.edited,
+            e.attributes.map(crate::marks::hidden)
         ],
     )?;
     Ok(())

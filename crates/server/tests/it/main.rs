@@ -12,6 +12,7 @@ mod database_url;
 mod durability;
 mod errors;
 mod hardening;
+mod marks;
 mod media;
 mod migrate;
 mod paging;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_hardening.sql"),
     include_str!("../../../migrations/postgres/0006_deliveries.sql"),
     include_str!("../../../migrations/postgres/0007_console.sql"),
+    include_str!("../../../migrations/postgres/0008_marks.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0005_hardening.sql"),
     include_str!("../../../migrations/sqlite/0006_deliveries.sql"),
     include_str!("../../../migrations/sqlite/0007_console.sql"),
+    include_str!("../../../migrations/sqlite/0008_marks.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,259 @@
+//! What Parley keeps in a message's Twilio `Attributes`: one `parley`
+//! object next to whatever else a client stores there (docs/attributes.md).
+//! It marks a message as a reaction to another (hidden from timelines,
+//! unread counts and notifications; shown aggregated on its target), as a
+//! reply quoting another, and names whom it mentions. The server checks it
+//! before a message is stored; clients read it with [`Marks::of`].
+//!
+//! Reactions are messages of their own rather than a list in the target's
+//! attributes: a channel user may not edit other people's attributes, and
+//! two people reacting at once must not overwrite each other. Removing a
+//! reaction deletes its message.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::sid::MessageSid;
+
+/// The key of Parley's object inside `Attributes`.
+pub const KEY: &str = "parley";
+/// Longest reaction (an emoji with its modifiers and joiners).
+pub const MAX_EMOJI_BYTES: usize = 64;
+/// Longest quoted excerpt of a reply, in characters.
+pub const MAX_EXCERPT: usize = 280;
+/// Most identities one message may mention.
+pub const MAX_MENTIONS: usize = 100;
+
+/// A reaction: `emoji` on message `to` (of the same channel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub to: MessageSid,
+    pub emoji: String,
+}
+
+/// A reply to message `to`, with what it quotes so that it reads without
+/// the original at hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    pub to: MessageSid,
+    pub author: String,
+    pub excerpt: String,
+}
+
+/// Parley's marks on a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<Reaction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Reply>,
+    /// Identities the text mentions (`@alice`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<String>,
+    /// `@channel` or `@here`: everyone in the channel (a permission).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mention_channel: bool,
+}
+
+/// Why Parley's part of `Attributes` is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarksError {
+    #[error("Attributes.parley is not a valid Parley object: {0}")]
+    Shape(String),
+    #[error("Attributes.parley.reaction.emoji must be 1 to {MAX_EMOJI_BYTES} bytes without spaces or control characters")]
+    Emoji,
+    #[error("Attributes.parley: a message is a reaction or a reply, not both")]
+    ReactionAndReply,
+    #[error("Attributes.parley.reply.excerpt is longer than {MAX_EXCERPT} characters")]
+    Excerpt,
+    #[error("Attributes.parley.mentions names more than {MAX_MENTIONS} identities")]
+    Mentions,
+}
+
+impl Marks {
+    /// Parley's marks in `attributes` (a message's `Attributes` text), read
+    /// leniently: anything but a well-formed `parley` object is no marks.
+    pub fn of(attributes: &str) -> Marks {
+        Marks::checked(attributes)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Parley's marks in `attributes`, strictly: `None` without a `parley`
+    /// key (or without JSON-object attributes, which are not Parley's to
+    /// judge), an error when the `parley` object is malformed.
+    pub fn checked(attributes: &str) -> Result<Option<Marks>, MarksError> {
+        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+            return Ok(None);
+        };
+        let Some(part) = all.remove(KEY) else {
+            return Ok(None);
+        };
+        if !part.is_object() {
+            return Err(MarksError::Shape("expected an object".into()));
+        }
+        let marks: Marks =
+            serde_json::from_value(part).map_err(|e| MarksError::Shape(e.to_string()))?;
+        marks.validate()?;
+        Ok(Some(marks))
+    }
+
+    fn validate(&self) -> Result<(), MarksError> {
+        if let Some(r) = &self.reaction {
+            if !is_emoji_like(&r.emoji) {
+                return Err(MarksError::Emoji);
+            }
+            if self.reply.is_some() {
+                return Err(MarksError::ReactionAndReply);
+            }
+        }
+        if let Some(r) = &self.reply {
+            if r.excerpt.chars().count() > MAX_EXCERPT {
+                return Err(MarksError::Excerpt);
+            }
+        }
+        if self.mentions.len() > MAX_MENTIONS {
+            return Err(MarksError::Mentions);
+        }
+        Ok(())
+    }
+
+    /// Whether Parley hides the message from timelines, unread counts and
+    /// notifications (a reaction: it shows on its target).
+    pub fn is_hidden(&self) -> bool {
+        self.reaction.is_some()
+    }
+
+    /// Whether the message mentions `identity`, by name or as everyone.
+    pub fn mentions(&self, identity: &str) -> bool {
+        self.mention_channel
+            || self
+                .mentions
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(identity))
+    }
+
+    /// `attributes` with these marks as its `parley` object (none: removed),
+    /// keeping everything else a client stored there.
+    pub fn write_into(&self, attributes: &str) -> String {
+        let mut all = match serde_json::from_str::<Value>(attributes) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        if *self == Marks::default() {
+            all.remove(KEY);
+        } else if let Ok(v) = serde_json::to_value(self) {
+            all.insert(KEY.to_owned(), v);
+        }
+        Value::Object(all).to_string()
+    }
+}
+
+/// A reaction's text: short, one "word", no control characters. (Which
+/// strings are emoji is the picker's business; the server only bounds it.)
+fn is_emoji_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_EMOJI_BYTES
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The excerpt a reply quotes: the start of `body`, at most
+/// [`MAX_EXCERPT`] characters, lines joined.
+pub fn excerpt(body: &str) -> String {
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= MAX_EXCERPT {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(MAX_EXCERPT - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sid() -> MessageSid {
+        MessageSid::generate()
+    }
+
+    #[test]
+    fn marks_round_trip_and_keep_other_clients_attributes() {
+        let to = sid();
+        let marks = Marks {
+            reaction: Some(Reaction {
+                to: to.clone(),
+                emoji: "👍🏽".into(),
+            }),
+            ..Marks::default()
+        };
+        let written = marks.write_into(r#"{"color":"blue"}"#);
+        let v: Value = serde_json::from_str(&written).expect("json");
+        assert_eq!(v["color"], "blue");
+        assert_eq!(v["parley"]["reaction"]["to"], to.as_str());
+        assert_eq!(Marks::of(&written), marks);
+        assert!(Marks::of(&written).is_hidden());
+        // No marks: the key goes, the rest stays.
+        assert_eq!(Marks::default().write_into(&written), r#"{"color":"blue"}"#);
+        // Attributes that are not an object become one.
+        assert!(Marks::of(&marks.write_into("[1,2]")).is_hidden());
+    }
+
+    #[test]
+    fn a_malformed_parley_object_is_refused_strictly_and_ignored_leniently() {
+        for bad in [
+            r#"{"parley":{"reaction":{"to":"CH00000000000000000000000000000000","emoji":"x"}}}"#,
+            r#"{"parley":{"reaction":{"to":"IM00000000000000000000000000000000"}}}"#,
+            r#"{"parley":{"surprise":1}}"#,
+            r#"{"parley":"yes"}"#,
+            r#"{"parley":[]}"#,
+            r#"{"parley":{"reaction":{"to":"IM00000000000000000000000000000000","emoji":""}}}"#,
+            r#"{"parley":{"reaction":{"to":"IM00000000000000000000000000000000","emoji":"two words"}}}"#,
+            r#"{"parley":{"mentions":"alice"}}"#,
+        ] {
+            assert!(Marks::checked(bad).is_err(), "{bad}");
+            assert_eq!(Marks::of(bad), Marks::default(), "{bad}");
+        }
+        let both = Marks {
+            reaction: Some(Reaction {
+                to: sid(),
+                emoji: "👍".into(),
+            }),
+            reply: Some(Reply {
+                to: sid(),
+                author: "bob".into(),
+                excerpt: "hi".into(),
+            }),
+            ..Marks::default()
+        };
+        assert_eq!(
+            Marks::checked(&both.write_into("{}")),
+            Err(MarksError::ReactionAndReply)
+        );
+        for fine in ["{}", "", "not json", "[]", r#"{"other":{"parley":1}}"#] {
+            assert_eq!(Marks::checked(fine), Ok(None), "{fine}");
+        }
+    }
+
+    #[test]
+    fn mentions_name_people_or_everyone_and_excerpts_are_bounded() {
+        let m = Marks {
+            mentions: vec!["Alice".into()],
+            ..Marks::default()
+        };
+        assert!(m.mentions("alice") && !m.mentions("bob"));
+        let all = Marks {
+            mention_channel: true,
+            ..Marks::default()
+        };
+        assert!(all.mentions("bob"));
+        assert_eq!(excerpt("a\n\n  b"), "a b");
+        let long = excerpt(&"字".repeat(1000));
+        assert_eq!(long.chars().count(), MAX_EXCERPT);
+        assert!(long.ends_with('…'));
+    }
+}

@@ -1,0 +1,237 @@
+//! Parley's marks on messages (docs/attributes.md), over real HTTP: a
+//! reaction is a message of its own, counted in no unread count; its target
+//! must be a message of the same channel; concurrent reactions are all
+//! kept; only a role with `mentionChannel` may mention everyone.
+
+use crate::common;
+
+use common::{Auth, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+struct Room {
+    t: TestServer,
+    svc: String,
+    alice: String,
+    bob: String,
+    messages: String,
+}
+
+/// Channel "room" created by alice (its admin), bob joined (a channel user).
+async fn room() -> Room {
+    let t = TestServer::start().await;
+    let svc = t.service().await;
+    let alice = t.token(&svc, "alice");
+    let bob = t.token(&svc, "bob");
+    let chans = format!("/v2/Services/{svc}/Channels");
+    let r = t
+        .post(&chans, Auth::Token(&alice), &[("UniqueName", "room")])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let r = t
+        .post(
+            &format!("{chans}/room/Members"),
+            Auth::Token(&bob),
+            &[("Identity", "bob")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "bob joins: {:?}", r.body);
+    Room {
+        messages: format!("{chans}/room/Messages"),
+        t,
+        svc,
+        alice,
+        bob,
+    }
+}
+
+fn reaction(to: &str, emoji: &str) -> String {
+    json!({"parley": {"reaction": {"to": to, "emoji": emoji}}}).to_string()
+}
+
+impl Room {
+    async fn say(&self, who: &str, body: &str, attributes: &str) -> common::Reply {
+        self.t
+            .post(
+                &self.messages,
+                Auth::Token(who),
+                &[("Body", body), ("Attributes", attributes)],
+            )
+            .await
+    }
+
+    async fn unread(&self, who: &str, identity: &str) -> i64 {
+        let r = self
+            .t
+            .get(
+                &format!("/v2/Services/{}/Users/{identity}/Channels/room", self.svc),
+                Auth::Token(who),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        r.body["unread_messages_count"].as_i64().expect("a count")
+    }
+}
+
+#[tokio::test]
+async fn a_reaction_is_a_message_of_its_own_that_counts_toward_no_unread_count() {
+    let w = room().await;
+    let hi = w.say(&w.bob, "hi", "{}").await;
+    assert_eq!(hi.status, StatusCode::CREATED);
+    let hi_sid = hi.body["sid"].as_str().expect("sid").to_owned();
+    let before = w.unread(&w.bob, "bob").await;
+
+    let r = w.say(&w.alice, "👍", &reaction(&hi_sid, "👍")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // Other Chat v2 clients see a message with the emoji as its body.
+    assert_eq!(r.body["body"], "👍");
+    let attrs: serde_json::Value =
+        serde_json::from_str(r.body["attributes"].as_str().expect("attributes")).expect("json");
+    assert_eq!(attrs["parley"]["reaction"]["to"], hi_sid.as_str());
+    assert_eq!(
+        w.unread(&w.bob, "bob").await,
+        before,
+        "a reaction is not unread"
+    );
+
+    let r = w.say(&w.alice, "a real answer", "{}").await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(w.unread(&w.bob, "bob").await, before + 1, "a message is");
+
+    // An edit that turns a message into a reaction hides it too.
+    let sid = r.body["sid"].as_str().expect("sid");
+    let e =
+        w.t.post(
+            &format!("{}/{sid}", w.messages),
+            Auth::Token(&w.alice),
+            &[("Attributes", &reaction(&hi_sid, "🎉"))],
+        )
+        .await;
+    assert_eq!(e.status, StatusCode::OK, "{:?}", e.body);
+    assert_eq!(w.unread(&w.bob, "bob").await, before);
+}
+
+#[tokio::test]
+async fn two_people_reacting_at_once_are_both_kept_and_each_removes_only_their_own() {
+    let w = room().await;
+    let hi = w.say(&w.bob, "vote here", "{}").await;
+    let target = hi.body["sid"].as_str().expect("sid").to_owned();
+    let a = reaction(&target, "👍");
+    let b = reaction(&target, "👀");
+    let (ra, rb) = tokio::join!(w.say(&w.alice, "👍", &a), w.say(&w.bob, "👀", &b));
+    assert_eq!(
+        (ra.status, rb.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    let list = w.t.get(&w.messages, Auth::Token(&w.alice)).await;
+    let on_target: Vec<(String, String)> = list.body["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| {
+            let attrs: serde_json::Value = serde_json::from_str(m["attributes"].as_str()?).ok()?;
+            let r = &attrs["parley"]["reaction"];
+            (r["to"] == target.as_str()).then(|| {
+                (
+                    m["from"].as_str().unwrap_or("").to_owned(),
+                    r["emoji"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(on_target.len(), 2, "both reactions kept: {on_target:?}");
+    // A channel user removes their own reaction, not someone else's.
+    let alices = ra.body["sid"].as_str().expect("sid");
+    let d =
+        w.t.delete(&format!("{}/{alices}", w.messages), Auth::Token(&w.bob))
+            .await;
+    assert_eq!(d.status, StatusCode::FORBIDDEN, "{:?}", d.body);
+    let bobs = rb.body["sid"].as_str().expect("sid");
+    let d =
+        w.t.delete(&format!("{}/{bobs}", w.messages), Auth::Token(&w.bob))
+            .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{:?}", d.body);
+}
+
+#[tokio::test]
+async fn marks_naming_no_message_of_the_channel_or_malformed_are_refused_and_nothing_is_stored() {
+    let w = room().await;
+    let elsewhere = w.t.room(&w.svc, "elsewhere", "alice").await;
+    let other =
+        w.t.post(
+            &format!("/v2/Services/{}/Channels/elsewhere/Messages", w.svc),
+            Auth::Token(&elsewhere),
+            &[("Body", "far away")],
+        )
+        .await;
+    let far = other.body["sid"].as_str().expect("sid").to_owned();
+    let count = || async {
+        w.t.get(&w.messages, Auth::Token(&w.alice)).await.body["messages"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0)
+    };
+    let before = count().await;
+    let no_such = "IM00000000000000000000000000000000";
+    let reply_far =
+        json!({"parley": {"reply": {"to": far, "author": "alice", "excerpt": "far away"}}})
+            .to_string();
+    for (attributes, why) in [
+        (reaction(&far, "👍"), "a message of another channel"),
+        (reaction(no_such, "👍"), "no message at all"),
+        (reply_far, "a reply to another channel"),
+        (
+            reaction("CH00000000000000000000000000000000", "👍"),
+            "a channel SID",
+        ),
+        (reaction(no_such, "two words"), "not an emoji"),
+        (
+            r#"{"parley":{"colour":"red"}}"#.to_owned(),
+            "an unknown mark",
+        ),
+        (r#"{"parley":[]}"#.to_owned(), "not an object"),
+    ] {
+        let r = w.say(&w.alice, "x", &attributes).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{why}: {:?}", r.body);
+        assert_eq!(r.body["code"], 20001, "{why}");
+        assert!(
+            r.body["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Attributes.parley"),
+            "{why}: {:?}",
+            r.body
+        );
+    }
+    assert_eq!(count().await, before, "nothing stored");
+    // Other clients' attributes stay theirs to shape.
+    let r = w
+        .say(&w.alice, "x", r#"{"parley_like":1,"reaction":"anything"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn only_a_role_with_mention_channel_may_mention_everyone() {
+    let w = room().await;
+    let everyone = json!({"parley": {"mention_channel": true}}).to_string();
+    let r = w.say(&w.bob, "@channel lunch?", &everyone).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "a channel user may not: {:?}",
+        r.body
+    );
+    assert_eq!(r.body["code"], 50107);
+    let r = w.say(&w.alice, "@channel lunch!", &everyone).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "the channel's admin may: {:?}",
+        r.body
+    );
+    // Naming people is for everyone.
+    let named = json!({"parley": {"mentions": ["alice"]}}).to_string();
+    let r = w.say(&w.bob, "@alice lunch?", &named).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+}
