@@ -61,6 +61,8 @@ refusal-not-http-url = “{ $url }” is not an http:// or https:// address.
 refusal-empty-message = The message is empty.
 refusal-message-too-long = The message is longer than { $max } KiB.
 refusal-no-such-channel = There is no such channel.
+refusal-no-such-message = That message is not here (deleted, or not loaded yet).
+refusal-not-an-emoji = A reaction is one emoji.
 refusal-unreadable = Can't read { $file }: { $detail }.
 refusal-not-a-file = { $file } is not a file.
 refusal-file-too-big = { $file } is { $size } MB; the server takes files up to { $max } MB.
@@ -242,3 +244,26 @@ creator-submit = Create
 ## Questions
 
 ask-ok = OK
+
+## Formatting
+# The composer's formatting toolbar: each button's name, and as its tooltip
+# the name with its shortcut where it has one.
+
+format-toolbar = Formatting
+format-bold = Bold
+    .title = Bold (Ctrl+B)
+format-italic = Italic
+    .title = Italic (Ctrl+I)
+format-strike = Strikethrough
+    .title = Strikethrough (Ctrl+Shift+X)
+format-code = Code
+    .title = Code (Ctrl+E)
+format-code-block = Code block
+format-quote = Quote
+format-list = Bulleted list
+format-link = Link
+# The button on a code block in a message, and what it says for a moment
+# once the code is on the clipboard.
+format-copy = Copy
+    .title = Copy the code
+format-copied = Copied

@@ -48,6 +48,8 @@ refusal-not-http-url = 「{ $url }」不是 http:// 或 https:// 網址。
 refusal-empty-message = 訊息是空的。
 refusal-message-too-long = 訊息超過 { $max } KiB。
 refusal-no-such-channel = 沒有這個頻道。
+refusal-no-such-message = 找不到這則訊息（可能已刪除或尚未載入）。
+refusal-not-an-emoji = 回應只能是一個表情符號。
 refusal-unreadable = 無法讀取 { $file }：{ $detail }。
 refusal-not-a-file = { $file } 不是檔案。
 refusal-file-too-big = { $file } 有 { $size } MB；伺服器只接受 { $max } MB 以內的檔案。
@@ -205,3 +207,22 @@ creator-submit = 建立
 ## Questions
 
 ask-ok = 確定
+
+## Formatting
+
+format-toolbar = 格式
+format-bold = 粗體
+    .title = 粗體（Ctrl+B）
+format-italic = 斜體
+    .title = 斜體（Ctrl+I）
+format-strike = 刪除線
+    .title = 刪除線（Ctrl+Shift+X）
+format-code = 程式碼
+    .title = 程式碼（Ctrl+E）
+format-code-block = 程式碼區塊
+format-quote = 引言
+format-list = 項目清單
+format-link = 連結
+format-copy = 複製
+    .title = 複製程式碼
+format-copied = 已複製

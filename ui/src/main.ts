@@ -5,6 +5,7 @@
 // modules (sidebar.ts, panel.ts, settings.ts); this wires them together.
 import { listen } from "@tauri-apps/api/event";
 import { $, h } from "./dom";
+import { formatBar } from "./format";
 import { errorText, localize, t, useLanguage } from "./i18n";
 import { installCompositionTracking, unlessComposing } from "./ime";
 import * as cmd from "./bindings/commands";
@@ -74,13 +75,8 @@ let listMarked = false;
 /** Whether this run opened on a cached session. */
 let restored = false;
 
-async function act(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    toast(errorText(e));
-  }
-}
+/** Waits for `p`; what went wrong is said in a toast. */
+const act = (p: Promise<unknown>): Promise<void> => p.then(() => {}, (e) => toast(errorText(e)));
 
 async function saveDraft() {
   if (!current) return;
@@ -358,6 +354,7 @@ async function boot() {
   });
 
   const composer = $<HTMLTextAreaElement>("composer");
+  formatBar($("format-bar"), composer);
   composer.addEventListener("keydown", unlessComposing((ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) {
       ev.preventDefault();

@@ -78,6 +78,9 @@ function message(channel: ChannelSid, index: number, body: string): MessageView 
     outbox_id: null,
     error: null,
     media: null,
+    reply: null,
+    mentions_me: false,
+    reactions: [],
   };
 }
 
@@ -182,5 +185,43 @@ describe("Timeline channel switches", () => {
     expect(timeline.messages.map((m) => m.body)).toEqual(["from b"]);
     expect(list.textContent).toContain("from b");
     expect(list.textContent).not.toContain("from a, late");
+  });
+});
+
+describe("Timeline message bodies", () => {
+  it("draws a body's Markdown and opens its links through the shell", async () => {
+    await openWith("CHa", "**plan**: see https://example.com/docs and <b>this</b>");
+    const body = list.querySelector(".message .body")!;
+    expect(body.querySelector("strong")?.textContent).toBe("plan");
+    expect(body.querySelector("b")).toBeNull();
+    expect(body.textContent).toBe("plan: see https://example.com/docs and <b>this</b>");
+    const a = body.querySelector<HTMLAnchorElement>("a[href='https://example.com/docs']")!;
+    const click = new MouseEvent("click", { bubbles: true, cancelable: true });
+    a.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    expect(cmd.openLink).toHaveBeenCalledWith("https://example.com/docs");
+  });
+
+  it("says an edited message is edited after its text, in its last paragraph", async () => {
+    const opened = timeline.open("CHa", null);
+    pendingRead("CHa").answer.resolve([
+      { ...message("CHa", 0, "first\n\nsecond plan"), was_edited: true },
+      { ...message("CHa", 1, "```\ncode\n```"), was_edited: true },
+    ]);
+    await opened;
+    const [prose, code] = list.querySelectorAll(".message .body");
+    expect(prose.lastElementChild?.textContent).toBe("second plan (edited)");
+    expect(code.lastElementChild?.className).toBe("edited");
+  });
+
+  it("formats in the edit box with the shortcuts", async () => {
+    await openWith("CHa", "make this bold");
+    timeline.startEdit("IMCHa0" as MessageSid);
+    const box = list.querySelector<HTMLTextAreaElement>(".edit-box")!;
+    box.setSelectionRange(5, 9);
+    box.dispatchEvent(new KeyboardEvent("keydown", { key: "b", ctrlKey: true, bubbles: true, cancelable: true }));
+    expect(box.value).toBe("make **this** bold");
+    box.dispatchEvent(new KeyboardEvent("keydown", { key: "b", ctrlKey: true, isComposing: true, bubbles: true, cancelable: true }));
+    expect(box.value).toBe("make **this** bold");
   });
 });

@@ -8,11 +8,13 @@
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
+import { formatShortcuts } from "./format";
 import { errorText, t } from "./i18n";
 import { unlessComposing } from "./ime";
+import { type BodyHost, endOf, renderBody } from "./markdown";
 import { Media, showTransfer } from "./media";
 import type { ChannelSid, MemberView, MessageSid, MessageView } from "./types";
-import { allowed, bodyText, dayLabel, dayOf, linkify, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
+import { allowed, bodyText, dayLabel, dayOf, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
 
 const PAGE = 100;
 const MAX_ROWS = 300;
@@ -44,6 +46,8 @@ export class Timeline {
   private loading = false;
   private media: Media;
   private highlight: number | null = null;
+  /** Links in messages open in the system browser. */
+  private links: BodyHost = { open: (href) => void cmd.openLink(href).catch((e) => this.host.error(errorText(e))) };
 
   private top = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
   private bottom = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
@@ -333,26 +337,8 @@ export class Timeline {
     } else if (m.deleted || m.body) {
       const body = h("div", { class: "body" });
       if (m.deleted) body.textContent = bodyText(m);
-      else
-        for (const seg of linkify(m.body)) {
-          if (!seg.href) body.append(document.createTextNode(seg.text));
-          else {
-            const href = seg.href;
-            body.append(
-              h("a", {
-                attrs: { href, rel: "noopener noreferrer" },
-                title: href,
-                on: {
-                  click: (ev) => {
-                    ev.preventDefault();
-                    void cmd.openLink(href).catch((e) => this.host.error(errorText(e)));
-                  },
-                },
-              }, seg.text),
-            );
-          }
-        }
-      if (m.was_edited && !m.deleted) body.append(" ", h("span", { class: "edited" }, t("message-edited")));
+      else body.append(renderBody(m.body, this.links));
+      if (m.was_edited && !m.deleted) endOf(body).append(" ", h("span", { class: "edited" }, t("message-edited")));
       li.append(body);
     }
     if (m.media && !m.deleted) li.append(this.media.render(m));
@@ -405,6 +391,7 @@ export class Timeline {
   private editor(m: MessageView): HTMLElement {
     const box = h("textarea", { class: "edit-box", attrs: { rows: "2", "aria-label": t("message-editor") } });
     box.value = m.body;
+    formatShortcuts(box);
     box.addEventListener("keydown", unlessComposing((ev) => {
       if (ev.key === "Escape") {
         ev.preventDefault();

@@ -77,35 +77,6 @@ export function startsGroup(prev: MessageView | undefined, m: MessageView): bool
   return new Date(m.date_created).getTime() - new Date(prev.date_created).getTime() > 5 * 60_000;
 }
 
-/** A piece of message text: plain, or a link to open in the system browser. */
-export interface Segment {
-  text: string;
-  href?: string;
-}
-
-const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+|\bmailto:[^\s<>"'`]+/gi;
-
-/** Splits text into plain pieces and links (web and mail only). */
-export function linkify(text: string): Segment[] {
-  const out: Segment[] = [];
-  let last = 0;
-  for (const match of text.matchAll(LINK)) {
-    let url = match[0];
-    // Trailing punctuation belongs to the sentence, not the link.
-    while (/[.,;:!?'")\]]$/.test(url)) {
-      if (url.endsWith(")") && (url.match(/\(/g)?.length ?? 0) >= (url.match(/\)/g)?.length ?? 0)) break;
-      url = url.slice(0, -1);
-    }
-    const start = match.index ?? 0;
-    if (start > last) out.push({ text: text.slice(last, start) });
-    const href = url.toLowerCase().startsWith("www.") ? `https://${url}` : url;
-    out.push({ text: url, href });
-    last = start + url.length;
-  }
-  if (last < text.length) out.push({ text: text.slice(last) });
-  return out;
-}
-
 /** How a file is shown: inline picture, player, or a file card. */
 export function mediaKind(m: Pick<MediaView, "content_type">): "image" | "video" | "audio" | "file" {
   const t = m.content_type.split(";")[0].trim().toLowerCase();

@@ -358,25 +358,7 @@ impl Client {
 
     // ---- writes (through the outbox) ----
 
-    /// Queues a message; it shows at once as pending and is delivered exactly once.
-    pub fn send(&self, channel: &str, body: &str) -> Result<i64> {
-        let channel = &channel_sid(channel)?;
-        if body.trim().is_empty() {
-            return Err(ClientError::Refused(Refusal::EmptyMessage));
-        }
-        if body.len() > 32 * 1024 {
-            return Err(ClientError::Refused(Refusal::MessageTooLong {
-                max_kib: 32,
-            }));
-        }
-        let id = self
-            .inner
-            .cache
-            .enqueue(OutboxKind::Send, channel, None, Some(body))?;
-        self.inner.cache.set_draft(channel, "")?;
-        self.after_enqueue(channel);
-        Ok(id)
-    }
+    // Sends, replies and reactions: conversation.rs.
 
     /// Queues an edit of a message.
     pub fn edit(&self, channel: &str, message_sid: &str, body: &str) -> Result<i64> {
@@ -384,10 +366,13 @@ impl Client {
         if body.trim().is_empty() {
             return Err(ClientError::Refused(Refusal::EmptyMessage));
         }
-        let id =
-            self.inner
-                .cache
-                .enqueue(OutboxKind::Edit, channel, Some(message_sid), Some(body))?;
+        let id = self.inner.cache.enqueue(
+            OutboxKind::Edit,
+            channel,
+            Some(message_sid),
+            Some(body),
+            None,
+        )?;
         self.after_enqueue(channel);
         Ok(id)
     }
@@ -395,10 +380,10 @@ impl Client {
     /// Queues a deletion of a message.
     pub fn delete(&self, channel: &str, message_sid: &str) -> Result<i64> {
         let channel = &channel_sid(channel)?;
-        let id = self
-            .inner
-            .cache
-            .enqueue(OutboxKind::Delete, channel, Some(message_sid), None)?;
+        let id =
+            self.inner
+                .cache
+                .enqueue(OutboxKind::Delete, channel, Some(message_sid), None, None)?;
         self.after_enqueue(channel);
         Ok(id)
     }

@@ -29,9 +29,17 @@ async fn deliver(
     match item.kind {
         OutboxKind::Send => {
             let body = item.body.as_deref().unwrap_or_default();
-            api.send_message(&token, svc, &item.channel_sid, body, &item.idem_key)
-                .await
-                .map(Some)
+            let attributes = item.attributes.as_deref();
+            api.send_message(
+                &token,
+                svc,
+                &item.channel_sid,
+                body,
+                attributes,
+                &item.idem_key,
+            )
+            .await
+            .map(Some)
         }
         OutboxKind::Edit => {
             let sid = item.target_sid.as_deref().unwrap_or_default();

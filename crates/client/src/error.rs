@@ -73,6 +73,8 @@ pub enum Refusal {
         max_kib: u64,
     },
     NoSuchChannel,
+    NoSuchMessage,
+    NotAnEmoji,
     Unreadable {
         file: String,
         detail: String,
@@ -136,6 +138,8 @@ impl Refusal {
             Refusal::MissingCredentials
             | Refusal::EmptyMessage
             | Refusal::NoSuchChannel
+            | Refusal::NoSuchMessage
+            | Refusal::NotAnEmoji
             | Refusal::NoFile
             | Refusal::NotSentYet
             | Refusal::PasteNotBytes
@@ -270,6 +274,8 @@ mod tests {
             RefusalDiscriminants::EmptyMessage => Refusal::EmptyMessage,
             RefusalDiscriminants::MessageTooLong => Refusal::MessageTooLong { max_kib: 32 },
             RefusalDiscriminants::NoSuchChannel => Refusal::NoSuchChannel,
+            RefusalDiscriminants::NoSuchMessage => Refusal::NoSuchMessage,
+            RefusalDiscriminants::NotAnEmoji => Refusal::NotAnEmoji,
             RefusalDiscriminants::Unreadable => Refusal::Unreadable {
                 file: file(),
                 detail: detail(),

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod cache;
 mod client;
+mod conversation;
 mod delivery;
 pub mod error;
 pub mod events;

@@ -88,6 +88,61 @@ pub async fn do_not_disturb(shell: State<'_, Shell>) -> Result<bool, UiError> {
     Ok(shell.client().await?.do_not_disturb())
 }
 
+/// Sends `body` as a reply to message `to`, quoting it.
+#[tauri::command]
+pub async fn reply(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    to: MessageSid,
+    body: String,
+) -> Result<i64, UiError> {
+    shell
+        .client()
+        .await?
+        .reply(&channel, &to, &body)
+        .map_err(ui)
+}
+
+/// Where message `sid` is in the cache (its index), to jump to it.
+#[tauri::command]
+pub async fn locate(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    sid: MessageSid,
+) -> Result<Option<i64>, UiError> {
+    shell.client().await?.locate(&channel, &sid).map_err(ui)
+}
+
+/// Adds the user's `emoji` reaction to message `to`.
+#[tauri::command]
+pub async fn react(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    to: MessageSid,
+    emoji: String,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .react(&channel, &to, &emoji)
+        .map_err(ui)
+}
+
+/// Takes the user's `emoji` reaction off message `to`.
+#[tauri::command]
+pub async fn unreact(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    to: MessageSid,
+    emoji: String,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .unreact(&channel, &to, &emoji)
+        .map_err(ui)
+}
+
 #[tauri::command]
 pub async fn edit(
     shell: State<'_, Shell>,

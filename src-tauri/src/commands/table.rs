@@ -92,6 +92,10 @@ commands! {
     call chat::has_prev_page [shell] (channel: ChannelSid) -> bool;
     call chat::mark_read [shell] (channel: ChannelSid) -> ();
     call chat::do_not_disturb [shell] () -> bool;
+    call chat::reply [shell] (channel: ChannelSid, to: MessageSid, body: String) -> i64;
+    call chat::locate [shell] (channel: ChannelSid, sid: MessageSid) -> Option<i64>;
+    call chat::react [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();
+    call chat::unreact [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();
     call chat::edit [shell] (channel: ChannelSid, sid: MessageSid, body: String) -> i64;
     call chat::remove [shell] (channel: ChannelSid, sid: MessageSid) -> i64;
     call chat::retry [shell] (outbox_id: i64) -> bool;

@@ -8,7 +8,11 @@ import type { NotifyPolicy } from "./NotifyPolicy";
 /**
  * One row of the sidebar.
  */
-export type ChannelSummary = { sid: ChannelSid, unique_name: string | null, friendly_name: string | null, kind: ChannelType, status: ChannelStatus, unread: number, notify: NotifyPolicy, last_consumed_index: number | null, members_count: number, 
+export type ChannelSummary = { sid: ChannelSid, unique_name: string | null, friendly_name: string | null, kind: ChannelType, status: ChannelStatus, unread: number, 
+/**
+ * Unread messages that mention the user (by name, or everyone).
+ */
+mentions: number, notify: NotifyPolicy, last_consumed_index: number | null, members_count: number, 
 /**
  * The channel's attributes (JSON text).
  */

@@ -3,6 +3,8 @@ import type { ChannelSid } from "./ChannelSid";
 import type { MediaView } from "./MediaView";
 import type { MessageSid } from "./MessageSid";
 import type { MessageState } from "./MessageState";
+import type { ReactionView } from "./ReactionView";
+import type { ReplyView } from "./ReplyView";
 
 /**
  * A message as the UI shows it, sent or still in the outbox.
@@ -11,4 +13,16 @@ export type MessageView = { sid: MessageSid | null, channel_sid: ChannelSid, ind
 /**
  * The file a media message carries.
  */
-media: MediaView | null, };
+media: MediaView | null, 
+/**
+ * The message it answers, as quoted when it was written.
+ */
+reply: ReplyView | null, 
+/**
+ * Whether it mentions the user (by name, or everyone).
+ */
+mentions_me: boolean, 
+/**
+ * Reactions on it, one entry per emoji in the order first used.
+ */
+reactions: Array<ReactionView>, };

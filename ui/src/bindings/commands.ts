@@ -14,7 +14,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -78,6 +78,22 @@ export function markRead(channel: ChannelSid): Promise<void> {
 
 export function doNotDisturb(): Promise<boolean> {
   return invoke<boolean>("do_not_disturb");
+}
+
+export function reply(channel: ChannelSid, to: MessageSid, body: string): Promise<number> {
+  return invoke<number>("reply", { channel, to, body });
+}
+
+export function locate(channel: ChannelSid, sid: MessageSid): Promise<number | null> {
+  return invoke<number | null>("locate", { channel, sid });
+}
+
+export function react(channel: ChannelSid, to: MessageSid, emoji: string): Promise<void> {
+  return invoke<void>("react", { channel, to, emoji });
+}
+
+export function unreact(channel: ChannelSid, to: MessageSid, emoji: string): Promise<void> {
+  return invoke<void>("unreact", { channel, to, emoji });
 }
 
 export function edit(channel: ChannelSid, sid: MessageSid, body: string): Promise<number> {

@@ -349,12 +349,17 @@ impl Api {
         service: &str,
         channel: &str,
         body: &str,
+        attributes: Option<&str>,
         idem: &str,
     ) -> Result<Message> {
+        let mut form = vec![("Body", body.into())];
+        if let Some(a) = attributes {
+            form.push(("Attributes", a.into()));
+        }
         self.post(
             &format!("/v2/Services/{service}/Channels/{channel}/Messages"),
             token,
-            &[("Body", body.into())],
+            &form,
             Some(idem),
         )
         .await

@@ -119,13 +119,51 @@ fn channel_key(conn: &Connection, sid: &str) -> rusqlite::Result<i64> {
     }
 }
 
+/// The columns a message's Parley marks fill (docs/attributes.md).
+struct MarkColumns {
+    hidden: bool,
+    reaction_to: Option<String>,
+    reaction: Option<String>,
+    mentions_me: bool,
+}
+
+/// Reads `m`'s marks; `mentions_me` also for a client that writes none
+/// (`@identity` in the text).
+fn mark_columns(conn: &Connection, m: &Message) -> rusqlite::Result<MarkColumns> {
+    let me: String = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'identity'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let marks = if m.attributes.contains(parley_protocol::attributes::KEY) {
+        parley_protocol::attributes::Marks::of(&m.attributes)
+    } else {
+        Default::default()
+    };
+    let named = !me.is_empty() && crate::notify::mentions(&m.body, &me, None);
+    Ok(MarkColumns {
+        hidden: marks.is_hidden(),
+        mentions_me: named || (!me.is_empty() && marks.mentions(&me)),
+        reaction_to: marks.reaction.as_ref().map(|r| r.to.to_string()),
+        reaction: marks.reaction.map(|r| r.emoji),
+    })
+}
+
+/// Whether a message with `attributes` is hidden (a reaction).
+pub(crate) fn is_hidden(attributes: &str) -> bool {
+    attributes.contains(parley_protocol::attributes::KEY)
+        && parley_protocol::attributes::Marks::of(attributes).is_hidden()
+}
+
 /// Inserts a new message row and indexes it for search; false if a message
 /// with this SID is already cached.
 fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<bool> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO messages (id, sid, ch, idx, author, body, attributes, media, was_edited, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO messages (id, sid, ch, idx, author, body, attributes, media, was_edited, created_at, updated_at,
+                               hidden, reaction_to, reaction, mentions_me)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
+    let marks = mark_columns(conn, m)?;
     let media = m
         .media
         .as_ref()
@@ -144,6 +182,10 @@ fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<b
             m.was_edited,
             m.date_created.0,
             m.date_updated.0,
+            marks.hidden,
+            marks.reaction_to,
+            marks.reaction,
+            marks.mentions_me,
         ]);
         match r {
             Ok(_) => break,
@@ -172,12 +214,27 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
         .media
         .as_ref()
         .map(|x| serde_json::to_string(x).unwrap_or_default());
+    let marks = mark_columns(conn, m)?;
     conn.prepare_cached(
-        "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7
+        "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7,
+                hidden = ?9, reaction_to = ?10, reaction = ?11, mentions_me = ?12
          WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx = ?8
            AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
     )?
-    .execute(params![m.channel_sid, m.body, m.attributes, media, m.was_edited, m.date_updated.0, m.from, m.index])?;
+    .execute(params![
+        m.channel_sid,
+        m.body,
+        m.attributes,
+        media,
+        m.was_edited,
+        m.date_updated.0,
+        m.from,
+        m.index,
+        marks.hidden,
+        marks.reaction_to,
+        marks.reaction,
+        marks.mentions_me
+    ])?;
     Ok(())
 }
 
@@ -274,7 +331,12 @@ fn apply_in(
                         params![m.channel_sid, m.body, m.from, me],
                     )?;
                 }
-                if new && kind == EventKind::MessageAdded && m.from != me {
+                // A reaction is neither unread nor notified: it shows on its target.
+                if new
+                    && kind == EventKind::MessageAdded
+                    && m.from != me
+                    && !is_hidden(&m.attributes)
+                {
                     conn.execute(
                         "UPDATE channels SET unread = unread + 1, messages_count = MAX(messages_count, ?3)
                          WHERE sid = ?1 AND status = 'joined' AND COALESCE(last_consumed_index, -1) < ?2",
@@ -559,7 +621,7 @@ impl Cache {
         let conn = self.conn();
         conn.execute(
             "UPDATE channels SET last_consumed_index = ?2,
-                 unread = (SELECT COUNT(*) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx > COALESCE(?2, -1) AND deleted = 0)
+                 unread = (SELECT COUNT(*) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx > COALESCE(?2, -1) AND deleted = 0 AND hidden = 0)
              WHERE sid = ?1",
             params![channel, index],
         )?;

@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_channel_keys.sql"),
     include_str!("../../migrations/0005_fts_merge.sql"),
     include_str!("../../migrations/0006_cjk_search.sql"),
+    include_str!("../../migrations/0007_marks.sql"),
 ];
 
 /// The schema version this build writes.
@@ -420,5 +421,48 @@ mod tests {
         }
         let c = Cache::open(&path).expect("upgrade");
         assert_eq!(bodies(&c, "預算"), ["我們明天下午開會討論預算"]);
+    }
+
+    /// Messages cached before Parley's marks had columns are read again:
+    /// a reaction leaves the timeline and shows on its target, a mention of
+    /// the user counts.
+    #[test]
+    fn a_version_6_cache_reads_the_marks_of_messages_it_holds() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("cache.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            search_text::register(&conn).expect("the search function");
+            let tx = conn.transaction().expect("tx");
+            for m in &MIGRATIONS[..6] {
+                tx.execute_batch(m).expect("old schema");
+            }
+            tx.execute_batch(
+                r#"PRAGMA user_version = 6;
+                 INSERT INTO meta (key, value) VALUES ('identity', 'alice');
+                 INSERT INTO channel_keys (sid) VALUES ('CH0000000000000000000000000000000a');
+                 INSERT INTO messages (ch, idx, id, sid, author, body, attributes, created_at, updated_at) VALUES
+                   (1, 0, 100, 'IM00000000000000000000000000000001', 'bob', 'lunch?', '{}', 1, 1),
+                   (1, 1, 101, 'IM00000000000000000000000000000002', 'carol', '👍',
+                    '{"parley":{"reaction":{"to":"IM00000000000000000000000000000001","emoji":"👍"}}}', 2, 2),
+                   (1, 2, 102, 'IM00000000000000000000000000000003', 'bob', 'ping',
+                    '{"parley":{"mentions":["Alice"]}}', 3, 3),
+                   (1, 3, 103, 'IM00000000000000000000000000000004', 'bob', 'not json', 'x', 4, 4);"#,
+            )
+            .expect("v6 rows");
+            tx.commit().expect("commit");
+        }
+        let c = Cache::open(&path).expect("upgrade");
+        let page = c
+            .messages("CH0000000000000000000000000000000a", None, 10)
+            .expect("page");
+        let bodies: Vec<&str> = page.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(bodies, ["lunch?", "ping", "not json"]);
+        assert_eq!(page[0].reactions.len(), 1);
+        assert_eq!(page[0].reactions[0].who, ["carol"]);
+        assert_eq!(
+            page.iter().map(|m| m.mentions_me).collect::<Vec<_>>(),
+            [false, true, false]
+        );
     }
 }

@@ -55,6 +55,8 @@ pub struct OutboxItem {
     pub channel_sid: ChannelSid,
     pub target_sid: Option<String>,
     pub body: Option<String>,
+    /// The message's attributes (Parley's marks), for a send.
+    pub attributes: Option<String>,
     pub idem_key: String,
     pub state: OutboxState,
     pub attempts: i64,
@@ -77,11 +79,12 @@ fn item(r: &Row<'_>) -> rusqlite::Result<OutboxItem> {
         },
         attempts: r.get(7)?,
         error_message: r.get(8)?,
+        attributes: r.get(9)?,
     })
 }
 
 const COLUMNS: &str =
-    "id, kind, channel_sid, target_sid, body, idem_key, state, attempts, error_message";
+    "id, kind, channel_sid, target_sid, body, idem_key, state, attempts, error_message, attributes";
 
 pub(super) fn new_key() -> String {
     format!("parley-{}", hex::encode(rand::random::<[u8; 16]>()))
@@ -95,11 +98,12 @@ impl Cache {
         channel: &ChannelSid,
         target: Option<&str>,
         body: Option<&str>,
+        attributes: Option<&str>,
     ) -> Result<i64> {
         let c = self.conn();
         c.execute(
-            "INSERT INTO outbox (kind, channel_sid, target_sid, body, idem_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![kind.as_str(), channel, target, body, new_key(), parley_protocol::Timestamp::now().0],
+            "INSERT INTO outbox (kind, channel_sid, target_sid, body, attributes, idem_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![kind.as_str(), channel, target, body, attributes, new_key(), parley_protocol::Timestamp::now().0],
         )?;
         let id = c.last_insert_rowid();
         // Show edits and deletions at once; the server's echo confirms them.
@@ -130,7 +134,7 @@ impl Cache {
             .query_row(
                 &format!("SELECT {COLUMNS}, next_attempt FROM outbox WHERE state IN ('pending', 'sending') ORDER BY id LIMIT 1"),
                 [],
-                |r| Ok((item(r)?, r.get::<_, i64>(9)?)),
+                |r| Ok((item(r)?, r.get::<_, i64>(10)?)),
             )
             .optional()?
             .filter(|(_, due)| *due <= now)

@@ -22,6 +22,9 @@ pub struct ChannelSummary {
     pub status: ChannelStatus,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unread: i64,
+    /// Unread messages that mention the user (by name, or everyone).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub mentions: i64,
     pub notify: NotifyPolicy,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_consumed_index: Option<i64>,
@@ -52,6 +55,32 @@ pub struct MessageView {
     pub error: Option<String>,
     /// The file a media message carries.
     pub media: Option<MediaView>,
+    /// The message it answers, as quoted when it was written.
+    pub reply: Option<ReplyView>,
+    /// Whether it mentions the user (by name, or everyone).
+    pub mentions_me: bool,
+    /// Reactions on it, one entry per emoji in the order first used.
+    pub reactions: Vec<ReactionView>,
+}
+
+/// The message a reply answers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplyView {
+    pub to: MessageSid,
+    pub author: String,
+    pub excerpt: String,
+}
+
+/// One emoji's reactions on a message.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReactionView {
+    pub emoji: String,
+    /// Who reacted, in the order they did (each once).
+    pub who: Vec<String>,
+    /// Whether the user is among them.
+    pub mine: bool,
 }
 
 /// A member of a channel as the members panel shows it.
@@ -78,7 +107,20 @@ pub struct SearchHit {
 
 const MESSAGE_COLUMNS: &str =
     "m.sid, (SELECT k.sid FROM channel_keys k WHERE k.n = m.ch), m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
-     EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid'))";
+     EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid')), m.mentions_me";
+
+/// The reply a message's attributes quote.
+fn reply_of(attributes: &str) -> Option<ReplyView> {
+    if !attributes.contains(parley_protocol::attributes::KEY) {
+        return None;
+    }
+    let r = parley_protocol::attributes::Marks::of(attributes).reply?;
+    Some(ReplyView {
+        to: r.to,
+        author: r.author,
+        excerpt: r.excerpt,
+    })
+}
 
 fn media_of(json: Option<String>, cached: bool) -> Option<MediaView> {
     let m: parley_protocol::resources::MessageMedia = serde_json::from_str(&json?).ok()?;
@@ -92,13 +134,17 @@ fn media_of(json: Option<String>, cached: bool) -> Option<MediaView> {
 }
 
 fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
+    let attributes: String = r.get(5)?;
     Ok(MessageView {
         sid: Some(r.get(0)?),
         channel_sid: r.get(1)?,
         index: Some(r.get(2)?),
         author: r.get(3)?,
         body: r.get(4)?,
-        attributes: r.get(5)?,
+        reply: reply_of(&attributes),
+        mentions_me: r.get(11)?,
+        reactions: Vec::new(),
+        attributes,
         was_edited: r.get(6)?,
         deleted: r.get(7)?,
         date_created: parley_protocol::Timestamp(r.get(8)?).to_string(),
@@ -115,7 +161,13 @@ impl Cache {
         let c = self.conn();
         let mut stmt = c.prepare_cached(
             "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count,
-                    attributes
+                    attributes,
+                    CASE WHEN status = 'joined' THEN
+                      (SELECT COUNT(*) FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = channels.sid)
+                         AND m.idx > COALESCE(channels.last_consumed_index, -1) AND m.mentions_me = 1
+                         AND m.hidden = 0 AND m.deleted = 0
+                         AND m.author != (SELECT value FROM meta WHERE key = 'identity'))
+                    ELSE 0 END
              FROM channels WHERE status IN ('joined', 'invited')",
         )?;
         let mut out: Vec<ChannelSummary> = stmt
@@ -131,12 +183,13 @@ impl Cache {
                     last_consumed_index: r.get(7)?,
                     members_count: r.get(8)?,
                     attributes: r.get(9)?,
+                    mentions: r.get(10)?,
                     last_message: None,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut last = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) ORDER BY m.idx DESC LIMIT 1"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.hidden = 0 ORDER BY m.idx DESC LIMIT 1"
         ))?;
         for ch in &mut out {
             ch.last_message = last.query_row([&ch.sid], message).ok();
@@ -170,6 +223,7 @@ impl Cache {
                 kind: r.get(3)?,
                 status: r.get(4)?,
                 unread: 0,
+                mentions: 0,
                 notify: NotifyPolicy::All,
                 last_consumed_index: None,
                 members_count: r.get(5)?,
@@ -191,7 +245,7 @@ impl Cache {
     ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx < ?2 ORDER BY m.idx DESC LIMIT ?3"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx < ?2 AND m.hidden = 0 ORDER BY m.idx DESC LIMIT ?3"
         ))?;
         let mut out: Vec<MessageView> = stmt
             .query_map(params![channel, before.unwrap_or(i64::MAX), limit], message)?
@@ -206,19 +260,24 @@ impl Cache {
             let mut pending = c.prepare_cached(
                 "SELECT id, body, attributes, state, error_message, created_at,
                         media_path, media_type, media_filename, media_size, media_sid, channel_sid FROM outbox
-                 WHERE channel_sid = ?1 AND kind = 'send' ORDER BY id",
+                 WHERE channel_sid = ?1 AND kind = 'send'
+                   AND json_extract(COALESCE(attributes, '{}'), '$.parley.reaction') IS NULL ORDER BY id",
             )?;
             let rows = pending.query_map([channel], |r| {
                 let created: i64 = r.get(5)?;
+                let attributes = r
+                    .get::<_, Option<String>>(2)?
+                    .unwrap_or_else(|| "{}".into());
                 Ok(MessageView {
+                    reply: reply_of(&attributes),
+                    mentions_me: false,
+                    reactions: Vec::new(),
                     sid: None,
                     channel_sid: r.get(11)?,
                     index: None,
                     author: me.clone(),
                     body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    attributes: r
-                        .get::<_, Option<String>>(2)?
-                        .unwrap_or_else(|| "{}".into()),
+                    attributes,
                     was_edited: false,
                     deleted: false,
                     date_created: parley_protocol::Timestamp(created).to_string(),
@@ -245,7 +304,46 @@ impl Cache {
                 out.push(row?);
             }
         }
+        attach_reactions(&c, channel, &mut out)?;
         Ok(out)
+    }
+
+    /// Message `sid` of `channel`, if cached.
+    pub fn message_by_sid(&self, channel: &str, sid: &MessageSid) -> Result<Option<MessageView>> {
+        let c = self.conn();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.sid = ?2"
+        ))?;
+        let mut rows = stmt.query_map(params![channel, sid], message)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    /// `me`'s `emoji` reactions on message `to`: the delivered ones (not
+    /// deleted) by SID, and the outbox entries of those not sent yet.
+    pub fn own_reactions(
+        &self,
+        channel: &str,
+        to: &MessageSid,
+        emoji: &str,
+        me: &str,
+    ) -> Result<(Vec<String>, Vec<i64>)> {
+        let c = self.conn();
+        let delivered = c
+            .prepare_cached(
+                "SELECT sid FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1)
+                   AND reaction_to = ?2 AND reaction = ?3 AND author = ?4 AND deleted = 0",
+            )?
+            .query_map(params![channel, to, emoji, me], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let pending = c
+            .prepare_cached(
+                "SELECT id FROM outbox WHERE channel_sid = ?1 AND kind = 'send' AND attributes IS NOT NULL
+                   AND json_extract(attributes, '$.parley.reaction.to') = ?2
+                   AND json_extract(attributes, '$.parley.reaction.emoji') = ?3",
+            )?
+            .query_map(params![channel, to, emoji], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok((delivered, pending))
     }
 
     /// The message of `channel` that carries the media file `sid`.
@@ -268,10 +366,12 @@ impl Cache {
     ) -> Result<Vec<MessageView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx > ?2 ORDER BY m.idx ASC LIMIT ?3"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.idx > ?2 AND m.hidden = 0 ORDER BY m.idx ASC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![channel, after, limit], message)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        attach_reactions(&c, channel, &mut out)?;
+        Ok(out)
     }
 
     /// Whether older messages than the oldest cached one exist on the server.
@@ -361,13 +461,13 @@ impl Cache {
         let mut stmt = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
              FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND (?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))
+             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.hidden = 0 AND (?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))
              ORDER BY messages_fts.rowid DESC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![fts, channel, limit], |r| {
             Ok(SearchHit {
                 message: message(r)?,
-                snippet: search_text::tidy(&r.get::<_, String>(11)?),
+                snippet: search_text::tidy(&r.get::<_, String>(12)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -381,4 +481,71 @@ impl Cache {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Fills in the reactions on `page`'s messages of `channel`: the
+/// reactions delivered (a deleted one is gone at once) and the user's
+/// own still in the outbox, each person once per emoji.
+fn attach_reactions(
+    c: &rusqlite::Connection,
+    channel: &str,
+    page: &mut [MessageView],
+) -> Result<()> {
+    let sids: Vec<&str> = page.iter().filter_map(|m| m.sid.as_deref()).collect();
+    if sids.is_empty() {
+        return Ok(());
+    }
+    let me: String = c
+        .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or_default();
+    let wanted = serde_json::to_string(&sids).unwrap_or_else(|_| "[]".into());
+    let mut stmt = c.prepare_cached(
+        "SELECT reaction_to, reaction, author FROM (
+           SELECT m.reaction_to, m.reaction, m.author, 0 AS k, m.idx AS o FROM messages m
+            WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.reaction_to IS NOT NULL
+              AND m.deleted = 0 AND m.reaction_to IN (SELECT value FROM json_each(?2))
+           UNION ALL
+           SELECT json_extract(o.attributes, '$.parley.reaction.to'), json_extract(o.attributes, '$.parley.reaction.emoji'),
+                  ?3, 1 AS k, o.id AS o FROM outbox o
+            WHERE o.channel_sid = ?1 AND o.kind = 'send' AND o.attributes IS NOT NULL
+              AND json_extract(o.attributes, '$.parley.reaction.to') IN (SELECT value FROM json_each(?2))
+         ) ORDER BY k, o",
+    )?;
+    let rows = stmt.query_map(params![channel, wanted, me], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut by_target: std::collections::HashMap<String, Vec<ReactionView>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        let (to, emoji, who) = row?;
+        let list = by_target.entry(to).or_default();
+        let entry = match list.iter_mut().position(|r| r.emoji == emoji) {
+            Some(i) => &mut list[i],
+            None => {
+                list.push(ReactionView {
+                    emoji,
+                    who: Vec::new(),
+                    mine: false,
+                });
+                let last = list.len() - 1;
+                &mut list[last]
+            }
+        };
+        if !entry.who.contains(&who) {
+            entry.mine |= who == me;
+            entry.who.push(who);
+        }
+    }
+    for m in page.iter_mut() {
+        if let Some(r) = m.sid.as_deref().and_then(|s| by_target.remove(s)) {
+            m.reactions = r;
+        }
+    }
+    Ok(())
 }

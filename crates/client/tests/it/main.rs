@@ -5,6 +5,7 @@
 
 mod chaos;
 mod common;
+mod conversation;
 mod desktop_notifications;
 mod media;
 mod no_secret_store;

@@ -1,0 +1,187 @@
+//! Mentions, replies and reactions between two real clients over a real
+//! server (docs/attributes.md): a mention is counted apart from unread and
+//! notifies a "mentions only" channel; a reply quotes its original;
+//! reactions from two people at once are both kept, shown on their target
+//! and nowhere else, and each person takes back only their own.
+
+use parley_client::cache::NotifyPolicy;
+
+use crate::common::*;
+
+fn view(
+    c: &parley_client::Client,
+    ch: &str,
+    body: &str,
+) -> Option<parley_client::cache::MessageView> {
+    c.messages(ch, None, 50)
+        .ok()?
+        .into_iter()
+        .find(|m| m.body == body)
+}
+
+#[tokio::test]
+async fn mentions_replies_and_reactions_between_two_people() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let alice = TestClient::online(&server, "alice").await;
+    let bob = TestClient::online(&server, "bob").await;
+    alice
+        .client
+        .set_notify_level(&ch, NotifyPolicy::Mentions)
+        .await
+        .expect("mentions only");
+    until(&bob.client, "bob knows the members", || {
+        bob.client
+            .members(&ch)
+            .map(|m| m.len() == 2)
+            .unwrap_or(false)
+    })
+    .await;
+
+    // A mention: counted apart from unread, and it notifies "mentions only".
+    bob.client
+        .send(&ch, "a question for @Alice, please")
+        .expect("queued");
+    bob.client.send(&ch, "and a plain remark").expect("queued");
+    until(&alice.client, "both messages", || {
+        view(&alice.client, &ch, "and a plain remark").is_some()
+    })
+    .await;
+    let q = view(&alice.client, &ch, "a question for @Alice, please").expect("the question");
+    assert!(q.mentions_me);
+    let summary = |c: &parley_client::Client| {
+        c.channels()
+            .expect("channels")
+            .into_iter()
+            .find(|s| s.sid == ch.as_str())
+            .expect("the room")
+    };
+    until(&alice.client, "unread counts", || {
+        summary(&alice.client).unread == 2
+    })
+    .await;
+    assert_eq!(
+        summary(&alice.client).mentions,
+        1,
+        "one of the two mentions alice"
+    );
+    until(&alice.client, "the mention's notification", || {
+        alice.notes.0.lock().map(|v| v.len() == 1).unwrap_or(false)
+    })
+    .await;
+    let note = alice
+        .notes
+        .0
+        .lock()
+        .map(|v| v[0].body.clone())
+        .expect("note");
+    assert!(note.contains("a question for @Alice"), "{note}");
+    // @channel from a channel user: the words stay words, nobody is called.
+    assert!(!bob.client.may_mention_everyone(&ch).expect("permissions"));
+    bob.client.send(&ch, "@channel anyone?").expect("queued");
+    until(&alice.client, "the @channel message", || {
+        view(&alice.client, &ch, "@channel anyone?").is_some()
+    })
+    .await;
+    assert!(
+        !view(&alice.client, &ch, "@channel anyone?")
+            .expect("it")
+            .mentions_me
+    );
+
+    // A reply quotes what it answers.
+    let q_sid = q.sid.clone().expect("delivered");
+    alice
+        .client
+        .reply(&ch, &q_sid, "yes, here")
+        .expect("queued");
+    until(&bob.client, "the reply", || {
+        view(&bob.client, &ch, "yes, here").is_some()
+    })
+    .await;
+    let reply = view(&bob.client, &ch, "yes, here")
+        .expect("reply")
+        .reply
+        .expect("quotes");
+    assert_eq!(
+        (reply.to.as_str(), reply.author.as_str()),
+        (q_sid.as_str(), "bob")
+    );
+    assert_eq!(reply.excerpt, "a question for @Alice, please");
+
+    // Reactions from both at once are all kept, on the target only.
+    let unread_before = summary(&alice.client).unread;
+    alice.client.react(&ch, &q_sid, "👍").expect("reacted");
+    bob.client.react(&ch, &q_sid, "👍").expect("reacted");
+    bob.client.react(&ch, &q_sid, "🎉").expect("reacted");
+    bob.client.react(&ch, &q_sid, "🎉").expect("twice is once");
+    let both = |c: &parley_client::Client| {
+        view(c, &ch, "a question for @Alice, please")
+            .map(|m| {
+                m.reactions
+                    .iter()
+                    .map(|r| (r.emoji.clone(), r.who.clone(), r.mine))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    until(&alice.client, "every reaction at alice", || {
+        both(&alice.client).iter().map(|r| r.1.len()).sum::<usize>() == 3
+    })
+    .await;
+    let seen = both(&alice.client);
+    assert_eq!(seen[0].0, "👍");
+    assert!(seen[0].2, "alice's own 👍 is hers");
+    let mut thumbs = seen[0].1.clone();
+    thumbs.sort();
+    assert_eq!(thumbs, vec!["alice", "bob"]);
+    assert_eq!(
+        (seen[1].0.as_str(), seen[1].1.clone(), seen[1].2),
+        ("🎉", vec!["bob".to_owned()], false)
+    );
+    // Not in the timeline, not unread, not notified, not the last message.
+    let bodies: Vec<String> = alice
+        .client
+        .messages(&ch, None, 50)
+        .expect("page")
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert!(!bodies.iter().any(|b| b == "👍" || b == "🎉"), "{bodies:?}");
+    // (The reactions have arrived, so anything they would count is counted.)
+    assert_eq!(summary(&alice.client).unread, unread_before);
+    assert_eq!(alice.notes.0.lock().map(|v| v.len()).expect("notes"), 1);
+    assert_eq!(
+        summary(&alice.client).last_message.map(|m| m.body),
+        Some("yes, here".to_owned())
+    );
+    let on_server = server.bodies("room").await;
+    assert_eq!(
+        on_server.iter().filter(|b| *b == "🎉").count(),
+        1,
+        "{on_server:?}"
+    );
+
+    // Each takes back only their own.
+    bob.client.unreact(&ch, &q_sid, "👍").expect("taken back");
+    until(&alice.client, "bob's 👍 gone", || {
+        both(&alice.client)
+            .first()
+            .map(|r| r.1 == vec!["alice".to_owned()])
+            .unwrap_or(false)
+    })
+    .await;
+    until(&bob.client, "bob sees it too", || {
+        both(&bob.client)
+            .first()
+            .map(|r| r.1 == vec!["alice".to_owned()] && !r.2)
+            .unwrap_or(false)
+    })
+    .await;
+    // A reaction on nothing is refused in words.
+    let e = bob
+        .client
+        .react(&ch, "IM00000000000000000000000000000000", "👍")
+        .expect_err("no such message");
+    assert_eq!(e.to_ui().key, "refusal-no-such-message");
+}
