@@ -59,7 +59,7 @@ async fn on_server(w: &World, channel: &str, body: &str) -> usize {
 }
 
 const BODIES: &str =
-    "return Array.from(document.querySelectorAll('#messages .message .body'), b => b.innerText);";
+    "return Array.from(document.querySelectorAll('#messages .message .body'), b => b.innerText.trim());";
 
 #[tokio::test]
 #[ignore = "needs a display, a D-Bus session with gnome-keyring and tauri-driver: make test runs it under Xvfb"]
@@ -104,7 +104,7 @@ async fn a_key_that_confirms_an_ime_composition_is_never_a_command_in_the_real_w
     // The next Enter, a plain one, sends it, once.
     d.type_into("#composer", "\u{E007}").await;
     d.until_script(
-        "return Array.from(document.querySelectorAll('#messages .message.sent[data-index] .body'), b => b.innerText).includes('ni');",
+        "return Array.from(document.querySelectorAll('#messages .message.sent[data-index] .body'), b => b.innerText.trim()).includes('ni');",
         "the message sent",
         |v| v == true,
     )
