@@ -135,7 +135,13 @@ impl Client {
         Ok(self
             .target(channel, sid)
             .ok()
-            .and_then(|(sid, _, _)| self.inner.cache.message_by_sid(channel, &sid).ok().flatten())
+            .and_then(|(sid, _, _)| {
+                self.inner
+                    .cache
+                    .message_by_sid(channel, &sid)
+                    .ok()
+                    .flatten()
+            })
             .and_then(|m| m.index))
     }
 

@@ -428,8 +428,12 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             .as_ref()
             .map(|c| c.notify)
             .unwrap_or(crate::cache::NotifyPolicy::All);
-        let mentioned = notify::mentions(&m.body, inner.me(), None);
-        if notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx) {
+        // A reaction is not notified: it shows on its target.
+        let marks = parley_protocol::attributes::Marks::of(&m.attributes);
+        let mentioned = marks.mentions(inner.me()) || notify::mentions(&m.body, inner.me(), None);
+        if !marks.is_hidden()
+            && notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx)
+        {
             let (u, n) = info
                 .map(|c| (c.unique_name, c.friendly_name))
                 .unwrap_or((None, None));

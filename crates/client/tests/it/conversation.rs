@@ -89,6 +89,27 @@ async fn mentions_replies_and_reactions_between_two_people() {
             .mentions_me
     );
 
+    // @channel from someone allowed to: a "mentions only" channel notifies.
+    server
+        .post(
+            &format!("/v2/Services/{}/Channels/room/Messages", server.service),
+            &[
+                ("Body", "@here standup now"),
+                ("From", "bob"),
+                ("Attributes", r#"{"parley":{"mention_channel":true}}"#),
+            ],
+        )
+        .await;
+    until(&alice.client, "the @here notification", || {
+        alice.notes.0.lock().map(|v| v.len() == 2).unwrap_or(false)
+    })
+    .await;
+    assert!(
+        view(&alice.client, &ch, "@here standup now")
+            .expect("it")
+            .mentions_me
+    );
+
     // A reply quotes what it answers.
     let q_sid = q.sid.clone().expect("delivered");
     alice
@@ -150,7 +171,11 @@ async fn mentions_replies_and_reactions_between_two_people() {
     assert!(!bodies.iter().any(|b| b == "👍" || b == "🎉"), "{bodies:?}");
     // (The reactions have arrived, so anything they would count is counted.)
     assert_eq!(summary(&alice.client).unread, unread_before);
-    assert_eq!(alice.notes.0.lock().map(|v| v.len()).expect("notes"), 1);
+    assert_eq!(
+        alice.notes.0.lock().map(|v| v.len()).expect("notes"),
+        2,
+        "no notification for reactions"
+    );
     assert_eq!(
         summary(&alice.client).last_message.map(|m| m.body),
         Some("yes, here".to_owned())
