@@ -125,6 +125,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::chat::draft,
             commands::chat::set_draft,
             commands::chat::search,
+            commands::chat::search_filters,
             commands::chat::members,
             commands::chat::public_channels,
             commands::chat::join,

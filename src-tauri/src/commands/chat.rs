@@ -1,6 +1,7 @@
 //! Channels, messages, members, search and the user's settings: each
 //! command reads the cache or queues a change through parley-client.
 
+use parley_client::cache::search_query::SearchFilter;
 use parley_client::cache::{ChannelSummary, MemberView, MessageView, NotifyPolicy, SearchHit};
 use parley_client::error::UiError;
 use parley_client::ConnectionState;
@@ -218,6 +219,13 @@ pub async fn search(
         .await?
         .search(&query, channel.as_deref())
         .map_err(ui)
+}
+
+/// The filters a search query holds (`from:bob`, `has:file`, …), for the
+/// window to show as chips.
+#[tauri::command]
+pub fn search_filters(query: String) -> Vec<SearchFilter> {
+    parley_client::cache::search_query::parse(&query).filters
 }
 
 /// The members of a channel with read horizons and presence.

@@ -16,6 +16,7 @@
 //! arguments Tauri injects (`app`, `shell`, `request`), then the window's
 //! arguments and the answer.
 
+use parley_client::cache::search_query::SearchFilter;
 use parley_client::cache::{ChannelSummary, MemberView, MessageView, NotifyPolicy, SearchHit};
 use parley_client::error::UiError;
 use parley_client::i18n::LanguageView;
@@ -105,6 +106,7 @@ commands! {
     call chat::draft [shell] (channel: ChannelSid) -> Option<String>;
     call chat::set_draft [shell] (channel: ChannelSid, body: String) -> ();
     call chat::search [shell] (query: String, channel: Option<ChannelSid>) -> Vec<SearchHit>;
+    sync chat::search_filters [] (query: String) -> Vec<SearchFilter>;
     call chat::members [shell] (channel: ChannelSid) -> Vec<MemberView>;
     call chat::public_channels [shell] () -> Vec<ChannelSummary>;
     call chat::join [shell] (channel: ChannelSid) -> ();

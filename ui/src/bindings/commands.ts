@@ -10,11 +10,12 @@ import type { MemberView } from "./MemberView";
 import type { MessageSid } from "./MessageSid";
 import type { MessageView } from "./MessageView";
 import type { NotifyPolicy } from "./NotifyPolicy";
+import type { SearchFilter } from "./SearchFilter";
 import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -130,6 +131,10 @@ export function setDraft(channel: ChannelSid, body: string): Promise<void> {
 
 export function search(query: string, channel: ChannelSid | null): Promise<Array<SearchHit>> {
   return invoke<Array<SearchHit>>("search", { query, channel });
+}
+
+export function searchFilters(query: string): Promise<Array<SearchFilter>> {
+  return invoke<Array<SearchFilter>>("search_filters", { query });
 }
 
 export function members(channel: ChannelSid): Promise<Array<MemberView>> {

@@ -7,6 +7,7 @@ use parley_protocol::UserChannelStatus;
 mod apply;
 mod media;
 mod outbox;
+pub mod search_query;
 mod search_text;
 mod states;
 mod views;
@@ -236,6 +237,80 @@ mod tests {
             media: None,
             url: String::new(),
         }
+    }
+
+    #[test]
+    fn search_filters_narrow_words_and_list_on_their_own() {
+        let c = Cache::in_memory().expect("cache");
+        c.conn()
+            .execute_batch(&format!(
+                "INSERT INTO channels (sid, unique_name, friendly_name, type, status, attributes) VALUES
+                   ('{CH_A}', 'general', 'General', 'public', 'joined', '{{\"parley\":{{\"pins\":[\"IM{pin}\"]}}}}'),
+                   ('{CH_B}', 'random', 'Random', 'public', 'joined', 'not json');
+                 INSERT INTO users (identity, friendly_name) VALUES ('carol', 'Carol C');",
+                pin = format!("{}{:030x}", &CH_A[32..], 1),
+            ))
+            .expect("channels");
+        let day = 1_796_083_200; // 2026-12-01
+        let mut carol = msg(CH_A, 2, day + 3600, "budget report attached");
+        carol.from = "carol".into();
+        carol.media = serde_json::from_value(serde_json::json!({
+            "sid": format!("ME{:032x}", 7), "size": 10, "content_type": "text/plain", "filename": "r.txt"
+        }))
+        .ok();
+        c.store_messages(
+            CH_A,
+            &[
+                msg(CH_A, 0, day - 86_400, "budget draft"),
+                msg(CH_A, 1, day - 3600, "budget at https://example.com/b"),
+                carol,
+            ],
+            true,
+        )
+        .expect("a");
+        c.store_messages(CH_B, &[msg(CH_B, 0, day, "budget elsewhere")], true)
+            .expect("b");
+        let find = |q: &str| -> Vec<String> {
+            c.search(q, None, 10)
+                .expect("search")
+                .into_iter()
+                .map(|h| h.message.body)
+                .collect()
+        };
+        assert_eq!(find("budget from:carol"), ["budget report attached"]);
+        assert_eq!(
+            find("from:@Carol"),
+            ["budget report attached"],
+            "filters alone list"
+        );
+        assert_eq!(find("from:carol_c"), Vec::<String>::new());
+        assert_eq!(find("budget in:#random"), ["budget elsewhere"]);
+        assert_eq!(find("in:General from:bob budget").len(), 2);
+        assert_eq!(find("budget has:file"), ["budget report attached"]);
+        assert_eq!(find("has:link"), ["budget at https://example.com/b"]);
+        assert_eq!(
+            find("is:pinned"),
+            ["budget at https://example.com/b"],
+            "the pinned one; a channel without JSON attributes is no error"
+        );
+        assert_eq!(
+            find("budget before:2026-12-01"),
+            ["budget at https://example.com/b", "budget draft"]
+        );
+        assert_eq!(
+            find("budget after:2026-11-30"),
+            ["budget report attached", "budget elsewhere"]
+        );
+        assert_eq!(
+            find("budget after:2026-11-30 in:general has:file from:carol"),
+            ["budget report attached"]
+        );
+        assert_eq!(
+            find("has:cake"),
+            Vec::<String>::new(),
+            "not a filter: the words 'has cake'"
+        );
+        assert_eq!(find("from:nobody"), Vec::<String>::new());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use parley_protocol::{ChannelSid, ChannelType, MessageSid};
 
 use super::states::{ChannelStatus, MessageState, NotifyPolicy};
-use super::{search_text, Cache, MediaView};
+use super::{search_query, search_text, Cache, MediaView};
 use crate::error::Result;
 
 /// One row of the sidebar.
@@ -428,43 +428,135 @@ impl Cache {
             .flatten())
     }
 
-    /// Full-text search over every cached message, newest first, optionally
-    /// in one channel; case and diacritics folded; FTS syntax in the query is
-    /// treated as plain text. The last word also matches as a prefix
-    /// (`depl` finds `deploy`): exact words are tried first, and the prefix
-    /// search (which must read the whole posting list) only runs when they
-    /// give fewer than `limit` hits.
+    /// Search over every cached message, newest first, optionally in one
+    /// channel: words (full text; case and diacritics folded; FTS syntax is
+    /// plain text) and filters (`search_query`: from, in, before, after,
+    /// has:file, has:link, is:pinned), combined. The last word also matches
+    /// as a prefix (`depl` finds `deploy`): exact words are tried first, and
+    /// the prefix search (which must read the whole posting list) only runs
+    /// when they give fewer than `limit` hits. Filters alone list what they
+    /// match.
     pub fn search(&self, query: &str, channel: Option<&str>, limit: u32) -> Result<Vec<SearchHit>> {
-        let words: Vec<&str> = query
+        let q = search_query::parse(query);
+        let text = q.words.join(" ");
+        let words: Vec<&str> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|t| !t.is_empty())
             .collect();
         if words.is_empty() {
-            return Ok(Vec::new());
+            if !q.has_filters() {
+                return Ok(Vec::new());
+            }
+            return self.search_where(None, &q, channel, limit);
         }
         let exact = words
             .iter()
             .map(|w| search_text::phrase(w))
             .collect::<Vec<_>>()
             .join(" ");
-        let hits = self.search_fts(&exact, channel, limit)?;
+        let hits = self.search_where(Some(&exact), &q, channel, limit)?;
         if hits.len() >= limit as usize {
             return Ok(hits);
         }
-        self.search_fts(&format!("{exact}*"), channel, limit)
+        self.search_where(Some(&format!("{exact}*")), &q, channel, limit)
     }
 
-    fn search_fts(&self, fts: &str, channel: Option<&str>, limit: u32) -> Result<Vec<SearchHit>> {
+    /// One search: `fts` (an FTS5 expression) when there are words, and the
+    /// query's filters as conditions.
+    fn search_where(
+        &self,
+        fts: Option<&str>,
+        q: &search_query::SearchQuery,
+        channel: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<SearchHit>> {
+        use rusqlite::types::Value;
+        let mut cond = vec![
+            "m.deleted = 0 AND m.hidden = 0".to_owned(),
+            "(?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))".to_owned(),
+        ];
+        let mut args: Vec<Value> = vec![
+            Value::Text(fts.unwrap_or_default().to_owned()),
+            channel.map_or(Value::Null, |c| Value::Text(c.to_owned())),
+            Value::Integer(i64::from(limit)),
+        ];
+        let arg = |v: Value, args: &mut Vec<Value>| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        if !q.from.is_empty() {
+            let any: Vec<String> = q
+                .from
+                .iter()
+                .map(|who| {
+                    let p = arg(Value::Text(who.to_lowercase()), &mut args);
+                    format!("lower(m.author) = {p} OR m.author IN (SELECT identity FROM users WHERE lower(friendly_name) = {p})")
+                })
+                .collect();
+            cond.push(format!("({})", any.join(" OR ")));
+        }
+        if !q.channels.is_empty() {
+            let any: Vec<String> = q
+                .channels
+                .iter()
+                .map(|name| {
+                    let p = arg(Value::Text(name.to_lowercase()), &mut args);
+                    format!("lower(c.unique_name) = {p} OR lower(c.friendly_name) = {p} OR lower(c.sid) = {p}")
+                })
+                .collect();
+            cond.push(format!(
+                "m.ch IN (SELECT k.n FROM channel_keys k JOIN channels c ON c.sid = k.sid WHERE {})",
+                any.join(" OR ")
+            ));
+        }
+        if let Some(t) = q.before {
+            cond.push(format!(
+                "m.created_at < {}",
+                arg(Value::Integer(t), &mut args)
+            ));
+        }
+        if let Some(t) = q.after {
+            cond.push(format!(
+                "m.created_at >= {}",
+                arg(Value::Integer(t), &mut args)
+            ));
+        }
+        if q.has_file {
+            cond.push("m.media IS NOT NULL".into());
+        }
+        if q.has_link {
+            cond.push(
+                "(m.body LIKE '%http://%' OR m.body LIKE '%https://%' OR m.body LIKE '%www.%')"
+                    .into(),
+            );
+        }
+        if q.pinned {
+            cond.push(
+                "EXISTS (SELECT 1 FROM channel_keys k JOIN channels c ON c.sid = k.sid,
+                   json_each(CASE WHEN json_valid(c.attributes) THEN c.attributes ELSE '{}' END, '$.parley.pins') p
+                 WHERE k.n = m.ch AND p.value = m.sid)"
+                    .into(),
+            );
+        }
+        let cond = cond.join(" AND ");
         let c = self.conn();
         // The full-text index is walked newest first (message ids are
-        // time-ordered): no sort of every match.
-        let mut stmt = c.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
-             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-             WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.hidden = 0 AND (?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))
-             ORDER BY messages_fts.rowid DESC LIMIT ?3"
-        ))?;
-        let rows = stmt.query_map(params![fts, channel, limit], |r| {
+        // time-ordered): no sort of every match; filters alone walk the
+        // messages newest first the same way.
+        let sql = match fts {
+            Some(_) => format!(
+                "SELECT {MESSAGE_COLUMNS}, snippet(messages_fts, 0, '[', ']', '…', 12)
+                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+                 WHERE messages_fts MATCH ?1 AND {cond}
+                 ORDER BY messages_fts.rowid DESC LIMIT ?3"
+            ),
+            None => format!(
+                "SELECT {MESSAGE_COLUMNS}, substr(m.body, 1, 200)
+                 FROM messages m WHERE ?1 = '' AND {cond} ORDER BY m.id DESC LIMIT ?3"
+            ),
+        };
+        let mut stmt = c.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             Ok(SearchHit {
                 message: message(r)?,
                 snippet: search_text::tidy(&r.get::<_, String>(12)?),
