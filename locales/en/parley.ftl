@@ -75,6 +75,7 @@ refusal-cannot-save = Can't save to { $file }: { $detail }.
 refusal-link-not-allowed = Only web and mail links open from messages.
 refusal-cannot-open-link = Can't open the link: { $detail }.
 refusal-unknown-language = Parley does not speak “{ $tag }”.
+refusal-direct-size = A direct conversation is for 2 to { $max } people.
 
 ## Sign-in
 # The sign-in screen. "Parley" (the heading) is the app's name, not translated.

@@ -62,6 +62,7 @@ refusal-cannot-save = 無法儲存到 { $file }：{ $detail }。
 refusal-link-not-allowed = 訊息中只能開啟網頁和電子郵件連結。
 refusal-cannot-open-link = 無法開啟連結：{ $detail }。
 refusal-unknown-language = Parley 不支援「{ $tag }」語言。
+refusal-direct-size = 私訊對話的人數須為 2 到 { $max } 人。
 
 ## Sign-in
 

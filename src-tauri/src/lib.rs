@@ -113,6 +113,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::chat::mark_read,
             commands::chat::do_not_disturb,
             commands::chat::reply,
+            commands::chat::open_direct,
             commands::chat::locate,
             commands::chat::react,
             commands::chat::unreact,

@@ -33,7 +33,7 @@ afterEach(() => useLanguage("en"));
 
 const ch = (over: Partial<ChannelSummary>): ChannelSummary => ({
   sid: "CH1", unique_name: "general", friendly_name: null, kind: "public", status: "joined", unread: 0, mentions: 0, notify: "all",
-  last_consumed_index: null, members_count: 2, attributes: "{}", last_message: null, ...over,
+  last_consumed_index: null, members_count: 2, attributes: "{}", direct: [], last_message: null, ...over,
 });
 const msg = (over: Partial<MessageView>): MessageView => ({
   sid: "IM1", channel_sid: "CH1", index: 0, author: "bob", body: "hi", attributes: "{}", was_edited: false, deleted: false,

@@ -106,6 +106,9 @@ pub enum Refusal {
     UnknownLanguage {
         tag: String,
     },
+    DirectSize {
+        max: u64,
+    },
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -135,6 +138,7 @@ impl Refusal {
             ),
             Refusal::CannotOpenLink { detail } => args!("detail" => detail.as_str()),
             Refusal::UnknownLanguage { tag } => args!("tag" => tag.as_str()),
+            Refusal::DirectSize { max } => args!("max" => *max),
             Refusal::MissingCredentials
             | Refusal::EmptyMessage
             | Refusal::NoSuchChannel
@@ -298,6 +302,7 @@ mod tests {
             RefusalDiscriminants::LinkNotAllowed => Refusal::LinkNotAllowed,
             RefusalDiscriminants::CannotOpenLink => Refusal::CannotOpenLink { detail: detail() },
             RefusalDiscriminants::UnknownLanguage => Refusal::UnknownLanguage { tag: "tlh".into() },
+            RefusalDiscriminants::DirectSize => Refusal::DirectSize { max: 9 },
         }
     }
 

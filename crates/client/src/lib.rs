@@ -12,6 +12,7 @@ pub mod cache;
 mod client;
 mod conversation;
 mod delivery;
+pub mod direct;
 pub mod error;
 pub mod events;
 pub mod i18n;

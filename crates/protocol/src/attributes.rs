@@ -153,6 +153,44 @@ impl Marks {
     }
 }
 
+/// Parley's marks on a channel (`Attributes.parley` of a channel).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelMarks {
+    /// A direct conversation: everyone in it (the creator included), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dm: Vec<String>,
+    /// Pinned messages, oldest pin first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<MessageSid>,
+}
+
+impl ChannelMarks {
+    /// Parley's marks in a channel's `attributes`, read leniently.
+    pub fn of(attributes: &str) -> ChannelMarks {
+        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+            return ChannelMarks::default();
+        };
+        all.remove(KEY)
+            .filter(Value::is_object)
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+
+    /// `attributes` with these marks as its `parley` object.
+    pub fn write_into(&self, attributes: &str) -> String {
+        let mut all = match serde_json::from_str::<Value>(attributes) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        if *self == ChannelMarks::default() {
+            all.remove(KEY);
+        } else if let Ok(v) = serde_json::to_value(self) {
+            all.insert(KEY.to_owned(), v);
+        }
+        Value::Object(all).to_string()
+    }
+}
+
 /// A reaction's text: short, one "word", no control characters. (Which
 /// strings are emoji is the picker's business; the server only bounds it.)
 fn is_emoji_like(s: &str) -> bool {

@@ -104,6 +104,15 @@ pub async fn reply(
         .map_err(ui)
 }
 
+/// The direct conversation with `people` (the one there is, or a new one).
+#[tauri::command]
+pub async fn open_direct(
+    shell: State<'_, Shell>,
+    people: Vec<String>,
+) -> Result<ChannelSid, UiError> {
+    shell.client().await?.open_direct(&people).await.map_err(ui)
+}
+
 /// Where message `sid` is in the cache (its index), to jump to it.
 #[tauri::command]
 pub async fn locate(

@@ -94,6 +94,7 @@ commands! {
     call chat::mark_read [shell] (channel: ChannelSid) -> ();
     call chat::do_not_disturb [shell] () -> bool;
     call chat::reply [shell] (channel: ChannelSid, to: MessageSid, body: String) -> i64;
+    call chat::open_direct [shell] (people: Vec<String>) -> ChannelSid;
     call chat::locate [shell] (channel: ChannelSid, sid: MessageSid) -> Option<i64>;
     call chat::react [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();
     call chat::unreact [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();

@@ -16,4 +16,8 @@ mentions: number, notify: NotifyPolicy, last_consumed_index: number | null, memb
 /**
  * The channel's attributes (JSON text).
  */
-attributes: string, last_message: MessageView | null, };
+attributes: string, 
+/**
+ * A direct conversation: the other people in it (see `direct`).
+ */
+direct: Array<string>, last_message: MessageView | null, };

@@ -498,6 +498,48 @@ impl Api {
         .await
     }
 
+    /// `POST …/Channels` for a private channel with a unique name and attributes.
+    pub async fn create_private_channel(
+        &self,
+        token: &str,
+        service: &str,
+        name: &str,
+        unique: &str,
+        attributes: &str,
+    ) -> Result<Channel> {
+        self.post(
+            &format!("/v2/Services/{service}/Channels"),
+            token,
+            &[
+                ("FriendlyName", name.to_owned()),
+                ("Type", "private".to_owned()),
+                ("UniqueName", unique.to_owned()),
+                ("Attributes", attributes.to_owned()),
+            ],
+            None,
+        )
+        .await
+    }
+
+    /// `POST …/Channels/{channel}/Members`: adds `identity` (needs addMember).
+    pub async fn add_member(
+        &self,
+        token: &str,
+        service: &str,
+        channel: &str,
+        identity: &str,
+    ) -> Result<()> {
+        let _: Value = self
+            .post(
+                &format!("/v2/Services/{service}/Channels/{channel}/Members"),
+                token,
+                &[("Identity", identity.into())],
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn invite(
         &self,
         token: &str,

@@ -32,6 +32,8 @@ pub struct ChannelSummary {
     pub members_count: i64,
     /// The channel's attributes (JSON text).
     pub attributes: String,
+    /// A direct conversation: the other people in it (see `direct`).
+    pub direct: Vec<String>,
     pub last_message: Option<MessageView>,
 }
 
@@ -109,6 +111,19 @@ const MESSAGE_COLUMNS: &str =
     "m.sid, (SELECT k.sid FROM channel_keys k WHERE k.n = m.ch), m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
      EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid')), m.mentions_me";
 
+/// The other people of a direct conversation: a private channel marked as
+/// one and made by one of its people (`direct.rs`); empty otherwise.
+fn direct_with(kind: &str, attributes: &str, created_by: Option<String>, me: &str) -> Vec<String> {
+    if kind != "private" || !attributes.contains(parley_protocol::attributes::KEY) {
+        return Vec::new();
+    }
+    let people = parley_protocol::attributes::ChannelMarks::of(attributes).dm;
+    if !created_by.is_some_and(|c| people.contains(&c)) || !people.iter().any(|p| p == me) {
+        return Vec::new();
+    }
+    people.into_iter().filter(|p| p != me).collect()
+}
+
 /// The reply a message's attributes quote.
 fn reply_of(attributes: &str) -> Option<ReplyView> {
     if !attributes.contains(parley_protocol::attributes::KEY) {
@@ -159,9 +174,14 @@ impl Cache {
     /// Joined and invited channels, most recently active first.
     pub fn channel_list(&self) -> Result<Vec<ChannelSummary>> {
         let c = self.conn();
+        let me: String = c
+            .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or_default();
         let mut stmt = c.prepare_cached(
             "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count,
-                    attributes,
+                    attributes, created_by,
                     CASE WHEN status = 'joined' THEN
                       (SELECT COUNT(*) FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = channels.sid)
                          AND m.idx > COALESCE(channels.last_consumed_index, -1) AND m.mentions_me = 1
@@ -182,8 +202,14 @@ impl Cache {
                     notify: r.get(6)?,
                     last_consumed_index: r.get(7)?,
                     members_count: r.get(8)?,
+                    direct: direct_with(
+                        &r.get::<_, String>(3)?,
+                        &r.get::<_, String>(9)?,
+                        r.get(10)?,
+                        &me,
+                    ),
                     attributes: r.get(9)?,
-                    mentions: r.get(10)?,
+                    mentions: r.get(11)?,
                     last_message: None,
                 })
             })?
@@ -228,6 +254,7 @@ impl Cache {
                 last_consumed_index: None,
                 members_count: r.get(5)?,
                 attributes: r.get(6)?,
+                direct: Vec::new(),
                 last_message: None,
             })
         })?;

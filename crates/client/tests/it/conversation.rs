@@ -210,3 +210,87 @@ async fn mentions_replies_and_reactions_between_two_people() {
         .expect_err("no such message");
     assert_eq!(e.to_ui().key, "refusal-no-such-message");
 }
+
+/// A direct conversation is a private channel both people see as one, found
+/// again by either; a channel someone else made under its name is not used.
+#[tokio::test]
+async fn a_direct_conversation_is_found_again_and_a_squatted_name_is_not_trusted() {
+    let server = Server::start().await;
+    server.channel("lobby", &["alice", "bob", "mallory"]).await;
+    // mallory takes the name of alice and bob's conversation first, with a
+    // marker that names them, and puts alice in it.
+    let svc = server.service.clone();
+    let squat = server
+        .post(
+            &format!("/v2/Services/{svc}/Channels"),
+            &[
+                ("UniqueName", "dm:alice,bob"),
+                ("Type", "private"),
+                ("CreatedBy", "mallory"),
+                ("Attributes", r#"{"parley":{"dm":["alice","bob"]}}"#),
+            ],
+        )
+        .await;
+    let squat = squat["sid"].as_str().expect("squatted").to_owned();
+    server
+        .post(
+            &format!("/v2/Services/{svc}/Channels/{squat}/Members"),
+            &[("Identity", "alice")],
+        )
+        .await;
+    let alice = TestClient::online(&server, "alice").await;
+    let bob = TestClient::online(&server, "bob").await;
+    let listed = |c: &parley_client::Client, sid: &str| {
+        c.channels()
+            .ok()
+            .and_then(|l| l.into_iter().find(|s| s.sid == sid))
+    };
+    until(&alice.client, "the squatted channel", || {
+        listed(&alice.client, &squat).is_some()
+    })
+    .await;
+    assert!(
+        listed(&alice.client, &squat).expect("it").direct.is_empty(),
+        "not shown as a conversation with bob: mallory made it"
+    );
+
+    let dm = alice
+        .client
+        .open_direct(&["bob".into()])
+        .await
+        .expect("opened");
+    assert_ne!(dm.as_str(), squat);
+    assert_eq!(
+        alice
+            .client
+            .open_direct(&["bob".into(), "bob".into()])
+            .await
+            .expect("again"),
+        dm
+    );
+    until(&bob.client, "bob sees the conversation", || {
+        listed(&bob.client, &dm).is_some_and(|s| s.direct == ["alice"])
+    })
+    .await;
+    assert_eq!(
+        bob.client
+            .open_direct(&["alice".into()])
+            .await
+            .expect("bob's way"),
+        dm
+    );
+    assert_eq!(listed(&alice.client, &dm).expect("it").direct, ["bob"]);
+    let members: Vec<String> = server
+        .get(&format!("/v2/Services/{svc}/Channels/{dm}/Members"))
+        .await["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["identity"].as_str().map(str::to_owned))
+        .collect();
+    let mut members = members;
+    members.sort();
+    assert_eq!(members, ["alice", "bob"]);
+    let e = alice.client.open_direct(&[]).await.expect_err("alone");
+    assert_eq!(e.to_ui().key, "refusal-direct-size");
+}
