@@ -76,6 +76,7 @@ refusal-link-not-allowed = Only web and mail links open from messages.
 refusal-cannot-open-link = Can't open the link: { $detail }.
 refusal-unknown-language = Parley does not speak “{ $tag }”.
 refusal-direct-size = A direct conversation is for 2 to { $max } people.
+refusal-too-many-pins = A channel holds at most { $max } pins: unpin one first.
 
 ## Sign-in
 # The sign-in screen. "Parley" (the heading) is the app's name, not translated.
@@ -165,6 +166,7 @@ message-delete = Delete
 message-delete-question = Delete this message for everyone?
 message-mark-unread = Unread
     .title = Mark unread from here
+message-actions = Message actions
 # Who has read up to this message; $names is a list of people.
 message-seen-by = Seen by { $names }
 message-editor = Edit message
@@ -268,3 +270,58 @@ format-link = Link
 format-copy = Copy
     .title = Copy the code
 format-copied = Copied
+
+## Reactions
+# A message's reactions: a chip per emoji with how many reacted; its label
+# and tooltip say who ($names, a list, "You" among them) reacted with
+# $emoji. The picker's groups are emojibase's.
+
+reaction-list = Reactions
+reaction-you = You
+reaction-others = { $count ->
+    [one] { $count } other
+   *[other] { $count } others
+}
+reaction-who = { $names } reacted with { $emoji }
+reaction-add = Add reaction
+reaction-quick = React with { $emoji }
+emoji-picker = Choose an emoji
+emoji-search = Search emoji
+emoji-groups = Emoji categories
+emoji-loading = Loading emoji…
+emoji-load-failed = The emoji could not be loaded.
+emoji-recent = Recently used
+emoji-results = Search results
+emoji-none = No emoji found
+emoji-group-smileys = Smileys & emotion
+emoji-group-people = People & body
+emoji-group-nature = Animals & nature
+emoji-group-food = Food & drink
+emoji-group-travel = Travel & places
+emoji-group-activities = Activities
+emoji-group-objects = Objects
+emoji-group-symbols = Symbols
+emoji-group-flags = Flags
+
+## Replies
+# The bar above the composer while it answers a message, and the quote of
+# the original above a reply. $author wrote the original, which began with
+# $excerpt.
+
+reply-action = Reply
+reply-to = Replying to { $author }
+reply-cancel = Cancel reply
+reply-quote = In reply to { $author }: { $excerpt }
+reply-jump = Go to the original message
+reply-original-missing = The original message is not available
+
+## Mentions
+# The list the composer offers after "@", and the sidebar's mention badge
+# ("@2"), for screen readers.
+
+mention-list = Mention someone
+mention-everyone = Everyone in this channel
+sidebar-mentions = { $count ->
+    [one] { $count } unread message mentions you
+   *[other] { $count } unread messages mention you
+}

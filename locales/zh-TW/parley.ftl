@@ -63,6 +63,7 @@ refusal-link-not-allowed = 訊息中只能開啟網頁和電子郵件連結。
 refusal-cannot-open-link = 無法開啟連結：{ $detail }。
 refusal-unknown-language = Parley 不支援「{ $tag }」語言。
 refusal-direct-size = 私訊對話的人數須為 2 到 { $max } 人。
+refusal-too-many-pins = 每個頻道最多只能釘選 { $max } 則訊息，請先取消釘選一則。
 
 ## Sign-in
 
@@ -137,6 +138,7 @@ message-delete = 刪除
 message-delete-question = 要為所有人刪除這則訊息嗎？
 message-mark-unread = 標為未讀
     .title = 從這則訊息開始標為未讀
+message-actions = 訊息動作
 message-seen-by = { $names } 已讀
 message-editor = 編輯訊息
 message-editor-hint = 按 Enter 儲存，按 Esc 取消
@@ -227,3 +229,48 @@ format-link = 連結
 format-copy = 複製
     .title = 複製程式碼
 format-copied = 已複製
+
+## Reactions
+
+reaction-list = 回應
+reaction-you = 你
+reaction-others = { $count ->
+   *[other] 其他 { $count } 人
+}
+reaction-who = { $names } 以 { $emoji } 回應
+reaction-add = 新增回應
+reaction-quick = 以 { $emoji } 回應
+emoji-picker = 選擇表情符號
+emoji-search = 搜尋表情符號
+emoji-groups = 表情符號類別
+emoji-loading = 正在載入表情符號…
+emoji-load-failed = 無法載入表情符號。
+emoji-recent = 最近使用
+emoji-results = 搜尋結果
+emoji-none = 找不到表情符號
+emoji-group-smileys = 笑臉與情緒
+emoji-group-people = 人物與身體
+emoji-group-nature = 動物與自然
+emoji-group-food = 食物與飲料
+emoji-group-travel = 旅遊與地點
+emoji-group-activities = 活動
+emoji-group-objects = 物品
+emoji-group-symbols = 符號
+emoji-group-flags = 旗幟
+
+## Replies
+
+reply-action = 回覆
+reply-to = 回覆給 { $author }
+reply-cancel = 取消回覆
+reply-quote = 回覆給 { $author }：{ $excerpt }
+reply-jump = 前往原始訊息
+reply-original-missing = 找不到原始訊息
+
+## Mentions
+
+mention-list = 提及成員
+mention-everyone = 這個頻道的所有人
+sidebar-mentions = { $count ->
+   *[other] { $count } 則未讀訊息提及你
+}

@@ -2,10 +2,11 @@
 // user's intents back through the shell's commands, in the user's language
 // (i18n.ts). Message text is only ever set as text (see dom.ts), never as
 // HTML. The sidebar's lists, the side panel and settings are their own
-// modules (sidebar.ts, panel.ts, settings.ts); this wires them together.
+// modules (sidebar.ts, panel.ts, settings.ts), and so is the composer
+// (composer.ts); this wires them together.
 import { listen } from "@tauri-apps/api/event";
+import { Composer } from "./composer";
 import { $, h } from "./dom";
-import { formatBar } from "./format";
 import { errorText, localize, t, useLanguage } from "./i18n";
 import { installCompositionTracking, unlessComposing } from "./ime";
 import * as cmd from "./bindings/commands";
@@ -15,20 +16,21 @@ import { drawSidebar } from "./sidebar";
 import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
 import type { ChannelSid, ChannelSummary, ClientEvent, ConnectionState, DroppedFile } from "./types";
-import { badge, channelLabel, channelName, connectionText, filterChannels, formatBytes, lastOwnEditable, listOf, typingText } from "./view";
+import { badge, channelLabel, channelName, connectionText, filterChannels, formatBytes, listOf, typingText } from "./view";
 
 let me = "";
 let current: ChannelSid | null = null;
 let channels: ChannelSummary[] = [];
 let connection: { state: ConnectionState; last_sync: number | null } = { state: "offline", last_sync: null };
 const transfers = new Map<string, { done: number; total: number }>();
-let draftTimer: number | undefined;
 
 const timeline = new Timeline($("messages"), $("latest"), {
   me: () => me,
   error: toast,
   transfer: (key) => transfers.get(key),
+  reply: (m) => composer.replyTo(m),
 });
+const composer = new Composer({ current: () => current, me: () => me, timeline, error: toast });
 
 function show(signedIn: boolean) {
   $("splash").hidden = true;
@@ -78,31 +80,28 @@ let restored = false;
 /** Waits for `p`; what went wrong is said in a toast. */
 const act = (p: Promise<unknown>): Promise<void> => p.then(() => {}, (e) => toast(errorText(e)));
 
-async function saveDraft() {
-  if (!current) return;
-  window.clearTimeout(draftTimer);
-  await cmd.setDraft(current, $<HTMLTextAreaElement>("composer").value).catch(() => {});
-}
+const saveDraft = () => composer.saveDraft();
 
 async function openChannel(sid: ChannelSid) {
-  const composer = $<HTMLTextAreaElement>("composer");
+  const box = composer.box;
   if (current && current !== sid) await saveDraft();
+  if (current !== sid) composer.switched();
   current = sid;
   // The composer empties with the switch itself: the last channel's text
   // must never be sent here, even if Enter comes before this channel's
   // draft is read.
-  if (composer.value) composer.value = "";
+  if (box.value) box.value = "";
   localStorage.setItem("parley-last-channel", sid);
   const c = channels.find((x) => x.sid === sid);
   $("channel-title").textContent = c ? channelLabel(c) : "";
   $("typing").textContent = "";
   const draft = await cmd.draft(sid).catch(() => null);
-  if (current === sid && composer.value === "") composer.value = draft ?? "";
+  if (current === sid && box.value === "") box.value = draft ?? "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
   await cmd.openChannel(sid).catch(() => {});
   await renderChannels();
   if (panel.open === "members" || panel.open === "settings") await panel.render();
-  composer.focus();
+  box.focus();
 }
 
 const panel = new Panel({
@@ -194,31 +193,6 @@ function openCreator() {
   $("create-error").textContent = "";
   d.showModal();
   $<HTMLInputElement>("create-name").focus();
-}
-
-// ---- composer ----
-
-async function send() {
-  const composer = $<HTMLTextAreaElement>("composer");
-  const body = composer.value;
-  if (!current || !body.trim()) return;
-  try {
-    await cmd.send(current, body);
-    composer.value = "";
-    await saveDraft();
-    await timeline.refresh();
-    await timeline.jumpToLatest();
-  } catch (e) {
-    toast(errorText(e));
-  }
-}
-
-async function pasteFiles(files: File[]) {
-  if (!current) return;
-  for (const f of files) {
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    await act(cmd.pasteFile(current, f.name || "pasted.png", f.type || "application/octet-stream", bytes));
-  }
 }
 
 function showDrop(files: DroppedFile[]) {
@@ -353,33 +327,6 @@ async function boot() {
     }
   });
 
-  const composer = $<HTMLTextAreaElement>("composer");
-  formatBar($("format-bar"), composer);
-  composer.addEventListener("keydown", unlessComposing((ev) => {
-    if (ev.key === "Enter" && !ev.shiftKey) {
-      ev.preventDefault();
-      void send();
-    } else if (ev.key === "ArrowUp" && composer.value === "") {
-      const last = lastOwnEditable(timeline.messages, me);
-      if (last?.sid) {
-        ev.preventDefault();
-        timeline.startEdit(last.sid);
-      }
-    }
-  }));
-  composer.addEventListener("input", () => {
-    if (!current) return;
-    if (composer.value.trim()) void cmd.typing(current).catch(() => {});
-    window.clearTimeout(draftTimer);
-    draftTimer = window.setTimeout(() => void saveDraft(), 500);
-  });
-  composer.addEventListener("paste", (ev) => {
-    const files = Array.from(ev.clipboardData?.files ?? []);
-    if (files.length > 0) {
-      ev.preventDefault();
-      void pasteFiles(files);
-    }
-  });
   $("attach").addEventListener("click", () => { if (current) void act(cmd.attach(current)); });
 
   $("switcher-open").addEventListener("click", openSwitcher);

@@ -8,7 +8,9 @@
 // chat apps), **bold**, *italic* and _italic_, ~~strike~~, `code`, fenced
 // and indented code blocks (with a Copy button), > quotes, lists, links and
 // bare web and mail addresses. Headings are bold paragraphs; an image is a
-// link to it, never a picture; `---` and anything else stays its text.
+// link to it, never a picture; `---` and anything else stays its text. The
+// `@name`s a message mentions (its attributes say which: mentions.ts) are
+// marked in its text, never in code or in a link's text.
 // Links are only web and mail addresses (http:, https:, mailto:); any
 // other is its text alone.
 //
@@ -34,6 +36,7 @@ import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
 import type { Nodes, Parents, Root } from "mdast";
 import { h } from "./dom";
 import { t } from "./i18n";
+import { type MentionMarks, mentionParts } from "./mentions";
 
 export interface BodyHost {
   /** Opens a link the user clicked (web and mail addresses only). */
@@ -190,7 +193,17 @@ class Drawer {
   constructor(
     private source: string,
     private host: BodyHost,
+    /** The mentions to mark in text (not in code, not in links). */
+    private marks: MentionMarks | null = null,
   ) {}
+
+  /** Text, its mentions marked (each a span of its own text). */
+  private text(value: string): Node[] {
+    if (!this.marks || !value.includes("@")) return lines(value);
+    return mentionParts(value, this.marks).flatMap((p) =>
+      p.mention ? [h("span", { class: p.mention === "me" ? "mention mention-me" : "mention" }, p.text)] : lines(p.text),
+    );
+  }
 
   /** What `node` was written as. */
   private literal(node: Nodes): string {
@@ -268,7 +281,7 @@ class Drawer {
       case "thematicBreak":
         return [h("p", {}, ...lines(this.literal(node)))];
       case "text":
-        return lines(node.value);
+        return this.text(node.value);
       case "break":
         return [h("br")];
       case "emphasis":
@@ -284,7 +297,12 @@ class Drawer {
         // A bare `www.` address: the parser says http, the web says https.
         const first = node.children[0];
         if (/^http:\/\/www\./i.test(url) && first?.type === "text" && /^www\./i.test(first.value)) url = `https://${url.slice(7)}`;
-        return this.link(url, this.children(node, depth), url);
+        // A link's text is the link's: no mention inside it.
+        const marks = this.marks;
+        this.marks = null;
+        const text = this.children(node, depth);
+        this.marks = marks;
+        return this.link(url, text, url);
       }
       case "image":
         return this.link(node.url, node.alt ? [document.createTextNode(node.alt)] : [], node.url);
@@ -354,11 +372,13 @@ export function endOf(body: Element): Element {
   return at && (at.tagName === "P" || at.tagName === "LI") ? at : body;
 }
 
-/** A message body, drawn: the tree of its Markdown, or its plain text. */
-export function renderBody(text: string, host: BodyHost): DocumentFragment {
+/** A message body, drawn: the tree of its Markdown, or its plain text;
+ *  the mentions of `marks` (mentions.ts) marked in its text. */
+export function renderBody(text: string, host: BodyHost, marks: MentionMarks | null = null): DocumentFragment {
   const out = document.createDocumentFragment();
   const tree = parse(text);
-  if (tree) out.append(...new Drawer(text, host).node(tree, 0));
-  else out.append(h("p", {}, ...lines(text)));
+  const drawer = new Drawer(text, host, marks);
+  if (tree) out.append(...drawer.node(tree, 0));
+  else out.append(h("p", {}, ...drawer.node({ type: "text", value: text }, 0)));
   return out;
 }

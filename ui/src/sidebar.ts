@@ -1,10 +1,11 @@
-// The sidebar's channel lists: the joined channels (name, unread badge, last
+// The sidebar's channel lists: the joined channels (name, unread badge —
+// or the mention badge when unread messages mention the user — last
 // message), the open one marked, and the invitations with Accept / Decline.
 // main.ts owns which channel is open; this only draws.
 import { $, h } from "./dom";
 import { t } from "./i18n";
 import type { ChannelSid, ChannelSummary } from "./types";
-import { badge, channelLabel, channelName, previewText } from "./view";
+import { badge, channelLabel, channelName, mentionBadge, previewText } from "./view";
 
 export interface SidebarHost {
   open(sid: ChannelSid): void;
@@ -19,13 +20,15 @@ export function drawSidebar(channels: ChannelSummary[], current: ChannelSid | nu
   $("channels").replaceChildren(
     ...joined.map((c) => {
       const b = badge(c);
+      const at = mentionBadge(c);
       return h("li", {
-          class: "channel" + (c.sid === current ? " active" : "") + (b ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
+          class: "channel" + (c.sid === current ? " active" : "") + (b || at ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
           data: { sid: c.sid },
           on: { click: () => host.open(c.sid) },
         },
         h("span", { class: "name" }, channelLabel(c)),
-        b ? h("span", { class: "badge", attrs: { "aria-label": t("sidebar-unread", { count: c.unread }) } }, b) : null,
+        at ? h("span", { class: "badge mention-badge", attrs: { "aria-label": t("sidebar-mentions", { count: c.mentions }) } }, at)
+        : b ? h("span", { class: "badge", attrs: { "aria-label": t("sidebar-unread", { count: c.unread }) } }, b) : null,
         h("span", { class: "preview" }, previewText(c)),
       );
     }),

@@ -81,6 +81,8 @@ function message(channel: ChannelSid, index: number, body: string): MessageView 
     reply: null,
     mentions_me: false,
     reactions: [],
+    pinned: false,
+    saved: false,
   };
 }
 

@@ -4,8 +4,9 @@
 // scrolling down does the reverse; so a 50,000-message channel keeps a few
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
 // when unchanged, so pictures do not reload on every update. Files in
-// messages are media.ts's.
-import { ask } from "./ask";
+// messages are media.ts's; a row's reactions, reply quote and actions are
+// reactions.ts's, reply.ts's and actions.ts's.
+import { type ActionsHost, rowActions } from "./actions";
 import * as cmd from "./bindings/commands";
 import { h, reconcile } from "./dom";
 import { formatShortcuts } from "./format";
@@ -13,8 +14,12 @@ import { errorText, t } from "./i18n";
 import { unlessComposing } from "./ime";
 import { type BodyHost, endOf, renderBody } from "./markdown";
 import { Media, showTransfer } from "./media";
+import { mentionMarks } from "./mentions";
+import { pickEmoji } from "./picker";
+import { reactionBar } from "./reactions";
+import { replyQuote } from "./reply";
 import type { ChannelSid, MemberView, MessageSid, MessageView } from "./types";
-import { allowed, bodyText, dayLabel, dayOf, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
+import { bodyText, dayLabel, dayOf, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
 
 const PAGE = 100;
 const MAX_ROWS = 300;
@@ -24,6 +29,8 @@ export interface TimelineHost {
   me(): string;
   error(message: string): void;
   transfer(key: string): { done: number; total: number } | undefined;
+  /** Answers `m` (the composer's reply bar); absent: no Reply action. */
+  reply?(m: MessageView): void;
 }
 
 function keyOf(m: MessageView): string {
@@ -52,12 +59,22 @@ export class Timeline {
   private top = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
   private bottom = h("li", { class: "sentinel", attrs: { "aria-hidden": "true" } });
   private edges: IntersectionObserver;
+  /** What a row's reactions and actions do. */
+  private actions: ActionsHost;
 
   constructor(
     private list: HTMLOListElement,
     private latest: HTMLButtonElement,
     private host: TimelineHost,
   ) {
+    this.actions = {
+      me: () => host.me(),
+      error: (text) => host.error(text),
+      pick: (opener) => pickEmoji(opener),
+      perms: () => this.perms,
+      edit: (m) => { if (m.sid) this.startEdit(m.sid); },
+      reply: host.reply ? (m) => host.reply?.(m) : undefined,
+    };
     this.media = new Media({
       error: (text) => host.error(text),
       transfer: (key) => host.transfer(key),
@@ -281,6 +298,9 @@ export class Timeline {
   /** Draws the window, reusing unchanged rows and changing only what differs. */
   render(): void {
     const me = this.host.me();
+    // A button of a row drawn anew keeps the keyboard focus (its twin has it).
+    const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused?.closest<HTMLElement>("li.message")?.dataset.key;
     const seen = receipts(this.messages, this.members, me);
     const divider = unreadFrom(this.messages, this.horizon, me);
     const nodes: HTMLElement[] = [this.top];
@@ -314,15 +334,48 @@ export class Timeline {
     this.rows = keep;
     this.marks = marks;
     reconcile(this.list, nodes);
+    if (focused && !focused.isConnected && focusKey) {
+      const row = this.rows.get(focusKey)?.node;
+      const action = focused.dataset.action;
+      const twin = [...(row?.querySelectorAll<HTMLElement>("[data-action]") ?? [])].find((b) => action && b.dataset.action === action);
+      // A chip that went (its last reaction taken back): the row's Add reaction.
+      (twin ?? row?.querySelector<HTMLElement>('[data-action="react"]'))?.focus();
+    }
     this.latest.hidden = this.atNewest && this.nearBottom();
     this.watchEdgesSoon();
   }
 
+  /** Shows the message a reply answers (highlighted, focused), or says it is gone. */
+  async showOriginal(sid: MessageSid): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    let index: number | null;
+    try {
+      index = await cmd.locate(channel, sid);
+    } catch (e) {
+      return this.host.error(errorText(e));
+    }
+    if (channel !== this.channel) return;
+    if (index === null) return this.host.error(t("reply-original-missing"));
+    if (this.messages.some((m) => m.index === index)) {
+      this.highlight = index;
+      this.render();
+    } else {
+      await this.openAt(channel, index);
+    }
+    const row = this.list.querySelector<HTMLElement>(`li.message[data-index="${index}"]`);
+    row?.scrollIntoView({ block: "center" });
+    row?.focus();
+  }
+
   private row(m: MessageView, group: boolean, readers: string[]): HTMLLIElement {
     const me = this.host.me();
+    const highlight = this.highlight !== null && this.highlight === m.index;
     const li = h("li", {
-      class: `message ${m.state}` + (m.deleted ? " deleted" : "") + (group ? " first" : "") + (this.highlight === m.index ? " highlight" : ""),
+      class: `message ${m.state}` + (m.deleted ? " deleted" : "") + (group ? " first" : "") + (highlight ? " highlight" : "") + (m.mentions_me ? " mentions-me" : ""),
       data: { key: keyOf(m), ...(m.index !== null ? { index: String(m.index) } : {}), ...(m.sid ? { sid: m.sid } : {}) },
+      // The message jumped to takes the focus (a reply's original, a search hit).
+      attrs: highlight ? { tabindex: "-1" } : {},
     });
     if (group) {
       li.append(
@@ -332,16 +385,20 @@ export class Timeline {
         ),
       );
     }
+    const reply = m.reply;
+    if (reply && !m.deleted) li.append(replyQuote(reply, () => void this.showOriginal(reply.to)));
     if (this.editing && this.editing === m.sid) {
       li.append(this.editor(m));
     } else if (m.deleted || m.body) {
       const body = h("div", { class: "body" });
       if (m.deleted) body.textContent = bodyText(m);
-      else body.append(renderBody(m.body, this.links));
+      else body.append(renderBody(m.body, this.links, mentionMarks(m.attributes, me)));
       if (m.was_edited && !m.deleted) endOf(body).append(" ", h("span", { class: "edited" }, t("message-edited")));
       li.append(body);
     }
     if (m.media && !m.deleted) li.append(this.media.render(m));
+    const reactions = reactionBar(m, this.actions);
+    if (reactions) li.append(reactions);
     if (m.state === "failed") {
       li.append(
         h("div", { class: "send-error", attrs: { role: "alert" } },
@@ -354,36 +411,8 @@ export class Timeline {
     } else if (m.state === "pending") {
       li.append(h("div", { class: "sending" }, t("message-sending")));
     }
-    if (m.state === "sent" && m.sid && !m.deleted) {
-      const actions = h("div", { class: "actions" });
-      const sid = m.sid;
-      const { edit, remove } = allowed(this.perms, m.author === me);
-      if (edit) actions.append(h("button", { attrs: { type: "button" }, title: t("message-edit"), on: { click: () => this.startEdit(sid) } }, t("message-edit")));
-      if (remove)
-        actions.append(
-          h("button", {
-            attrs: { type: "button" },
-            title: t("message-delete"),
-            on: {
-              click: async () => {
-                if (await ask(t("message-delete-question"), t("message-delete")))
-                  void cmd.remove(m.channel_sid, sid).catch((e) => this.host.error(errorText(e)));
-              },
-            },
-          }, t("message-delete")),
-        );
-      if (m.index !== null && m.author !== me) {
-        const index = m.index;
-        actions.append(
-          h("button", {
-            attrs: { type: "button" },
-            title: t("message-mark-unread.title"),
-            on: { click: () => void cmd.markUnreadFrom(m.channel_sid, index) },
-          }, t("message-mark-unread")),
-        );
-      }
-      li.append(actions);
-    }
+    const actions = rowActions(m, this.actions);
+    if (actions) li.append(actions);
     if (readers.length > 0) li.append(h("div", { class: "receipts" }, t("message-seen-by", { names: listOf(readers) })));
     return li;
   }

@@ -18,6 +18,8 @@ export type { MessageSid } from "./bindings/MessageSid";
 export type { MessageView } from "./bindings/MessageView";
 export type { MessageState } from "./bindings/MessageState";
 export type { NotifyPolicy } from "./bindings/NotifyPolicy";
+export type { ReactionView } from "./bindings/ReactionView";
+export type { ReplyView } from "./bindings/ReplyView";
 export type { ChannelStatus } from "./bindings/ChannelStatus";
 export type { SearchHit } from "./bindings/SearchHit";
 export type { SessionView } from "./bindings/SessionView";

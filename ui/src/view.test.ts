@@ -38,7 +38,7 @@ const ch = (over: Partial<ChannelSummary>): ChannelSummary => ({
 const msg = (over: Partial<MessageView>): MessageView => ({
   sid: "IM1", channel_sid: "CH1", index: 0, author: "bob", body: "hi", attributes: "{}", was_edited: false, deleted: false,
   date_created: "2026-11-26T10:00:00Z", state: "sent", outbox_id: null, error: null, media: null,
-  reply: null, mentions_me: false, reactions: [], ...over,
+  reply: null, mentions_me: false, reactions: [], pinned: false, saved: false, ...over,
 });
 const media = (over: Partial<MediaView>): MediaView => ({
   sid: "ME1", size: 1000, content_type: "image/png", filename: "cat.png", cached: false, ...over,

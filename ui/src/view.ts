@@ -21,6 +21,13 @@ export function badge(c: ChannelSummary): string | null {
   return c.unread > 99 ? "99+" : String(c.unread);
 }
 
+/** The mention badge: unread messages that mention the user ("@3"), shown
+ *  even for a muted channel (a mention is for the user). */
+export function mentionBadge(c: Pick<ChannelSummary, "mentions">): string | null {
+  if (c.mentions <= 0) return null;
+  return "@" + (c.mentions > 99 ? "99+" : String(c.mentions));
+}
+
 /** The text of a message line: placeholders for deleted and failed ones. */
 export function bodyText(m: MessageView): string {
   if (m.deleted) return t("message-deleted");

@@ -109,6 +109,9 @@ pub enum Refusal {
     DirectSize {
         max: u64,
     },
+    TooManyPins {
+        max: u64,
+    },
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -138,7 +141,7 @@ impl Refusal {
             ),
             Refusal::CannotOpenLink { detail } => args!("detail" => detail.as_str()),
             Refusal::UnknownLanguage { tag } => args!("tag" => tag.as_str()),
-            Refusal::DirectSize { max } => args!("max" => *max),
+            Refusal::DirectSize { max } | Refusal::TooManyPins { max } => args!("max" => *max),
             Refusal::MissingCredentials
             | Refusal::EmptyMessage
             | Refusal::NoSuchChannel
@@ -303,6 +306,7 @@ mod tests {
             RefusalDiscriminants::CannotOpenLink => Refusal::CannotOpenLink { detail: detail() },
             RefusalDiscriminants::UnknownLanguage => Refusal::UnknownLanguage { tag: "tlh".into() },
             RefusalDiscriminants::DirectSize => Refusal::DirectSize { max: 9 },
+            RefusalDiscriminants::TooManyPins => Refusal::TooManyPins { max: 100 },
         }
     }
 

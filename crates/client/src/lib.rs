@@ -18,6 +18,7 @@ pub mod events;
 pub mod i18n;
 pub mod media;
 pub mod notify;
+mod pins;
 pub mod preferences;
 pub mod secrets;
 pub mod session;

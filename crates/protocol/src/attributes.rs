@@ -140,16 +140,7 @@ impl Marks {
     /// `attributes` with these marks as its `parley` object (none: removed),
     /// keeping everything else a client stored there.
     pub fn write_into(&self, attributes: &str) -> String {
-        let mut all = match serde_json::from_str::<Value>(attributes) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        if *self == Marks::default() {
-            all.remove(KEY);
-        } else if let Ok(v) = serde_json::to_value(self) {
-            all.insert(KEY.to_owned(), v);
-        }
-        Value::Object(all).to_string()
+        write_part(attributes, self, *self == Marks::default())
     }
 }
 
@@ -167,28 +158,69 @@ pub struct ChannelMarks {
 impl ChannelMarks {
     /// Parley's marks in a channel's `attributes`, read leniently.
     pub fn of(attributes: &str) -> ChannelMarks {
-        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
-            return ChannelMarks::default();
-        };
-        all.remove(KEY)
-            .filter(Value::is_object)
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default()
+        part(attributes).unwrap_or_default()
     }
 
     /// `attributes` with these marks as its `parley` object.
     pub fn write_into(&self, attributes: &str) -> String {
-        let mut all = match serde_json::from_str::<Value>(attributes) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        if *self == ChannelMarks::default() {
-            all.remove(KEY);
-        } else if let Ok(v) = serde_json::to_value(self) {
-            all.insert(KEY.to_owned(), v);
-        }
-        Value::Object(all).to_string()
+        write_part(attributes, self, *self == ChannelMarks::default())
     }
+}
+
+/// Most pins in a channel, and most messages a user saves.
+pub const MAX_PINS: usize = 100;
+pub const MAX_SAVED: usize = 500;
+
+/// A message a user saved: where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub channel: crate::sid::ChannelSid,
+    pub message: MessageSid,
+}
+
+/// Parley's marks on a user (`Attributes.parley` of a user: only they and
+/// admins may write it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserMarks {
+    /// Messages the user saved for later, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved: Vec<Saved>,
+}
+
+impl UserMarks {
+    /// Parley's marks in a user's `attributes`, read leniently.
+    pub fn of(attributes: &str) -> UserMarks {
+        part(attributes).unwrap_or_default()
+    }
+
+    /// `attributes` with these marks as its `parley` object.
+    pub fn write_into(&self, attributes: &str) -> String {
+        write_part(attributes, self, *self == UserMarks::default())
+    }
+}
+
+/// The `parley` object of `attributes` as `T`, if well-formed.
+fn part<T: serde::de::DeserializeOwned>(attributes: &str) -> Option<T> {
+    let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+        return None;
+    };
+    all.remove(KEY)
+        .filter(Value::is_object)
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// `attributes` with `marks` as its `parley` object (`empty`: removed).
+fn write_part<T: Serialize>(attributes: &str, marks: &T, empty: bool) -> String {
+    let mut all = match serde_json::from_str::<Value>(attributes) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    if empty {
+        all.remove(KEY);
+    } else if let Ok(v) = serde_json::to_value(marks) {
+        all.insert(KEY.to_owned(), v);
+    }
+    Value::Object(all).to_string()
 }
 
 /// A reaction's text: short, one "word", no control characters. (Which

@@ -113,6 +113,53 @@ pub async fn open_direct(
     shell.client().await?.open_direct(&people).await.map_err(ui)
 }
 
+/// Pins or unpins message `sid` (the channel role decides who may).
+#[tauri::command]
+pub async fn set_pinned(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    sid: MessageSid,
+    pinned: bool,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .set_pinned(&channel, &sid, pinned)
+        .await
+        .map_err(ui)
+}
+
+/// The pinned messages of `channel`.
+#[tauri::command]
+pub async fn pinned(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+) -> Result<Vec<MessageView>, UiError> {
+    shell.client().await?.pinned(&channel).map_err(ui)
+}
+
+/// Saves message `sid` for later, or forgets it.
+#[tauri::command]
+pub async fn set_saved(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    sid: MessageSid,
+    saved: bool,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .set_saved(&channel, &sid, saved)
+        .await
+        .map_err(ui)
+}
+
+/// The user's saved messages, newest first.
+#[tauri::command]
+pub async fn saved(shell: State<'_, Shell>) -> Result<Vec<MessageView>, UiError> {
+    shell.client().await?.saved().map_err(ui)
+}
+
 /// Where message `sid` is in the cache (its index), to jump to it.
 #[tauri::command]
 pub async fn locate(

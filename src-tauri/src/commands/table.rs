@@ -95,6 +95,10 @@ commands! {
     call chat::do_not_disturb [shell] () -> bool;
     call chat::reply [shell] (channel: ChannelSid, to: MessageSid, body: String) -> i64;
     call chat::open_direct [shell] (people: Vec<String>) -> ChannelSid;
+    call chat::set_pinned [shell] (channel: ChannelSid, sid: MessageSid, pinned: bool) -> ();
+    call chat::pinned [shell] (channel: ChannelSid) -> Vec<MessageView>;
+    call chat::set_saved [shell] (channel: ChannelSid, sid: MessageSid, saved: bool) -> ();
+    call chat::saved [shell] () -> Vec<MessageView>;
     call chat::locate [shell] (channel: ChannelSid, sid: MessageSid) -> Option<i64>;
     call chat::react [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();
     call chat::unreact [shell] (channel: ChannelSid, to: MessageSid, emoji: String) -> ();

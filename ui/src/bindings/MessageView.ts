@@ -25,4 +25,12 @@ mentions_me: boolean,
 /**
  * Reactions on it, one entry per emoji in the order first used.
  */
-reactions: Array<ReactionView>, };
+reactions: Array<ReactionView>, 
+/**
+ * Pinned in its channel.
+ */
+pinned: boolean, 
+/**
+ * Saved by the user for later.
+ */
+saved: boolean, };

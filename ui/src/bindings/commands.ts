@@ -15,7 +15,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "open_direct" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -87,6 +87,22 @@ export function reply(channel: ChannelSid, to: MessageSid, body: string): Promis
 
 export function openDirect(people: Array<string>): Promise<ChannelSid> {
   return invoke<ChannelSid>("open_direct", { people });
+}
+
+export function setPinned(channel: ChannelSid, sid: MessageSid, pinned: boolean): Promise<void> {
+  return invoke<void>("set_pinned", { channel, sid, pinned });
+}
+
+export function pinned(channel: ChannelSid): Promise<Array<MessageView>> {
+  return invoke<Array<MessageView>>("pinned", { channel });
+}
+
+export function setSaved(channel: ChannelSid, sid: MessageSid, saved: boolean): Promise<void> {
+  return invoke<void>("set_saved", { channel, sid, saved });
+}
+
+export function saved(): Promise<Array<MessageView>> {
+  return invoke<Array<MessageView>>("saved");
 }
 
 export function locate(channel: ChannelSid, sid: MessageSid): Promise<number | null> {

@@ -2,7 +2,7 @@
 //! pages of messages (with pending and failed sends after the known ones),
 //! members, and full-text search — all from the cache alone.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use parley_protocol::{ChannelSid, ChannelType, MessageSid};
@@ -63,6 +63,10 @@ pub struct MessageView {
     pub mentions_me: bool,
     /// Reactions on it, one entry per emoji in the order first used.
     pub reactions: Vec<ReactionView>,
+    /// Pinned in its channel.
+    pub pinned: bool,
+    /// Saved by the user for later.
+    pub saved: bool,
 }
 
 /// The message a reply answers.
@@ -159,6 +163,8 @@ fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
         reply: reply_of(&attributes),
         mentions_me: r.get(11)?,
         reactions: Vec::new(),
+        pinned: false,
+        saved: false,
         attributes,
         was_edited: r.get(6)?,
         deleted: r.get(7)?,
@@ -299,6 +305,8 @@ impl Cache {
                     reply: reply_of(&attributes),
                     mentions_me: false,
                     reactions: Vec::new(),
+                    pinned: false,
+                    saved: false,
                     sid: None,
                     channel_sid: r.get(11)?,
                     index: None,
@@ -332,7 +340,32 @@ impl Cache {
             }
         }
         attach_reactions(&c, channel, &mut out)?;
+        attach_pins(&c, channel, &mut out)?;
         Ok(out)
+    }
+
+    /// A cached channel's attributes.
+    pub fn channel_attributes(&self, channel: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT attributes FROM channels WHERE sid = ?1",
+                [channel],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// A cached user's attributes.
+    pub fn user_attributes(&self, identity: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT attributes FROM users WHERE identity = ?1",
+                [identity],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Message `sid` of `channel`, if cached.
@@ -398,6 +431,7 @@ impl Cache {
         let rows = stmt.query_map(params![channel, after, limit], message)?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         attach_reactions(&c, channel, &mut out)?;
+        attach_pins(&c, channel, &mut out)?;
         Ok(out)
     }
 
@@ -600,6 +634,40 @@ impl Cache {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Marks `page`'s messages of `channel` that are pinned there or saved by
+/// the user (`pins.rs`).
+fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]) -> Result<()> {
+    use parley_protocol::attributes::{ChannelMarks, UserMarks};
+    let pins = c
+        .query_row(
+            "SELECT attributes FROM channels WHERE sid = ?1",
+            [channel],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(|a| ChannelMarks::of(&a).pins)
+        .unwrap_or_default();
+    let saved = c
+        .query_row(
+            "SELECT u.attributes FROM users u, meta WHERE meta.key = 'identity' AND u.identity = meta.value",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(|a| UserMarks::of(&a).saved)
+        .unwrap_or_default();
+    if pins.is_empty() && saved.is_empty() {
+        return Ok(());
+    }
+    for m in page.iter_mut() {
+        if let Some(sid) = &m.sid {
+            m.pinned = pins.contains(sid);
+            m.saved = saved.iter().any(|s| s.message == *sid);
+        }
+    }
+    Ok(())
 }
 
 /// Fills in the reactions on `page`'s messages of `channel`: the

@@ -294,3 +294,94 @@ async fn a_direct_conversation_is_found_again_and_a_squatted_name_is_not_trusted
     let e = alice.client.open_direct(&[]).await.expect_err("alone");
     assert_eq!(e.to_ui().key, "refusal-direct-size");
 }
+
+/// Pins follow the channel role (the channel's admin may, a channel user
+/// may not) and are found by `is:pinned`; saved messages are the user's own.
+#[tokio::test]
+async fn pins_follow_the_channel_role_and_saved_messages_are_the_users_own() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let svc = server.service.clone();
+    let roles = server.get(&format!("/v2/Services/{svc}/Roles")).await;
+    let admin_role = roles["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| r["friendly_name"] == "channel admin")
+        .and_then(|r| r["sid"].as_str())
+        .expect("the channel admin role")
+        .to_owned();
+    server
+        .post(
+            &format!("/v2/Services/{svc}/Channels/room/Members/alice"),
+            &[("RoleSid", admin_role.as_str())],
+        )
+        .await;
+    let hi = server.say("room", "bob", "the plan for friday").await;
+    let hi = hi["sid"].as_str().expect("sid").to_owned();
+    let alice = TestClient::online(&server, "alice").await;
+    let bob = TestClient::online(&server, "bob").await;
+    until(&bob.client, "the message", || {
+        view(&bob.client, &ch, "the plan for friday").is_some()
+    })
+    .await;
+
+    let e = bob
+        .client
+        .set_pinned(&ch, &hi, true)
+        .await
+        .expect_err("a channel user may not pin");
+    assert_eq!(e.code(), "api_50107", "{e}");
+    alice
+        .client
+        .set_pinned(&ch, &hi, true)
+        .await
+        .expect("the channel's admin may");
+    assert_eq!(
+        alice
+            .client
+            .pinned(&ch)
+            .expect("pins")
+            .iter()
+            .map(|m| m.body.as_str())
+            .collect::<Vec<_>>(),
+        ["the plan for friday"]
+    );
+    until(&bob.client, "bob sees the pin", || {
+        view(&bob.client, &ch, "the plan for friday").is_some_and(|m| m.pinned)
+    })
+    .await;
+    let found: Vec<String> = bob
+        .client
+        .search("is:pinned", None)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.message.body)
+        .collect();
+    assert_eq!(found, ["the plan for friday"]);
+
+    bob.client.set_saved(&ch, &hi, true).await.expect("saved");
+    assert!(
+        view(&bob.client, &ch, "the plan for friday")
+            .expect("it")
+            .saved
+    );
+    assert!(
+        !view(&alice.client, &ch, "the plan for friday")
+            .expect("it")
+            .saved,
+        "bob's, not alice's"
+    );
+    assert_eq!(bob.client.saved().expect("saved").len(), 1);
+    bob.client
+        .set_saved(&ch, &hi, false)
+        .await
+        .expect("forgotten");
+    assert!(bob.client.saved().expect("saved").is_empty());
+    alice
+        .client
+        .set_pinned(&ch, &hi, false)
+        .await
+        .expect("unpinned");
+    assert!(alice.client.pinned(&ch).expect("pins").is_empty());
+}
