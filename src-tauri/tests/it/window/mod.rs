@@ -449,6 +449,7 @@ fn bodies(messages: &[Value]) -> Vec<String> {
 }
 
 mod channels;
+mod conversation;
 mod formatting;
 mod ime;
 mod language;
