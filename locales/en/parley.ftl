@@ -325,3 +325,43 @@ sidebar-mentions = { $count ->
     [one] { $count } unread message mentions you
    *[other] { $count } unread messages mention you
 }
+
+## Direct messages
+# The sidebar's list of direct conversations (titled by the other people),
+# the dialog that starts one, and the members panel's button for it.
+
+directs-title = Direct messages
+directs-new = New direct message
+directs-people = People (usernames, separated by commas or spaces)
+directs-start = Start
+directs-no-people = Name at least one person.
+directs-message = Message
+
+## Pins
+# A message's Pin / Unpin action, the marker on a pinned message, and the
+# panel listing a channel's pinned messages.
+
+pin-action = Pin
+unpin-action = Unpin
+pin-marker = Pinned
+pins-toggle = Pinned
+pins-title = Pinned messages
+pins-empty = No pinned messages
+
+## Saved
+# A message's Save / Unsave action and the panel of the user's saved messages.
+
+save-action = Save
+unsave-action = Unsave
+saved-toggle = Saved
+saved-title = Saved messages
+saved-empty = No saved messages
+
+## Search filters
+# The chips under the search box, one per filter typed ($filter is it, as
+# key:value), and the hint in the search results. The filter words
+# themselves (from:, in:, has:file…) are typed as they are, in every language.
+
+search-filters = Filters
+search-filter-remove = Remove filter { $filter }
+search-filters-hint = Filters: from:name in:channel before:date after:date has:file has:link is:pinned

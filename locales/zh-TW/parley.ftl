@@ -274,3 +274,35 @@ mention-everyone = 這個頻道的所有人
 sidebar-mentions = { $count ->
    *[other] { $count } 則未讀訊息提及你
 }
+
+## Direct messages
+
+directs-title = 私訊
+directs-new = 新增私訊
+directs-people = 對象（使用者名稱，以逗號或空格分隔）
+directs-start = 開始
+directs-no-people = 請至少輸入一位對象。
+directs-message = 傳訊息
+
+## Pins
+
+pin-action = 釘選
+unpin-action = 取消釘選
+pin-marker = 已釘選
+pins-toggle = 釘選
+pins-title = 已釘選的訊息
+pins-empty = 沒有已釘選的訊息
+
+## Saved
+
+save-action = 儲存
+unsave-action = 取消儲存
+saved-toggle = 已儲存
+saved-title = 已儲存的訊息
+saved-empty = 沒有已儲存的訊息
+
+## Search filters
+
+search-filters = 篩選條件
+search-filter-remove = 移除篩選條件 { $filter }
+search-filters-hint = 篩選條件：from:名稱 in:頻道 before:日期 after:日期 has:file has:link is:pinned

@@ -1,7 +1,8 @@
 // A message row's actions, floating at its top right while the pointer is
 // on the row or the keyboard focus is in it (Tab reaches them): the quick
-// reactions, Add reaction (the picker), Reply, and Edit, Delete and Mark
-// unread where the user may. Each button has a `data-action`, so the
+// reactions, Add reaction (the picker), Reply, Edit, Delete and Mark unread
+// where the user may, Pin / Unpin (where the role may edit the channel's
+// attributes) and Save / Unsave. Each button has a `data-action`, so the
 // timeline can give the focus back to the same button when the row is
 // drawn again.
 import { ask } from "./ask";
@@ -58,5 +59,16 @@ export function rowActions(m: MessageView, host: ActionsHost): HTMLElement | nul
       button("unread", t("message-mark-unread.title"), t("message-mark-unread"), () => void cmd.markUnreadFrom(m.channel_sid, index)),
     );
   }
+  // Pinning writes the channel's attributes: only where the role may.
+  if (host.perms().includes("editChannelAttributes")) {
+    const b = button("pin", m.pinned ? t("unpin-action") : t("pin-action"), "📌",
+      () => void cmd.setPinned(m.channel_sid, sid, !m.pinned).catch((e) => host.error(errorText(e))), "icon");
+    b.setAttribute("aria-pressed", String(m.pinned));
+    actions.append(b);
+  }
+  const save = button("save", m.saved ? t("unsave-action") : t("save-action"), m.saved ? "★" : "☆",
+    () => void cmd.setSaved(m.channel_sid, sid, !m.saved).catch((e) => host.error(errorText(e))), "icon");
+  save.setAttribute("aria-pressed", String(m.saved));
+  actions.append(save);
   return actions;
 }

@@ -6,12 +6,14 @@
 // (composer.ts); this wires them together.
 import { listen } from "@tauri-apps/api/event";
 import { Composer } from "./composer";
+import { directTitle, installDirectDialog, isDirect } from "./directs";
 import { $, h } from "./dom";
 import { errorText, localize, t, useLanguage } from "./i18n";
 import { installCompositionTracking, unlessComposing } from "./ime";
 import * as cmd from "./bindings/commands";
 import { sessionNotice, toast } from "./notice";
 import { Panel } from "./panel";
+import { SearchBox } from "./search-chips";
 import { drawSidebar } from "./sidebar";
 import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
@@ -93,16 +95,22 @@ async function openChannel(sid: ChannelSid) {
   if (box.value) box.value = "";
   localStorage.setItem("parley-last-channel", sid);
   const c = channels.find((x) => x.sid === sid);
-  $("channel-title").textContent = c ? channelLabel(c) : "";
+  $("channel-title").textContent = c ? (isDirect(c) ? directTitle(c.direct) : channelLabel(c)) : "";
   $("typing").textContent = "";
   const draft = await cmd.draft(sid).catch(() => null);
   if (current === sid && box.value === "") box.value = draft ?? "";
   await timeline.open(sid, c?.last_consumed_index ?? null);
   await cmd.openChannel(sid).catch(() => {});
   await renderChannels();
-  if (panel.open === "members" || panel.open === "settings") await panel.render();
+  if (panel.open && panel.open !== "search") await panel.render();
   box.focus();
 }
+
+/** Opens a channel the list may not have yet (just made or found). */
+const openNew = async (sid: ChannelSid) => {
+  await renderChannels();
+  await openChannel(sid);
+};
 
 const panel = new Panel({
   me: () => me,
@@ -117,6 +125,11 @@ const panel = new Panel({
   show: async (channel, index) => {
     if (current !== channel) await openChannel(channel);
     await timeline.openAt(channel, index);
+  },
+  open: openNew,
+  jump: async (m) => {
+    if (current !== m.channel_sid) await openChannel(m.channel_sid);
+    if (m.sid) await timeline.showOriginal(m.sid);
   },
 });
 
@@ -249,12 +262,12 @@ function onClientEvent(ev: ClientEvent) {
         void timeline.refresh();
         if (document.hasFocus() && timeline.atNewest) void cmd.markRead(current).catch(() => {});
         // Members joining, leaving or reading show in an open members panel.
-        if (panel.open === "members") void panel.render();
+        if (panel.open === "members" || panel.open === "pins") void panel.render();
       }
       break;
     case "userChanged":
       // Presence and names in an open members panel stay current.
-      if (panel.open === "members") void panel.render();
+      if (panel.open === "members" || panel.open === "saved") void panel.render();
       break;
     case "typing":
       if (ev.channel_sid === current) $("typing").textContent = typingText(ev.identities.filter((i) => i !== me));
@@ -343,8 +356,7 @@ async function boot() {
         $<HTMLInputElement>("create-private").checked,
       );
       $<HTMLDialogElement>("creator").close();
-      await renderChannels();
-      await openChannel(sid);
+      await openNew(sid);
     } catch (e) {
       $("create-error").textContent = errorText(e);
     }
@@ -352,7 +364,10 @@ async function boot() {
 
   $("members-toggle").addEventListener("click", () => panel.toggle("members"));
   $("settings-toggle").addEventListener("click", () => panel.toggle("settings"));
-  $("search").addEventListener("keydown", unlessComposing((ev) => { if (ev.key === "Enter") void panel.search($<HTMLInputElement>("search").value); }));
+  $("pins-toggle").addEventListener("click", () => panel.toggle("pins"));
+  $("saved-toggle").addEventListener("click", () => panel.toggle("saved"));
+  installDirectDialog(openNew);
+  const search = new SearchBox($("search"), $("search-chips"), (q) => panel.search(q));
   $<HTMLInputElement>("dnd").addEventListener("change", (ev) => {
     void act(cmd.setDoNotDisturb((ev.target as HTMLInputElement).checked));
   });
@@ -367,7 +382,7 @@ async function boot() {
       if (timeline.cancelEdit()) return;
       if (!$("drop-confirm").hidden) $("drop-confirm").hidden = true;
       else if (panel.open) panel.close();
-      else if ($<HTMLInputElement>("search").value) $<HTMLInputElement>("search").value = "";
+      else if ($<HTMLInputElement>("search").value) search.clear();
     }
   }));
   window.addEventListener("beforeunload", () => void saveDraft());

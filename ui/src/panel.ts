@@ -1,13 +1,15 @@
 // The side panel beside the conversation: which one is open (members,
-// settings or search results), and the members and search results in it
-// (settings are settings.ts's). main.ts owns the open channel and the list.
+// settings, search results, pinned or saved messages), and the members and
+// search results in it (settings are settings.ts's, the pinned and saved
+// lists pins.ts's). main.ts owns the open channel and the list.
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { $, h } from "./dom";
 import { errorText, t } from "./i18n";
 import { toast } from "./notice";
+import { pinnedList, savedList } from "./pins";
 import { settingsPanel } from "./settings";
-import type { ChannelSid, ChannelSummary, MemberView, SearchHit } from "./types";
+import type { ChannelSid, ChannelSummary, MemberView, MessageView, SearchHit } from "./types";
 import { channelName, presence, presenceTitle, snippetParts } from "./view";
 
 export interface PanelHost {
@@ -21,9 +23,13 @@ export interface PanelHost {
   left(): Promise<void>;
   /** Shows message `index` of `channel` (a search result). */
   show(channel: ChannelSid, index: number): Promise<void>;
+  /** Opens `channel` (a direct conversation just found or made). */
+  open(channel: ChannelSid): Promise<void>;
+  /** Shows `m` in its channel (a pinned or saved message). */
+  jump(m: MessageView): Promise<void>;
 }
 
-export type PanelKind = "members" | "settings" | "search";
+export type PanelKind = "members" | "settings" | "search" | "pins" | "saved";
 
 export class Panel {
   open: PanelKind | null = null;
@@ -52,6 +58,12 @@ export class Panel {
       const c = this.host.channels().find((x) => x.sid === current) ?? null;
       const body = await settingsPanel(c, this.host);
       p.replaceChildren(this.header(c ? t("settings-title") : t("settings-app-title")), ...body);
+    } else if (this.open === "pins" && current) {
+      const list = await pinnedList(current, { ...this.host, error: toast });
+      if (this.open === "pins") p.replaceChildren(this.header(t("pins-title")), list);
+    } else if (this.open === "saved") {
+      const list = await savedList({ ...this.host, error: toast });
+      if (this.open === "saved") p.replaceChildren(this.header(t("saved-title")), list);
     }
   }
 
@@ -91,6 +103,8 @@ export class Panel {
           h("li", {},
             h("span", { class: "presence " + presence(m.online), title: presenceTitle(m.online) }),
             name(m),
+            m.identity !== me() ? " " : null,
+            m.identity !== me() ? this.message(m.identity) : null,
             m.identity !== me() && perms.includes("removeMember") ? " " : null,
             m.identity !== me() && perms.includes("removeMember") ? remove(m) : null,
           ),
@@ -131,6 +145,16 @@ export class Panel {
     ].map((n) => (typeof n === "string" ? document.createTextNode(n) : n));
   }
 
+  /** The members panel's Message button: the direct conversation with `identity`. */
+  private message(identity: string): HTMLElement {
+    return h("button", {
+      class: "link",
+      data: { action: "direct" },
+      attrs: { type: "button" },
+      on: { click: () => void this.host.act(cmd.openDirect([identity]).then((sid) => this.host.open(sid))) },
+    }, t("directs-message"));
+  }
+
   /** Searches every channel for `query` and lists what it found. */
   async search(query: string): Promise<void> {
     if (!query.trim()) return this.close();
@@ -149,6 +173,7 @@ export class Panel {
     };
     p.replaceChildren(
       this.header(t("search-results", { count: hits.length })),
+      h("p", { class: "search-hint" }, t("search-filters-hint")),
       h("ul", { class: "results" },
         ...hits.map((hit) => {
           const snippet = h("div", { class: "snippet" });

@@ -154,12 +154,12 @@ describe("a row's actions", () => {
     await show(message(1, { reactions: [reaction("👍", ["alice"])] }));
     const actions = row(1).querySelector(".actions")!;
     const labels = [...actions.querySelectorAll("button")].map((b) => b.getAttribute("aria-label"));
-    expect(labels).toEqual([...QUICK.map((e) => `React with ${e}`), "Add reaction", "Reply", "Mark unread from here"]);
+    expect(labels).toEqual([...QUICK.map((e) => `React with ${e}`), "Add reaction", "Reply", "Mark unread from here", "Save"]);
     expect(actions.querySelector("[data-action='quick:👍']")!.getAttribute("aria-pressed")).toBe("true");
     // The user's own message can be edited and deleted.
     await show(message(2, { author: "alice" }));
     const own = [...row(2).querySelectorAll(".actions button")].map((b) => b.getAttribute("data-action"));
-    expect(own.slice(-3)).toEqual(["reply", "edit", "delete"]);
+    expect(own.slice(-4)).toEqual(["reply", "edit", "delete", "save"]);
   });
 
   it("react quickly, and toggle the user's own", async () => {

@@ -1,11 +1,13 @@
-// The sidebar's channel lists: the joined channels (name, unread badge —
-// or the mention badge when unread messages mention the user — last
-// message), the open one marked, and the invitations with Accept / Decline.
+// The sidebar's channel lists: the joined channels and, apart, the direct
+// conversations (name, unread badge — or the mention badge when unread
+// messages mention the user — last message), the open one marked, and the
+// invitations with Accept / Decline.
 // main.ts owns which channel is open; this only draws.
 import { $, h } from "./dom";
 import { t } from "./i18n";
 import type { ChannelSid, ChannelSummary } from "./types";
-import { badge, channelLabel, channelName, mentionBadge, previewText } from "./view";
+import { directTitle, fetchPeople, isDirect, onlineOf } from "./directs";
+import { badge, channelLabel, channelName, mentionBadge, presence, presenceTitle, previewText } from "./view";
 
 export interface SidebarHost {
   open(sid: ChannelSid): void;
@@ -13,26 +15,47 @@ export interface SidebarHost {
   decline(sid: ChannelSid): void;
 }
 
-/** Draws the joined channels and the invitations of `channels`. */
+/** One channel row: its name, unread or mention badge, last message;
+ *  `dot` is a presence dot before the name (a 1:1 conversation). */
+function channelRow(c: ChannelSummary, current: ChannelSid | null, host: SidebarHost, label: string, dot: HTMLElement | null, cls = ""): HTMLLIElement {
+  const b = badge(c);
+  const at = mentionBadge(c);
+  return h("li", {
+      class: "channel" + cls + (c.sid === current ? " active" : "") + (b || at ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
+      data: { sid: c.sid },
+      on: { click: () => host.open(c.sid) },
+    },
+    dot,
+    h("span", { class: "name" }, label),
+    at ? h("span", { class: "badge mention-badge", attrs: { "aria-label": t("sidebar-mentions", { count: c.mentions }) } }, at)
+    : b ? h("span", { class: "badge", attrs: { "aria-label": t("sidebar-unread", { count: c.unread }) } }, b) : null,
+    h("span", { class: "preview" }, previewText(c)),
+  );
+}
+
+/** The presence dot of the other person of a 1:1 conversation. */
+function dotOf(c: ChannelSummary): HTMLElement | null {
+  if (c.direct.length !== 1) return null;
+  const online = onlineOf(c.direct[0]);
+  return h("span", { class: "presence " + presence(online), title: presenceTitle(online) });
+}
+
+/** Draws the joined channels, the direct conversations (their members read
+ *  once per draw, for names and presence) and the invitations of `channels`. */
 export function drawSidebar(channels: ChannelSummary[], current: ChannelSid | null, host: SidebarHost): void {
   const joined = channels.filter((c) => c.status === "joined");
   const invited = channels.filter((c) => c.status === "invited");
-  $("channels").replaceChildren(
-    ...joined.map((c) => {
-      const b = badge(c);
-      const at = mentionBadge(c);
-      return h("li", {
-          class: "channel" + (c.sid === current ? " active" : "") + (b || at ? " unread" : "") + (c.notify === "muted" ? " muted" : ""),
-          data: { sid: c.sid },
-          on: { click: () => host.open(c.sid) },
-        },
-        h("span", { class: "name" }, channelLabel(c)),
-        at ? h("span", { class: "badge mention-badge", attrs: { "aria-label": t("sidebar-mentions", { count: c.mentions }) } }, at)
-        : b ? h("span", { class: "badge", attrs: { "aria-label": t("sidebar-unread", { count: c.unread }) } }, b) : null,
-        h("span", { class: "preview" }, previewText(c)),
-      );
-    }),
-  );
+  const directs = joined.filter(isDirect);
+  $("channels").replaceChildren(...joined.filter((c) => !isDirect(c)).map((c) => channelRow(c, current, host, channelLabel(c), null)));
+  const list = document.getElementById("directs");
+  if (list) {
+    const draw = (c: ChannelSummary) => channelRow(c, current, host, directTitle(c.direct), dotOf(c), " direct");
+    list.replaceChildren(...directs.map(draw));
+    fetchPeople(directs, (c) => {
+      const old = [...list.children].find((li) => (li as HTMLElement).dataset.sid === c.sid);
+      old?.replaceWith(draw(c));
+    });
+  }
   $("invites-title").hidden = invited.length === 0;
   $("invites").replaceChildren(
     ...invited.map((c) =>

@@ -372,7 +372,7 @@ export class Timeline {
     const me = this.host.me();
     const highlight = this.highlight !== null && this.highlight === m.index;
     const li = h("li", {
-      class: `message ${m.state}` + (m.deleted ? " deleted" : "") + (group ? " first" : "") + (highlight ? " highlight" : "") + (m.mentions_me ? " mentions-me" : ""),
+      class: `message ${m.state}` + (m.deleted ? " deleted" : "") + (group ? " first" : "") + (highlight ? " highlight" : "") + (m.mentions_me ? " mentions-me" : "") + (m.pinned ? " pinned" : ""),
       data: { key: keyOf(m), ...(m.index !== null ? { index: String(m.index) } : {}), ...(m.sid ? { sid: m.sid } : {}) },
       // The message jumped to takes the focus (a reply's original, a search hit).
       attrs: highlight ? { tabindex: "-1" } : {},
@@ -385,6 +385,7 @@ export class Timeline {
         ),
       );
     }
+    if (m.pinned) li.append(h("span", { class: "pin-marker", title: t("pin-marker"), attrs: { role: "img", "aria-label": t("pin-marker") } }, "📌"));
     const reply = m.reply;
     if (reply && !m.deleted) li.append(replyQuote(reply, () => void this.showOriginal(reply.to)));
     if (this.editing && this.editing === m.sid) {

@@ -21,3 +21,5 @@ UPDATE messages SET mentions_me = 1
                     WHERE meta.key = 'identity' AND lower(e.value) = lower(meta.value))
        ELSE 0 END;
 CREATE INDEX messages_reactions ON messages (ch, reaction_to) WHERE reaction_to IS NOT NULL;
+-- The mention badge counts a channel's unread mentions: only those rows.
+CREATE INDEX messages_mentions ON messages (ch, idx) WHERE mentions_me = 1;

@@ -67,7 +67,7 @@ impl Client {
             marks.saved.insert(
                 0,
                 Saved {
-                    channel,
+                    channel: channel.clone(),
                     message: sid,
                 },
             );
@@ -77,7 +77,9 @@ impl Client {
             .set_user_attributes(&token, svc, me, &marks.write_into(&user.attributes))
             .await?;
         self.inner.cache.store_user(&updated)?;
-        self.inner.emit(crate::ClientEvent::ChannelsChanged);
+        self.inner.emit(crate::ClientEvent::MessagesChanged {
+            channel_sid: channel,
+        });
         Ok(())
     }
 
