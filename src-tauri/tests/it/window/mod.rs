@@ -452,6 +452,7 @@ mod channels;
 mod conversation;
 mod formatting;
 mod ime;
+mod kept;
 mod language;
 mod notifications;
 mod session;
