@@ -189,7 +189,7 @@ impl Cache {
             "SELECT sid, unique_name, friendly_name, type, status, unread, notify, last_consumed_index, members_count,
                     attributes, created_by,
                     CASE WHEN status = 'joined' THEN
-                      (SELECT COUNT(*) FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = channels.sid)
+                      (SELECT COUNT(*) FROM messages m INDEXED BY messages_mentions WHERE m.mentions_me = 1 AND m.ch = (SELECT n FROM channel_keys WHERE sid = channels.sid)
                          AND m.idx > COALESCE(channels.last_consumed_index, -1) AND m.mentions_me = 1
                          AND m.hidden = 0 AND m.deleted = 0
                          AND m.author != (SELECT value FROM meta WHERE key = 'identity'))
