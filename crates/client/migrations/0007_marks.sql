@@ -10,7 +10,11 @@ ALTER TABLE messages ADD COLUMN mentions_me INTEGER NOT NULL DEFAULT 0;
 UPDATE messages SET
     reaction_to = json_extract(attributes, '$.parley.reaction.to'),
     reaction = json_extract(attributes, '$.parley.reaction.emoji')
- WHERE CASE WHEN json_valid(attributes) THEN json_type(attributes, '$.parley.reaction') = 'object' ELSE 0 END;
+ WHERE CASE WHEN json_valid(attributes) THEN
+         json_type(attributes, '$.parley.reaction.to') = 'text'
+         AND json_type(attributes, '$.parley.reaction.emoji') = 'text'
+         AND json_type(attributes, '$.parley.reply') IS NULL
+       ELSE 0 END;
 UPDATE messages SET hidden = 1 WHERE reaction_to IS NOT NULL;
 UPDATE messages SET mentions_me = 1
  WHERE EXISTS (SELECT 1 FROM meta WHERE meta.key = 'identity'

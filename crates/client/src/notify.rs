@@ -71,10 +71,22 @@ pub fn should_notify(
     true
 }
 
-/// Whether `body` mentions `identity` (`@identity`, case-insensitive).
+/// Whether `body` mentions `identity` (`@identity`, case-insensitive, as a
+/// whole word: `@al` is not a mention of `@alice`'s `al`).
 pub fn mentions(body: &str, identity: &str, friendly_name: Option<&str>) -> bool {
     let lower = body.to_lowercase();
-    let hit = |name: &str| !name.is_empty() && lower.contains(&format!("@{}", name.to_lowercase()));
+    let hit = |name: &str| {
+        if name.is_empty() {
+            return false;
+        }
+        let needle = format!("@{}", name.to_lowercase());
+        lower.match_indices(&needle).any(|(at, _)| {
+            lower[at + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        })
+    };
     hit(identity) || friendly_name.is_some_and(hit)
 }
 
@@ -359,5 +371,8 @@ mod tests {
         assert!(mentions("hey @Alice look", "alice", None));
         assert!(mentions("ping @Alice_L", "x", Some("alice_l")));
         assert!(!mentions("alice without at", "alice", None));
+        assert!(!mentions("hi @alice", "al", None), "a whole word only");
+        assert!(mentions("hi @al, and @alice", "al", None));
+        assert!(mentions("@al.", "al", None));
     }
 }

@@ -1,16 +1,29 @@
 //! Pins and saved messages (docs/attributes.md). A channel's pins are in
 //! its `Attributes.parley.pins`, so who may pin is whoever the channel role
-//! lets edit the channel's attributes (the server checks); a user's saved
-//! messages are in their own `Attributes.parley.saved`, which only they
-//! (and admins) may write. Each change reads the attributes fresh from the
-//! server and writes them back whole, keeping what other clients keep there.
+//! lets edit the channel's attributes (the server checks); a pin reads the
+//! attributes fresh from the server and writes them back whole, keeping what
+//! other clients keep there. Saved messages are the user's alone and stay in
+//! this account's cache.
 
-use parley_protocol::attributes::{ChannelMarks, Saved, UserMarks, MAX_PINS, MAX_SAVED};
+use parley_protocol::attributes::{ChannelMarks, MAX_PINS};
 use parley_protocol::{ChannelSid, MessageSid};
+use serde::{Deserialize, Serialize};
 
 use crate::cache::MessageView;
 use crate::client::{channel_sid, Client};
 use crate::error::{ClientError, Refusal, Result};
+
+/// The cache setting that holds the saved messages (JSON).
+pub(crate) const SAVED_KEY: &str = "saved";
+/// Most messages a user saves.
+const MAX_SAVED: usize = 500;
+
+/// A saved message: where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Saved {
+    pub channel: ChannelSid,
+    pub message: MessageSid,
+}
 
 impl Client {
     fn message_sid(sid: &str) -> Result<MessageSid> {
@@ -54,44 +67,47 @@ impl Client {
         Ok(out)
     }
 
-    /// Saves (or forgets) message `sid` of `channel` for later.
+    /// Saves (or forgets) message `sid` of `channel` for later. The list is
+    /// the user's alone, kept in this account's cache: a user's attributes
+    /// on the server are readable by every user of the service, and which
+    /// messages someone saves is nobody else's business.
     pub async fn set_saved(&self, channel: &str, sid: &str, saved: bool) -> Result<()> {
         let channel: ChannelSid = channel_sid(channel)?;
         let sid = Self::message_sid(sid)?;
-        let token = self.inner.session.access_token().await?;
-        let (api, svc, me) = (&self.inner.api, self.inner.service(), self.inner.me());
-        let user = api.user(&token, svc, me).await?;
-        let mut marks = UserMarks::of(&user.attributes);
-        marks.saved.retain(|s| s.message != sid);
+        let mut list = self.saved_list()?;
+        list.retain(|s| s.message != sid);
         if saved {
-            marks.saved.insert(
+            list.insert(
                 0,
                 Saved {
                     channel: channel.clone(),
                     message: sid,
                 },
             );
-            marks.saved.truncate(MAX_SAVED);
+            list.truncate(MAX_SAVED);
         }
-        let updated = api
-            .set_user_attributes(&token, svc, me, &marks.write_into(&user.attributes))
-            .await?;
-        self.inner.cache.store_user(&updated)?;
+        let json = serde_json::to_string(&list)
+            .map_err(|e| ClientError::Cache(format!("cannot keep saved messages: {e}")))?;
+        self.inner.cache.set_setting(SAVED_KEY, &json)?;
         self.inner.emit(crate::ClientEvent::MessagesChanged {
             channel_sid: channel,
         });
         Ok(())
     }
 
-    /// The user's saved messages that are cached, newest save first.
-    pub fn saved(&self) -> Result<Vec<MessageView>> {
-        let attributes = self
+    fn saved_list(&self) -> Result<Vec<Saved>> {
+        Ok(self
             .inner
             .cache
-            .user_attributes(self.inner.me())?
-            .unwrap_or_default();
+            .setting(SAVED_KEY)?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// The user's saved messages that are cached, newest save first.
+    pub fn saved(&self) -> Result<Vec<MessageView>> {
         let mut out = Vec::new();
-        for s in UserMarks::of(&attributes).saved {
+        for s in self.saved_list()? {
             if let Some(m) = self.inner.cache.message_by_sid(&s.channel, &s.message)? {
                 out.push(m);
             }

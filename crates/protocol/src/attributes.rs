@@ -167,37 +167,8 @@ impl ChannelMarks {
     }
 }
 
-/// Most pins in a channel, and most messages a user saves.
+/// Most pins in a channel.
 pub const MAX_PINS: usize = 100;
-pub const MAX_SAVED: usize = 500;
-
-/// A message a user saved: where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Saved {
-    pub channel: crate::sid::ChannelSid,
-    pub message: MessageSid,
-}
-
-/// Parley's marks on a user (`Attributes.parley` of a user: only they and
-/// admins may write it).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserMarks {
-    /// Messages the user saved for later, newest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub saved: Vec<Saved>,
-}
-
-impl UserMarks {
-    /// Parley's marks in a user's `attributes`, read leniently.
-    pub fn of(attributes: &str) -> UserMarks {
-        part(attributes).unwrap_or_default()
-    }
-
-    /// `attributes` with these marks as its `parley` object.
-    pub fn write_into(&self, attributes: &str) -> String {
-        write_part(attributes, self, *self == UserMarks::default())
-    }
-}
 
 /// The `parley` object of `attributes` as `T`, if well-formed.
 fn part<T: serde::de::DeserializeOwned>(attributes: &str) -> Option<T> {

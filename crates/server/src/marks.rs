@@ -1,46 +1,84 @@
 //! Parley's marks on a message (`Attributes.parley`: a reaction, a reply,
 //! mentions; `parley_protocol::attributes`), checked wherever a message is
 //! written, inside the write's transaction: the object is well-formed, a
-//! reaction's or a reply's target is a message of the same channel, and only
-//! a role with `mentionChannel` may mention everyone. The store derives the
+//! reaction's or a reply's target is a message of the same channel (see
+//! [`check`] for the rest), and only a role with `mentionChannel` may mention
+//! everyone. The store derives the
 //! `hidden` column from the same marks (no unread count, no push).
 
-use parley_protocol::attributes::{Marks, MarksError};
+use parley_protocol::attributes::{self, Marks, MarksError};
 use parley_protocol::permission::MENTION_CHANNEL;
-use parley_protocol::{ChannelSid, ErrorCode};
+use parley_protocol::{ChannelSid, ErrorCode, MessageSid};
 
 use crate::access::ChannelView;
 use crate::error::{ApiError, ApiResult};
+use crate::store::messages::MessageRow;
 use crate::store::{self, Tx};
 
 fn invalid(e: MarksError) -> ApiError {
     ApiError::new(ErrorCode::InvalidParameter, e.to_string())
 }
 
-/// Checks the marks in `attributes` of a message written to `channel` by a
-/// caller with `view`; `own` is the message's SID on an edit (a message
-/// cannot react to or answer itself).
+/// A message as it is about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    pub attributes: &'a str,
+    pub body: &'a str,
+    pub has_media: bool,
+}
+
+fn refuse(what: &str) -> ApiError {
+    ApiError::new(ErrorCode::InvalidParameter, what.to_owned())
+}
+
+/// Checks the marks of message `w` written to `channel` by a caller with
+/// `view`; `before` is the stored message on an edit. Besides the shape:
+/// - a reaction's or reply's target is another message of this channel;
+/// - a reaction is its emoji and nothing else (its body is the emoji, no
+///   file), and a message never becomes one or stops being one by an edit:
+///   otherwise any text could be hidden from Parley's timelines;
+/// - a reply quotes its original as it is (its author and the start of its
+///   text), so nobody can put words in another's mouth;
+/// - everyone is mentioned only with `mentionChannel`.
 pub fn check(
     tx: &Tx<'_>,
     view: &ChannelView,
     channel: &ChannelSid,
-    attributes: &str,
-    own: Option<&str>,
+    w: Written<'_>,
+    before: Option<&MessageRow>,
 ) -> ApiResult<()> {
-    let Some(marks) = Marks::checked(attributes).map_err(invalid)? else {
-        return Ok(());
+    let marks = Marks::checked(w.attributes)
+        .map_err(invalid)?
+        .unwrap_or_default();
+    if let Some(before) = before {
+        if Marks::of(&before.attributes).reaction.is_some() != marks.reaction.is_some() {
+            return Err(refuse(
+                "Attributes.parley.reaction: a message cannot become a reaction or stop being one",
+            ));
+        }
+    }
+    let own = before.map(|b| b.sid.as_str());
+    let target = |to: &MessageSid, what: &str| -> ApiResult<MessageRow> {
+        match store::messages::get(tx, channel, to)? {
+            Some(m) if own != Some(to.as_str()) => Ok(m),
+            _ => Err(refuse(&format!(
+                "Attributes.parley.{what}.to names no other message of this channel"
+            ))),
+        }
     };
-    let targets = marks
-        .reaction
-        .as_ref()
-        .map(|r| (&r.to, "reaction"))
-        .into_iter()
-        .chain(marks.reply.as_ref().map(|r| (&r.to, "reply")));
-    for (to, what) in targets {
-        if own == Some(to.as_str()) || store::messages::get(tx, channel, to)?.is_none() {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameter,
-                format!("Attributes.parley.{what}.to names no other message of this channel"),
+    if let Some(r) = &marks.reaction {
+        target(&r.to, "reaction")?;
+        if w.body != r.emoji || w.has_media {
+            return Err(refuse(
+                "Attributes.parley.reaction: a reaction's Body is its emoji, with no media",
+            ));
+        }
+    }
+    if let Some(r) = &marks.reply {
+        let original = target(&r.to, "reply")?;
+        if r.author != original.author || r.excerpt != attributes::excerpt(&original.body) {
+            return Err(refuse(
+                "Attributes.parley.reply: author and excerpt must be the original's",
             ));
         }
     }

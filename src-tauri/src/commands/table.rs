@@ -390,6 +390,7 @@ mod tests {
         let sources = [
             ("session", include_str!("session.rs")),
             ("chat", include_str!("chat.rs")),
+            ("language", include_str!("language.rs")),
             ("media", include_str!("media.rs")),
             ("startup", include_str!("startup.rs")),
         ];

@@ -515,23 +515,6 @@ impl Api {
         .await
     }
 
-    /// `POST …/Users/{identity}` with new `Attributes`.
-    pub async fn set_user_attributes(
-        &self,
-        token: &str,
-        service: &str,
-        identity: &str,
-        attributes: &str,
-    ) -> Result<parley_protocol::resources::User> {
-        self.post(
-            &format!("/v2/Services/{service}/Users/{}", percent(identity)),
-            token,
-            &[("Attributes", attributes.to_owned())],
-            None,
-        )
-        .await
-    }
-
     /// `POST …/Channels` for a private channel with a unique name and attributes.
     pub async fn create_private_channel(
         &self,

@@ -616,12 +616,6 @@ impl Cache {
         Ok(())
     }
 
-    /// Stores a user as the server answered (after a change of attributes).
-    pub fn store_user(&self, u: &User) -> Result<()> {
-        upsert_user(&self.conn(), u)?;
-        Ok(())
-    }
-
     /// Records the user's own read horizon locally (before the server confirms).
     pub fn set_read_horizon(&self, channel: &str, index: Option<i64>) -> Result<()> {
         let conn = self.conn();

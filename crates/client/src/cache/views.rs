@@ -220,6 +220,18 @@ impl Cache {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        // A conversation stays direct only while nobody else is in it (its
+        // admin could add someone: then it is a private channel).
+        let mut members =
+            c.prepare_cached("SELECT identity FROM members WHERE channel_sid = ?1")?;
+        for ch in out.iter_mut().filter(|c| !c.direct.is_empty()) {
+            let now: Vec<String> = members
+                .query_map([&ch.sid], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if now.iter().any(|m| *m != me && !ch.direct.contains(m)) {
+                ch.direct.clear();
+            }
+        }
         let mut last = c.prepare_cached(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.hidden = 0 ORDER BY m.idx DESC LIMIT 1"
         ))?;
@@ -356,18 +368,6 @@ impl Cache {
             .optional()?)
     }
 
-    /// A cached user's attributes.
-    pub fn user_attributes(&self, identity: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT attributes FROM users WHERE identity = ?1",
-                [identity],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
     /// Message `sid` of `channel`, if cached.
     pub fn message_by_sid(&self, channel: &str, sid: &MessageSid) -> Result<Option<MessageView>> {
         let c = self.conn();
@@ -397,7 +397,7 @@ impl Cache {
             .collect::<rusqlite::Result<Vec<String>>>()?;
         let pending = c
             .prepare_cached(
-                "SELECT id FROM outbox WHERE channel_sid = ?1 AND kind = 'send' AND attributes IS NOT NULL
+                "SELECT id FROM outbox WHERE channel_sid = ?1 AND kind = 'send' AND state != 'failed' AND attributes IS NOT NULL
                    AND json_extract(attributes, '$.parley.reaction.to') = ?2
                    AND json_extract(attributes, '$.parley.reaction.emoji') = ?3",
             )?
@@ -639,7 +639,7 @@ impl Cache {
 /// Marks `page`'s messages of `channel` that are pinned there or saved by
 /// the user (`pins.rs`).
 fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]) -> Result<()> {
-    use parley_protocol::attributes::{ChannelMarks, UserMarks};
+    use parley_protocol::attributes::ChannelMarks;
     let pins = c
         .query_row(
             "SELECT attributes FROM channels WHERE sid = ?1",
@@ -649,22 +649,23 @@ fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]
         .optional()?
         .map(|a| ChannelMarks::of(&a).pins)
         .unwrap_or_default();
-    let saved = c
-        .query_row(
-            "SELECT u.attributes FROM users u, meta WHERE meta.key = 'identity' AND u.identity = meta.value",
-            [],
-            |r| r.get::<_, String>(0),
-        )
+    let saved: Vec<String> = c
+        .query_row("SELECT value FROM settings WHERE key = 'saved'", [], |r| {
+            r.get::<_, String>(0)
+        })
         .optional()?
-        .map(|a| UserMarks::of(&a).saved)
-        .unwrap_or_default();
+        .and_then(|j| serde_json::from_str::<Vec<serde_json::Value>>(&j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| s["message"].as_str().map(str::to_owned))
+        .collect();
     if pins.is_empty() && saved.is_empty() {
         return Ok(());
     }
     for m in page.iter_mut() {
         if let Some(sid) = &m.sid {
             m.pinned = pins.contains(sid);
-            m.saved = saved.iter().any(|s| s.message == *sid);
+            m.saved = saved.iter().any(|s| s == sid.as_str());
         }
     }
     Ok(())
@@ -696,7 +697,7 @@ fn attach_reactions(
            UNION ALL
            SELECT json_extract(o.attributes, '$.parley.reaction.to'), json_extract(o.attributes, '$.parley.reaction.emoji'),
                   ?3, 1 AS k, o.id AS o FROM outbox o
-            WHERE o.channel_sid = ?1 AND o.kind = 'send' AND o.attributes IS NOT NULL
+            WHERE o.channel_sid = ?1 AND o.kind = 'send' AND o.state != 'failed' AND o.attributes IS NOT NULL
               AND json_extract(o.attributes, '$.parley.reaction.to') IN (SELECT value FROM json_each(?2))
          ) ORDER BY k, o",
     )?;

@@ -293,6 +293,17 @@ async fn a_direct_conversation_is_found_again_and_a_squatted_name_is_not_trusted
     assert_eq!(members, ["alice", "bob"]);
     let e = alice.client.open_direct(&[]).await.expect_err("alone");
     assert_eq!(e.to_ui().key, "refusal-direct-size");
+    // A third person added: no longer shown as a conversation with bob.
+    server
+        .post(
+            &format!("/v2/Services/{svc}/Channels/{dm}/Members"),
+            &[("Identity", "mallory")],
+        )
+        .await;
+    until(&bob.client, "bob sees the third person", || {
+        listed(&bob.client, &dm).is_some_and(|s| s.direct.is_empty())
+    })
+    .await;
 }
 
 /// Pins follow the channel role (the channel's admin may, a channel user

@@ -392,7 +392,17 @@ async fn create_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            crate::marks::check(c, &view, &ch.sid, &attributes, None)?;
+            crate::marks::check(
+                c,
+                &view,
+                &ch.sid,
+                crate::marks::Written {
+                    attributes: &attributes,
+                    body: &body,
+                    has_media: media.is_some(),
+                },
+                None,
+            )?;
             // A media message without text shows the service's compatibility message.
             let body = match (&media, body.is_empty()) {
                 (Some(_), true) => s.media_compatibility_message.clone().unwrap_or_default(),
@@ -531,8 +541,18 @@ async fn update_once(
             if f.has("From") || date_created.is_some() || date_updated.is_some() {
                 caller.require_admin("change a message's author or dates")?;
             }
-            if let Some(attrs) = &attributes {
-                crate::marks::check(c, &view, &ch.sid, attrs, Some(m.sid.as_str()))?;
+            if attributes.is_some() || body.is_some() {
+                crate::marks::check(
+                    c,
+                    &view,
+                    &ch.sid,
+                    crate::marks::Written {
+                        attributes: attributes.as_deref().unwrap_or(&m.attributes),
+                        body: body.unwrap_or(&m.body),
+                        has_media: m.media.is_some(),
+                    },
+                    Some(&m),
+                )?;
             }
             // Counted once, on the first run (a refused change counts too).
             if pre == webhooks::pre::Pre::First {

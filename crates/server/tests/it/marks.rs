@@ -98,17 +98,69 @@ async fn a_reaction_is_a_message_of_its_own_that_counts_toward_no_unread_count()
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(w.unread(&w.bob, "bob").await, before + 1, "a message is");
 
-    // An edit that turns a message into a reaction hides it too.
+    // No message hides by becoming a "reaction": not by an edit, not with
+    // other text than its emoji, not with a file.
     let sid = r.body["sid"].as_str().expect("sid");
-    let e =
-        w.t.post(
-            &format!("{}/{sid}", w.messages),
-            Auth::Token(&w.alice),
-            &[("Attributes", &reaction(&hi_sid, "🎉"))],
-        )
+    let turned = reaction(&hi_sid, "🎉");
+    for form in [
+        vec![("Attributes", turned.as_str())],
+        vec![("Attributes", turned.as_str()), ("Body", "🎉")],
+    ] {
+        let e =
+            w.t.post(
+                &format!("{}/{sid}", w.messages),
+                Auth::Token(&w.alice),
+                &form,
+            )
+            .await;
+        assert_eq!(e.status, StatusCode::BAD_REQUEST, "{:?}", e.body);
+    }
+    let r = w
+        .say(&w.alice, "a secret in a reaction", &reaction(&hi_sid, "👍"))
         .await;
-    assert_eq!(e.status, StatusCode::OK, "{:?}", e.body);
-    assert_eq!(w.unread(&w.bob, "bob").await, before);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(
+        w.unread(&w.bob, "bob").await,
+        before + 1,
+        "the answer still counts"
+    );
+    // Nor does a reaction stop being one, or change its text.
+    let rsid = w.say(&w.alice, "👍", &reaction(&hi_sid, "👍")).await.body["sid"]
+        .as_str()
+        .expect("sid")
+        .to_owned();
+    for form in [[("Attributes", "{}")], [("Body", "a new text")]] {
+        let e =
+            w.t.post(
+                &format!("{}/{rsid}", w.messages),
+                Auth::Token(&w.alice),
+                &form,
+            )
+            .await;
+        assert_eq!(e.status, StatusCode::BAD_REQUEST, "{:?}", e.body);
+    }
+}
+
+#[tokio::test]
+async fn a_reply_quotes_its_original_as_it_is() {
+    let w = room().await;
+    let hi = w.say(&w.bob, "the budget is final", "{}").await;
+    let to = hi.body["sid"].as_str().expect("sid").to_owned();
+    let quote = |author: &str, excerpt: &str| {
+        json!({"parley": {"reply": {"to": to, "author": author, "excerpt": excerpt}}}).to_string()
+    };
+    let r = w
+        .say(&w.alice, "great", &quote("bob", "the budget is final"))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    for forged in [
+        quote("carol", "the budget is final"),
+        quote("bob", "wire me $10k"),
+    ] {
+        let r = w.say(&w.alice, "see above", &forged).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        assert_eq!(r.body["code"], 20001);
+    }
 }
 
 #[tokio::test]
