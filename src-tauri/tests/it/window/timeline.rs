@@ -102,8 +102,18 @@ async fn unread_badges_scrolling_back_through_500_messages_and_search_in_the_rea
     })
     .await;
     d.screenshot("02-unread-badge").await;
-    d.click(&format!("#channels .channel[data-sid='{random}']"))
-        .await;
+    // The sidebar redraws as the badge arrives; a click that lands on a row
+    // being replaced can be lost (seen once under CI load; to be found).
+    let row = format!("#channels .channel[data-sid='{random}']");
+    'attempt: for _ in 0..3 {
+        d.click(&row).await;
+        for _ in 0..50 {
+            if d.text("#channel-title").await.contains("random") {
+                break 'attempt;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
     d.until_text("#messages", "random's messages", |t| {
         t.contains("ping from bob")
     })
