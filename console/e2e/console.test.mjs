@@ -417,6 +417,8 @@ test('a message deleted in the console is gone over REST', async () => {
   await status('The message was deleted.');
   const gone = await rest('GET', `/v2/Services/${service}/Channels/general/Messages/${target.sid}`);
   assert.equal(gone.status, 404, 'the message is deleted on the server');
+  // The list redraws after the status line: wait for the row to go.
+  await page.getByText('moderate me').waitFor({ state: 'detached', timeout: 5000 });
   assert.equal(await page.getByText('moderate me').count(), 0, 'and no longer listed');
 });
 
