@@ -94,16 +94,8 @@ async fn markdown_is_drawn_as_formatting_and_hostile_text_runs_nothing_in_the_re
     );
     d.screenshot("01-formatted").await;
 
-    // Click every link the hostile messages produced: nothing runs.
-    let links = d.count("#messages .body a").await;
-    for i in 0..links {
-        let _ = d
-            .script(
-                "document.querySelectorAll('#messages .body a')[arguments[0]].click(); return true;",
-                json!([i]),
-            )
-            .await;
-    }
+    // None of the hostile messages became a link (every link checked
+    // below goes to the web); nothing ran while they were drawn.
     let seen = d.script(INSPECT, json!([])).await;
     assert_eq!(seen["pwned"], Value::Null, "nothing ran: {seen}");
     for tag in seen["tags"].as_array().expect("tags") {
