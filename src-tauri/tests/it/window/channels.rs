@@ -56,8 +56,7 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
 
     // Delete asks first: Cancel keeps the message, Delete removes it (a
     // placeholder here, gone on the server).
-    d.hover("#messages .message").await;
-    d.click("#messages .message [title=Delete]").await;
+    d.click_action("#messages .message", "delete").await;
     let question = d
         .until_text("#ask", "the question", |t| {
             t.contains("Delete this message")
@@ -79,8 +78,7 @@ async fn create_a_channel_edit_and_delete_switch_with_ctrl_k_and_keep_a_draft_in
         "Cancel deletes nothing"
     );
     assert!(d.text("#messages").await.contains("second plan"));
-    d.hover("#messages .message").await;
-    d.click("#messages .message [title=Delete]").await;
+    d.click_action("#messages .message", "delete").await;
     d.until_text("#ask", "the question again", |t| {
         t.contains("Delete this message")
     })

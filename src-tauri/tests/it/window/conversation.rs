@@ -46,11 +46,7 @@ async fn reactions_replies_and_mentions_in_the_real_window() {
         ("Attributes", attrs.as_str()),
     ];
     let bob = w.post(&path, &form);
-    let alice = async {
-        d.hover(&row).await;
-        d.click(&format!("{row} .actions [data-action='quick:👍']"))
-            .await;
-    };
+    let alice = d.click_action(&row, "quick:👍");
     tokio::join!(bob, alice);
     d.until_script(&chips, "two 👍", |v| v == &json!([["👍", "2", "true"]]))
         .await;
@@ -66,9 +62,7 @@ async fn reactions_replies_and_mentions_in_the_real_window() {
         "no reaction drawn as a message: {drawn}"
     );
     // The picker finds 🎉 by its name.
-    d.hover(&row).await;
-    d.click(&format!("{row} .actions [data-action='react']"))
-        .await;
+    d.click_action(&row, "react").await;
     d.find("dialog#emoji-picker[open] #emoji-search").await;
     d.type_into("#emoji-search", "party popper").await;
     d.click("#emoji-picker button[data-emoji='🎉']").await;
@@ -94,9 +88,7 @@ async fn reactions_replies_and_mentions_in_the_real_window() {
     assert_eq!(on_server, 1, "alice's 👍 message deleted, bob's kept");
 
     // A reply quotes the original and jumps back to it.
-    d.hover(&row).await;
-    d.click(&format!("{row} .actions [data-action='reply']"))
-        .await;
+    d.click_action(&row, "reply").await;
     d.until_text("#reply-bar", "the reply bar", |t| {
         t.contains("who is in for friday?")
     })

@@ -45,9 +45,7 @@ async fn direct_messages_pins_saved_messages_and_search_filters_in_the_real_wind
     d.find(&row).await;
 
     // Pin and save from the row's toolbar.
-    d.hover(&row).await;
-    d.click(&format!("{row} .actions [data-action='pin']"))
-        .await;
+    d.click_action(&row, "pin").await;
     d.until_script(
         &format!(
             "return document.querySelector(\"{row}\")?.classList.contains('pinned') ?? false;"
@@ -69,9 +67,7 @@ async fn direct_messages_pins_saved_messages_and_search_filters_in_the_real_wind
         t.contains("the plan is at")
     })
     .await;
-    d.hover(&row).await;
-    d.click(&format!("{row} .actions [data-action='save']"))
-        .await;
+    d.click_action(&row, "save").await;
     d.click("#saved-toggle").await;
     d.until_script(
         "return [...document.querySelectorAll('#panel li.kept')].map(l => l.dataset.sid);",

@@ -174,8 +174,25 @@ impl Driver {
     /// Clicks the first element matching `css`, finding it again if the
     /// page replaced it in between (the sidebar redraws on every change).
     async fn click(&self, css: &str) {
+        self.click_over(css, None).await;
+    }
+
+    /// Clicks the button of `action` in the floating toolbar of `row`,
+    /// moving the mouse onto the row before each try as a user would: the
+    /// toolbar shows only while the pointer is on the row, and the row can
+    /// move from under a still pointer (the timeline scrolls as it loads).
+    async fn click_action(&self, row: &str, action: &str) {
+        let css = format!("{row} .actions [data-action='{action}']");
+        self.click_over(&css, Some(row)).await;
+    }
+
+    /// Clicks `css`, first moving the mouse onto `hover` on each try.
+    async fn click_over(&self, css: &str, hover: Option<&str>) {
         let mut last = Value::Null;
         for _ in 0..20 {
+            if let Some(row) = hover {
+                self.hover(row).await;
+            }
             let id = self.find(css).await;
             last = self
                 .cmd(
