@@ -365,3 +365,93 @@ saved-empty = No saved messages
 search-filters = Filters
 search-filter-remove = Remove filter { $filter }
 search-filters-hint = Filters: from:name in:channel before:date after:date has:file has:link is:pinned
+
+## Lightbox
+# The picture viewer (lightbox.ts): a picture of the timeline shown large,
+# with its caption, zoom, Save… and the previous and next picture. The keys
+# in the titles (←, →, +, −, 0, Esc) are the keys themselves.
+
+# The picture in a message, a button that opens the viewer; $file is its name.
+lightbox-open = Open picture { $file }
+lightbox-title = Picture viewer
+lightbox-previous = Previous picture
+    .title = Previous picture (←)
+lightbox-next = Next picture
+    .title = Next picture (→)
+lightbox-zoom-in = Zoom in
+    .title = Zoom in (+)
+lightbox-zoom-out = Zoom out
+    .title = Zoom out (−)
+lightbox-zoom-level = Zoom
+lightbox-fit = Fit
+    .title = Fit to window (0)
+lightbox-close = Close
+    .title = Close (Esc)
+# Where the picture is among the channel's pictures loaded: "3 / 7".
+lightbox-counter = { $position } / { $total }
+# Who sent the picture and when: $day is "Today", "Yesterday" or a date, $time the time of day.
+lightbox-sent = { $author } · { $day } at { $time }
+lightbox-load-failed = This picture could not be shown.
+
+## Shortcuts and theme
+# The keyboard shortcut sheet (Ctrl+/ or the header's button) and the theme
+# setting. Key names (Ctrl, Shift, Enter, Esc, Tab…) are the keyboard's and
+# are not translated; $keys is the sheet's own shortcut, as "Ctrl+/" or "⌘/".
+
+shortcuts-title = Keyboard shortcuts
+shortcuts-button = Keyboard shortcuts ({ $keys })
+# Between two keys that do the same: "Enter or Tab".
+shortcuts-or = or
+shortcuts-navigation = Navigation
+shortcuts-composer = Composer
+shortcuts-messages = Messages
+shortcuts-dialogs = Dialogs
+shortcuts-switcher = Jump to a channel
+shortcuts-sheet = Show keyboard shortcuts
+shortcuts-search = Search messages (in the search box)
+shortcuts-escape = Close the side panel, or clear the search
+shortcuts-send = Send the message
+shortcuts-newline = New line
+shortcuts-edit-last = Edit your last message (in an empty composer)
+shortcuts-cancel-reply = Cancel the reply
+shortcuts-mention = Mention someone
+shortcuts-mention-choose = Choose a name in the mention list
+shortcuts-mention-pick = Put in the chosen name
+shortcuts-mention-close = Close the mention list
+shortcuts-actions = Reach a message's actions
+shortcuts-edit-save = Save the edit
+shortcuts-edit-cancel = Cancel the edit
+shortcuts-kept-open = Show a pinned or saved message (in the side panel)
+shortcuts-dialog-choose = Choose in the channel switcher or the emoji picker
+shortcuts-emoji-move = Move among the emoji
+shortcuts-dialog-pick = Open the chosen channel, or pick the chosen emoji
+shortcuts-dialog-close = Close the dialog
+shortcuts-pictures = Picture viewer
+shortcuts-picture-open = Open a picture in the viewer
+shortcuts-picture-step = Previous or next picture
+shortcuts-picture-ends = First or last picture
+shortcuts-picture-zoom = Zoom in or out
+shortcuts-picture-fit = Fit the picture to the window
+settings-theme = Theme
+settings-theme-system = System
+settings-theme-light = Light
+settings-theme-dark = Dark
+
+## Threads
+# A thread: replies to a message kept beside the conversation (the side
+# panel), not in it. Under the message that started one: how many replies,
+# how many the user has not read, when the last came ($day is "Today",
+# "Yesterday" or a date; $time the time of day), and who replied ($names).
+
+thread-action = Reply in thread
+thread-title = Thread
+thread-replies =
+    { $count ->
+        [one] { $count } reply
+       *[other] { $count } replies
+    }
+thread-unread = { $count } new
+thread-last = last { $day } at { $time }
+thread-people = Replies from { $names }
+thread-composer = Reply in the thread…
+thread-missing = The message this thread began with is not here (deleted, or not loaded yet).

@@ -306,3 +306,78 @@ saved-empty = 沒有已儲存的訊息
 search-filters = 篩選條件
 search-filter-remove = 移除篩選條件 { $filter }
 search-filters-hint = 篩選條件：from:名稱 in:頻道 before:日期 after:日期 has:file has:link is:pinned
+
+## Lightbox
+
+lightbox-open = 開啟圖片 { $file }
+lightbox-title = 圖片檢視器
+lightbox-previous = 上一張圖片
+    .title = 上一張圖片（←）
+lightbox-next = 下一張圖片
+    .title = 下一張圖片（→）
+lightbox-zoom-in = 放大
+    .title = 放大（+）
+lightbox-zoom-out = 縮小
+    .title = 縮小（−）
+lightbox-zoom-level = 縮放比例
+lightbox-fit = 符合視窗
+    .title = 符合視窗大小（0）
+lightbox-close = 關閉
+    .title = 關閉（Esc）
+lightbox-counter = { $position } / { $total }
+lightbox-sent = { $author } · { $day } { $time }
+lightbox-load-failed = 無法顯示這張圖片。
+
+## Shortcuts and theme
+
+shortcuts-title = 鍵盤快速鍵
+shortcuts-button = 鍵盤快速鍵（{ $keys }）
+shortcuts-or = 或
+shortcuts-navigation = 瀏覽
+shortcuts-composer = 訊息輸入框
+shortcuts-messages = 訊息
+shortcuts-dialogs = 對話框
+shortcuts-switcher = 跳到頻道
+shortcuts-sheet = 顯示鍵盤快速鍵
+shortcuts-search = 搜尋訊息（在搜尋框中）
+shortcuts-escape = 關閉側邊面板，或清除搜尋
+shortcuts-send = 傳送訊息
+shortcuts-newline = 換行
+shortcuts-edit-last = 編輯你的上一則訊息（輸入框空白時）
+shortcuts-cancel-reply = 取消回覆
+shortcuts-mention = 提及成員
+shortcuts-mention-choose = 在提及清單中選擇名稱
+shortcuts-mention-pick = 填入選擇的名稱
+shortcuts-mention-close = 關閉提及清單
+shortcuts-actions = 移到訊息的動作按鈕
+shortcuts-edit-save = 儲存編輯
+shortcuts-edit-cancel = 取消編輯
+shortcuts-kept-open = 顯示釘選或已儲存的訊息（在側邊面板中）
+shortcuts-dialog-choose = 在頻道切換器或表情符號選擇器中選擇
+shortcuts-emoji-move = 在表情符號之間移動
+shortcuts-dialog-pick = 開啟選擇的頻道，或選取表情符號
+shortcuts-dialog-close = 關閉對話框
+shortcuts-pictures = 圖片檢視器
+shortcuts-picture-open = 在檢視器中開啟圖片
+shortcuts-picture-step = 上一張或下一張圖片
+shortcuts-picture-ends = 第一張或最後一張圖片
+shortcuts-picture-zoom = 放大或縮小
+shortcuts-picture-fit = 讓圖片符合視窗大小
+settings-theme = 主題
+settings-theme-system = 跟隨系統
+settings-theme-light = 淺色
+settings-theme-dark = 深色
+
+## Threads
+
+thread-action = 在討論串中回覆
+thread-title = 討論串
+thread-replies =
+    { $count ->
+       *[other] { $count } 則回覆
+    }
+thread-unread = { $count } 則新回覆
+thread-last = 最後一則：{ $day } { $time }
+thread-people = 回覆者：{ $names }
+thread-composer = 在討論串中回覆…
+thread-missing = 找不到這個討論串的第一則訊息（已刪除，或尚未載入）。

@@ -1,6 +1,6 @@
 // A message row's actions, floating at its top right while the pointer is
 // on the row or the keyboard focus is in it (Tab reaches them): the quick
-// reactions, Add reaction (the picker), Reply, Edit, Delete and Mark unread
+// reactions, Add reaction (the picker), Reply, Reply in thread, Edit, Delete and Mark unread
 // where the user may, Pin / Unpin (where the role may edit the channel's
 // attributes) and Save / Unsave. Each button has a `data-action`, so the
 // timeline can give the focus back to the same button when the row is
@@ -19,6 +19,8 @@ export interface ActionsHost extends ReactionHost {
   edit(m: MessageView): void;
   /** Answers `m` (the composer's reply bar); absent: no Reply. */
   reply?(m: MessageView): void;
+  /** Opens the thread of `m`; absent: no Reply in thread. */
+  thread?(m: MessageView): void;
 }
 
 function button(action: string, label: string, text: string, click: (b: HTMLButtonElement) => void, cls = ""): HTMLButtonElement {
@@ -43,6 +45,10 @@ export function rowActions(m: MessageView, host: ActionsHost): HTMLElement | nul
   if (host.reply) {
     const reply = host.reply;
     actions.append(button("reply", t("reply-action"), "↩", () => reply(m), "icon"));
+  }
+  if (host.thread && !m.thread_root) {
+    const thread = host.thread;
+    actions.append(button("thread", t("thread-action"), "💬", () => thread(m), "icon"));
   }
   const { edit, remove } = allowed(host.perms(), m.author === me);
   if (edit) actions.append(button("edit", t("message-edit"), t("message-edit"), () => host.edit(m)));

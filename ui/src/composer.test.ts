@@ -22,12 +22,10 @@ import { useLanguage } from "./i18n";
 import { installCompositionTracking } from "./ime";
 import { drawSidebar } from "./sidebar";
 import type { Timeline } from "./timeline";
+import { messageView } from "./fixtures";
 
-const message = (over: Partial<MessageView> = {}): MessageView => ({
-  sid: "IM7" as MessageSid, channel_sid: "CH1" as ChannelSid, index: 7, author: "bob", body: "the plan\nfor friday", attributes: "{}",
-  was_edited: false, deleted: false, date_created: "2024-05-01T12:00:00.000Z", state: "sent", outbox_id: null, error: null,
-  media: null, reply: null, mentions_me: false, reactions: [], pinned: false, saved: false, ...over,
-});
+const message = (over: Partial<MessageView> = {}): MessageView =>
+  messageView({ sid: "IM7" as MessageSid, index: 7, body: "the plan\nfor friday", ...over });
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 
 let current: ChannelSid | null;

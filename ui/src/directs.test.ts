@@ -24,6 +24,7 @@ import { directTitle, installDirectDialog, parsePeople } from "./directs";
 import { useLanguage } from "./i18n";
 import { Panel } from "./panel";
 import { drawSidebar } from "./sidebar";
+import { threadHost } from "./fixtures";
 
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 const channel = (over: Partial<ChannelSummary>): ChannelSummary => ({
@@ -137,6 +138,7 @@ describe("the members panel's Message button", () => {
     shell.members = { CH1: [member("alice"), member("bob")] };
     const open = vi.fn(async () => {});
     const panel = new Panel({
+      threads: threadHost,
       me: () => "alice",
       current: () => "CH1" as ChannelSid,
       channels: () => [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { h, reconcile } from "./dom";
+import { adopt, h, reconcile } from "./dom";
 
 function list(...keys: string[]) {
   const nodes = new Map(keys.map((k) => [k, h("li", {}, k)]));
@@ -44,5 +44,20 @@ describe("reconcile", () => {
     const x = h("li", {}, "x");
     reconcile(parent, [x]);
     expect(texts(parent)).toEqual(["x"]);
+  });
+});
+
+describe("adopt", () => {
+  it("redraws an element in place: same node, the new attributes and children", () => {
+    const parent = h("ol");
+    const old = h("li", { class: "message pending", data: { key: "o:1" }, attrs: { tabindex: "-1" } }, "sending");
+    parent.append(old);
+    const fresh = h("li", { class: "message sent", data: { key: "m:IM1", sid: "IM1" } }, h("div", { class: "body" }, "hi"));
+    expect(adopt(old, fresh)).toBe(old);
+    expect(parent.firstChild).toBe(old);
+    expect(old.className).toBe("message sent");
+    expect(old.dataset).toMatchObject({ key: "m:IM1", sid: "IM1" });
+    expect(old.hasAttribute("tabindex")).toBe(false);
+    expect(old.innerHTML).toBe('<div class="body">hi</div>');
   });
 });

@@ -56,3 +56,38 @@ export function reconcile(parent: Element, want: readonly Node[]): void {
     }
   }
 }
+
+/**
+ * Makes the element `into` look like `from` (its attributes and children)
+ * and returns it. A row redrawn this way stays the same element, so it
+ * keeps what the browser holds for it: the pointer's hover (a new element
+ * under a still mouse is not hovered until WebKit next looks, so a click
+ * in between fell through the row's toolbar) and its place for a screen
+ * reader.
+ */
+export function adopt<T extends Element>(into: T, from: Element): T {
+  for (const a of [...into.attributes]) if (!from.hasAttribute(a.name)) into.removeAttribute(a.name);
+  for (const a of [...from.attributes]) if (into.getAttribute(a.name) !== a.value) into.setAttribute(a.name, a.value);
+  into.replaceChildren(...from.childNodes);
+  return into;
+}
+
+/** Where a button of a keyed row is: the row's `data-key` and the
+ *  button's `data-action`. */
+export interface Home {
+  key?: string;
+  action?: string;
+}
+
+export function homeOf(el: Element | null): Home {
+  return { key: el?.closest<HTMLElement>("[data-key]")?.dataset.key, action: (el as HTMLElement | null)?.dataset?.action };
+}
+
+/** The button at `home` now: the row may have been drawn again since, and
+ *  the button with it. */
+export function atHome(home: Home, root: ParentNode = document): HTMLElement | undefined {
+  const { key, action } = home;
+  if (!key || !action) return undefined;
+  const row = [...root.querySelectorAll<HTMLElement>("[data-key]")].find((r) => r.dataset.key === key);
+  return [...(row?.querySelectorAll<HTMLElement>("[data-action]") ?? [])].find((b) => b.dataset.action === action);
+}

@@ -4,6 +4,7 @@
 // HTML. The sidebar's lists, the side panel and settings are their own
 // modules (sidebar.ts, panel.ts, settings.ts), and so is the composer
 // (composer.ts); this wires them together.
+import "./theme"; // first: the chosen theme is on <html> before anything draws
 import { listen } from "@tauri-apps/api/event";
 import { Composer } from "./composer";
 import { directTitle, installDirectDialog, isDirect } from "./directs";
@@ -14,6 +15,7 @@ import * as cmd from "./bindings/commands";
 import { sessionNotice, toast } from "./notice";
 import { Panel } from "./panel";
 import { SearchBox } from "./search-chips";
+import { installKeys } from "./shortcuts";
 import { drawSidebar } from "./sidebar";
 import { asChannelSid } from "./sids";
 import { Timeline } from "./timeline";
@@ -31,6 +33,7 @@ const timeline = new Timeline($("messages"), $("latest"), {
   error: toast,
   transfer: (key) => transfers.get(key),
   reply: (m) => composer.replyTo(m),
+  thread: (m) => { if (m.sid) void panel.thread(m.channel_sid, m.sid); },
 });
 const composer = new Composer({ current: () => current, me: () => me, timeline, error: toast });
 
@@ -131,6 +134,7 @@ const panel = new Panel({
     if (current !== m.channel_sid) await openChannel(m.channel_sid);
     if (m.sid) await timeline.showOriginal(m.sid);
   },
+  threads: timeline.threads,
 });
 
 // ---- dialogs: switcher, browser, creator ----
@@ -262,7 +266,7 @@ function onClientEvent(ev: ClientEvent) {
         void timeline.refresh();
         if (document.hasFocus() && timeline.atNewest) void cmd.markRead(current).catch(() => {});
         // Members joining, leaving or reading show in an open members panel.
-        if (panel.open === "members" || panel.open === "pins") void panel.render();
+        if (panel.open === "members" || panel.open === "pins" || panel.open === "thread") void panel.render();
       }
       break;
     case "userChanged":
@@ -372,19 +376,15 @@ async function boot() {
     void act(cmd.setDoNotDisturb((ev.target as HTMLInputElement).checked));
   });
 
-  document.addEventListener("keydown", unlessComposing((ev) => {
-    if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "k") {
-      ev.preventDefault();
-      if (!$("main").hidden) openSwitcher();
-    } else if (ev.key === "Escape") {
-      // An open dialog takes its own Esc; nothing behind it closes too.
-      if (document.querySelector("dialog[open]")) return;
+  installKeys({
+    switcher: () => { if (!$("main").hidden) openSwitcher(); },
+    escape: () => {
       if (timeline.cancelEdit()) return;
       if (!$("drop-confirm").hidden) $("drop-confirm").hidden = true;
       else if (panel.open) panel.close();
       else if ($<HTMLInputElement>("search").value) search.clear();
-    }
-  }));
+    },
+  });
   window.addEventListener("beforeunload", () => void saveDraft());
 
   $("signout").addEventListener("click", async () => {

@@ -1,7 +1,8 @@
 // A message's file in the timeline: the picture or player once it is kept,
 // and its file card (name, size, progress, Cancel / Download / Save…). Owns
 // which files are being fetched, and fetches pictures, video and audio of
-// up to AUTO_DOWNLOAD as soon as they are shown (once per file).
+// up to AUTO_DOWNLOAD as soon as they are shown (once per file). A picture
+// is a button that opens it in the viewer (lightbox.ts, through the host).
 import * as cmd from "./bindings/commands";
 import { h } from "./dom";
 import { errorText, t } from "./i18n";
@@ -13,9 +14,19 @@ export interface MediaHost {
   transfer(key: string): { done: number; total: number } | undefined;
   /** Draws the row of `m` again (a fetch ended). */
   redraw(m: MessageView): void;
+  /** Shows the picture of `m` large (the lightbox); the focus goes back to `opener`. */
+  view(m: MessageView, opener: HTMLElement): void;
 }
 
 const WINDOWS = navigator.userAgent.includes("Windows");
+
+/** The URL of `m`'s picture when the timeline shows it (a sent message's
+ *  picture, kept on disk), else null: the pictures the lightbox walks through. */
+export function pictureUrl(m: MessageView): string | null {
+  const media = m.media;
+  if (!media?.sid || !media.cached || m.state !== "sent" || m.deleted || mediaKind(media) !== "image") return null;
+  return mediaUrl(media.sid, WINDOWS);
+}
 
 export class Media {
   /** Files being fetched now. */
@@ -54,9 +65,13 @@ export class Media {
     if (media.cached && kind !== "file") {
       const url = mediaUrl(sid, WINDOWS);
       if (kind === "image") {
-        const img = h("img", { class: "preview", attrs: { src: url, alt: name, loading: "lazy" } });
-        img.addEventListener("click", () => img.classList.toggle("zoomed"));
-        wrap.append(img);
+        const open = h("button", {
+          class: "picture",
+          data: { action: "view-picture" },
+          attrs: { type: "button", "aria-label": t("lightbox-open", { file: name }) },
+        }, h("img", { class: "preview", attrs: { src: url, alt: name, loading: "lazy" } }));
+        open.addEventListener("click", () => this.host.view(m, open));
+        wrap.append(open);
       } else if (kind === "video") wrap.append(h("video", { class: "preview", attrs: { src: url, controls: "", preload: "metadata" } }));
       else wrap.append(h("audio", { attrs: { src: url, controls: "", preload: "metadata" } }));
     }

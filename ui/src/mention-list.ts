@@ -56,7 +56,7 @@ export function candidates(members: MemberView[], everyone: boolean, query: stri
 }
 
 export class MentionList {
-  readonly list = h("ul", { class: "mention-list", attrs: { id: "mention-list", role: "listbox", "aria-label": t("mention-list") }, hidden: true });
+  readonly list: HTMLUListElement;
   private shown: Candidate[] = [];
   private selected = 0;
   private fragment: { start: number; query: string } | null = null;
@@ -64,11 +64,14 @@ export class MentionList {
   private known: { channel: ChannelSid; members: MemberView[]; everyone: boolean } | null = null;
   private reading: Promise<void> | null = null;
 
+  /** `id`: the list's element id (a second composer has its own list). */
   constructor(
     private box: HTMLTextAreaElement,
     private channel: () => ChannelSid | null,
+    private id = "mention-list",
   ) {
-    box.setAttribute("aria-controls", "mention-list");
+    this.list = h("ul", { class: "mention-list", attrs: { id, role: "listbox", "aria-label": t("mention-list") }, hidden: true });
+    box.setAttribute("aria-controls", id);
     box.addEventListener("input", () => void this.update());
     box.addEventListener("click", () => void this.update());
     box.addEventListener("blur", () => this.close());
@@ -121,7 +124,7 @@ export class MentionList {
       ...this.shown.map((c, i) =>
         h("li", {
             class: i === this.selected ? "selected" : "",
-            attrs: { role: "option", id: `mention-${i}`, "aria-selected": String(i === this.selected) },
+            attrs: { role: "option", id: `${this.id}-${i}`, "aria-selected": String(i === this.selected) },
             data: { identity: c.identity },
             on: {
               // The composer keeps the focus and the caret.
@@ -138,7 +141,7 @@ export class MentionList {
     );
     this.list.hidden = false;
     this.box.setAttribute("aria-expanded", "true");
-    this.box.setAttribute("aria-activedescendant", `mention-${this.selected}`);
+    this.box.setAttribute("aria-activedescendant", `${this.id}-${this.selected}`);
     this.list.children[this.selected]?.scrollIntoView?.({ block: "nearest" });
   }
 

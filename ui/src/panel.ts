@@ -1,7 +1,7 @@
 // The side panel beside the conversation: which one is open (members,
-// settings, search results, pinned or saved messages), and the members and
-// search results in it (settings are settings.ts's, the pinned and saved
-// lists pins.ts's). main.ts owns the open channel and the list.
+// settings, search results, pinned or saved messages, a thread), and the
+// members and search results in it (settings are settings.ts's, the pinned
+// and saved lists pins.ts's, a thread thread.ts's). main.ts owns the open channel and the list.
 import { ask } from "./ask";
 import * as cmd from "./bindings/commands";
 import { $, h } from "./dom";
@@ -9,7 +9,8 @@ import { errorText, t } from "./i18n";
 import { toast } from "./notice";
 import { pinnedList, savedList } from "./pins";
 import { settingsPanel } from "./settings";
-import type { ChannelSid, ChannelSummary, MemberView, MessageView, SearchHit } from "./types";
+import { type ThreadHost, ThreadPane } from "./thread";
+import type { ChannelSid, ChannelSummary, MemberView, MessageSid, MessageView, SearchHit } from "./types";
 import { channelName, presence, presenceTitle, snippetParts } from "./view";
 
 export interface PanelHost {
@@ -27,14 +28,28 @@ export interface PanelHost {
   open(channel: ChannelSid): Promise<void>;
   /** Shows `m` in its channel (a pinned or saved message). */
   jump(m: MessageView): Promise<void>;
+  /** What a thread's messages need (links, reactions). */
+  threads: ThreadHost;
 }
 
-export type PanelKind = "members" | "settings" | "search" | "pins" | "saved";
+export type PanelKind = "members" | "settings" | "search" | "pins" | "saved" | "thread";
 
 export class Panel {
   open: PanelKind | null = null;
+  private pane: ThreadPane;
 
-  constructor(private host: PanelHost) {}
+  constructor(private host: PanelHost) {
+    this.pane = new ThreadPane(host.threads);
+  }
+
+  /** Opens the thread of `root` in `channel`. */
+  async thread(channel: ChannelSid, root: MessageSid): Promise<void> {
+    this.open = "thread";
+    const p = $("panel");
+    p.hidden = false;
+    if (!this.pane.el.isConnected) p.replaceChildren(this.header(t("thread-title")), this.pane.el);
+    await this.pane.show(channel, root);
+  }
 
   /** Opens `kind`, or closes it if it is the one open. */
   toggle(kind: PanelKind): void {
@@ -61,6 +76,11 @@ export class Panel {
     } else if (this.open === "pins" && current) {
       const list = await pinnedList(current, { ...this.host, error: toast });
       if (this.open === "pins") p.replaceChildren(this.header(t("pins-title")), list);
+    } else if (this.open === "thread") {
+      // Another channel opened: its threads are not this one.
+      if (this.pane.channel !== current) return this.close();
+      if (!this.pane.el.isConnected) p.replaceChildren(this.header(t("thread-title")), this.pane.el);
+      await this.pane.refresh();
     } else if (this.open === "saved") {
       const list = await savedList({ ...this.host, error: toast });
       if (this.open === "saved") p.replaceChildren(this.header(t("saved-title")), list);
@@ -179,7 +199,12 @@ export class Panel {
           const snippet = h("div", { class: "snippet" });
           for (const part of snippetParts(hit.snippet)) snippet.append(part.hit ? h("mark", {}, part.text) : document.createTextNode(part.text));
           const m = hit.message;
-          return h("li", { on: { click: () => { if (m.index !== null) void this.host.show(m.channel_sid, m.index); } } },
+          // A reply in a thread: its first message in the channel, the thread beside it.
+          const root = m.thread_root;
+          const open = root
+            ? () => void this.host.jump({ ...m, sid: root }).then(() => this.thread(m.channel_sid, root))
+            : () => { if (m.index !== null) void this.host.show(m.channel_sid, m.index); };
+          return h("li", { on: { click: open } },
             h("div", { class: "meta" }, `#${name(m.channel_sid)} · ${m.author}`),
             snippet,
           );

@@ -5,7 +5,7 @@
 // four among the emoji), Enter picks, a click picks, Esc closes; the focus
 // goes back where it was. Keys that are part of an IME composition in the
 // search box are the IME's (ime.ts).
-import { h } from "./dom";
+import { atHome, h, type Home, homeOf } from "./dom";
 import { type Emoji, GROUPS, groupName, loadEmoji, recentEmoji, searchEmoji } from "./emoji";
 import { locale, t } from "./i18n";
 import { unlessComposing } from "./ime";
@@ -80,6 +80,8 @@ class Picker {
   private selected = -1;
   private done: ((emoji: string | null) => void) | null = null;
   private opener: HTMLElement | null = null;
+  /** Where the opener is: found again if its row is redrawn meanwhile. */
+  private home: Home = {};
 
   constructor() {
     this.dialog.append(h("div", { class: "emoji-frame" }, this.search, this.tabs, this.body));
@@ -99,6 +101,7 @@ class Picker {
   async open(opener: HTMLElement | null): Promise<string | null> {
     this.finish(null);
     this.opener = opener ?? (document.activeElement as HTMLElement | null);
+    this.home = homeOf(this.opener);
     const answer = new Promise<string | null>((resolve) => (this.done = resolve));
     this.search.value = "";
     if (this.language !== locale()) this.speak(locale());
@@ -160,18 +163,8 @@ class Picker {
     const back = this.opener;
     this.opener = null;
     if (back?.isConnected) back.focus();
-    else this.twinOf(back)?.focus();
+    else atHome(this.home)?.focus();
     done(emoji);
-  }
-
-  /** The opener drawn anew while the picker was open (its row redrawn):
-   *  the button of the same `data-action` in the row of the same key. */
-  private twinOf(gone: HTMLElement | null): HTMLElement | undefined {
-    const key = gone?.closest<HTMLElement>("[data-key]")?.dataset.key;
-    const action = gone?.dataset.action;
-    if (!key || !action) return undefined;
-    const row = [...document.querySelectorAll<HTMLElement>("[data-key]")].find((r) => r.dataset.key === key);
-    return [...(row?.querySelectorAll<HTMLElement>("[data-action]") ?? [])].find((b) => b.dataset.action === action);
   }
 
   private button(e: Emoji | string): HTMLButtonElement {

@@ -25,6 +25,7 @@ import * as cmd from "./bindings/commands";
 import { useLanguage } from "./i18n";
 import { Panel, type PanelHost } from "./panel";
 import { Timeline } from "./timeline";
+import { messageView, threadHost } from "./fixtures";
 
 if (!("IntersectionObserver" in globalThis)) {
   (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
@@ -37,11 +38,7 @@ beforeAll(() => {
 });
 
 function message(index: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    sid: `IM${index}` as MessageSid, channel_sid: "CH1" as ChannelSid, index, author: "bob", body: `message ${index}`, attributes: "{}",
-    was_edited: false, deleted: false, date_created: "2024-05-01T12:00:00.000Z", state: "sent", outbox_id: null, error: null,
-    media: null, reply: null, mentions_me: false, reactions: [], pinned: false, saved: false, ...over,
-  };
+  return messageView({ sid: `IM${index}` as MessageSid, index, body: `message ${index}`, ...over });
 }
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -137,6 +134,7 @@ describe("the Pinned and Saved panels", () => {
   ] as unknown as ChannelSummary[];
   const jumped: MessageView[] = [];
   const host: PanelHost = {
+    threads: threadHost,
     me: () => "alice",
     current: () => "CH1" as ChannelSid,
     channels: () => channels,

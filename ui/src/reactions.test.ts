@@ -26,6 +26,7 @@ import { RECENT_KEY } from "./emoji";
 import { useLanguage } from "./i18n";
 import { QUICK, reactionLabel } from "./reactions";
 import { Timeline } from "./timeline";
+import { messageView } from "./fixtures";
 
 if (!("IntersectionObserver" in globalThis)) {
   (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
@@ -38,11 +39,7 @@ beforeAll(() => {
 });
 
 function message(index: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    sid: `IM${index}` as MessageSid, channel_sid: "CH1" as ChannelSid, index, author: "bob", body: `message ${index}`, attributes: "{}",
-    was_edited: false, deleted: false, date_created: "2024-05-01T12:00:00.000Z", state: "sent", outbox_id: null, error: null,
-    media: null, reply: null, mentions_me: false, reactions: [], pinned: false, saved: false, ...over,
-  };
+  return messageView({ sid: `IM${index}` as MessageSid, index, body: `message ${index}`, ...over });
 }
 const reaction = (emoji: string, who: string[]): ReactionView => ({ emoji, who, mine: who.includes("alice") });
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));

@@ -22,6 +22,7 @@ import { t, useLanguage } from "./i18n";
 import { installCompositionTracking } from "./ime";
 import { Panel } from "./panel";
 import { CHIPS_DELAY, removeToken, SearchBox } from "./search-chips";
+import { threadHost } from "./fixtures";
 
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 const input = () => document.getElementById("search") as HTMLInputElement;
@@ -110,6 +111,7 @@ describe("the filter chips", () => {
 describe("the search results", () => {
   it("name the supported filters", async () => {
     const panel = new Panel({
+      threads: threadHost,
       me: () => "alice", current: () => "CH1" as ChannelSid, channels: () => [], act: async () => {}, changed: async () => {},
       left: async () => {}, show: async () => {}, open: async () => {}, jump: async () => {},
     });

@@ -7,7 +7,7 @@ vi.mock("./bindings/commands", () => ({
 
 import * as cmd from "./bindings/commands";
 import { useLanguage } from "./i18n";
-import { languagePicker } from "./settings";
+import { languagePicker, settingsPanel } from "./settings";
 
 const view = {
   chosen: "zh-TW",
@@ -80,5 +80,14 @@ describe("the language picker", () => {
   it("still offers the system's language when the shell does not answer", () => {
     const picker = languagePicker(null, { act }, () => {});
     expect([...(picker.querySelector("select") as HTMLSelectElement).options].map((o) => o.value)).toEqual([""]);
+  });
+});
+
+describe("the app's settings", () => {
+  it("offer the language and the theme when no channel is open", async () => {
+    const nodes = await settingsPanel(null, { act, changed: async () => {} });
+    document.body.append(...nodes);
+    expect(document.getElementById("language")).not.toBeNull();
+    expect((document.getElementById("theme") as HTMLSelectElement).value).toBe("");
   });
 });

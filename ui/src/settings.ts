@@ -1,10 +1,11 @@
 // The settings panel: the open channel's details, its notification level and
 // Mark all read; and the app's language, for every channel (a choice is the
 // shell's to keep, and the window reloads to speak it: the shell keeps the
-// session across a reload).
+// session across a reload), and its colour theme (theme.ts keeps it).
 import * as cmd from "./bindings/commands";
 import { h } from "./dom";
 import { t } from "./i18n";
+import { setTheme, storedTheme, type Theme } from "./theme";
 import type { ChannelSummary, LanguageView, NotifyPolicy } from "./types";
 import { channelName } from "./view";
 
@@ -17,7 +18,8 @@ export interface SettingsHost {
 /** The panel's contents under its header: the channel's settings when one is open. */
 export async function settingsPanel(c: ChannelSummary | null, host: SettingsHost): Promise<Node[]> {
   const language = languagePicker(await cmd.language().catch(() => null), host);
-  if (!c) return [language];
+  const theme = themePicker();
+  if (!c) return [language, theme];
   const channel = c.sid;
   const level = (value: NotifyPolicy, label: string) => {
     const r = h("input", { attrs: { type: "radio", name: "notify", value } });
@@ -41,6 +43,7 @@ export async function settingsPanel(c: ChannelSummary | null, host: SettingsHost
     ),
     h("button", { attrs: { type: "button" }, on: { click: () => void host.act(cmd.markRead(channel).then(host.changed)) } }, t("settings-mark-read")),
     language,
+    theme,
   ];
 }
 
@@ -59,6 +62,19 @@ export function languagePicker(
   select.value = view?.available.some((l) => l.tag === chosen) ? chosen : "";
   select.addEventListener("change", () => void host.act(cmd.setLanguage(select.value || null).then(reload)));
   return h("div", { class: "setting" }, h("label", { attrs: { for: "language" } }, t("settings-language")), select);
+}
+
+/** The theme select (`#theme`): the system's, light or dark; a choice
+ *  shows at once, no reload. */
+export function themePicker(): HTMLElement {
+  const select = h("select", { attrs: { id: "theme" } },
+    h("option", { attrs: { value: "" } }, t("settings-theme-system")),
+    h("option", { attrs: { value: "light" } }, t("settings-theme-light")),
+    h("option", { attrs: { value: "dark" } }, t("settings-theme-dark")),
+  );
+  select.value = storedTheme() ?? "";
+  select.addEventListener("change", () => setTheme((select.value || null) as Theme | null));
+  return h("div", { class: "setting" }, h("label", { attrs: { for: "theme" } }, t("settings-theme")), select);
 }
 
 /** Attributes as indented JSON text (or as they are, if not JSON). */

@@ -43,6 +43,7 @@ vi.mock("./bindings/commands", () => ({
 
 import * as cmd from "./bindings/commands";
 import { Timeline, type TimelineHost } from "./timeline";
+import { messageView } from "./fixtures";
 
 // jsdom has no IntersectionObserver; the timeline only needs it to exist.
 class NoIntersections {
@@ -64,26 +65,7 @@ if (!("requestAnimationFrame" in globalThis)) {
 }
 
 function message(channel: ChannelSid, index: number, body: string): MessageView {
-  return {
-    sid: `IM${channel}${index}` as MessageSid,
-    channel_sid: channel,
-    index,
-    author: "bob",
-    body,
-    attributes: "{}",
-    was_edited: false,
-    deleted: false,
-    date_created: "2024-05-01T12:00:00.000Z",
-    state: "sent",
-    outbox_id: null,
-    error: null,
-    media: null,
-    reply: null,
-    mentions_me: false,
-    reactions: [],
-    pinned: false,
-    saved: false,
-  };
+  return messageView({ sid: `IM${channel}${index}` as MessageSid, channel_sid: channel, index, body });
 }
 
 /** The one `messages` read of `channel` still waiting for its answer. */

@@ -4,20 +4,24 @@
 // scrolling down does the reverse; so a 50,000-message channel keeps a few
 // hundred rows in the page and memory stays flat. Rows are keyed and reused
 // when unchanged, so pictures do not reload on every update. Files in
-// messages are media.ts's; a row's reactions, reply quote and actions are
-// reactions.ts's, reply.ts's and actions.ts's.
+// messages are media.ts's, the picture viewer lightbox.ts's; a row's
+// reactions, reply quote and actions are reactions.ts's, reply.ts's and
+// actions.ts's.
 import { type ActionsHost, rowActions } from "./actions";
 import * as cmd from "./bindings/commands";
-import { h, reconcile } from "./dom";
+import { adopt, atHome, h, homeOf, reconcile } from "./dom";
 import { formatShortcuts } from "./format";
 import { errorText, t } from "./i18n";
 import { unlessComposing } from "./ime";
+import { openLightbox } from "./lightbox";
 import { type BodyHost, endOf, renderBody } from "./markdown";
 import { Media, showTransfer } from "./media";
 import { mentionMarks } from "./mentions";
 import { pickEmoji } from "./picker";
 import { reactionBar } from "./reactions";
 import { replyQuote } from "./reply";
+import { sendStatus } from "./send-status";
+import { type ThreadHost, threadSummary } from "./thread";
 import type { ChannelSid, MemberView, MessageSid, MessageView } from "./types";
 import { bodyText, dayLabel, dayOf, listOf, receipts, startsGroup, timeOf, unreadFrom } from "./view";
 
@@ -31,6 +35,8 @@ export interface TimelineHost {
   transfer(key: string): { done: number; total: number } | undefined;
   /** Answers `m` (the composer's reply bar); absent: no Reply action. */
   reply?(m: MessageView): void;
+  /** Opens the thread of `m`; absent: no threads. */
+  thread?(m: MessageView): void;
 }
 
 function keyOf(m: MessageView): string {
@@ -74,6 +80,7 @@ export class Timeline {
       perms: () => this.perms,
       edit: (m) => { if (m.sid) this.startEdit(m.sid); },
       reply: host.reply ? (m) => host.reply?.(m) : undefined,
+      thread: host.thread ? (m) => host.thread?.(m) : undefined,
     };
     this.media = new Media({
       error: (text) => host.error(text),
@@ -82,6 +89,8 @@ export class Timeline {
         this.rows.delete(keyOf(m));
         this.render();
       },
+      // The viewer walks through the pictures of the messages loaded here.
+      view: (m, opener) => openLightbox(m, opener, { messages: () => this.messages, error: (text) => host.error(text) }),
     });
     list.addEventListener("scroll", () => {
       this.latest.hidden = this.atNewest && this.nearBottom();
@@ -98,6 +107,11 @@ export class Timeline {
       },
       { root: list, rootMargin: `${EDGE}px 0px` },
     );
+  }
+
+  /** What a thread's messages need from the timeline's: links, reactions. */
+  get threads(): ThreadHost {
+    return { ...this.actions, links: this.links };
   }
 
   /** Looks at the edges again (after the rows changed). */
@@ -300,7 +314,7 @@ export class Timeline {
     const me = this.host.me();
     // A button of a row drawn anew keeps the keyboard focus (its twin has it).
     const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement : null;
-    const focusKey = focused?.closest<HTMLElement>("li.message")?.dataset.key;
+    const home = homeOf(focused);
     const seen = receipts(this.messages, this.members, me);
     const divider = unreadFrom(this.messages, this.horizon, me);
     const nodes: HTMLElement[] = [this.top];
@@ -326,7 +340,8 @@ export class Timeline {
       const sig = JSON.stringify([m, group, readers, this.editing === m.sid, this.highlight === m.index, busy]);
       const key = keyOf(m);
       const old = this.rows.get(key);
-      const node = old && old.sig === sig ? old.node : this.row(m, group, readers);
+      // A changed row is drawn again into its element: it stays hovered.
+      const node = !old ? this.row(m, group, readers) : old.sig === sig ? old.node : adopt(old.node, this.row(m, group, readers));
       keep.set(key, { sig, node });
       nodes.push(node);
     });
@@ -334,12 +349,9 @@ export class Timeline {
     this.rows = keep;
     this.marks = marks;
     reconcile(this.list, nodes);
-    if (focused && !focused.isConnected && focusKey) {
-      const row = this.rows.get(focusKey)?.node;
-      const action = focused.dataset.action;
-      const twin = [...(row?.querySelectorAll<HTMLElement>("[data-action]") ?? [])].find((b) => action && b.dataset.action === action);
+    if (focused && !focused.isConnected && home.key) {
       // A chip that went (its last reaction taken back): the row's Add reaction.
-      (twin ?? row?.querySelector<HTMLElement>('[data-action="react"]'))?.focus();
+      (atHome(home, this.list) ?? atHome({ key: home.key, action: "react" }, this.list))?.focus();
     }
     this.latest.hidden = this.atNewest && this.nearBottom();
     this.watchEdgesSoon();
@@ -400,18 +412,10 @@ export class Timeline {
     if (m.media && !m.deleted) li.append(this.media.render(m));
     const reactions = reactionBar(m, this.actions);
     if (reactions) li.append(reactions);
-    if (m.state === "failed") {
-      li.append(
-        h("div", { class: "send-error", attrs: { role: "alert" } },
-          t("message-not-sent", { error: m.error ?? t("message-unknown-error") }) + " ",
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.retry(m.outbox_id as number) } }, t("message-retry")),
-          " ",
-          h("button", { class: "link", attrs: { type: "button" }, on: { click: () => void cmd.discard(m.outbox_id as number) } }, t("message-discard")),
-        ),
-      );
-    } else if (m.state === "pending") {
-      li.append(h("div", { class: "sending" }, t("message-sending")));
-    }
+    const thread = m.thread;
+    if (thread && !m.deleted && this.host.thread) li.append(threadSummary(thread, () => this.host.thread?.(m)));
+    const status = sendStatus(m);
+    if (status) li.append(status);
     const actions = rowActions(m, this.actions);
     if (actions) li.append(actions);
     if (readers.length > 0) li.append(h("div", { class: "receipts" }, t("message-seen-by", { names: listOf(readers) })));

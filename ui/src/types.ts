@@ -20,6 +20,7 @@ export type { MessageState } from "./bindings/MessageState";
 export type { NotifyPolicy } from "./bindings/NotifyPolicy";
 export type { ReactionView } from "./bindings/ReactionView";
 export type { ReplyView } from "./bindings/ReplyView";
+export type { ThreadView } from "./bindings/ThreadView";
 export type { ChannelStatus } from "./bindings/ChannelStatus";
 export type { SearchHit } from "./bindings/SearchHit";
 export type { SessionView } from "./bindings/SessionView";

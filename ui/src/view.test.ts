@@ -28,6 +28,7 @@ import {
   type ChannelSummary,
   type MessageView,
 } from "./view";
+import { messageView } from "./fixtures";
 
 afterEach(() => useLanguage("en"));
 
@@ -35,11 +36,8 @@ const ch = (over: Partial<ChannelSummary>): ChannelSummary => ({
   sid: "CH1", unique_name: "general", friendly_name: null, kind: "public", status: "joined", unread: 0, mentions: 0, notify: "all",
   last_consumed_index: null, members_count: 2, attributes: "{}", direct: [], last_message: null, ...over,
 });
-const msg = (over: Partial<MessageView>): MessageView => ({
-  sid: "IM1", channel_sid: "CH1", index: 0, author: "bob", body: "hi", attributes: "{}", was_edited: false, deleted: false,
-  date_created: "2026-11-26T10:00:00Z", state: "sent", outbox_id: null, error: null, media: null,
-  reply: null, mentions_me: false, reactions: [], pinned: false, saved: false, ...over,
-});
+const msg = (over: Partial<MessageView>): MessageView =>
+  messageView({ index: 0, date_created: "2026-11-26T10:00:00Z", ...over });
 const media = (over: Partial<MediaView>): MediaView => ({
   sid: "ME1", size: 1000, content_type: "image/png", filename: "cat.png", cached: false, ...over,
 });

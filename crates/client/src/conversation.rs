@@ -1,14 +1,14 @@
 //! The conversation features that ride on messages (docs/attributes.md):
-//! a send names whom it mentions, a reply quotes what it answers, and a
-//! reaction is a small message of its own that its author removes by
-//! deleting it. Everything goes through the outbox, so it works offline and
+//! a send names whom it mentions, a reply quotes what it answers, a reply
+//! in a thread names the thread's first message, and a reaction is a small
+//! message of its own that its author removes by deleting it. Everything goes through the outbox, so it works offline and
 //! is delivered exactly once.
 
-use parley_protocol::attributes::{self, Marks, Reaction, Reply};
+use parley_protocol::attributes::{self, Marks, Reaction, Reply, Thread};
 use parley_protocol::permission::MENTION_CHANNEL;
 use parley_protocol::{ChannelSid, MessageSid};
 
-use crate::cache::OutboxKind;
+use crate::cache::{MessageView, OutboxKind};
 use crate::client::{channel_sid, Client};
 use crate::error::{ClientError, Refusal, Result};
 
@@ -109,6 +109,46 @@ impl Client {
         let id = self.enqueue_send(channel, body, &marks)?;
         self.inner.cache.set_draft(channel, "")?;
         Ok(id)
+    }
+
+    /// Queues a reply in the thread of message `root` of `channel` (a
+    /// message not in a thread itself). The channel's draft is left alone:
+    /// the thread has its own composer.
+    pub fn reply_in_thread(&self, channel: &str, root: &str, body: &str) -> Result<i64> {
+        let channel = &channel_sid(channel)?;
+        Self::check_body(body)?;
+        let (root, _, _) = self.target(channel, root)?;
+        if self
+            .inner
+            .cache
+            .message_by_sid(channel, &root)?
+            .is_some_and(|m| m.thread_root.is_some() || Marks::of(&m.attributes).reaction.is_some())
+        {
+            return Err(ClientError::Refused(Refusal::NoSuchMessage));
+        }
+        let mut marks = self.mentions_in(channel, body)?;
+        marks.thread = Some(Thread { root });
+        self.enqueue_send(channel, body, &marks)
+    }
+
+    /// The thread of message `root`: the root first, then the replies,
+    /// oldest first, then the user's replies not sent yet. Empty when the
+    /// root is not cached.
+    pub fn thread(&self, channel: &str, root: &str) -> Result<Vec<MessageView>> {
+        let channel = &channel_sid(channel)?;
+        self.inner.cache.thread(channel, root)
+    }
+
+    /// Marks the thread of `root` read up to its newest reply (the sidebar's
+    /// mention badge and the root's unread replies follow).
+    pub fn mark_thread_read(&self, channel: &str, root: &str) -> Result<()> {
+        let channel = &channel_sid(channel)?;
+        self.inner.cache.mark_thread_read(channel, root)?;
+        self.inner.emit(crate::events::ClientEvent::ChannelsChanged);
+        self.inner.emit(crate::events::ClientEvent::MessagesChanged {
+            channel_sid: channel.clone(),
+        });
+        Ok(())
     }
 
     /// A delivered message of `channel`: its SID, author and text.

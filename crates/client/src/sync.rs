@@ -428,10 +428,21 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
             .as_ref()
             .map(|c| c.notify)
             .unwrap_or(crate::cache::NotifyPolicy::All);
-        // A reaction is not notified: it shows on its target.
+        // A reply in a thread is for those who took part in it (wrote its
+        // root or a reply) and those it mentions, as in Slack.
         let marks = parley_protocol::attributes::Marks::of(&m.attributes);
         let mentioned = marks.mentions(inner.me()) || notify::mentions(&m.body, inner.me(), None);
-        if !marks.is_hidden()
+        let for_me = match &marks.thread {
+            None => true,
+            Some(t) => {
+                mentioned
+                    || inner
+                        .cache
+                        .took_part(&m.channel_sid, &t.root, inner.me())
+                        .unwrap_or(false)
+            }
+        };
+        if for_me
             && notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx)
         {
             let (u, n) = info

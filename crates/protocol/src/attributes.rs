@@ -2,7 +2,9 @@
 //! object next to whatever else a client stores there (docs/attributes.md).
 //! It marks a message as a reaction to another (hidden from timelines,
 //! unread counts and notifications; shown aggregated on its target), as a
-//! reply quoting another, and names whom it mentions. The server checks it
+//! reply quoting another, as a reply in the thread of another (hidden from
+//! the channel's timeline and unread count; shown in the thread), and names
+//! whom it mentions. The server checks it
 //! before a message is stored; clients read it with [`Marks::of`].
 //!
 //! Reactions are messages of their own rather than a list in the target's
@@ -42,6 +44,14 @@ pub struct Reply {
     pub excerpt: String,
 }
 
+/// A message in the thread of message `root` (of the same channel, and not
+/// itself in a thread: threads are one level deep, as in Slack).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thread {
+    pub root: MessageSid,
+}
+
 /// Parley's marks on a message.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +60,8 @@ pub struct Marks {
     pub reaction: Option<Reaction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<Thread>,
     /// Identities the text mentions (`@alice`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<String>,
@@ -65,7 +77,7 @@ pub enum MarksError {
     Shape(String),
     #[error("Attributes.parley.reaction.emoji must be 1 to {MAX_EMOJI_BYTES} bytes without spaces or control characters")]
     Emoji,
-    #[error("Attributes.parley: a message is a reaction or a reply, not both")]
+    #[error("Attributes.parley: a reaction is neither a reply nor in a thread")]
     ReactionAndReply,
     #[error("Attributes.parley.reply.excerpt is longer than {MAX_EXCERPT} characters")]
     Excerpt,
@@ -107,7 +119,7 @@ impl Marks {
             if !is_emoji_like(&r.emoji) {
                 return Err(MarksError::Emoji);
             }
-            if self.reply.is_some() {
+            if self.reply.is_some() || self.thread.is_some() {
                 return Err(MarksError::ReactionAndReply);
             }
         }
@@ -122,10 +134,11 @@ impl Marks {
         Ok(())
     }
 
-    /// Whether Parley hides the message from timelines, unread counts and
-    /// notifications (a reaction: it shows on its target).
+    /// Whether Parley keeps the message out of the channel's timeline and
+    /// unread count (and the server pushes nothing for it): a reaction
+    /// shows on its target, a reply in a thread in the thread.
     pub fn is_hidden(&self) -> bool {
-        self.reaction.is_some()
+        self.reaction.is_some() || self.thread.is_some()
     }
 
     /// Whether the message mentions `identity`, by name or as everyone.
@@ -275,9 +288,29 @@ mod tests {
             Marks::checked(&both.write_into("{}")),
             Err(MarksError::ReactionAndReply)
         );
+        let threaded = Marks {
+            reply: None,
+            thread: Some(Thread { root: sid() }),
+            ..both
+        };
+        assert_eq!(
+            Marks::checked(&threaded.write_into("{}")),
+            Err(MarksError::ReactionAndReply)
+        );
         for fine in ["{}", "", "not json", "[]", r#"{"other":{"parley":1}}"#] {
             assert_eq!(Marks::checked(fine), Ok(None), "{fine}");
         }
+    }
+
+    #[test]
+    fn a_reply_in_a_thread_is_hidden_from_the_channel_and_keeps_its_root() {
+        let root = sid();
+        let written = r#"{"parley":{"thread":{"root":"ROOT"}}}"#.replace("ROOT", root.as_str());
+        let marks = Marks::checked(&written).expect("valid").expect("marks");
+        assert_eq!(marks.thread, Some(Thread { root }));
+        assert!(marks.is_hidden());
+        assert!(Marks::checked(r#"{"parley":{"thread":{}}}"#).is_err());
+        assert!(Marks::checked(r#"{"parley":{"thread":{"root":"IM00000000000000000000000000000000","x":1}}}"#).is_err());
     }
 
     #[test]

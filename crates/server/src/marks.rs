@@ -1,5 +1,5 @@
 //! Parley's marks on a message (`Attributes.parley`: a reaction, a reply,
-//! mentions; `parley_protocol::attributes`), checked wherever a message is
+//! a thread, mentions; `parley_protocol::attributes`), checked wherever a message is
 //! written, inside the write's transaction: the object is well-formed, a
 //! reaction's or a reply's target is a message of the same channel (see
 //! [`check`] for the rest), and only a role with `mentionChannel` may mention
@@ -39,6 +39,9 @@ fn refuse(what: &str) -> ApiError {
 ///   otherwise any text could be hidden from Parley's timelines;
 /// - a reply quotes its original as it is (its author and the start of its
 ///   text), so nobody can put words in another's mouth;
+/// - a thread's root is a message of this channel that is neither in a
+///   thread nor a reaction, and an edit never moves a message between a
+///   thread and the channel (what others read where would change);
 /// - everyone is mentioned only with `mentionChannel`.
 pub fn check(
     tx: &Tx<'_>,
@@ -56,18 +59,23 @@ pub fn check(
                 "Attributes.parley.reaction: a message cannot become a reaction or stop being one",
             ));
         }
+        if Marks::of(&before.attributes).thread != marks.thread {
+            return Err(refuse(
+                "Attributes.parley.thread: an edit cannot move a message into, out of or between threads",
+            ));
+        }
     }
     let own = before.map(|b| b.sid.as_str());
-    let target = |to: &MessageSid, what: &str| -> ApiResult<MessageRow> {
+    let target = |to: &MessageSid, field: &str| -> ApiResult<MessageRow> {
         match store::messages::get(tx, channel, to)? {
             Some(m) if own != Some(to.as_str()) => Ok(m),
             _ => Err(refuse(&format!(
-                "Attributes.parley.{what}.to names no other message of this channel"
+                "Attributes.parley.{field} names no other message of this channel"
             ))),
         }
     };
     if let Some(r) = &marks.reaction {
-        target(&r.to, "reaction")?;
+        target(&r.to, "reaction.to")?;
         if w.body != r.emoji || w.has_media {
             return Err(refuse(
                 "Attributes.parley.reaction: a reaction's Body is its emoji, with no media",
@@ -75,10 +83,18 @@ pub fn check(
         }
     }
     if let Some(r) = &marks.reply {
-        let original = target(&r.to, "reply")?;
+        let original = target(&r.to, "reply.to")?;
         if r.author != original.author || r.excerpt != attributes::excerpt(&original.body) {
             return Err(refuse(
                 "Attributes.parley.reply: author and excerpt must be the original's",
+            ));
+        }
+    }
+    if let Some(t) = &marks.thread {
+        let root = target(&t.root, "thread.root")?;
+        if hidden(&root.attributes) {
+            return Err(refuse(
+                "Attributes.parley.thread.root is a reaction or in a thread itself: threads are one level deep",
             ));
         }
     }
@@ -88,7 +104,8 @@ pub fn check(
     Ok(())
 }
 
-/// Whether a message with `attributes` is hidden (a reaction).
+/// Whether a message with `attributes` is hidden (a reaction, a reply in a
+/// thread).
 pub fn hidden(attributes: &str) -> bool {
     Marks::of(attributes).is_hidden()
 }

@@ -8,6 +8,7 @@ pub mod media;
 pub mod session;
 pub mod startup;
 pub mod table;
+pub mod threads;
 
 use std::sync::Arc;
 

@@ -94,6 +94,9 @@ commands! {
     call chat::mark_read [shell] (channel: ChannelSid) -> ();
     call chat::do_not_disturb [shell] () -> bool;
     call chat::reply [shell] (channel: ChannelSid, to: MessageSid, body: String) -> i64;
+    call threads::thread [shell] (channel: ChannelSid, root: MessageSid) -> Vec<MessageView>;
+    call threads::reply_in_thread [shell] (channel: ChannelSid, root: MessageSid, body: String) -> i64;
+    call threads::mark_thread_read [shell] (channel: ChannelSid, root: MessageSid) -> ();
     call chat::open_direct [shell] (people: Vec<String>) -> ChannelSid;
     call chat::set_pinned [shell] (channel: ChannelSid, sid: MessageSid, pinned: bool) -> ();
     call chat::pinned [shell] (channel: ChannelSid) -> Vec<MessageView>;
@@ -393,6 +396,7 @@ mod tests {
             ("language", include_str!("language.rs")),
             ("media", include_str!("media.rs")),
             ("startup", include_str!("startup.rs")),
+            ("threads", include_str!("threads.rs")),
         ];
         for (module, name, args) in super::ARGS {
             if *name == "paste_file" {

@@ -5,6 +5,7 @@ import type { MessageSid } from "./MessageSid";
 import type { MessageState } from "./MessageState";
 import type { ReactionView } from "./ReactionView";
 import type { ReplyView } from "./ReplyView";
+import type { ThreadView } from "./ThreadView";
 
 /**
  * A message as the UI shows it, sent or still in the outbox.
@@ -33,4 +34,12 @@ pinned: boolean,
 /**
  * Saved by the user for later.
  */
-saved: boolean, };
+saved: boolean, 
+/**
+ * A reply in a thread: the thread's first message.
+ */
+thread_root: MessageSid | null, 
+/**
+ * The first message of a thread: its replies (`threads.rs`).
+ */
+thread: ThreadView | null, };

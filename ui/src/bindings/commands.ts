@@ -15,7 +15,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "thread" | "reply_in_thread" | "mark_thread_read" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -83,6 +83,18 @@ export function doNotDisturb(): Promise<boolean> {
 
 export function reply(channel: ChannelSid, to: MessageSid, body: string): Promise<number> {
   return invoke<number>("reply", { channel, to, body });
+}
+
+export function thread(channel: ChannelSid, root: MessageSid): Promise<Array<MessageView>> {
+  return invoke<Array<MessageView>>("thread", { channel, root });
+}
+
+export function replyInThread(channel: ChannelSid, root: MessageSid, body: string): Promise<number> {
+  return invoke<number>("reply_in_thread", { channel, root, body });
+}
+
+export function markThreadRead(channel: ChannelSid, root: MessageSid): Promise<void> {
+  return invoke<void>("mark_thread_read", { channel, root });
 }
 
 export function openDirect(people: Array<string>): Promise<ChannelSid> {

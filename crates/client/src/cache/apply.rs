@@ -125,6 +125,7 @@ struct MarkColumns {
     reaction_to: Option<String>,
     reaction: Option<String>,
     mentions_me: bool,
+    thread_root: Option<String>,
 }
 
 /// Reads `m`'s marks; `mentions_me` also for a client that writes none
@@ -146,13 +147,21 @@ fn mark_columns(conn: &Connection, m: &Message) -> rusqlite::Result<MarkColumns>
         mentions_me: named || (!me.is_empty() && marks.mentions(&me)),
         reaction_to: marks.reaction.as_ref().map(|r| r.to.to_string()),
         reaction: marks.reaction.map(|r| r.emoji),
+        thread_root: marks.thread.map(|t| t.root.to_string()),
     })
 }
 
-/// Whether a message with `attributes` is hidden (a reaction).
+/// Whether a message with `attributes` is hidden from its channel's
+/// timeline (a reaction, a reply in a thread).
 pub(crate) fn is_hidden(attributes: &str) -> bool {
     attributes.contains(parley_protocol::attributes::KEY)
         && parley_protocol::attributes::Marks::of(attributes).is_hidden()
+}
+
+/// Whether a message with `attributes` is a reaction.
+fn is_reaction(attributes: &str) -> bool {
+    attributes.contains(parley_protocol::attributes::KEY)
+        && parley_protocol::attributes::Marks::of(attributes).reaction.is_some()
 }
 
 /// Inserts a new message row and indexes it for search; false if a message
@@ -160,8 +169,8 @@ pub(crate) fn is_hidden(attributes: &str) -> bool {
 fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<bool> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO messages (id, sid, ch, idx, author, body, attributes, media, was_edited, created_at, updated_at,
-                               hidden, reaction_to, reaction, mentions_me)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                               hidden, reaction_to, reaction, mentions_me, thread_root)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     let marks = mark_columns(conn, m)?;
     let media = m
@@ -186,6 +195,7 @@ fn insert_message(conn: &Connection, ch: i64, m: &Message) -> rusqlite::Result<b
             marks.reaction_to,
             marks.reaction,
             marks.mentions_me,
+            marks.thread_root,
         ]);
         match r {
             Ok(_) => break,
@@ -217,7 +227,7 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
     let marks = mark_columns(conn, m)?;
     conn.prepare_cached(
         "UPDATE messages SET body = ?2, attributes = ?3, media = ?4, was_edited = ?5, updated_at = ?6, author = ?7,
-                hidden = ?9, reaction_to = ?10, reaction = ?11, mentions_me = ?12
+                hidden = ?9, reaction_to = ?10, reaction = ?11, mentions_me = ?12, thread_root = ?13
          WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND idx = ?8
            AND (body != ?2 OR attributes != ?3 OR media IS NOT ?4 OR was_edited != ?5 OR updated_at != ?6)",
     )?
@@ -233,7 +243,8 @@ fn update_message(conn: &Connection, m: &Message) -> rusqlite::Result<()> {
         marks.hidden,
         marks.reaction_to,
         marks.reaction,
-        marks.mentions_me
+        marks.mentions_me,
+        marks.thread_root
     ])?;
     Ok(())
 }
@@ -331,19 +342,21 @@ fn apply_in(
                         params![m.channel_sid, m.body, m.from, me],
                     )?;
                 }
-                // A reaction is neither unread nor notified: it shows on its target.
-                if new
-                    && kind == EventKind::MessageAdded
-                    && m.from != me
-                    && !is_hidden(&m.attributes)
-                {
-                    conn.execute(
-                        "UPDATE channels SET unread = unread + 1, messages_count = MAX(messages_count, ?3)
-                         WHERE sid = ?1 AND status = 'joined' AND COALESCE(last_consumed_index, -1) < ?2",
-                        params![m.channel_sid, m.index, m.index + 1],
-                    )?;
-                    out.new_message = Some(m.clone());
-                    out.channels_changed = true;
+                // A reaction is neither unread nor notified: it shows on its
+                // target. A reply in a thread is not unread in the channel;
+                // whether it is notified is sync's call (who took part).
+                if new && kind == EventKind::MessageAdded && m.from != me {
+                    if !is_hidden(&m.attributes) {
+                        conn.execute(
+                            "UPDATE channels SET unread = unread + 1, messages_count = MAX(messages_count, ?3)
+                             WHERE sid = ?1 AND status = 'joined' AND COALESCE(last_consumed_index, -1) < ?2",
+                            params![m.channel_sid, m.index, m.index + 1],
+                        )?;
+                        out.channels_changed = true;
+                    }
+                    if !is_reaction(&m.attributes) {
+                        out.new_message = Some(m.clone());
+                    }
                 }
                 out.messages_changed = Some(m.channel_sid.clone());
             }

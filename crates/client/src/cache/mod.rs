@@ -10,6 +10,7 @@ mod outbox;
 pub mod search_query;
 mod search_text;
 mod states;
+mod threads;
 mod views;
 
 pub use apply::{Applied, ChannelPage};
@@ -42,7 +43,8 @@ pub(crate) fn upsert_channel_pub(
 pub use outbox::{OutboxItem, OutboxKind, OutboxState};
 pub use parley_protocol::ChannelType;
 pub use states::{ChannelStatus, MessageState, NotifyPolicy};
-pub use views::{ChannelSummary, MemberView, MessageView, SearchHit};
+pub use threads::MAX_THREAD;
+pub use views::{ChannelSummary, MemberView, MessageView, SearchHit, ThreadView};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -59,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_fts_merge.sql"),
     include_str!("../../migrations/0006_cjk_search.sql"),
     include_str!("../../migrations/0007_marks.sql"),
+    include_str!("../../migrations/0008_threads.sql"),
 ];
 
 /// The schema version this build writes.

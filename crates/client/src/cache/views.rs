@@ -8,6 +8,7 @@ use serde::Serialize;
 use parley_protocol::{ChannelSid, ChannelType, MessageSid};
 
 use super::states::{ChannelStatus, MessageState, NotifyPolicy};
+use super::threads::attach_threads;
 use super::{search_query, search_text, Cache, MediaView};
 use crate::error::Result;
 
@@ -67,6 +68,24 @@ pub struct MessageView {
     pub pinned: bool,
     /// Saved by the user for later.
     pub saved: bool,
+    /// A reply in a thread: the thread's first message.
+    pub thread_root: Option<MessageSid>,
+    /// The first message of a thread: its replies (`threads.rs`).
+    pub thread: Option<ThreadView>,
+}
+
+/// The replies in the thread of a message, as its row shows them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadView {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub replies: i64,
+    /// Replies by others the user has not read in the thread.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub unread: i64,
+    pub last_reply: String,
+    /// Who replied, each once, in the order they first did.
+    pub people: Vec<String>,
 }
 
 /// The message a reply answers.
@@ -111,7 +130,7 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-const MESSAGE_COLUMNS: &str =
+pub(super) const MESSAGE_COLUMNS: &str =
     "m.sid, (SELECT k.sid FROM channel_keys k WHERE k.n = m.ch), m.idx, m.author, m.body, m.attributes, m.was_edited, m.deleted, m.created_at, m.media,
      EXISTS (SELECT 1 FROM media_files f WHERE m.media IS NOT NULL AND f.sid = json_extract(m.media, '$.sid')), m.mentions_me";
 
@@ -129,6 +148,14 @@ fn direct_with(kind: &str, attributes: &str, created_by: Option<String>, me: &st
 }
 
 /// The reply a message's attributes quote.
+/// The root of the thread a message with `attributes` is in.
+fn thread_of(attributes: &str) -> Option<MessageSid> {
+    if !attributes.contains(parley_protocol::attributes::KEY) {
+        return None;
+    }
+    Some(parley_protocol::attributes::Marks::of(attributes).thread?.root)
+}
+
 fn reply_of(attributes: &str) -> Option<ReplyView> {
     if !attributes.contains(parley_protocol::attributes::KEY) {
         return None;
@@ -152,9 +179,11 @@ fn media_of(json: Option<String>, cached: bool) -> Option<MediaView> {
     })
 }
 
-fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
+pub(super) fn message(r: &Row<'_>) -> rusqlite::Result<MessageView> {
     let attributes: String = r.get(5)?;
     Ok(MessageView {
+        thread_root: thread_of(&attributes),
+        thread: None,
         sid: Some(r.get(0)?),
         channel_sid: r.get(1)?,
         index: Some(r.get(2)?),
@@ -191,7 +220,8 @@ impl Cache {
                     CASE WHEN status = 'joined' THEN
                       (SELECT COUNT(*) FROM messages m INDEXED BY messages_mentions WHERE m.mentions_me = 1 AND m.ch = (SELECT n FROM channel_keys WHERE sid = channels.sid)
                          AND m.idx > COALESCE(channels.last_consumed_index, -1) AND m.mentions_me = 1
-                         AND m.hidden = 0 AND m.deleted = 0
+                         AND m.reaction_to IS NULL AND m.deleted = 0
+                         AND (m.thread_root IS NULL OR m.idx > COALESCE((SELECT r.idx FROM thread_reads r WHERE r.channel_sid = channels.sid AND r.root = m.thread_root), -1))
                          AND m.author != (SELECT value FROM meta WHERE key = 'identity'))
                     ELSE 0 END
              FROM channels WHERE status IN ('joined', 'invited')",
@@ -297,60 +327,9 @@ impl Cache {
             .collect::<rusqlite::Result<_>>()?;
         out.reverse();
         if before.is_none() {
-            let me: String = c
-                .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| {
-                    r.get(0)
-                })
-                .unwrap_or_default();
-            let mut pending = c.prepare_cached(
-                "SELECT id, body, attributes, state, error_message, created_at,
-                        media_path, media_type, media_filename, media_size, media_sid, channel_sid FROM outbox
-                 WHERE channel_sid = ?1 AND kind = 'send'
-                   AND json_extract(COALESCE(attributes, '{}'), '$.parley.reaction') IS NULL ORDER BY id",
-            )?;
-            let rows = pending.query_map([channel], |r| {
-                let created: i64 = r.get(5)?;
-                let attributes = r
-                    .get::<_, Option<String>>(2)?
-                    .unwrap_or_else(|| "{}".into());
-                Ok(MessageView {
-                    reply: reply_of(&attributes),
-                    mentions_me: false,
-                    reactions: Vec::new(),
-                    pinned: false,
-                    saved: false,
-                    sid: None,
-                    channel_sid: r.get(11)?,
-                    index: None,
-                    author: me.clone(),
-                    body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    attributes,
-                    was_edited: false,
-                    deleted: false,
-                    date_created: parley_protocol::Timestamp(created).to_string(),
-                    state: if r.get::<_, String>(3)? == "failed" {
-                        MessageState::Failed
-                    } else {
-                        MessageState::Pending
-                    },
-                    outbox_id: Some(r.get(0)?),
-                    error: r.get(4)?,
-                    media: match r.get::<_, Option<String>>(6)? {
-                        None => None,
-                        Some(_) => Some(MediaView {
-                            sid: r.get(10)?,
-                            size: r.get::<_, Option<i64>>(9)?.unwrap_or(0).max(0) as u64,
-                            content_type: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                            filename: r.get(8)?,
-                            cached: true,
-                        }),
-                    },
-                })
-            })?;
-            for row in rows {
-                out.push(row?);
-            }
+            out.extend(pending_sends(&c, channel, None)?);
         }
+        attach_threads(&c, channel, &mut out)?;
         attach_reactions(&c, channel, &mut out)?;
         attach_pins(&c, channel, &mut out)?;
         Ok(out)
@@ -430,6 +409,7 @@ impl Cache {
         ))?;
         let rows = stmt.query_map(params![channel, after, limit], message)?;
         let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        attach_threads(&c, channel, &mut out)?;
         attach_reactions(&c, channel, &mut out)?;
         attach_pins(&c, channel, &mut out)?;
         Ok(out)
@@ -533,7 +513,8 @@ impl Cache {
     ) -> Result<Vec<SearchHit>> {
         use rusqlite::types::Value;
         let mut cond = vec![
-            "m.deleted = 0 AND m.hidden = 0".to_owned(),
+            // Replies in threads are found too; reactions are not.
+            "m.deleted = 0 AND m.reaction_to IS NULL".to_owned(),
             "(?2 IS NULL OR m.ch = (SELECT n FROM channel_keys WHERE sid = ?2))".to_owned(),
         ];
         let mut args: Vec<Value> = vec![
@@ -636,9 +617,74 @@ impl Cache {
     }
 }
 
+/// The user's sends to `channel` still in the outbox (pending or failed),
+/// oldest first: those of the channel's timeline, or of the thread of
+/// `thread`. Reactions are not among them (they show on their targets).
+pub(super) fn pending_sends(
+    c: &rusqlite::Connection,
+    channel: &str,
+    thread: Option<&str>,
+) -> Result<Vec<MessageView>> {
+    let me: String = c
+        .query_row("SELECT value FROM meta WHERE key = 'identity'", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or_default();
+    let mut pending = c.prepare_cached(
+        "SELECT id, body, attributes, state, error_message, created_at,
+                media_path, media_type, media_filename, media_size, media_sid, channel_sid FROM outbox
+         WHERE channel_sid = ?1 AND kind = 'send'
+           AND json_extract(COALESCE(attributes, '{}'), '$.parley.reaction') IS NULL
+           AND json_extract(COALESCE(attributes, '{}'), '$.parley.thread.root') IS ?2
+         ORDER BY id",
+    )?;
+    let rows = pending.query_map(params![channel, thread], |r| {
+        let created: i64 = r.get(5)?;
+        let attributes = r
+            .get::<_, Option<String>>(2)?
+            .unwrap_or_else(|| "{}".into());
+        Ok(MessageView {
+            reply: reply_of(&attributes),
+            thread_root: thread_of(&attributes),
+            thread: None,
+            mentions_me: false,
+            reactions: Vec::new(),
+            pinned: false,
+            saved: false,
+            sid: None,
+            channel_sid: r.get(11)?,
+            index: None,
+            author: me.clone(),
+            body: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            attributes,
+            was_edited: false,
+            deleted: false,
+            date_created: parley_protocol::Timestamp(created).to_string(),
+            state: if r.get::<_, String>(3)? == "failed" {
+                MessageState::Failed
+            } else {
+                MessageState::Pending
+            },
+            outbox_id: Some(r.get(0)?),
+            error: r.get(4)?,
+            media: match r.get::<_, Option<String>>(6)? {
+                None => None,
+                Some(_) => Some(MediaView {
+                    sid: r.get(10)?,
+                    size: r.get::<_, Option<i64>>(9)?.unwrap_or(0).max(0) as u64,
+                    content_type: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    filename: r.get(8)?,
+                    cached: true,
+                }),
+            },
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Marks `page`'s messages of `channel` that are pinned there or saved by
 /// the user (`pins.rs`).
-fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]) -> Result<()> {
+pub(super) fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]) -> Result<()> {
     use parley_protocol::attributes::ChannelMarks;
     let pins = c
         .query_row(
@@ -674,7 +720,7 @@ fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]
 /// Fills in the reactions on `page`'s messages of `channel`: the
 /// reactions delivered (a deleted one is gone at once) and the user's
 /// own still in the outbox, each person once per emoji.
-fn attach_reactions(
+pub(super) fn attach_reactions(
     c: &rusqlite::Connection,
     channel: &str,
     page: &mut [MessageView],

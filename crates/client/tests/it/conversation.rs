@@ -396,3 +396,148 @@ async fn pins_follow_the_channel_role_and_saved_messages_are_the_users_own() {
         .expect("unpinned");
     assert!(alice.client.pinned(&ch).expect("pins").is_empty());
 }
+
+/// A thread between three people: replies stay out of the channel's
+/// timeline and unread count, the root sums them up with its own unread
+/// count, and a reply notifies those who took part, not the whole channel.
+#[tokio::test]
+async fn a_thread_notifies_who_took_part_and_keeps_its_own_unread_count() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob", "carol"]).await;
+    let alice = TestClient::online(&server, "alice").await;
+    let bob = TestClient::online(&server, "bob").await;
+    let carol = TestClient::online(&server, "carol").await;
+    let notes = |t: &TestClient| {
+        t.notes
+            .0
+            .lock()
+            .map(|v| v.iter().map(|n| n.body.clone()).collect::<Vec<_>>())
+            .expect("notes")
+    };
+    let unread = |c: &parley_client::Client| {
+        c.channels()
+            .expect("channels")
+            .into_iter()
+            .find(|s| s.sid == ch.as_str())
+            .map(|s| s.unread)
+            .expect("the room")
+    };
+
+    alice
+        .client
+        .send(&ch, "release on friday?")
+        .expect("queued");
+    for t in [&bob, &carol] {
+        until(&t.client, "the question", || {
+            view(&t.client, &ch, "release on friday?").is_some()
+        })
+        .await;
+    }
+    let root = view(&bob.client, &ch, "release on friday?")
+        .and_then(|m| m.sid)
+        .expect("delivered");
+    let carol_unread = unread(&carol.client);
+
+    // bob answers in the thread: alice (who wrote the root) is told.
+    bob.client
+        .reply_in_thread(&ch, &root, "only after the freeze")
+        .expect("queued");
+    // Until it is sent it shows in the thread as bob's pending reply.
+    let pending = bob.client.thread(&ch, &root).expect("thread");
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    assert_eq!(pending[0].body, "release on friday?");
+    assert_eq!(pending[1].body, "only after the freeze");
+    until(&alice.client, "the reply's notification", || {
+        notes(&alice)
+            .iter()
+            .any(|b| b.contains("only after the freeze"))
+    })
+    .await;
+    let summed = view(&alice.client, &ch, "release on friday?")
+        .and_then(|m| m.thread)
+        .expect("a thread");
+    assert_eq!(
+        (summed.replies, summed.unread, summed.people.clone()),
+        (1, 1, vec!["bob".to_owned()])
+    );
+    // Not in the channel's timeline, not unread in the channel.
+    assert!(view(&alice.client, &ch, "only after the freeze").is_none());
+    until(&carol.client, "carol has the reply", || {
+        carol
+            .client
+            .thread(&ch, &root)
+            .map(|t| t.len() == 2 && t[1].sid.is_some())
+            .unwrap_or(false)
+    })
+    .await;
+    assert_eq!(unread(&carol.client), carol_unread);
+    assert!(
+        !notes(&carol).iter().any(|b| b.contains("freeze")),
+        "carol took no part: {:?}",
+        notes(&carol)
+    );
+    let thread = carol.client.thread(&ch, &root).expect("thread");
+    assert_eq!(thread[1].thread_root.as_deref(), Some(root.as_str()));
+    // Search finds replies in threads.
+    let hits = carol.client.search("freeze", None).expect("search");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+
+    // Reading the thread clears its unread count.
+    alice.client.mark_thread_read(&ch, &root).expect("read");
+    let summed = view(&alice.client, &ch, "release on friday?")
+        .and_then(|m| m.thread)
+        .expect("a thread");
+    assert_eq!((summed.replies, summed.unread), (1, 0));
+
+    // carol joins in; bob's next reply is for her too (and for alice).
+    carol
+        .client
+        .reply_in_thread(&ch, &root, "freeze ends thursday")
+        .expect("queued");
+    until(&bob.client, "carol's reply at bob", || {
+        bob.client
+            .thread(&ch, &root)
+            .map(|t| t.len() == 3)
+            .unwrap_or(false)
+    })
+    .await;
+    bob.client
+        .reply_in_thread(&ch, &root, "then friday it is")
+        .expect("queued");
+    until(&carol.client, "bob's reply notifies carol", || {
+        notes(&carol)
+            .iter()
+            .any(|b| b.contains("then friday it is"))
+    })
+    .await;
+    // (Everything before it has been handled: still nothing from before she took part.)
+    assert!(!notes(&carol)
+        .iter()
+        .any(|b| b.contains("only after the freeze")));
+    until(&alice.client, "and alice", || {
+        notes(&alice)
+            .iter()
+            .any(|b| b.contains("then friday it is"))
+    })
+    .await;
+    let summed = view(&alice.client, &ch, "release on friday?")
+        .and_then(|m| m.thread)
+        .expect("a thread");
+    assert_eq!(
+        (summed.replies, summed.unread, summed.people),
+        (3, 2, vec!["bob".to_owned(), "carol".to_owned()])
+    );
+
+    // Threads are one level deep, and a reply needs a message to answer.
+    let reply = alice.client.thread(&ch, &root).expect("thread")[1]
+        .sid
+        .clone()
+        .expect("sid");
+    for to in [reply.as_str(), "IM00000000000000000000000000000000"] {
+        let e = alice
+            .client
+            .reply_in_thread(&ch, to, "deeper")
+            .expect_err("refused");
+        assert_eq!(e.to_ui().key, "refusal-no-such-message");
+    }
+}

@@ -287,3 +287,81 @@ async fn only_a_role_with_mention_channel_may_mention_everyone() {
     let r = w.say(&w.bob, "@alice lunch?", &named).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
+
+fn in_thread(root: &str) -> String {
+    json!({"parley": {"thread": {"root": root}}}).to_string()
+}
+
+#[tokio::test]
+async fn a_reply_in_a_thread_counts_toward_no_unread_count_and_stays_in_its_thread() {
+    let w = room().await;
+    let root = w.say(&w.bob, "release on friday?", "{}").await;
+    assert_eq!(root.status, StatusCode::CREATED);
+    let root = root.body["sid"].as_str().expect("sid").to_owned();
+    let before = w.unread(&w.bob, "bob").await;
+
+    let r = w.say(&w.alice, "yes, after lunch", &in_thread(&root)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // Other Chat v2 clients see it as a message of the channel.
+    assert_eq!(r.body["body"], "yes, after lunch");
+    assert_eq!(
+        w.unread(&w.bob, "bob").await,
+        before,
+        "a reply in a thread is not unread in the channel"
+    );
+    let reply = r.body["sid"].as_str().expect("sid").to_owned();
+
+    // Threads are one level deep; a root is a message of this channel.
+    for (attrs, why) in [
+        (in_thread(&reply), "a reply in a thread as a root"),
+        (
+            in_thread("IM00000000000000000000000000000000"),
+            "no such message",
+        ),
+    ] {
+        let e = w.say(&w.alice, "hm", &attrs).await;
+        assert_eq!(e.status, StatusCode::BAD_REQUEST, "{why}: {:?}", e.body);
+        assert_eq!(e.body["code"], 20001, "{why}");
+    }
+    let reacted = w.say(&w.alice, "👍", &reaction(&root, "👍")).await;
+    let reacted = reacted.body["sid"].as_str().expect("sid").to_owned();
+    let e = w.say(&w.alice, "hm", &in_thread(&reacted)).await;
+    assert_eq!(e.status, StatusCode::BAD_REQUEST, "a reaction as a root");
+
+    // An edit moves nothing into or out of a thread; editing the text is fine.
+    let plain = w.say(&w.alice, "in the channel", "{}").await;
+    let plain = plain.body["sid"].as_str().expect("sid").to_owned();
+    let edit = |sid: String, form: Vec<(&'static str, String)>| {
+        let url = format!("{}/{sid}", w.messages);
+        let who = w.alice.clone();
+        let t = &w.t;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            t.post(&url, Auth::Token(&who), &form).await
+        }
+    };
+    let e = edit(plain.clone(), vec![("Attributes", in_thread(&root))]).await;
+    assert_eq!(
+        e.status,
+        StatusCode::BAD_REQUEST,
+        "into a thread: {:?}",
+        e.body
+    );
+    let e = edit(reply.clone(), vec![("Attributes", "{}".to_owned())]).await;
+    assert_eq!(
+        e.status,
+        StatusCode::BAD_REQUEST,
+        "out of a thread: {:?}",
+        e.body
+    );
+    let e = edit(reply.clone(), vec![("Body", "yes, at two".to_owned())]).await;
+    assert_eq!(e.status, StatusCode::OK, "{:?}", e.body);
+    let attrs: serde_json::Value =
+        serde_json::from_str(e.body["attributes"].as_str().expect("attributes")).expect("json");
+    assert_eq!(attrs["parley"]["thread"]["root"], root.as_str());
+    assert_eq!(
+        w.unread(&w.bob, "bob").await,
+        before + 1,
+        "only the plain message counts"
+    );
+}

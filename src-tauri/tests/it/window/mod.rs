@@ -204,6 +204,7 @@ impl Driver {
             if last.get("error").is_none() {
                 return;
             }
+            eprintln!("click on {css} missed, again: {last}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("could not click {css}: {last}");
@@ -473,4 +474,5 @@ mod kept;
 mod language;
 mod notifications;
 mod session;
+mod threads;
 mod timeline;

@@ -72,7 +72,7 @@ impl Server {
             .post("/v2/Services", &[("FriendlyName", "client tests")])
             .await;
         s.service = svc["sid"].as_str().expect("service").to_owned();
-        for who in ["alice", "bob"] {
+        for who in ["alice", "bob", "carol"] {
             s.set_password(who).await;
         }
         s
