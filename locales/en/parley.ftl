@@ -451,7 +451,7 @@ thread-replies =
        *[other] { $count } replies
     }
 thread-unread = { $count } new
-thread-last = last { $day } at { $time }
+thread-last = last reply: { $day }, { $time }
 thread-people = Replies from { $names }
 thread-composer = Reply in the thread…
 thread-missing = The message this thread began with is not here (deleted, or not loaded yet).

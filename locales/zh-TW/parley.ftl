@@ -377,7 +377,7 @@ thread-replies =
        *[other] { $count } 則回覆
     }
 thread-unread = { $count } 則新回覆
-thread-last = 最後一則：{ $day } { $time }
+thread-last = 最後回覆：{ $day } { $time }
 thread-people = 回覆者：{ $names }
 thread-composer = 在討論串中回覆…
 thread-missing = 找不到這個討論串的第一則訊息（已刪除，或尚未載入）。

@@ -76,5 +76,9 @@ export function rowActions(m: MessageView, host: ActionsHost): HTMLElement | nul
     () => void cmd.setSaved(m.channel_sid, sid, !m.saved).catch((e) => host.error(errorText(e))), "icon");
   save.setAttribute("aria-pressed", String(m.saved));
   actions.append(save);
+  // What the toolbar shows and does: the same, the row's redraw keeps it
+  // (dom.ts adopt), so a click while others react is not lost.
+  const { reactions: _others, ...rest } = m;
+  actions.dataset.sig = JSON.stringify([rest, QUICK.map((e) => reactionOf(m, e)?.mine === true), host.perms(), !!host.reply, !!host.thread]);
   return actions;
 }

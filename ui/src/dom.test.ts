@@ -60,4 +60,17 @@ describe("adopt", () => {
     expect(old.hasAttribute("tabindex")).toBe(false);
     expect(old.innerHTML).toBe('<div class="body">hi</div>');
   });
+
+  it("keeps a child whose class and data-sig are the same, and only that one", () => {
+    const tools = h("div", { class: "actions", data: { sig: "a" } }, "tools");
+    const old = h("li", {}, h("div", { class: "body" }, "hi"), tools);
+    const fresh = h("li", {}, h("div", { class: "body" }, "hi!"), h("div", { class: "actions", data: { sig: "a" } }, "tools"));
+    adopt(old, fresh);
+    expect(old.children[1]).toBe(tools);
+    expect(old.textContent).toBe("hi!tools");
+    const changed = h("li", {}, h("div", { class: "actions", data: { sig: "b" } }, "other tools"));
+    adopt(old, changed);
+    expect(old.children[0]).not.toBe(tools);
+    expect(old.textContent).toBe("other tools");
+  });
 });

@@ -60,15 +60,21 @@ export function reconcile(parent: Element, want: readonly Node[]): void {
 /**
  * Makes the element `into` look like `from` (its attributes and children)
  * and returns it. A row redrawn this way stays the same element, so it
- * keeps what the browser holds for it: the pointer's hover (a new element
- * under a still mouse is not hovered until WebKit next looks, so a click
- * in between fell through the row's toolbar) and its place for a screen
- * reader.
+ * keeps what the browser holds for it: the pointer's hover and its place
+ * for a screen reader. A child of `into` with a `data-sig` is kept (not
+ * replaced) when `from` has a child of the same class and `data-sig`: a
+ * click on a row's toolbar while someone else's reaction redraws the row
+ * (mouse down on the old button, up on the new one) would otherwise be no
+ * click at all.
  */
 export function adopt<T extends Element>(into: T, from: Element): T {
   for (const a of [...into.attributes]) if (!from.hasAttribute(a.name)) into.removeAttribute(a.name);
   for (const a of [...from.attributes]) if (into.getAttribute(a.name) !== a.value) into.setAttribute(a.name, a.value);
-  into.replaceChildren(...from.childNodes);
+  const same = (c: Element) => `${c.className}\n${(c as HTMLElement).dataset?.sig ?? ""}`;
+  const kept = new Map<string, Element>();
+  for (const c of into.children) if ((c as HTMLElement).dataset?.sig) kept.set(same(c), c);
+  const want = [...from.childNodes].map((c) => (c instanceof HTMLElement && c.dataset.sig && kept.get(same(c))) || c);
+  reconcile(into, want);
   return into;
 }
 

@@ -93,7 +93,7 @@ describe("reaction chips", () => {
     expect(chips.map((c) => c.getAttribute("aria-pressed"))).toEqual(["false", "true", "true"]);
     expect(chips.map((c) => c.classList.contains("mine"))).toEqual([false, true, true]);
     expect(chips[0].title).toBe("bob and carol reacted with 🎉");
-    expect(chips[0].getAttribute("aria-label")).toBe("bob and carol reacted with 🎉");
+    expect(chips[0].hasAttribute("aria-label")).toBe(false);
     expect(chips[2].title).toBe("You, bob, and dan reacted with ❤️");
     // The chips come after the text.
     expect(row(1).querySelector(".body + .reactions")).not.toBeNull();

@@ -76,8 +76,11 @@ export function reactionBar(m: MessageView, host: ReactionHost): HTMLElement | n
     const label = reactionLabel(r, me);
     const b = h("button", {
       class: "reaction" + (r.mine ? " mine" : ""),
+      // Named by what it shows (the emoji and count), described by who
+      // reacted: a name that differed from the visible text would not be
+      // found by voice control.
       title: label,
-      attrs: { type: "button", "aria-pressed": String(r.mine), "aria-label": label },
+      attrs: { type: "button", "aria-pressed": String(r.mine) },
       data: { reaction: r.emoji, action: `reaction:${r.emoji}` },
     }, h("span", { class: "emoji" }, r.emoji), h("span", { class: "count" }, String(r.who.length)));
     b.addEventListener("click", () => busy(b, () => toggleReaction(m, r.emoji, host)));

@@ -5,6 +5,7 @@
 // any change while it is open in a focused window, marks it read. panel.ts
 // puts it in the panel; the timeline's rows open it (their reply count and
 // their "Reply in thread" action).
+import { avatar } from "./avatar";
 import * as cmd from "./bindings/commands";
 import { h } from "./dom";
 import { formatShortcuts } from "./format";
@@ -20,10 +21,12 @@ import { bodyText, dayLabel, listOf, timeOf } from "./view";
 
 export interface ThreadHost extends ReactionHost {
   links: BodyHost;
+  /** A member's friendly name, for avatars' initials (absent: none). */
+  name?(identity: string): string | null;
 }
 
 /** The reply count under a thread's first message in the timeline:
- *  "3 replies · 1 new · last today at 10:32", with who replied. */
+ *  "3 replies · 1 new · last reply: Today, 10:32", with who replied. */
 export function threadSummary(t0: ThreadView, open: () => void): HTMLButtonElement {
   const parts = [t("thread-replies", { count: t0.replies })];
   if (t0.unread > 0) parts.push(t("thread-unread", { count: t0.unread }));
@@ -94,7 +97,7 @@ export class ThreadPane {
     const [first, ...replies] = messages;
     this.list.replaceChildren(
       this.row(first, true),
-      h("li", { class: "thread-count", attrs: { role: "separator" } }, t("thread-replies", { count: replies.filter((m) => m.sid).length })),
+      h("li", { class: "thread-count" }, t("thread-replies", { count: replies.filter((m) => m.sid).length })),
       ...replies.map((m) => this.row(m, false)),
     );
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
@@ -120,6 +123,7 @@ export class ThreadPane {
         class: `message ${m.state}` + (first ? " thread-root" : "") + (m.deleted ? " deleted" : ""),
         data: { key: m.sid ? `m:${m.sid}` : `o:${m.outbox_id}`, ...(m.sid ? { sid: m.sid } : {}) },
       },
+      avatar(m.author, this.host.name?.(m.author) ?? null),
       h("div", { class: "meta" },
         h("span", { class: "author" }, m.author),
         h("time", { class: "time", attrs: { datetime: m.date_created } }, `${dayLabel(m.date_created)} ${timeOf(m.date_created)}`),

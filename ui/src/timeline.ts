@@ -8,6 +8,7 @@
 // reactions, reply quote and actions are reactions.ts's, reply.ts's and
 // actions.ts's.
 import { type ActionsHost, rowActions } from "./actions";
+import { avatar } from "./avatar";
 import * as cmd from "./bindings/commands";
 import { adopt, atHome, h, homeOf, reconcile } from "./dom";
 import { formatShortcuts } from "./format";
@@ -49,6 +50,8 @@ export class Timeline {
   /** The window ends with the channel's newest message. */
   atNewest = true;
   private members: MemberView[] = [];
+  /** The members' friendly names, for avatars' initials. */
+  private names = new Map<string, string | null>();
   /** What the user may do here (empty until the first sync says). */
   private perms: string[] = [];
   private horizon: number | null = null;
@@ -111,7 +114,7 @@ export class Timeline {
 
   /** What a thread's messages need from the timeline's: links, reactions. */
   get threads(): ThreadHost {
-    return { ...this.actions, links: this.links };
+    return { ...this.actions, links: this.links, name: (identity) => this.names.get(identity) ?? null };
   }
 
   /** Looks at the edges again (after the rows changed). */
@@ -167,6 +170,7 @@ export class Timeline {
     const perms = await cmd.permissions(channel).catch(() => []);
     if (channel !== this.channel) return;
     this.members = members;
+    this.names = new Map(members.map((m) => [m.identity, m.friendly_name]));
     this.perms = perms;
   }
 
@@ -322,7 +326,7 @@ export class Timeline {
     const marks = new Map<string, HTMLLIElement>();
     const mark = (key: string, cls: string, text: string) => {
       const old = this.marks.get(key);
-      const node = old && old.textContent === text ? old : h("li", { class: cls, attrs: { role: "separator" } }, text);
+      const node = old && old.textContent === text ? old : h("li", { class: cls }, text);
       marks.set(key, node);
       nodes.push(node);
     };
@@ -337,7 +341,8 @@ export class Timeline {
       const group = startsGroup(prev, m);
       const readers = m.index !== null ? (seen.get(m.index) ?? []) : [];
       const busy = this.media.busy(m);
-      const sig = JSON.stringify([m, group, readers, this.editing === m.sid, this.highlight === m.index, busy]);
+      const name = group ? (this.names.get(m.author) ?? null) : null;
+      const sig = JSON.stringify([m, group, readers, this.editing === m.sid, this.highlight === m.index, busy, name]);
       const key = keyOf(m);
       const old = this.rows.get(key);
       // A changed row is drawn again into its element: it stays hovered.
@@ -391,6 +396,7 @@ export class Timeline {
     });
     if (group) {
       li.append(
+        avatar(m.author, this.names.get(m.author) ?? null),
         h("div", { class: "meta" },
           h("span", { class: "author" }, m.author),
           h("time", { class: "time", attrs: { datetime: m.date_created } }, timeOf(m.date_created)),

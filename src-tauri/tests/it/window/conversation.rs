@@ -48,15 +48,8 @@ async fn reactions_replies_and_mentions_in_the_real_window() {
     let bob = w.post(&path, &form);
     let alice = d.click_action(&row, "quick:👍");
     tokio::join!(bob, alice);
-    for _ in 0..100 {
-        if d.script(&chips, json!([])).await == json!([["👍", "2", "true"]]) { break; }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    if d.script(&chips, json!([])).await != json!([["👍", "2", "true"]]) {
-        let on_server: Vec<String> = w.messages("general").await.iter().map(|m| format!("{} {} {}", m["from"], m["body"], m["attributes"])).collect();
-        let dom = d.script(&format!("return document.querySelector(\"{row}\").outerHTML + ' ACTIVE ' + (document.activeElement?.outerHTML ?? '')"), json!([])).await;
-        panic!("DEBUG server={on_server:?}\nDOM={dom}");
-    }
+    d.until_script(&chips, "two 👍", |v| v == &json!([["👍", "2", "true"]]))
+        .await;
     // Not a line of its own in the timeline.
     let drawn = d
         .script(

@@ -204,7 +204,6 @@ impl Driver {
             if last.get("error").is_none() {
                 return;
             }
-            eprintln!("click on {css} missed, again: {last}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         panic!("could not click {css}: {last}");
@@ -466,6 +465,7 @@ fn bodies(messages: &[Value]) -> Vec<String> {
         .collect()
 }
 
+mod accessibility;
 mod channels;
 mod conversation;
 mod formatting;
