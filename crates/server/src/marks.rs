@@ -4,7 +4,8 @@
 //! reaction's or a reply's target is a message of the same channel (see
 //! [`check`] for the rest), and only a role with `mentionChannel` may mention
 //! everyone. The store derives the
-//! `hidden` column from the same marks (no unread count, no push).
+//! `hidden` column from the same marks (no unread count, no push). A
+//! thread's replies go when its first message is deleted ([`replies`]).
 
 use parley_protocol::attributes::{self, Marks, MarksError};
 use parley_protocol::permission::MENTION_CHANNEL;
@@ -90,7 +91,9 @@ pub fn check(
             ));
         }
     }
-    if let Some(t) = &marks.thread {
+    // An edit that keeps its thread was checked when the reply was written.
+    let kept = before.is_some_and(|b| Marks::of(&b.attributes).thread == marks.thread);
+    if let Some(t) = marks.thread.as_ref().filter(|_| !kept) {
         let root = target(&t.root, "thread.root")?;
         if hidden(&root.attributes) {
             return Err(refuse(
@@ -108,4 +111,23 @@ pub fn check(
 /// thread).
 pub fn hidden(attributes: &str) -> bool {
     Marks::of(attributes).is_hidden()
+}
+
+/// The replies in the thread of `root` (none for a message that cannot be a
+/// root): deleting a thread's first message deletes them with it, as in
+/// Mattermost, so that no reply is left hidden with nothing to show it on.
+pub fn replies(tx: &Tx<'_>, root: &MessageRow) -> ApiResult<Vec<MessageRow>> {
+    if hidden(&root.attributes) {
+        return Ok(Vec::new());
+    }
+    Ok(
+        store::messages::thread_candidates(tx, &root.channel_sid, &root.sid)?
+            .into_iter()
+            .filter(|m| {
+                Marks::of(&m.attributes)
+                    .thread
+                    .is_some_and(|t| t.root == root.sid)
+            })
+            .collect(),
+    )
 }

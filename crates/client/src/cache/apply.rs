@@ -356,6 +356,8 @@ fn apply_in(
                     }
                     if !is_reaction(&m.attributes) {
                         out.new_message = Some(m.clone());
+                        // (A reply in a thread can change the mention badge.)
+                        out.channels_changed = true;
                     }
                 }
                 out.messages_changed = Some(m.channel_sid.clone());
@@ -650,10 +652,12 @@ impl Cache {
         Ok(())
     }
 
-    /// The newest cached message index of a channel.
+    /// The newest cached index of a channel's own timeline (replies in
+    /// threads are read in their threads: reading the channel must not
+    /// clear a mention in a thread the user has not opened).
     pub fn newest_index(&self, channel: &str) -> Result<Option<i64>> {
         Ok(self.conn().query_row(
-            "SELECT MAX(idx) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1)",
+            "SELECT MAX(idx) FROM messages WHERE ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND thread_root IS NULL",
             [channel],
             |r| r.get(0),
         )?)

@@ -125,8 +125,9 @@ impl Cache {
     pub fn took_part(&self, channel: &str, root: &str, me: &str) -> Result<bool> {
         Ok(self.conn().query_row(
             "SELECT EXISTS (SELECT 1 FROM messages m
-                 WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.author = ?3 AND m.deleted = 0
-                   AND (m.sid = ?2 OR m.thread_root = ?2))",
+                 WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.sid = ?2 AND m.author = ?3 AND m.deleted = 0)
+                 OR EXISTS (SELECT 1 FROM messages m INDEXED BY messages_threads
+                 WHERE m.ch = (SELECT n FROM channel_keys WHERE sid = ?1) AND m.thread_root = ?2 AND m.author = ?3 AND m.deleted = 0)",
             params![channel, root, me],
             |r| r.get(0),
         )?)

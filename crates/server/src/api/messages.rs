@@ -624,8 +624,8 @@ pub async fn delete(
         )
     })
     .await?;
-    if let Some(media) = media {
-        crate::media::remove_file(&app, &media).await;
+    for media in &media {
+        crate::media::remove_file(&app, media).await;
     }
     Ok(status)
 }
@@ -636,7 +636,7 @@ async fn delete_once(
     (service, channel, sid): (String, String, String),
     origin: Option<webhooks::Origin>,
     pre: webhooks::pre::Pre,
-) -> ApiResult<Step<(StatusCode, Option<MediaSid>)>> {
+) -> ApiResult<Step<(StatusCode, Vec<MediaSid>)>> {
     let a = app.clone();
     app.db
         .write(move |c| {
@@ -667,15 +667,19 @@ async fn delete_once(
             }) {
                 return Ok(Step::Ask(ask));
             }
-            // The message's file goes with it.
-            store::messages::delete(c, &ch.sid, &m.sid)?;
-            announce(c, &a, EventKind::MessageRemoved, &m)?;
-            let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &m.render(&a));
-            let queued = webhooks::queue(c, &a, hook)?;
-            Ok::<_, ApiError>(Step::Done((
-                (StatusCode::NO_CONTENT, m.media.map(|x| x.sid)),
-                queued,
-            )))
+            // The message's file goes with it, and a thread's first
+            // message takes its replies (and theirs) along.
+            let replies = crate::marks::replies(c, &m)?;
+            let mut media = Vec::new();
+            let mut queued = webhooks::post::Queued::from(false);
+            for gone in std::iter::once(&m).chain(&replies) {
+                store::messages::delete(c, &ch.sid, &gone.sid)?;
+                announce(c, &a, EventKind::MessageRemoved, gone)?;
+                let hook = hook_for("onMessageRemoved", &a, origin.as_ref(), &gone.render(&a));
+                queued = queued | webhooks::queue(c, &a, hook)?;
+                media.extend(gone.media.as_ref().map(|x| x.sid.clone()));
+            }
+            Ok::<_, ApiError>(Step::Done(((StatusCode::NO_CONTENT, media), queued)))
         })
         .await
         .map(webhooks::pre::fired(&app))

@@ -212,6 +212,23 @@ pub fn delete(tx: &Tx<'_>, channel: &str, sid: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// The replies in the thread of message `root` of `channel`, oldest first.
+/// (Hidden messages naming the root in their attributes; the caller reads
+/// their marks to be sure: the text match is only the index's filter.)
+pub fn thread_candidates(
+    conn: &Conn<'_>,
+    channel: &str,
+    root: &str,
+) -> StoreResult<Vec<MessageRow>> {
+    conn.query(
+        &format!(
+            "SELECT {COLUMNS} FROM messages WHERE channel_sid = ?1 AND hidden = 1 AND attributes LIKE ?2 ORDER BY idx"
+        ),
+        args![channel, format!("%{root}%")],
+        MessageRow::from_row,
+    )
+}
+
 /// The message (and its channel) a send with this idempotency key created.
 pub fn by_idempotency_key(
     conn: &Conn<'_>,

@@ -365,3 +365,38 @@ async fn a_reply_in_a_thread_counts_toward_no_unread_count_and_stays_in_its_thre
         "only the plain message counts"
     );
 }
+
+#[tokio::test]
+async fn deleting_a_threads_first_message_deletes_its_replies() {
+    let w = room().await;
+    let root = w.say(&w.bob, "release on friday?", "{}").await;
+    let root = root.body["sid"].as_str().expect("sid").to_owned();
+    let other = w.say(&w.bob, "another thread", "{}").await;
+    let other = other.body["sid"].as_str().expect("sid").to_owned();
+    for (who, body, to) in [
+        (&w.alice, "yes", &root),
+        (&w.bob, "good", &root),
+        (&w.alice, "elsewhere", &other),
+    ] {
+        let r = w.say(who, body, &in_thread(to)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    // bob deletes his message: alice's reply in its thread goes with it.
+    let r =
+        w.t.delete(&format!("{}/{root}", w.messages), Auth::Token(&w.bob))
+            .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let left =
+        w.t.get(
+            &format!("{}?PageSize=50", w.messages),
+            Auth::Token(&w.alice),
+        )
+        .await;
+    let bodies: Vec<&str> = left.body["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter_map(|m| m["body"].as_str())
+        .collect();
+    assert_eq!(bodies, vec!["another thread", "elsewhere"]);
+}
