@@ -3,6 +3,7 @@
 // members and search results in it (settings are settings.ts's, the pinned
 // and saved lists pins.ts's, a thread thread.ts's). main.ts owns the open channel and the list.
 import { ask } from "./ask";
+import { avatar } from "./avatar";
 import * as cmd from "./bindings/commands";
 import { $, h } from "./dom";
 import { errorText, t } from "./i18n";
@@ -39,7 +40,7 @@ export class Panel {
   private pane: ThreadPane;
 
   constructor(private host: PanelHost) {
-    this.pane = new ThreadPane(host.threads);
+    this.pane = new ThreadPane({ ...host.threads, close: () => this.close() });
   }
 
   /** Opens the thread of `root` in `channel`. */
@@ -59,7 +60,11 @@ export class Panel {
 
   close(): void {
     this.open = null;
-    $("panel").hidden = true;
+    const p = $("panel");
+    // The focus in the panel goes back to the conversation, not nowhere.
+    const inside = p.contains(document.activeElement);
+    p.hidden = true;
+    if (inside) $("composer")?.focus();
   }
 
   /** Draws the open panel again (members and settings follow the channel). */
@@ -121,6 +126,7 @@ export class Panel {
       h("ul", { class: "members" },
         ...members.map((m) =>
           h("li", {},
+            avatar(m.identity, m.friendly_name, "small"),
             h("span", { class: "presence " + presence(m.online), title: presenceTitle(m.online) }),
             name(m),
             m.identity !== me() ? " " : null,

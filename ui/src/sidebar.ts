@@ -3,6 +3,7 @@
 // messages mention the user — last message), the open one marked, and the
 // invitations with Accept / Decline.
 // main.ts owns which channel is open; this only draws.
+import { avatar } from "./avatar";
 import { $, h } from "./dom";
 import { t } from "./i18n";
 import type { ChannelSid, ChannelSummary } from "./types";
@@ -16,8 +17,9 @@ export interface SidebarHost {
 }
 
 /** One channel row: its name, unread or mention badge, last message;
- *  `dot` is a presence dot before the name (a 1:1 conversation). */
-function channelRow(c: ChannelSummary, current: ChannelSid | null, host: SidebarHost, label: string, dot: HTMLElement | null, cls = ""): HTMLLIElement {
+ *  `marks` go before the name (a direct conversation's avatar, and the
+ *  presence dot of a 1:1). */
+function channelRow(c: ChannelSummary, current: ChannelSid | null, host: SidebarHost, label: string, marks: (HTMLElement | null)[], cls = ""): HTMLLIElement {
   const b = badge(c);
   const at = mentionBadge(c);
   return h("li", {
@@ -25,12 +27,20 @@ function channelRow(c: ChannelSummary, current: ChannelSid | null, host: Sidebar
       data: { sid: c.sid },
       on: { click: () => host.open(c.sid) },
     },
-    dot,
+    ...marks,
     h("span", { class: "name" }, label),
     at ? h("span", { class: "badge mention-badge", attrs: { "aria-label": t("sidebar-mentions", { count: c.mentions }) } }, at)
     : b ? h("span", { class: "badge", attrs: { "aria-label": t("sidebar-unread", { count: c.unread }) } }, b) : null,
     h("span", { class: "preview" }, previewText(c)),
   );
+}
+
+/** The avatar of a direct conversation: its first other person's (the
+ *  first name of its title), with their friendly name where known. */
+function avatarOf(c: ChannelSummary): HTMLElement {
+  const who = c.direct[0];
+  const shown = directTitle([who]);
+  return avatar(who, shown === who ? null : shown, "small");
 }
 
 /** The presence dot of the other person of a 1:1 conversation. */
@@ -46,10 +56,10 @@ export function drawSidebar(channels: ChannelSummary[], current: ChannelSid | nu
   const joined = channels.filter((c) => c.status === "joined");
   const invited = channels.filter((c) => c.status === "invited");
   const directs = joined.filter(isDirect);
-  $("channels").replaceChildren(...joined.filter((c) => !isDirect(c)).map((c) => channelRow(c, current, host, channelLabel(c), null)));
+  $("channels").replaceChildren(...joined.filter((c) => !isDirect(c)).map((c) => channelRow(c, current, host, channelLabel(c), [])));
   const list = document.getElementById("directs");
   if (list) {
-    const draw = (c: ChannelSummary) => channelRow(c, current, host, directTitle(c.direct), dotOf(c), " direct");
+    const draw = (c: ChannelSummary) => channelRow(c, current, host, directTitle(c.direct), [avatarOf(c), dotOf(c)], " direct");
     list.replaceChildren(...directs.map(draw));
     fetchPeople(directs, (c) => {
       const old = [...list.children].find((li) => (li as HTMLElement).dataset.sid === c.sid);

@@ -122,6 +122,19 @@ describe("a thread", () => {
     expect(cmd.replyInThread).toHaveBeenCalledTimes(1);
   });
 
+  it("closes on Esc in its composer, the focus back in the conversation, and nothing else takes the Esc", async () => {
+    await panel.thread("CH1" as ChannelSid, "IM1" as MessageSid);
+    const behind = vi.fn();
+    document.addEventListener("keydown", behind);
+    const box = document.getElementById("thread-composer") as HTMLTextAreaElement;
+    box.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    document.removeEventListener("keydown", behind);
+    expect(behind).not.toHaveBeenCalled();
+    expect(document.getElementById("panel")!.hidden).toBe(true);
+    expect(panel.open).toBeNull();
+    expect(document.activeElement?.id).toBe("composer");
+  });
+
   it("says so when its first message is not here", async () => {
     shell.thread = [];
     await panel.thread("CH1" as ChannelSid, "IM9" as MessageSid);

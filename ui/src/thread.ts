@@ -23,6 +23,8 @@ export interface ThreadHost extends ReactionHost {
   links: BodyHost;
   /** A member's friendly name, for avatars' initials (absent: none). */
   name?(identity: string): string | null;
+  /** Closes the thread (Esc in its composer). */
+  close?(): void;
 }
 
 /** The reply count under a thread's first message in the timeline:
@@ -34,7 +36,7 @@ export function threadSummary(t0: ThreadView, open: () => void): HTMLButtonEleme
   return h("button", {
       class: "thread-summary" + (t0.unread > 0 ? " unread" : ""),
       title: t("thread-people", { names: listOf(t0.people) }),
-      data: { action: "thread" },
+      data: { action: "thread-open" },
       attrs: { type: "button" },
       on: { click: open },
     },
@@ -46,7 +48,7 @@ export class ThreadPane {
   channel: ChannelSid | null = null;
   root: MessageSid | null = null;
   readonly el: HTMLElement;
-  private list = h("ol", { class: "thread-messages", attrs: { id: "thread-messages", "aria-live": "polite" } });
+  private list = h("ol", { class: "thread-messages", attrs: { id: "thread-messages", "aria-label": t("thread-title") } });
   private box = h("textarea", { attrs: { id: "thread-composer", rows: "2", placeholder: t("thread-composer"), "aria-label": t("thread-composer") } });
   private mentions: MentionList;
 
@@ -58,6 +60,11 @@ export class ThreadPane {
       if (ev.key === "Enter" && !ev.shiftKey) {
         ev.preventDefault();
         void this.send();
+      } else if (ev.key === "Escape") {
+        // The thread's own: nothing behind it (an edit in the timeline) goes.
+        ev.preventDefault();
+        ev.stopPropagation();
+        this.host.close?.();
       }
     }));
     this.el = h("section", { class: "thread", attrs: { "aria-label": t("thread-title") } },
@@ -97,7 +104,7 @@ export class ThreadPane {
     const [first, ...replies] = messages;
     this.list.replaceChildren(
       this.row(first, true),
-      h("li", { class: "thread-count" }, t("thread-replies", { count: replies.filter((m) => m.sid).length })),
+      h("li", { class: "thread-count" }, t("thread-replies", { count: replies.filter((m) => m.sid && !m.deleted).length })),
       ...replies.map((m) => this.row(m, false)),
     );
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
@@ -121,7 +128,8 @@ export class ThreadPane {
   private row(m: MessageView, first: boolean): HTMLLIElement {
     const li = h("li", {
         class: `message ${m.state}` + (first ? " thread-root" : "") + (m.deleted ? " deleted" : ""),
-        data: { key: m.sid ? `m:${m.sid}` : `o:${m.outbox_id}`, ...(m.sid ? { sid: m.sid } : {}) },
+        // Keys of their own: the same message's row in the timeline is another.
+        data: { key: m.sid ? `t:${m.sid}` : `to:${m.outbox_id}`, ...(m.sid ? { sid: m.sid } : {}) },
       },
       avatar(m.author, this.host.name?.(m.author) ?? null),
       h("div", { class: "meta" },

@@ -60,6 +60,9 @@ export class Timeline {
   /** Day separators and the unread divider, reused while their text holds. */
   private marks = new Map<string, HTMLLIElement>();
   private loading = false;
+  /** Counts the times the window was replaced (a channel opened, a jump):
+   *  a page read for the window before must not land in the new one. */
+  private epoch = 0;
   private media: Media;
   private highlight: number | null = null;
   /** Links in messages open in the system browser. */
@@ -131,6 +134,7 @@ export class Timeline {
     this.editing = null;
     this.highlight = null;
     this.rows.clear();
+    this.epoch++;
     const page = await cmd.messages(channel, null, PAGE);
     // Another channel was opened while this one was read: it wins.
     if (channel !== this.channel) return;
@@ -148,6 +152,7 @@ export class Timeline {
   async openAt(channel: ChannelSid, index: number): Promise<void> {
     this.channel = channel;
     this.rows.clear();
+    this.epoch++;
     this.highlight = index;
     const before = await cmd.messages(channel, index + 1, 50);
     const after = await cmd.messagesAfter(channel, index, 50);
@@ -227,16 +232,18 @@ export class Timeline {
 
   private async older(): Promise<void> {
     const channel = this.channel;
+    // None shown yet (the cached ones all in threads, say): before the newest.
     const first = this.messages.find((m) => m.index !== null);
-    if (!channel || !first) return;
+    if (!channel) return;
+    const epoch = this.epoch;
     this.loading = true;
     try {
-      let page = await cmd.messages(channel, first.index, PAGE);
-      if (page.length < PAGE && (await cmd.hasPrevPage(channel))) {
-        await cmd.loadOlder(channel).catch((e) => this.host.error(errorText(e)));
-        page = await cmd.messages(channel, first.index, PAGE);
-      }
-      if (page.length === 0 || channel !== this.channel) return;
+      // The client fetches older pages until it has some to show.
+      const page = await cmd.messagesBefore(channel, first?.index ?? null, PAGE).catch((e) => {
+        this.host.error(errorText(e));
+        return [] as MessageView[];
+      });
+      if (page.length === 0 || epoch !== this.epoch) return;
       const height = this.list.scrollHeight;
       const top = this.list.scrollTop;
       this.messages = [...page, ...this.messages];
@@ -261,10 +268,11 @@ export class Timeline {
     const indexed = this.messages.filter((m) => m.index !== null);
     const last = indexed[indexed.length - 1];
     if (!channel || !last) return;
+    const epoch = this.epoch;
     this.loading = true;
     try {
       const page = await cmd.messagesAfter(channel, last.index as number, PAGE);
-      if (channel !== this.channel) return;
+      if (epoch !== this.epoch) return;
       if (page.length < PAGE) {
         this.atNewest = true;
         await this.refreshNewestKeepingScroll(indexed.length + page.length);
@@ -305,6 +313,7 @@ export class Timeline {
       const page = await cmd.messages(channel, null, PAGE);
       if (channel !== this.channel) return;
       this.rows.clear();
+    this.epoch++;
       this.messages = page;
       this.atNewest = true;
       this.render();

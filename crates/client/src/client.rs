@@ -24,6 +24,9 @@ use crate::preferences::Preferences;
 use crate::secrets::SecretStore;
 use crate::session::{Account, Session};
 
+/// Most server pages one [`Client::messages_before`] fetches.
+pub const MAX_OLDER_PAGES: usize = 10;
+
 /// Where an account's data lives.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -293,6 +296,35 @@ impl Client {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<MessageView>> {
+        self.inner.cache.messages(channel, before, limit)
+    }
+
+    /// Up to `limit` messages of the channel's timeline before index
+    /// `before` (None: before its newest, without the outbox), oldest first,
+    /// fetching older pages from the server while the cache has too few.
+    /// A page of the server can bring none at all (replies in threads and
+    /// reactions are not in the timeline), so it keeps going, up to
+    /// [`MAX_OLDER_PAGES`]. Offline, what the cache has.
+    pub async fn messages_before(
+        &self,
+        channel: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MessageView>> {
+        let channel = &channel_sid(channel)?;
+        let before = Some(before.unwrap_or(i64::MAX));
+        for _ in 0..MAX_OLDER_PAGES {
+            let page = self.inner.cache.messages(channel, before, limit)?;
+            if page.len() >= limit as usize || !self.inner.cache.has_older(channel)? {
+                return Ok(page);
+            }
+            match crate::sync::load_older(&self.inner, channel).await {
+                Ok(0) => return Ok(page),
+                Ok(_) => {}
+                Err(_) if !page.is_empty() => return Ok(page),
+                Err(e) => return Err(e),
+            }
+        }
         self.inner.cache.messages(channel, before, limit)
     }
 

@@ -29,6 +29,22 @@ pub async fn messages(
         .map_err(ui)
 }
 
+/// Older messages of the timeline, fetched from the server as needed.
+#[tauri::command]
+pub async fn messages_before(
+    shell: State<'_, Shell>,
+    channel: ChannelSid,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<MessageView>, UiError> {
+    shell
+        .client()
+        .await?
+        .messages_before(&channel, before, limit.min(500))
+        .await
+        .map_err(ui)
+}
+
 #[tauri::command]
 pub async fn send(
     shell: State<'_, Shell>,
@@ -51,11 +67,6 @@ pub async fn open_channel(
 }
 
 #[tauri::command]
-pub async fn load_older(shell: State<'_, Shell>, channel: ChannelSid) -> Result<usize, UiError> {
-    shell.client().await?.load_older(&channel).await.map_err(ui)
-}
-
-#[tauri::command]
 pub async fn status(shell: State<'_, Shell>) -> Result<ConnectionState, UiError> {
     Ok(shell.client().await?.connection_state())
 }
@@ -74,10 +85,6 @@ pub async fn messages_after(
         .map_err(ui)
 }
 
-#[tauri::command]
-pub async fn has_prev_page(shell: State<'_, Shell>, channel: ChannelSid) -> Result<bool, UiError> {
-    shell.client().await?.has_prev_page(&channel).map_err(ui)
-}
 
 #[tauri::command]
 pub async fn mark_read(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {

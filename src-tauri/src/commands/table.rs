@@ -85,12 +85,11 @@ commands! {
     call language::set_language [app shell] (tag: Option<String>) -> LanguageView;
     call chat::channels [shell] () -> Vec<ChannelSummary>;
     call chat::messages [shell] (channel: ChannelSid, before: Option<i64>, limit: u32) -> Vec<MessageView>;
+    call chat::messages_before [shell] (channel: ChannelSid, before: Option<i64>, limit: u32) -> Vec<MessageView>;
     call chat::send [shell] (channel: ChannelSid, body: String) -> i64;
     call chat::open_channel [shell] (channel: Option<ChannelSid>) -> ();
-    call chat::load_older [shell] (channel: ChannelSid) -> usize;
     call chat::status [shell] () -> ConnectionState;
     call chat::messages_after [shell] (channel: ChannelSid, after: i64, limit: u32) -> Vec<MessageView>;
-    call chat::has_prev_page [shell] (channel: ChannelSid) -> bool;
     call chat::mark_read [shell] (channel: ChannelSid) -> ();
     call chat::do_not_disturb [shell] () -> bool;
     call chat::reply [shell] (channel: ChannelSid, to: MessageSid, body: String) -> i64;

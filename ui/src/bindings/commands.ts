@@ -15,7 +15,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "send" | "open_channel" | "load_older" | "status" | "messages_after" | "has_prev_page" | "mark_read" | "do_not_disturb" | "reply" | "thread" | "reply_in_thread" | "mark_thread_read" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "messages_before" | "send" | "open_channel" | "status" | "messages_after" | "mark_read" | "do_not_disturb" | "reply" | "thread" | "reply_in_thread" | "mark_thread_read" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -49,6 +49,10 @@ export function messages(channel: ChannelSid, before: number | null, limit: numb
   return invoke<Array<MessageView>>("messages", { channel, before, limit });
 }
 
+export function messagesBefore(channel: ChannelSid, before: number | null, limit: number): Promise<Array<MessageView>> {
+  return invoke<Array<MessageView>>("messages_before", { channel, before, limit });
+}
+
 export function send(channel: ChannelSid, body: string): Promise<number> {
   return invoke<number>("send", { channel, body });
 }
@@ -57,20 +61,12 @@ export function openChannel(channel: ChannelSid | null): Promise<void> {
   return invoke<void>("open_channel", { channel });
 }
 
-export function loadOlder(channel: ChannelSid): Promise<number> {
-  return invoke<number>("load_older", { channel });
-}
-
 export function status(): Promise<ConnectionState> {
   return invoke<ConnectionState>("status");
 }
 
 export function messagesAfter(channel: ChannelSid, after: number, limit: number): Promise<Array<MessageView>> {
   return invoke<Array<MessageView>>("messages_after", { channel, after, limit });
-}
-
-export function hasPrevPage(channel: ChannelSid): Promise<boolean> {
-  return invoke<boolean>("has_prev_page", { channel });
 }
 
 export function markRead(channel: ChannelSid): Promise<void> {

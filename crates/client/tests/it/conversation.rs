@@ -541,3 +541,53 @@ async fn a_thread_notifies_who_took_part_and_keeps_its_own_unread_count() {
         assert_eq!(e.to_ui().key, "refusal-no-such-message");
     }
 }
+
+/// A channel whose newest messages are all replies in a thread: the
+/// timeline still reaches the messages before them (the client fetches
+/// older pages until it has some to show).
+#[tokio::test]
+async fn older_messages_are_found_behind_a_long_thread() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let path = format!("/v2/Services/{}/Channels/room/Messages", server.service);
+    server
+        .post(&path, &[("Body", "before the thread"), ("From", "bob")])
+        .await;
+    let root = server
+        .post(&path, &[("Body", "the plan?"), ("From", "bob")])
+        .await["sid"]
+        .as_str()
+        .expect("sid")
+        .to_owned();
+    let attrs = serde_json::json!({"parley": {"thread": {"root": root}}}).to_string();
+    for i in 0..120 {
+        let body = format!("reply {i}");
+        server
+            .post(
+                &path,
+                &[
+                    ("Body", body.as_str()),
+                    ("From", "bob"),
+                    ("Attributes", attrs.as_str()),
+                ],
+            )
+            .await;
+    }
+    let alice = TestClient::online(&server, "alice").await;
+    until(&alice.client, "the channel synced", || {
+        alice
+            .client
+            .channels()
+            .map(|c| c.iter().any(|s| s.sid == ch.as_str()))
+            .unwrap_or(false)
+    })
+    .await;
+    let page = alice
+        .client
+        .messages_before(&ch, None, 50)
+        .await
+        .expect("older");
+    let bodies: Vec<&str> = page.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, vec!["before the thread", "the plan?"]);
+    assert_eq!(page[1].thread.as_ref().map(|t| t.replies), Some(120));
+}
