@@ -145,9 +145,10 @@ impl Client {
         let channel = &channel_sid(channel)?;
         self.inner.cache.mark_thread_read(channel, root)?;
         self.inner.emit(crate::events::ClientEvent::ChannelsChanged);
-        self.inner.emit(crate::events::ClientEvent::MessagesChanged {
-            channel_sid: channel.clone(),
-        });
+        self.inner
+            .emit(crate::events::ClientEvent::MessagesChanged {
+                channel_sid: channel.clone(),
+            });
         Ok(())
     }
 

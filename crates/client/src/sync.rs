@@ -442,8 +442,7 @@ fn announce(inner: &Inner, a: &Applied, catching_up: bool, held: &mut Vec<Notifi
                         .unwrap_or(false)
             }
         };
-        if for_me
-            && notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx)
+        if for_me && notify::should_notify(Kind::NewMessage, &m.channel_sid, level, mentioned, &ctx)
         {
             let (u, n) = info
                 .map(|c| (c.unique_name, c.friendly_name))

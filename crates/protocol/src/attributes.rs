@@ -310,7 +310,10 @@ mod tests {
         assert_eq!(marks.thread, Some(Thread { root }));
         assert!(marks.is_hidden());
         assert!(Marks::checked(r#"{"parley":{"thread":{}}}"#).is_err());
-        assert!(Marks::checked(r#"{"parley":{"thread":{"root":"IM00000000000000000000000000000000","x":1}}}"#).is_err());
+        assert!(Marks::checked(
+            r#"{"parley":{"thread":{"root":"IM00000000000000000000000000000000","x":1}}}"#
+        )
+        .is_err());
     }
 
     #[test]

@@ -85,7 +85,6 @@ pub async fn messages_after(
         .map_err(ui)
 }
 
-
 #[tauri::command]
 pub async fn mark_read(shell: State<'_, Shell>, channel: ChannelSid) -> Result<(), UiError> {
     shell.client().await?.mark_read(&channel).map_err(ui)

@@ -161,7 +161,9 @@ pub(crate) fn is_hidden(attributes: &str) -> bool {
 /// Whether a message with `attributes` is a reaction.
 fn is_reaction(attributes: &str) -> bool {
     attributes.contains(parley_protocol::attributes::KEY)
-        && parley_protocol::attributes::Marks::of(attributes).reaction.is_some()
+        && parley_protocol::attributes::Marks::of(attributes)
+            .reaction
+            .is_some()
 }
 
 /// Inserts a new message row and indexes it for search; false if a message

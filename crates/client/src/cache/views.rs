@@ -153,7 +153,11 @@ fn thread_of(attributes: &str) -> Option<MessageSid> {
     if !attributes.contains(parley_protocol::attributes::KEY) {
         return None;
     }
-    Some(parley_protocol::attributes::Marks::of(attributes).thread?.root)
+    Some(
+        parley_protocol::attributes::Marks::of(attributes)
+            .thread?
+            .root,
+    )
 }
 
 fn reply_of(attributes: &str) -> Option<ReplyView> {
@@ -684,7 +688,11 @@ pub(super) fn pending_sends(
 
 /// Marks `page`'s messages of `channel` that are pinned there or saved by
 /// the user (`pins.rs`).
-pub(super) fn attach_pins(c: &rusqlite::Connection, channel: &str, page: &mut [MessageView]) -> Result<()> {
+pub(super) fn attach_pins(
+    c: &rusqlite::Connection,
+    channel: &str,
+    page: &mut [MessageView],
+) -> Result<()> {
     use parley_protocol::attributes::ChannelMarks;
     let pins = c
         .query_row(
