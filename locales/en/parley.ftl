@@ -77,6 +77,7 @@ refusal-cannot-open-link = Can't open the link: { $detail }.
 refusal-unknown-language = Parley does not speak “{ $tag }”.
 refusal-direct-size = A direct conversation is for 2 to { $max } people.
 refusal-too-many-pins = A channel holds at most { $max } pins: unpin one first.
+refusal-status-too-long = A status is one line of at most { $max } characters.
 
 ## Sign-in
 # The sign-in screen. "Parley" (the heading) is the app's name, not translated.
@@ -455,3 +456,11 @@ thread-last = last reply: { $day }, { $time }
 thread-people = Replies from { $names }
 thread-composer = Reply in the thread…
 thread-missing = The message this thread began with is not here (deleted, or not loaded yet).
+
+## Status
+# The user's status line in Settings, shown to everyone next to their name.
+
+settings-status = Your status
+settings-status-placeholder = What are you up to?
+settings-status-save = Set
+settings-status-clear = Clear

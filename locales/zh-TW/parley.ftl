@@ -64,6 +64,7 @@ refusal-cannot-open-link = 無法開啟連結：{ $detail }。
 refusal-unknown-language = Parley 不支援「{ $tag }」語言。
 refusal-direct-size = 私訊對話的人數須為 2 到 { $max } 人。
 refusal-too-many-pins = 每個頻道最多只能釘選 { $max } 則訊息，請先取消釘選一則。
+refusal-status-too-long = 狀態只能是一行，最多 { $max } 個字元。
 
 ## Sign-in
 
@@ -381,3 +382,10 @@ thread-last = 最後回覆：{ $day } { $time }
 thread-people = 回覆者：{ $names }
 thread-composer = 在討論串中回覆…
 thread-missing = 找不到這個討論串的第一則訊息（已刪除，或尚未載入）。
+
+## Status
+
+settings-status = 你的狀態
+settings-status-placeholder = 你在忙什麼？
+settings-status-save = 設定
+settings-status-clear = 清除

@@ -134,6 +134,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, profile: Profile) -> tauri::
             commands::chat::search,
             commands::chat::search_filters,
             commands::chat::members,
+            commands::chat::status_text,
+            commands::chat::set_status_text,
             commands::chat::public_channels,
             commands::chat::join,
             commands::chat::leave,

@@ -29,7 +29,7 @@ vi.mock("./bindings/commands", () => ({
 }));
 
 import { avatar, COLOURS, colourOf, initials, PLACEHOLDER } from "./avatar";
-import { messageView, threadHost } from "./fixtures";
+import { memberView, messageView, threadHost } from "./fixtures";
 import { useLanguage } from "./i18n";
 import { Panel } from "./panel";
 import { drawSidebar } from "./sidebar";
@@ -166,7 +166,7 @@ beforeAll(() => {
 });
 
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
-const member = (identity: string, over: Partial<MemberView> = {}): MemberView => ({ identity, friendly_name: null, last_consumed_index: null, online: null, ...over });
+const member = (identity: string, over: Partial<MemberView> = {}): MemberView => memberView(identity, over);
 const at = (minute: number) => `2024-05-01T12:${String(minute).padStart(2, "0")}:00.000Z`;
 
 describe("where the window draws them", () => {

@@ -24,16 +24,14 @@ import { directTitle, installDirectDialog, parsePeople } from "./directs";
 import { useLanguage } from "./i18n";
 import { Panel } from "./panel";
 import { drawSidebar } from "./sidebar";
-import { threadHost } from "./fixtures";
+import { memberView, threadHost } from "./fixtures";
 
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 const channel = (over: Partial<ChannelSummary>): ChannelSummary => ({
   sid: "CH1" as ChannelSid, unique_name: "general", friendly_name: null, kind: "public", status: "joined", unread: 0, mentions: 0,
   notify: "all", last_consumed_index: null, members_count: 2, attributes: "{}", direct: [], last_message: null, ...over,
 }) as ChannelSummary;
-const member = (identity: string, over: Partial<MemberView> = {}): MemberView => ({
-  identity, friendly_name: null, last_consumed_index: null, online: null, ...over,
-});
+const member = (identity: string, over: Partial<MemberView> = {}): MemberView => memberView(identity, over);
 const opened: string[] = [];
 const host = { open: (sid: ChannelSid) => void opened.push(sid), accept: () => {}, decline: () => {} };
 

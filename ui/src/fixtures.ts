@@ -1,7 +1,7 @@
 // Test data shared by the unit tests (never imported by the app): a
 // delivered message of channel CH1 with every field at its plain value,
 // so that a new field of MessageView is added here once.
-import type { ChannelSid, MessageSid, MessageView } from "./types";
+import type { ChannelSid, MemberView, MessageSid, MessageView } from "./types";
 
 export function messageView(over: Partial<MessageView> = {}): MessageView {
   return {
@@ -19,3 +19,8 @@ export const threadHost = {
   pick: async () => null,
   links: { open: () => {} },
 };
+
+/** A member of channel CH1 with no name, read state or presence known. */
+export function memberView(identity: string, over: Partial<MemberView> = {}): MemberView {
+  return { identity, friendly_name: null, last_consumed_index: null, online: null, status: null, ...over };
+}

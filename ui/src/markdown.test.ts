@@ -1,7 +1,7 @@
 import { decodeNamedCharacterReference } from "decode-named-character-reference";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useLanguage } from "./i18n";
-import { LIMITS, endOf, parse, renderBody, safeHref } from "./markdown";
+import { LIMITS, endOf, parse, plainText, renderBody, safeHref } from "./markdown";
 
 /** The window's sources (not its tests), as text. */
 const sources = import.meta.glob(["./*.ts", "!./*.test.ts"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -382,4 +382,14 @@ describe("safety", () => {
     }
   });
 
+});
+
+describe("plainText", () => {
+  it("says what the text says without its marks, on one line", () => {
+    expect(plainText("the **plan** for _friday_, see [the doc](https://example.com)")).toBe("the plan for friday, see the doc");
+    expect(plainText("> quoted\n\n- one\n- two\n\n`code` and ~~gone~~")).toBe("quoted one two code and gone");
+    expect(plainText("我們明天**開會**")).toBe("我們明天開會");
+    expect(plainText("<b>not html</b>")).toBe("<b>not html</b>");
+    expect(plainText("")).toBe("");
+  });
 });

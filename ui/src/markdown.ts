@@ -29,6 +29,7 @@
 // found takes more than about a tenth of a second (most take a tenth of a
 // millisecond). The drawing is depth-limited too.
 import { fromMarkdown, type Options } from "mdast-util-from-markdown";
+import { toString } from "mdast-util-to-string";
 import { gfmAutolinkLiteralFromMarkdown } from "mdast-util-gfm-autolink-literal";
 import { gfmStrikethroughFromMarkdown } from "mdast-util-gfm-strikethrough";
 import { gfmAutolinkLiteral } from "micromark-extension-gfm-autolink-literal";
@@ -137,6 +138,18 @@ const CACHED = 300;
 const CACHED_LENGTH = 4096;
 
 /** `text`'s syntax tree, or null when it is to be shown as plain text. */
+/** What `text` says without its formatting, on one line: for a preview
+ *  (the sidebar's last message, a reply's quote), where `**plan**` should
+ *  read "plan". Blocks are joined by spaces; link text stays, addresses go. */
+export function plainText(text: string): string {
+  const tree = parse(text);
+  if (!tree) return text;
+  const containers = new Set(["root", "blockquote", "list", "listItem"]);
+  const words = (n: Nodes): string =>
+    containers.has(n.type) && "children" in n ? n.children.map(words).join(" ") : toString(n, { includeImageAlt: true });
+  return words(tree).replace(/\s+/g, " ").trim();
+}
+
 export function parse(text: string): Root | null {
   const hit = trees.get(text);
   if (hit !== undefined) {

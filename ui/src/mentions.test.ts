@@ -15,8 +15,9 @@ import { installCompositionTracking, unlessComposing } from "./ime";
 import { renderBody } from "./markdown";
 import { candidates, fragmentAt, MentionList } from "./mention-list";
 import { mentionMarks, mentionParts } from "./mentions";
+import { memberView } from "./fixtures";
 
-const member = (identity: string, friendly_name: string | null = null): MemberView => ({ identity, friendly_name, last_consumed_index: null, online: true });
+const member = (identity: string, friendly_name: string | null = null): MemberView => memberView(identity, { friendly_name, online: true });
 const attrs = (parley: unknown) => JSON.stringify({ other: { client: 1 }, parley });
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 

@@ -133,6 +133,7 @@ export class Panel {
             m.identity !== me() ? this.message(m.identity) : null,
             m.identity !== me() && perms.includes("removeMember") ? " " : null,
             m.identity !== me() && perms.includes("removeMember") ? remove(m) : null,
+            m.status ? h("div", { class: "member-status" }, m.status) : null,
           ),
         ),
       ),

@@ -5,6 +5,7 @@
 // is a button: a click or Enter jumps to the original (timeline.ts).
 import { h } from "./dom";
 import { t } from "./i18n";
+import { plainText } from "./markdown";
 import type { ChannelSid, MessageSid, MessageView, ReplyView } from "./types";
 
 /** The message the composer's next send answers. */
@@ -17,22 +18,24 @@ export interface ReplyTarget {
 
 /** How a message begins, on one line, for the reply bar. */
 export function excerptOf(m: Pick<MessageView, "body" | "media">, max = 100): string {
-  const text = m.body.replace(/\s+/g, " ").trim() || m.media?.filename || (m.media ? t("file-unnamed") : "");
+  const text = plainText(m.body) || m.media?.filename || (m.media ? t("file-unnamed") : "");
   const chars = Array.from(text);
   return chars.length > max ? chars.slice(0, max).join("").trimEnd() + "…" : text;
 }
 
 /** The quote of the message `reply` answers; `jump` shows the original. */
 export function replyQuote(reply: ReplyView, jump: () => void): HTMLButtonElement {
+  // The quote is the start of the original's text: shown without its marks.
+  const excerpt = plainText(reply.excerpt);
   return h("button", {
       class: "reply-quote",
       title: t("reply-jump"),
-      attrs: { type: "button", "aria-label": t("reply-quote", { author: reply.author, excerpt: reply.excerpt }) },
+      attrs: { type: "button", "aria-label": t("reply-quote", { author: reply.author, excerpt }) },
       on: { click: jump },
     },
     h("span", { class: "reply-author" }, reply.author),
     " ",
-    h("span", { class: "reply-excerpt" }, reply.excerpt),
+    h("span", { class: "reply-excerpt" }, excerpt),
   );
 }
 

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 vi.mock("./bindings/commands", () => ({
   setLanguage: vi.fn(async (tag: string | null) => ({ chosen: tag, tag: tag ?? "en", available: [] })),
   language: vi.fn(async () => ({ chosen: null, tag: "en", available: [] })),
+  statusText: vi.fn(async () => "in Taipei"),
+  setStatusText: vi.fn(async () => undefined),
 }));
 
 import * as cmd from "./bindings/commands";
@@ -89,5 +91,19 @@ describe("the app's settings", () => {
     document.body.append(...nodes);
     expect(document.getElementById("language")).not.toBeNull();
     expect((document.getElementById("theme") as HTMLSelectElement).value).toBe("");
+  });
+
+  it("offer the user's status line: Enter sets it, Clear takes it away", async () => {
+    const nodes = await settingsPanel(null, { act, changed: async () => {} });
+    document.body.append(...nodes);
+    const input = document.getElementById("status") as HTMLInputElement;
+    expect(input.value).toBe("in Taipei");
+    expect(document.querySelector("label[for='status']")?.textContent).toBe("Your status");
+    input.value = "  在台北到週五 ";
+    input.form!.requestSubmit();
+    expect(cmd.setStatusText).toHaveBeenLastCalledWith("在台北到週五");
+    [...document.querySelectorAll<HTMLButtonElement>(".status-form button")].find((b) => b.textContent === "Clear")!.click();
+    expect(cmd.setStatusText).toHaveBeenLastCalledWith(null);
+    expect(input.value).toBe("");
   });
 });

@@ -19,7 +19,8 @@ export interface SettingsHost {
 export async function settingsPanel(c: ChannelSummary | null, host: SettingsHost): Promise<Node[]> {
   const language = languagePicker(await cmd.language().catch(() => null), host);
   const theme = themePicker();
-  if (!c) return [language, theme];
+  const status = statusEditor(await cmd.statusText().catch(() => null), host);
+  if (!c) return [status, language, theme];
   const channel = c.sid;
   const level = (value: NotifyPolicy, label: string) => {
     const r = h("input", { attrs: { type: "radio", name: "notify", value } });
@@ -42,9 +43,41 @@ export async function settingsPanel(c: ChannelSummary | null, host: SettingsHost
       level("muted", t("settings-notify-muted")),
     ),
     h("button", { attrs: { type: "button" }, on: { click: () => void host.act(cmd.markRead(channel).then(host.changed)) } }, t("settings-mark-read")),
+    status,
     language,
     theme,
   ];
+}
+
+/** Most characters of a status line (the server's limit). */
+const MAX_STATUS = 100;
+
+/** The user's status line (`#status`): what the members lists show next
+ *  to their name. Enter or Save sets it, Clear takes it away. */
+export function statusEditor(current: string | null, host: Pick<SettingsHost, "act">): HTMLElement {
+  const input = h("input", {
+    attrs: { id: "status", type: "text", maxlength: String(MAX_STATUS), placeholder: t("settings-status-placeholder"), autocomplete: "off" },
+  });
+  input.value = current ?? "";
+  const clear = h("button", { attrs: { type: "button" } }, t("settings-status-clear"));
+  clear.addEventListener("click", () => {
+    input.value = "";
+    void host.act(cmd.setStatusText(null));
+  });
+  return h("form", {
+      class: "status-form",
+      on: {
+        submit: (ev) => {
+          ev.preventDefault();
+          void host.act(cmd.setStatusText(input.value.trim() || null));
+        },
+      },
+    },
+    h("label", { attrs: { for: "status" } }, t("settings-status")),
+    input,
+    h("button", { attrs: { type: "submit" } }, t("settings-status-save")),
+    clear,
+  );
 }
 
 /** The language select (`#language`): the system's language first, then

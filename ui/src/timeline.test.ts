@@ -43,7 +43,7 @@ vi.mock("./bindings/commands", () => ({
 
 import * as cmd from "./bindings/commands";
 import { Timeline, type TimelineHost } from "./timeline";
-import { messageView } from "./fixtures";
+import { memberView, messageView } from "./fixtures";
 
 // jsdom has no IntersectionObserver; the timeline only needs it to exist.
 class NoIntersections {
@@ -145,7 +145,7 @@ describe("Timeline channel switches", () => {
 
     await openWith("CHb", "from b");
 
-    answer.resolve([{ identity: "carol", friendly_name: "Carol", last_consumed_index: 5, online: true }]);
+    answer.resolve([memberView("carol", { friendly_name: "Carol", last_consumed_index: 5, online: true })]);
     await loaded;
     await settle();
 

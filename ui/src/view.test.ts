@@ -28,7 +28,7 @@ import {
   type ChannelSummary,
   type MessageView,
 } from "./view";
-import { messageView } from "./fixtures";
+import { memberView, messageView } from "./fixtures";
 
 afterEach(() => useLanguage("en"));
 
@@ -41,9 +41,7 @@ const msg = (over: Partial<MessageView>): MessageView =>
 const media = (over: Partial<MediaView>): MediaView => ({
   sid: "ME1", size: 1000, content_type: "image/png", filename: "cat.png", cached: false, ...over,
 });
-const member = (identity: string, h: number | null): MemberView => ({
-  identity, friendly_name: null, last_consumed_index: h, online: true,
-});
+const member = (identity: string, h: number | null): MemberView => memberView(identity, { last_consumed_index: h, online: true });
 
 describe("channels", () => {
   it("names channels by friendly name, then unique name, then SID", () => {

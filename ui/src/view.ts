@@ -1,6 +1,7 @@
 // Pure view helpers: what to show for the client's data, in the language
 // being spoken (i18n.ts). No DOM access here, so they are unit-tested in Node.
 import { locale, t } from "./i18n";
+import { plainText } from "./markdown";
 import type { ChannelSummary, MediaSid, MediaView, MemberView, MessageView } from "./types";
 
 export type { ChannelSummary, MessageView } from "./types";
@@ -40,7 +41,7 @@ export function previewText(c: Pick<ChannelSummary, "last_message">): string {
   if (!m) return "";
   if (m.deleted) return t("sidebar-preview-deleted", { author: m.author });
   if (!m.body && m.media) return t("sidebar-preview-file", { author: m.author, file: m.media.filename ?? t("file-unnamed") });
-  return t("sidebar-preview", { author: m.author, text: m.body });
+  return t("sidebar-preview", { author: m.author, text: plainText(m.body) });
 }
 
 /** One formatter per language and options: building one costs more than

@@ -152,6 +152,48 @@ impl Client {
         Ok(())
     }
 
+    /// Sets the user's status line (`None` or blank: none), keeping the
+    /// rest of their attributes. Online only: it is the server's to keep.
+    pub async fn set_status(&self, status: Option<&str>) -> Result<()> {
+        let status = status.map(str::trim).filter(|s| !s.is_empty());
+        let me = self.inner.me();
+        let token = self.inner.session.access_token().await?;
+        // The attributes as the server has them now, not as cached: another
+        // device of the user may have changed them.
+        let now = self
+            .inner
+            .api
+            .user(&token, self.inner.service(), me)
+            .await?;
+        let mut marks = attributes::UserMarks::of(&now.attributes);
+        marks.status = status.map(str::to_owned);
+        let written = marks.write_into(&now.attributes);
+        if attributes::UserMarks::checked(&written).is_err() {
+            return Err(ClientError::Refused(Refusal::StatusTooLong {
+                max: attributes::MAX_STATUS as u64,
+            }));
+        }
+        let user = self
+            .inner
+            .api
+            .set_user_attributes(&token, self.inner.service(), me, &written)
+            .await?;
+        self.inner.cache.store_user(&user)?;
+        self.inner.emit(crate::events::ClientEvent::UserChanged {
+            identity: me.to_owned(),
+        });
+        Ok(())
+    }
+
+    /// The user's status line, as cached.
+    pub fn status(&self) -> Result<Option<String>> {
+        Ok(self
+            .inner
+            .cache
+            .user_attributes(self.inner.me())?
+            .and_then(|a| attributes::UserMarks::of(&a).status))
+    }
+
     /// A delivered message of `channel`: its SID, author and text.
     fn target(&self, channel: &ChannelSid, to: &str) -> Result<(MessageSid, String, String)> {
         let m = MessageSid::parse(to)

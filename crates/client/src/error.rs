@@ -112,6 +112,9 @@ pub enum Refusal {
     TooManyPins {
         max: u64,
     },
+    StatusTooLong {
+        max: u64,
+    },
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -141,7 +144,9 @@ impl Refusal {
             ),
             Refusal::CannotOpenLink { detail } => args!("detail" => detail.as_str()),
             Refusal::UnknownLanguage { tag } => args!("tag" => tag.as_str()),
-            Refusal::DirectSize { max } | Refusal::TooManyPins { max } => args!("max" => *max),
+            Refusal::DirectSize { max }
+            | Refusal::TooManyPins { max }
+            | Refusal::StatusTooLong { max } => args!("max" => *max),
             Refusal::MissingCredentials
             | Refusal::EmptyMessage
             | Refusal::NoSuchChannel
@@ -307,6 +312,7 @@ mod tests {
             RefusalDiscriminants::UnknownLanguage => Refusal::UnknownLanguage { tag: "tlh".into() },
             RefusalDiscriminants::DirectSize => Refusal::DirectSize { max: 9 },
             RefusalDiscriminants::TooManyPins => Refusal::TooManyPins { max: 100 },
+            RefusalDiscriminants::StatusTooLong => Refusal::StatusTooLong { max: 100 },
         }
     }
 

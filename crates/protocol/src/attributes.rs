@@ -83,6 +83,8 @@ pub enum MarksError {
     Excerpt,
     #[error("Attributes.parley.mentions names more than {MAX_MENTIONS} identities")]
     Mentions,
+    #[error("Attributes.parley.status must be one line of at most {MAX_STATUS} characters")]
+    Status,
 }
 
 impl Marks {
@@ -182,6 +184,53 @@ impl ChannelMarks {
 
 /// Most pins in a channel.
 pub const MAX_PINS: usize = 100;
+/// Longest status text of a user, in characters.
+pub const MAX_STATUS: usize = 100;
+
+/// Parley's marks on a user (`Attributes.parley` of a user): what they say
+/// about themselves to everyone in the service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserMarks {
+    /// A line of status text ("In Taipei until Friday"), one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl UserMarks {
+    /// Parley's marks in a user's `attributes`, read leniently.
+    pub fn of(attributes: &str) -> UserMarks {
+        part(attributes).unwrap_or_default()
+    }
+
+    /// Parley's marks in a user's `attributes`, strictly: `None` without a
+    /// `parley` object, an error when it is malformed or the status is
+    /// longer than [`MAX_STATUS`] characters or holds a line break.
+    pub fn checked(attributes: &str) -> Result<Option<UserMarks>, MarksError> {
+        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+            return Ok(None);
+        };
+        let Some(part) = all.remove(KEY) else {
+            return Ok(None);
+        };
+        if !part.is_object() {
+            return Err(MarksError::Shape("expected an object".into()));
+        }
+        let marks: UserMarks =
+            serde_json::from_value(part).map_err(|e| MarksError::Shape(e.to_string()))?;
+        if let Some(s) = &marks.status {
+            if s.chars().count() > MAX_STATUS || s.chars().any(char::is_control) {
+                return Err(MarksError::Status);
+            }
+        }
+        Ok(Some(marks))
+    }
+
+    /// `attributes` with these marks as its `parley` object.
+    pub fn write_into(&self, attributes: &str) -> String {
+        write_part(attributes, self, *self == UserMarks::default())
+    }
+}
 
 /// The `parley` object of `attributes` as `T`, if well-formed.
 fn part<T: serde::de::DeserializeOwned>(attributes: &str) -> Option<T> {
@@ -314,6 +363,33 @@ mod tests {
             r#"{"parley":{"thread":{"root":"IM00000000000000000000000000000000","x":1}}}"#
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_status_is_one_short_line_and_keeps_other_attributes() {
+        let marks = UserMarks {
+            status: Some("在台北到週五".into()),
+        };
+        let written = marks.write_into(r#"{"avatar_color":"teal"}"#);
+        assert_eq!(UserMarks::checked(&written), Ok(Some(marks.clone())));
+        assert!(written.contains("avatar_color"));
+        assert_eq!(UserMarks::of(&written), marks);
+        for bad in [
+            format!(
+                r#"{{"parley":{{"status":"{}"}}}}"#,
+                "x".repeat(MAX_STATUS + 1)
+            ),
+            r#"{"parley":{"status":"two\nlines"}}"#.to_owned(),
+            r#"{"parley":{"status":1}}"#.to_owned(),
+            r#"{"parley":{"mood":"happy"}}"#.to_owned(),
+        ] {
+            assert!(UserMarks::checked(&bad).is_err(), "{bad}");
+        }
+        assert_eq!(UserMarks::checked("{}"), Ok(None));
+        assert_eq!(
+            UserMarks::default().write_into(&written),
+            r#"{"avatar_color":"teal"}"#
+        );
     }
 
     #[test]

@@ -131,3 +131,10 @@ pub fn replies(tx: &Tx<'_>, root: &MessageRow) -> ApiResult<Vec<MessageRow>> {
             .collect(),
     )
 }
+
+/// Checks Parley's marks in a user's `attributes` (a status line).
+pub fn check_user(attributes: &str) -> ApiResult<()> {
+    attributes::UserMarks::checked(attributes)
+        .map(|_| ())
+        .map_err(invalid)
+}

@@ -418,3 +418,23 @@ pub async fn remove_member(
         .await
         .map_err(ui)
 }
+
+/// The user's status line, as cached.
+#[tauri::command]
+pub async fn status_text(shell: State<'_, Shell>) -> Result<Option<String>, UiError> {
+    shell.client().await?.status().map_err(ui)
+}
+
+/// Sets (or, with none, clears) the user's status line.
+#[tauri::command]
+pub async fn set_status_text(
+    shell: State<'_, Shell>,
+    status: Option<String>,
+) -> Result<(), UiError> {
+    shell
+        .client()
+        .await?
+        .set_status(status.as_deref())
+        .await
+        .map_err(ui)
+}

@@ -115,6 +115,8 @@ commands! {
     call chat::search [shell] (query: String, channel: Option<ChannelSid>) -> Vec<SearchHit>;
     sync chat::search_filters [] (query: String) -> Vec<SearchFilter>;
     call chat::members [shell] (channel: ChannelSid) -> Vec<MemberView>;
+    call chat::status_text [shell] () -> Option<String>;
+    call chat::set_status_text [shell] (status: Option<String>) -> ();
     call chat::public_channels [shell] () -> Vec<ChannelSummary>;
     call chat::join [shell] (channel: ChannelSid) -> ();
     call chat::leave [shell] (channel: ChannelSid) -> ();

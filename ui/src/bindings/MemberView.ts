@@ -11,4 +11,8 @@ last_consumed_index: number | null,
 /**
  * None when the server does not report presence.
  */
-online: boolean | null, };
+online: boolean | null, 
+/**
+ * What they say about themselves (`Attributes.parley.status`).
+ */
+status: string | null, };

@@ -15,7 +15,7 @@ import type { SearchHit } from "./SearchHit";
 import type { SessionView } from "./SessionView";
 
 /** Every command the shell answers. */
-export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "messages_before" | "send" | "open_channel" | "status" | "messages_after" | "mark_read" | "do_not_disturb" | "reply" | "thread" | "reply_in_thread" | "mark_thread_read" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
+export type Command = "defaults" | "restore" | "sign_in" | "sign_out" | "language" | "set_language" | "channels" | "messages" | "messages_before" | "send" | "open_channel" | "status" | "messages_after" | "mark_read" | "do_not_disturb" | "reply" | "thread" | "reply_in_thread" | "mark_thread_read" | "open_direct" | "set_pinned" | "pinned" | "set_saved" | "saved" | "locate" | "react" | "unreact" | "edit" | "remove" | "retry" | "discard" | "typing" | "typing_in" | "draft" | "set_draft" | "search" | "search_filters" | "members" | "status_text" | "set_status_text" | "public_channels" | "join" | "leave" | "create_channel" | "invite" | "accept_invite" | "decline_invite" | "set_notify_level" | "set_do_not_disturb" | "mark_unread_from" | "permissions" | "remove_member" | "attach" | "send_dropped" | "paste_file" | "cancel_send" | "cancel_download" | "fetch_media" | "save_media" | "open_link" | "first_frame";
 
 export function defaults(): Promise<Defaults> {
   return invoke<Defaults>("defaults");
@@ -167,6 +167,14 @@ export function searchFilters(query: string): Promise<Array<SearchFilter>> {
 
 export function members(channel: ChannelSid): Promise<Array<MemberView>> {
   return invoke<Array<MemberView>>("members", { channel });
+}
+
+export function statusText(): Promise<string | null> {
+  return invoke<string | null>("status_text");
+}
+
+export function setStatusText(status: string | null): Promise<void> {
+  return invoke<void>("set_status_text", { status });
 }
 
 export function publicChannels(): Promise<Array<ChannelSummary>> {

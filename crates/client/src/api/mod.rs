@@ -325,6 +325,24 @@ impl Api {
         .await
     }
 
+    /// Writes the attributes of user `identity` (the user's own, with
+    /// `editOwnUserInfo`).
+    pub async fn set_user_attributes(
+        &self,
+        token: &str,
+        service: &str,
+        identity: &str,
+        attributes: &str,
+    ) -> Result<parley_protocol::resources::User> {
+        self.post(
+            &format!("/v2/Services/{service}/Users/{}", percent(identity)),
+            token,
+            &[("Attributes", attributes.into())],
+            None,
+        )
+        .await
+    }
+
     /// The newest `n` messages (newest first) and the URL of older ones.
     pub async fn newest_messages(
         &self,

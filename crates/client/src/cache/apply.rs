@@ -295,7 +295,7 @@ fn upsert_member(conn: &Connection, m: &Member) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn upsert_user(conn: &Connection, u: &User) -> rusqlite::Result<()> {
+pub(crate) fn upsert_user(conn: &Connection, u: &User) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO users (identity, sid, friendly_name, attributes, is_online) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(identity) DO UPDATE SET sid = excluded.sid, friendly_name = excluded.friendly_name,
@@ -652,6 +652,24 @@ impl Cache {
             params![channel, level],
         )?;
         Ok(())
+    }
+
+    /// Stores a user as the server returned it (after a change of ours).
+    pub fn store_user(&self, u: &User) -> Result<()> {
+        upsert_user(&self.conn(), u)?;
+        Ok(())
+    }
+
+    /// A cached user's attributes (JSON text), if the user is cached.
+    pub fn user_attributes(&self, identity: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT attributes FROM users WHERE identity = ?1",
+                [identity],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// The newest cached index of a channel's own timeline (replies in

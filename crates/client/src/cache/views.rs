@@ -119,6 +119,8 @@ pub struct MemberView {
     pub last_consumed_index: Option<i64>,
     /// None when the server does not report presence.
     pub online: Option<bool>,
+    /// What they say about themselves (`Attributes.parley.status`).
+    pub status: Option<String>,
 }
 
 /// A search result.
@@ -445,7 +447,7 @@ impl Cache {
     pub fn members(&self, channel: &str) -> Result<Vec<MemberView>> {
         let c = self.conn();
         let mut stmt = c.prepare_cached(
-            "SELECT m.identity, m.last_consumed_index, u.friendly_name, u.is_online
+            "SELECT m.identity, m.last_consumed_index, u.friendly_name, u.is_online, u.attributes
              FROM members m LEFT JOIN users u ON u.identity = m.identity
              WHERE m.channel_sid = ?1 ORDER BY m.identity",
         )?;
@@ -455,6 +457,10 @@ impl Cache {
                 last_consumed_index: r.get(1)?,
                 friendly_name: r.get(2)?,
                 online: r.get(3)?,
+                status: r
+                    .get::<_, Option<String>>(4)?
+                    .and_then(|a| parley_protocol::attributes::UserMarks::of(&a).status)
+                    .filter(|s| !s.trim().is_empty()),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -591,3 +591,44 @@ async fn older_messages_are_found_behind_a_long_thread() {
     assert_eq!(bodies, vec!["before the thread", "the plan?"]);
     assert_eq!(page[1].thread.as_ref().map(|t| t.replies), Some(120));
 }
+
+/// A status line is the user's to set and everyone's to read: it shows in
+/// the other person's members list, a too long one is refused in words, and
+/// clearing it keeps the rest of the user's attributes.
+#[tokio::test]
+async fn a_status_line_set_by_one_shows_in_the_others_members_list() {
+    let server = Server::start().await;
+    let ch = server.channel("room", &["alice", "bob"]).await;
+    let alice = TestClient::online(&server, "alice").await;
+    let bob = TestClient::online(&server, "bob").await;
+    let shown = |c: &parley_client::Client| {
+        c.members(&ch)
+            .ok()
+            .and_then(|m| m.into_iter().find(|m| m.identity == "alice"))
+            .and_then(|m| m.status)
+    };
+    alice
+        .client
+        .set_status(Some("  在台北到週五 "))
+        .await
+        .expect("set");
+    assert_eq!(
+        alice.client.status().expect("status").as_deref(),
+        Some("在台北到週五")
+    );
+    until(&bob.client, "alice's status at bob", || {
+        shown(&bob.client).as_deref() == Some("在台北到週五")
+    })
+    .await;
+    let e = alice
+        .client
+        .set_status(Some(&"x".repeat(101)))
+        .await
+        .expect_err("too long");
+    assert_eq!(e.to_ui().key, "refusal-status-too-long");
+    alice.client.set_status(None).await.expect("cleared");
+    until(&bob.client, "cleared at bob", || {
+        shown(&bob.client).is_none()
+    })
+    .await;
+}

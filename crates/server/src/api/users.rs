@@ -219,6 +219,7 @@ pub async fn create(
     let origin = crate::webhooks::origin(&p, &headers);
     let identity = check_identity(f.str("Identity").unwrap_or(""))?;
     let attributes = f.attributes("Attributes")?.unwrap_or_else(|| "{}".into());
+    crate::marks::check_user(&attributes)?;
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
         check_friendly(n)?;
@@ -323,6 +324,9 @@ async fn update_once(
     pre: pre::Pre,
 ) -> ApiResult<Step<Json<User>>> {
     let attributes = f.attributes("Attributes")?;
+    if let Some(a) = &attributes {
+        crate::marks::check_user(a)?;
+    }
     let friendly = f.str("FriendlyName").map(str::to_owned);
     if let Some(n) = &friendly {
         check_friendly(n)?;

@@ -400,3 +400,32 @@ async fn deleting_a_threads_first_message_deletes_its_replies() {
         .collect();
     assert_eq!(bodies, vec!["another thread", "elsewhere"]);
 }
+
+#[tokio::test]
+async fn a_users_status_is_one_short_line() {
+    let w = room().await;
+    let me = format!("/v2/Services/{}/Users/alice", w.svc);
+    let ok = json!({"parley": {"status": "在台北到週五"}, "color": "teal"}).to_string();
+    let r =
+        w.t.post(&me, Auth::Token(&w.alice), &[("Attributes", ok.as_str())])
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    for bad in [
+        json!({"parley": {"status": "x".repeat(101)}}).to_string(),
+        json!({"parley": {"status": "two\nlines"}}).to_string(),
+        json!({"parley": {"mood": "happy"}}).to_string(),
+    ] {
+        let r =
+            w.t.post(&me, Auth::Token(&w.alice), &[("Attributes", bad.as_str())])
+                .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {:?}", r.body);
+        assert_eq!(r.body["code"], 20001);
+    }
+    let r = w.t.get(&me, Auth::Token(&w.bob)).await;
+    let attrs: serde_json::Value =
+        serde_json::from_str(r.body["attributes"].as_str().expect("attributes")).expect("json");
+    assert_eq!(
+        attrs["parley"]["status"], "在台北到週五",
+        "the good one stays"
+    );
+}
