@@ -27,6 +27,7 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    setupFiles: ["src/test-setup.ts"],
     // The parser runs through Vite in the tests too, so they test what the
     // window ships: the decoder above.
     server: { deps: { inline: [/micromark/, /mdast-util/, /decode-named-character-reference/] } },

@@ -6,7 +6,7 @@
 // them: the first row of a group in the timeline (not the rows that go on),
 // a thread's rows, the members panel and the direct conversations.
 /// <reference types="vite/client" />
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChannelSid, ChannelSummary, MemberView, MessageSid } from "./types";
 
 const page = Object.values(import.meta.glob("../index.html", { query: "?raw", import: "default", eager: true }) as Record<string, string>)[0];
@@ -152,18 +152,6 @@ describe("the element", () => {
   });
 });
 
-if (!("IntersectionObserver" in globalThis)) {
-  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
-    observe(): void {}
-    disconnect(): void {}
-  };
-}
-if (!("requestAnimationFrame" in globalThis)) {
-  (globalThis as { requestAnimationFrame?: unknown }).requestAnimationFrame = (cb: FrameRequestCallback) => setTimeout(() => cb(0), 0);
-}
-beforeAll(() => {
-  if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
-});
 
 const settle = () => new Promise<void>((r) => setTimeout(r, 0));
 const member = (identity: string, over: Partial<MemberView> = {}): MemberView => memberView(identity, over);

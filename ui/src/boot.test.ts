@@ -17,11 +17,6 @@ vi.mock("./bindings/commands", () => ({
   }),
 }));
 
-// jsdom has no IntersectionObserver; the timeline only needs it to exist.
-(globalThis as { IntersectionObserver?: unknown }).IntersectionObserver ??= class {
-  observe(): void {}
-  disconnect(): void {}
-};
 
 async function boot(): Promise<void> {
   vi.resetModules();

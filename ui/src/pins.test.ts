@@ -2,7 +2,7 @@
 // the channel's attributes) and Save / Unsave, the marker on a pinned row,
 // and the side panel's Pinned and Saved lists, with the shell's commands
 // answered by hand.
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChannelSid, ChannelSummary, MessageSid, MessageView } from "./types";
 
 const page = Object.values(import.meta.glob("../index.html", { query: "?raw", import: "default", eager: true }) as Record<string, string>)[0];
@@ -27,15 +27,6 @@ import { Panel, type PanelHost } from "./panel";
 import { Timeline } from "./timeline";
 import { messageView, threadHost } from "./fixtures";
 
-if (!("IntersectionObserver" in globalThis)) {
-  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
-    observe(): void {}
-    disconnect(): void {}
-  };
-}
-beforeAll(() => {
-  if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
-});
 
 function message(index: number, over: Partial<MessageView> = {}): MessageView {
   return messageView({ sid: `IM${index}` as MessageSid, index, body: `message ${index}`, ...over });

@@ -1,6 +1,6 @@
 // A message row's reactions, actions, reply quote and mentions, drawn by the
 // timeline with the shell's commands answered by hand.
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChannelSid, MessageSid, MessageView, ReactionView } from "./types";
 
 const shell = vi.hoisted(() => ({ page: [] as unknown[], located: null as number | null }));
@@ -28,15 +28,6 @@ import { QUICK, reactionLabel } from "./reactions";
 import { Timeline } from "./timeline";
 import { messageView } from "./fixtures";
 
-if (!("IntersectionObserver" in globalThis)) {
-  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
-    observe(): void {}
-    disconnect(): void {}
-  };
-}
-beforeAll(() => {
-  if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
-});
 
 function message(index: number, over: Partial<MessageView> = {}): MessageView {
   return messageView({ sid: `IM${index}` as MessageSid, index, body: `message ${index}`, ...over });

@@ -28,14 +28,7 @@ import { installCompositionTracking } from "./ime";
 import { Panel } from "./panel";
 import { Timeline } from "./timeline";
 
-if (!("IntersectionObserver" in globalThis)) {
-  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
-    observe(): void {}
-    disconnect(): void {}
-  };
-}
 beforeAll(() => {
-  if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
   installCompositionTracking();
 });
 

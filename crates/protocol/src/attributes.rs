@@ -101,19 +101,11 @@ impl Marks {
     /// key (or without JSON-object attributes, which are not Parley's to
     /// judge), an error when the `parley` object is malformed.
     pub fn checked(attributes: &str) -> Result<Option<Marks>, MarksError> {
-        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
-            return Ok(None);
-        };
-        let Some(part) = all.remove(KEY) else {
-            return Ok(None);
-        };
-        if !part.is_object() {
-            return Err(MarksError::Shape("expected an object".into()));
+        let marks = strict_part::<Marks>(attributes)?;
+        if let Some(m) = &marks {
+            m.validate()?;
         }
-        let marks: Marks =
-            serde_json::from_value(part).map_err(|e| MarksError::Shape(e.to_string()))?;
-        marks.validate()?;
-        Ok(Some(marks))
+        Ok(marks)
     }
 
     fn validate(&self) -> Result<(), MarksError> {
@@ -207,17 +199,9 @@ impl UserMarks {
     /// `parley` object, an error when it is malformed or the status is
     /// longer than [`MAX_STATUS`] characters or holds a line break.
     pub fn checked(attributes: &str) -> Result<Option<UserMarks>, MarksError> {
-        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+        let Some(marks) = strict_part::<UserMarks>(attributes)? else {
             return Ok(None);
         };
-        let Some(part) = all.remove(KEY) else {
-            return Ok(None);
-        };
-        if !part.is_object() {
-            return Err(MarksError::Shape("expected an object".into()));
-        }
-        let marks: UserMarks =
-            serde_json::from_value(part).map_err(|e| MarksError::Shape(e.to_string()))?;
         if let Some(s) = &marks.status {
             if s.chars().count() > MAX_STATUS || s.chars().any(char::is_control) {
                 return Err(MarksError::Status);
@@ -240,6 +224,24 @@ fn part<T: serde::de::DeserializeOwned>(attributes: &str) -> Option<T> {
     all.remove(KEY)
         .filter(Value::is_object)
         .and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// The `parley` object of `attributes` as `T`, strictly: `None` without a
+/// `parley` key (or without JSON-object attributes, which are not Parley's
+/// to judge), an error when the `parley` object is not a `T`.
+fn strict_part<T: serde::de::DeserializeOwned>(attributes: &str) -> Result<Option<T>, MarksError> {
+    let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(attributes) else {
+        return Ok(None);
+    };
+    let Some(part) = all.remove(KEY) else {
+        return Ok(None);
+    };
+    if !part.is_object() {
+        return Err(MarksError::Shape("expected an object".into()));
+    }
+    serde_json::from_value(part)
+        .map(Some)
+        .map_err(|e| MarksError::Shape(e.to_string()))
 }
 
 /// `attributes` with `marks` as its `parley` object (`empty`: removed).
